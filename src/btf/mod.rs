@@ -1,0 +1,1 @@
+//! btf (to be filled)

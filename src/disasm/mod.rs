@@ -1,0 +1,1 @@
+//! disasm (to be filled)
