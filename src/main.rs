@@ -1,1 +1,67 @@
-fn main() {}
+//! bpfscope's entry point: parse, dispatch, map errors to `Error: …` and exit 255.
+use std::process::ExitCode;
+
+use bpfscope::cli::{self, Cli};
+use bpfscope::cmd::{self, CmdError};
+use bpfscope::output;
+
+fn fail(json: bool, msg: &str) -> ExitCode {
+    eprintln!("Error: {msg}");
+    if json {
+        println!("{}", serde_json::json!({ "error": msg }));
+    }
+    ExitCode::from(255)
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let json_requested = argv.iter().any(|a| {
+        a == "--json"
+            || a == "--pretty"
+            || (a.starts_with('-')
+                && !a.starts_with("--")
+                && (a.contains('j') || a.contains('p'))
+                && a[1..].chars().all(|c| "jpfndVh".contains(c)))
+    });
+    let words = match cli::normalize(&argv) {
+        Ok(w) => w,
+        Err(e) => return fail(json_requested, &e.0),
+    };
+    let cli = match <Cli as clap::Parser>::try_parse_from(&words) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let msg = e
+                .kind()
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.to_string());
+            return fail(
+                json_requested,
+                msg.lines().next().unwrap_or("bad command line"),
+            );
+        }
+    };
+    let ctx = cli.global.ctx();
+    let mut out = output::stdout();
+    match cmd::run(&ctx, cli.object, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `bpfscope … | head` closing the pipe is not an error worth a message.
+        Err(CmdError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            drop(out);
+            fail(ctx.json, &e.to_string())
+        }
+    }
+}

@@ -1,1 +1,66 @@
-//! output
+//! Rendering: records in, text / comfy-table / JSON out, through one buffered writer.
+//!
+//! JSON is serde over the record; text and table are `Render` impls over the
+//! same record, so the three views cannot drift apart.
+pub mod escape;
+pub mod render;
+pub mod table;
+
+use std::io::{self, BufWriter, Stdout, Write};
+
+use serde::Serialize;
+
+pub use escape::escape;
+pub use render::Render;
+
+/// Global options, passed by value to every command (no global state).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ctx {
+    pub json: bool,
+    pub pretty: bool,
+    pub bpffs: bool,
+    pub nomount: bool,
+    pub debug: bool,
+    pub table: bool,
+}
+
+pub type Out = BufWriter<Stdout>;
+
+pub fn stdout() -> Out {
+    BufWriter::with_capacity(1 << 16, io::stdout())
+}
+
+/// Writes one JSON value the way bpftool does: compact, or 4-space pretty with -p.
+pub fn write_json<T: Serialize + ?Sized>(ctx: &Ctx, w: &mut impl Write, v: &T) -> io::Result<()> {
+    if ctx.pretty {
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut *w, fmt);
+        v.serialize(&mut ser).map_err(io::Error::other)?;
+    } else {
+        serde_json::to_writer(&mut *w, v).map_err(io::Error::other)?;
+    }
+    w.write_all(b"\n")
+}
+
+/// Prints a listing: JSON object (single handle) or array, a table, or bpftool-style text.
+pub fn emit<T: Serialize + Render>(
+    ctx: &Ctx,
+    w: &mut impl Write,
+    items: &[T],
+    single: bool,
+) -> io::Result<()> {
+    if ctx.json {
+        if single && items.len() == 1 {
+            write_json(ctx, w, &items[0])
+        } else {
+            write_json(ctx, w, items)
+        }
+    } else if ctx.table {
+        table::write(w, items)
+    } else {
+        for it in items {
+            it.text(w)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,7 @@
+//! `btf dump` (being built; see its issue).
+use super::{CmdError, Result};
+use crate::output::Ctx;
+
+pub fn run(_ctx: &Ctx, _args: &[String]) -> Result<()> {
+    Err(CmdError::Failed("'btf dump' is not implemented yet".into()))
+}

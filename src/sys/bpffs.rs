@@ -1,0 +1,96 @@
+//! The BPF file system: detection and mounting.
+use std::path::Path;
+
+use super::{Result, SysError};
+
+pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
+pub const DEFAULT_MOUNT: &str = "/sys/fs/bpf";
+
+/// Is this path on a bpffs? Missing path: walks up to the nearest existing parent.
+pub fn is_bpffs(path: &Path) -> Result<bool> {
+    let mut p = path;
+    loop {
+        match nix::sys::statfs::statfs(p) {
+            Ok(st) => return Ok(st.filesystem_type().0 == BPF_FS_MAGIC),
+            Err(nix::errno::Errno::ENOENT) => match p.parent() {
+                Some(parent) => p = parent,
+                None => return Ok(false),
+            },
+            Err(e) => {
+                return Err(SysError::os(
+                    format!("can't statfs {}", p.display()),
+                    e as i32,
+                ))
+            }
+        }
+    }
+}
+
+/// Mount bpffs at /sys/fs/bpf if nothing is mounted there (bpftool does the same).
+pub fn ensure_mounted() -> Result<()> {
+    let target = Path::new(DEFAULT_MOUNT);
+    if target.exists() && is_bpffs(target)? {
+        return Ok(());
+    }
+    std::fs::create_dir_all(target).map_err(|e| {
+        SysError::os(
+            format!("can't create {DEFAULT_MOUNT}"),
+            e.raw_os_error().unwrap_or(0),
+        )
+    })?;
+    nix::mount::mount(
+        Some("bpf"),
+        target,
+        Some("bpf"),
+        nix::mount::MsFlags::empty(),
+        Some("mode=0700"),
+    )
+    .map_err(|e| SysError::os(format!("can't mount bpffs at {DEFAULT_MOUNT}"), e as i32))
+}
+
+/// Every bpffs mount point listed in /proc/mounts.
+pub fn mount_points() -> Vec<String> {
+    let text = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+    let mut out: Vec<String> = text
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            let _src = it.next()?;
+            let dir = it.next()?;
+            let fstype = it.next()?;
+            (fstype == "bpf").then(|| unescape_mount(dir))
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// /proc/mounts escapes space, tab, newline and backslash as octal.
+fn unescape_mount(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
+            let v = (b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0');
+            out.push(v);
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unescapes_octal() {
+        assert_eq!(super::unescape_mount("/a\\040b"), "/a b");
+        assert_eq!(super::unescape_mount("/plain"), "/plain");
+    }
+}

@@ -1,0 +1,1 @@
+//! `link show` records (being built).

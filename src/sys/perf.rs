@@ -1,0 +1,1 @@
+//! `perf show` records (being built).
