@@ -42,8 +42,9 @@ where
     R: Serialize + Render + Annotate,
     F: FnMut(u32, &OwnedFd) -> crate::sys::Result<R>,
 {
-    // Holders are read before we open anything, so our own fds never count.
-    let holders = pids::build(kind);
+    // The /proc scan for holders runs beside the listing (our own pid is
+    // excluded, so the fds we open here never count).
+    let scan = std::thread::spawn(move || pids::build(kind));
     let (h, fds) = selection(kind, words)?;
     let pin_table = ctx.bpffs.then(|| pins::build(kind));
     let mut records = Vec::with_capacity(fds.len());
@@ -55,6 +56,7 @@ where
             Err(e) => return Err(e.into()),
         }
     }
+    let holders = scan.join().unwrap_or_default();
     for r in &mut records {
         let pinned = pin_table
             .as_ref()

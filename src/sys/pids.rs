@@ -62,13 +62,11 @@ pub fn build(kind: ObjKind) -> PidTable {
                 continue;
             }
             let fdname = fd.file_name();
-            let info =
-                std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{}", fdname.to_string_lossy()))
-                    .unwrap_or_default();
-            let Some(id) = fdinfo::parse(&info)
-                .get(id_key(kind))
-                .and_then(|v| v.parse::<u32>().ok())
-            else {
+            let info = fdinfo::FdInfo::read_path(&format!(
+                "/proc/{pid}/fdinfo/{}",
+                fdname.to_string_lossy()
+            ));
+            let Some(id) = info.get_num::<u32>(id_key(kind)) else {
                 continue;
             };
             let comm = comm

@@ -141,7 +141,7 @@ pub fn record(fd: &OwnedFd) -> Result<ProgRecord> {
         bytes_xlated: info.xlated_prog_len,
         jited: info.jited_prog_len != 0,
         bytes_jited: (info.jited_prog_len != 0).then_some(info.jited_prog_len),
-        bytes_memlock: fdi.get("memlock").and_then(|v| v.parse().ok()),
+        bytes_memlock: fdi.get_num("memlock"),
         map_ids,
         btf_id: (info.btf_id != 0).then_some(info.btf_id),
         pinned: None,

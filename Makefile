@@ -1,0 +1,46 @@
+# bpfscope — two set-up commands on a new machine: `make run` and `make test`.
+CARGO ?= cargo
+BIN := target/release/bpfscope
+DEB_PKGS := clang llvm libelf-dev zlib1g-dev pkg-config bpftool graphviz util-linux iproute2
+
+.PHONY: all deps build run test completions bench clean
+
+all: build
+
+# Installs only what is missing; does nothing when everything is there.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(CARGO) build --release
+
+# Builds, then shows what the kernel holds.
+run: build
+	@echo "== prog show"; $(BIN) prog show
+	@echo "== map show"; $(BIN) map show
+	@echo "== link show"; $(BIN) link show || true
+	@echo "== btf show"; $(BIN) btf show
+
+# All tests, unit and live-kernel (root needed).
+test: deps
+	$(CARGO) build
+	$(CARGO) test --workspace -- --test-threads=2
+
+completions:
+	$(CARGO) build
+	target/debug/bpfscope completions bash > completions/bpfscope.bash
+	target/debug/bpfscope completions zsh > completions/_bpfscope
+	target/debug/bpfscope completions fish > completions/bpfscope.fish
+	target/debug/bpfscope completions man > completions/bpfscope.1
+
+bench: build
+	@for b in bench/*.sh; do echo "== $$b"; bash $$b; done
+
+clean:
+	$(CARGO) clean

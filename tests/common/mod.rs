@@ -1,0 +1,147 @@
+//! Shared helpers for live-kernel tests: a bpffs directory guard, fixture
+//! compilation, running bpfscope/bpftool, and counting kernel objects.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const BPFSCOPE: &str = env!("CARGO_BIN_EXE_bpfscope");
+
+/// Our own bpffs directory (`/sys/fs/bpf/bpfscope-test-<pid>-<n>`), removed on drop.
+pub struct BpffsDir {
+    pub path: PathBuf,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl BpffsDir {
+    pub fn new() -> Self {
+        ensure_bpffs();
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let path = PathBuf::from(format!(
+            "/sys/fs/bpf/bpfscope-test-{}-{n}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create test bpffs dir");
+        BpffsDir { path }
+    }
+    pub fn join(&self, p: &str) -> PathBuf {
+        self.path.join(p)
+    }
+}
+
+impl Drop for BpffsDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+pub fn ensure_bpffs() {
+    let out = Command::new(BPFSCOPE)
+        .args(["map", "pin", "--help"])
+        .output();
+    let _ = out;
+    if !std::fs::read_to_string("/proc/mounts")
+        .unwrap_or_default()
+        .contains(" /sys/fs/bpf bpf ")
+    {
+        let _ = std::fs::create_dir_all("/sys/fs/bpf");
+        let st = Command::new("mount")
+            .args(["-t", "bpf", "bpf", "/sys/fs/bpf"])
+            .status();
+        assert!(st.is_ok_and(|s| s.success()), "cannot mount bpffs");
+    }
+}
+
+/// Compiles tests/fixtures/NAME.bpf.c with clang into OUT_DIR-like temp dir; returns the .o path.
+pub fn compile(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let src = dir.join(format!("{name}.bpf.c"));
+    let out_dir = std::env::temp_dir().join(format!("bpfscope-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let obj = out_dir.join(format!("{name}.bpf.o"));
+    let st = Command::new("clang")
+        .args(["-target", "bpf", "-O2", "-g", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj)
+        .arg(format!("-I{}", dir.display()))
+        .status()
+        .expect("clang is needed for the live tests (make deps installs it)");
+    assert!(st.success(), "clang failed on {}", src.display());
+    obj
+}
+
+pub fn run(bin: &str, args: &[&str]) -> Output {
+    Command::new(bin).args(args).output().expect("run command")
+}
+
+pub fn bpfscope(args: &[&str]) -> Output {
+    run(BPFSCOPE, args)
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs and parses JSON stdout, asserting success.
+pub fn json(bin: &str, args: &[&str]) -> serde_json::Value {
+    let o = run(bin, args);
+    assert!(o.status.success(), "{bin} {args:?} failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{bin} {args:?}: bad JSON ({e}): {}", stdout(&o)))
+}
+
+pub fn have_bpftool() -> bool {
+    let ok = Command::new("bpftool")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").is_err(),
+            "bpftool is missing under CI (make deps installs it)"
+        );
+        eprintln!("NOTE: bpftool not installed: comparisons skipped (make deps installs it)");
+    }
+    ok
+}
+
+/// Every key bpftool printed has the same value in ours (except `skip` keys).
+pub fn assert_superset(
+    ours: &serde_json::Value,
+    theirs: &serde_json::Value,
+    skip: &[&str],
+    what: &str,
+) {
+    let (Some(o), Some(t)) = (ours.as_object(), theirs.as_object()) else {
+        panic!("{what}: expected objects, got {ours} / {theirs}");
+    };
+    for (k, v) in t {
+        if skip.contains(&k.as_str()) {
+            continue;
+        }
+        assert_eq!(
+            o.get(k),
+            Some(v),
+            "{what}: key {k:?} differs (ours: {ours}, bpftool: {theirs})"
+        );
+    }
+}
+
+/// Count of programs, maps and links on the system.
+pub fn kernel_counts() -> (usize, usize, usize) {
+    let n = |o: &str| {
+        json(BPFSCOPE, &["-j", o, "show"])
+            .as_array()
+            .map(|a| a.len())
+            .unwrap_or(0)
+    };
+    (n("prog"), n("map"), n("link"))
+}

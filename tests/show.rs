@@ -1,0 +1,394 @@
+//! Live tests for `prog show`, `map show`, `btf show`: our JSON against
+//! bpftool's for the same objects, text layout, handles, and error paths.
+mod common;
+
+use std::os::fd::{AsFd, AsRawFd};
+
+use common::*;
+use libbpf_rs::MapCore;
+use serde_json::Value;
+
+/// The loaded fixture: its object (keeps programs alive), a link, and a pin.
+struct Loaded {
+    _obj: libbpf_rs::Object,
+    _link: libbpf_rs::Link,
+    dir: BpffsDir,
+    tp_id: u32,
+    sock_id: u32,
+    array_id: u32,
+    progarray_id: u32,
+}
+
+fn prog_id(fd: impl AsFd) -> u32 {
+    let mut info = libbpf_sys::bpf_prog_info::default();
+    let mut len = std::mem::size_of_val(&info) as u32;
+    // SAFETY: valid fd and a correctly sized info buffer.
+    let r = unsafe {
+        libbpf_sys::bpf_obj_get_info_by_fd(
+            fd.as_fd().as_raw_fd(),
+            &mut info as *mut _ as *mut _,
+            &mut len,
+        )
+    };
+    assert_eq!(r, 0);
+    info.id
+}
+
+fn map_id(fd: impl AsFd) -> u32 {
+    let mut info = libbpf_sys::bpf_map_info::default();
+    let mut len = std::mem::size_of_val(&info) as u32;
+    // SAFETY: valid fd and a correctly sized info buffer.
+    let r = unsafe {
+        libbpf_sys::bpf_obj_get_info_by_fd(
+            fd.as_fd().as_raw_fd(),
+            &mut info as *mut _ as *mut _,
+            &mut len,
+        )
+    };
+    assert_eq!(r, 0);
+    info.id
+}
+
+fn load() -> Loaded {
+    let dir = BpffsDir::new();
+    let obj_path = compile("show");
+    let obj = libbpf_rs::ObjectBuilder::default()
+        .open_file(&obj_path)
+        .unwrap()
+        .load()
+        .unwrap();
+    let mut tp_id = 0;
+    let mut sock_id = 0;
+    let mut link = None;
+    for p in obj.progs_mut() {
+        match p.name().to_str().unwrap() {
+            "handle_getppid_with_a_long_name" => {
+                tp_id = prog_id(p.as_fd());
+                link = Some(p.attach().unwrap());
+            }
+            "sock_filter" => {
+                sock_id = prog_id(p.as_fd());
+                p.as_fd();
+                let mut p = p;
+                p.pin(dir.join("sock_filter")).unwrap();
+            }
+            _ => {}
+        }
+    }
+    let mut array_id = 0;
+    let mut progarray_id = 0;
+    for m in obj.maps() {
+        match m.name().to_str().unwrap() {
+            "array_with_a_rather_long_name" => array_id = map_id(m.as_fd()),
+            "jumps" => progarray_id = map_id(m.as_fd()),
+            _ => {}
+        }
+    }
+    Loaded {
+        _obj: obj,
+        _link: link.unwrap(),
+        dir,
+        tp_id,
+        sock_id,
+        array_id,
+        progarray_id,
+    }
+}
+
+#[test]
+fn prog_show_matches_bpftool() {
+    let l = load();
+    let id = l.tp_id.to_string();
+    let ours = json(BPFSCOPE, &["-j", "prog", "show", "id", &id]);
+    assert_eq!(
+        ours["name"], "handle_getppid_with_a_long_name",
+        "full name from BTF func info"
+    );
+    assert_eq!(ours["metadata"]["tool"], "show-test");
+    assert_eq!(ours["metadata"]["level"], 7);
+    assert!(ours["verified_insns"].as_u64().unwrap() > 0);
+    // Our own process holds the fd through libbpf-rs: pids lists it.
+    let me = std::process::id() as u64;
+    assert!(
+        ours["pids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["pid"] == me),
+        "pids: {ours}"
+    );
+    if have_bpftool() {
+        let theirs = json("bpftool", &["-j", "prog", "show", "id", &id]);
+        assert_superset(&ours, &theirs, &["pids"], "prog show");
+        let sock = l.sock_id.to_string();
+        let ours = json(BPFSCOPE, &["-j", "prog", "show", "id", &sock]);
+        let theirs = json("bpftool", &["-j", "prog", "show", "id", &sock]);
+        assert_superset(&ours, &theirs, &["pids"], "prog show socket");
+        // Text: every line bpftool prints appears in ours, in order.
+        let ours = stdout(&bpfscope(&["prog", "show", "id", &id]));
+        let theirs = stdout(&run("bpftool", &["prog", "show", "id", &id]));
+        let mut it = ours.lines();
+        for line in theirs.lines().filter(|l| !l.contains("pids ")) {
+            assert!(
+                it.any(|o| o == line),
+                "line {line:?} missing from our text:\n{ours}\nbpftool:\n{theirs}"
+            );
+        }
+    }
+}
+
+#[test]
+fn prog_show_all_and_handles() {
+    let l = load();
+    let all = json(BPFSCOPE, &["-j", "prog", "show"]);
+    let ids: Vec<u64> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect();
+    assert!(ids.contains(&(l.tp_id as u64)) && ids.contains(&(l.sock_id as u64)));
+    // name handle: array; matches the full name and the kernel's cut name.
+    let by_name = json(
+        BPFSCOPE,
+        &[
+            "-j",
+            "prog",
+            "show",
+            "name",
+            "handle_getppid_with_a_long_name",
+        ],
+    );
+    assert!(by_name
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == l.tp_id));
+    let by_short = json(BPFSCOPE, &["-j", "p", "s", "n", "handle_getppid_"]);
+    assert!(by_short
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == l.tp_id));
+    // tag handle: array.
+    let one = json(
+        BPFSCOPE,
+        &["-j", "prog", "show", "id", &l.tp_id.to_string()],
+    );
+    let tag = one["tag"].as_str().unwrap();
+    let by_tag = json(BPFSCOPE, &["-j", "prog", "show", "tag", tag]);
+    assert!(
+        by_tag.is_array()
+            && by_tag
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["id"] == l.tp_id)
+    );
+    // pinned handle: object; -f shows the pin.
+    let pin = l.dir.join("sock_filter");
+    let pin = pin.to_str().unwrap();
+    let by_pin = json(BPFSCOPE, &["-j", "-f", "prog", "show", "pinned", pin]);
+    assert_eq!(by_pin["id"], l.sock_id);
+    assert_eq!(by_pin["pinned"], serde_json::json!([pin]));
+    let text = stdout(&bpfscope(&["-f", "prog", "show", "pinned", pin]));
+    assert!(text.contains(&format!("\n\tpinned {pin}")), "{text}");
+    // Pretty JSON is the same value.
+    let pretty = json(BPFSCOPE, &["-p", "prog", "show", "pinned", pin]);
+    assert_eq!(pretty["id"], l.sock_id);
+    // --table renders a header and the row.
+    let t = stdout(&bpfscope(&[
+        "--table",
+        "prog",
+        "show",
+        "id",
+        &l.sock_id.to_string(),
+    ]));
+    assert!(t.contains("TAG") && t.contains("sock_filter"), "{t}");
+}
+
+#[test]
+fn map_show_matches_bpftool() {
+    let l = load();
+    for id in [l.array_id, l.progarray_id] {
+        let id = id.to_string();
+        let ours = json(BPFSCOPE, &["-j", "map", "show", "id", &id]);
+        if have_bpftool() {
+            let theirs = json("bpftool", &["-j", "map", "show", "id", &id]);
+            assert_superset(&ours, &theirs, &["pids"], "map show");
+            let ours_t = stdout(&bpfscope(&["map", "show", "id", &id]));
+            let theirs_t = stdout(&run("bpftool", &["map", "show", "id", &id]));
+            // Same layout; ours may add the flag names after the flags.
+            let strip = |s: &str| {
+                s.lines()
+                    .filter(|l| !l.contains("pids "))
+                    .map(|l| l.split(" (").next().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(strip(&ours_t), strip(&theirs_t));
+        }
+    }
+    let arr = json(
+        BPFSCOPE,
+        &["-j", "map", "show", "id", &l.array_id.to_string()],
+    );
+    assert_eq!(
+        arr["name"], "array_with_a_ra",
+        "kernel map names are cut to 15 bytes"
+    );
+    assert!(arr["btf_id"].as_u64().unwrap() > 0);
+    let pa = json(
+        BPFSCOPE,
+        &["-j", "map", "show", "id", &l.progarray_id.to_string()],
+    );
+    assert_eq!(pa["type"], "prog_array");
+    let by_name = json(BPFSCOPE, &["-j", "map", "show", "name", "counts"]);
+    assert!(by_name.is_array());
+}
+
+#[test]
+fn btf_show_matches_bpftool() {
+    let l = load();
+    let p = json(
+        BPFSCOPE,
+        &["-j", "prog", "show", "id", &l.tp_id.to_string()],
+    );
+    let btf_id = p["btf_id"].as_u64().unwrap().to_string();
+    let ours = json(BPFSCOPE, &["-j", "btf", "show", "id", &btf_id]);
+    assert!(ours["prog_ids"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from(l.tp_id)));
+    assert!(ours["map_ids"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from(l.array_id)));
+    if have_bpftool() {
+        let theirs = json("bpftool", &["-j", "btf", "show", "id", &btf_id]);
+        let sorted = |v: &Value| {
+            let mut a: Vec<u64> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect();
+            a.sort();
+            a
+        };
+        for k in ["prog_ids", "map_ids"] {
+            assert_eq!(sorted(&ours[k]), sorted(&theirs[k]), "{k}");
+        }
+        assert_superset(&ours, &theirs, &["pids", "prog_ids", "map_ids"], "btf show");
+        let v1 = json(BPFSCOPE, &["-j", "btf", "show", "id", "1"]);
+        assert_eq!(v1["kernel"], true);
+        assert_eq!(v1["name"], "vmlinux");
+    }
+}
+
+#[test]
+fn error_paths_are_one_line_and_exit_255() {
+    let dir = BpffsDir::new();
+    let regular = dir.join("not-a-pin");
+    std::fs::create_dir_all(&regular).unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["prog", "show", "id", "4294967295"],
+            "can't get prog by id (4294967295): No such file or directory",
+        ),
+        (
+            vec!["map", "show", "id", "4294967294"],
+            "can't get map by id",
+        ),
+        (vec!["prog", "show", "id", "x"], "can't parse x as ID"),
+        (vec!["prog", "show", "idx", "1"], "expected"),
+        (vec!["prog", "show", "id"], "needs an argument"),
+        (
+            vec!["prog", "show", "id", "1", "extra"],
+            "unexpected 'extra'",
+        ),
+        (
+            vec!["map", "show", "tag", "0011223344556677"],
+            "expected 'id', 'pinned' or 'name'",
+        ),
+        (
+            vec!["prog", "show", "pinned", "/etc/hostname"],
+            "not on a BPF file system",
+        ),
+        (
+            vec!["prog", "show", "pinned", regular.to_str().unwrap()],
+            "is a directory",
+        ),
+        (
+            vec![
+                "prog",
+                "show",
+                "pinned",
+                "/sys/fs/bpf/does-not-exist-bpfscope",
+            ],
+            "No such file or directory",
+        ),
+        (
+            vec!["prog", "show", "name", "no_such_prog_bpfscope"],
+            "no prog with name",
+        ),
+        (vec!["frobnicate"], "unknown object 'frobnicate'"),
+        (vec!["prog", "frob"], "unknown command 'frob'"),
+    ];
+    for (args, want) in cases {
+        let o = bpfscope(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(255), "{args:?}: {err}");
+        assert!(
+            err.starts_with("Error: ") && err.lines().count() == 1,
+            "{args:?}: {err:?}"
+        );
+        assert!(err.contains(want), "{args:?}: {err:?} lacks {want:?}");
+        assert!(!err.contains("panicked"), "{args:?}");
+        // With -j the error is also JSON on stdout.
+        let mut jargs = vec!["-j"];
+        jargs.extend(&args);
+        let o = bpfscope(&jargs);
+        let v: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|_| panic!("{jargs:?}: {}", stdout(&o)));
+        assert!(v["error"].as_str().unwrap().contains(want));
+    }
+    // A pinned map is not a prog.
+    let l = load();
+    let _ = l;
+}
+
+#[test]
+fn unprivileged_run_names_the_capability() {
+    let have_setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok();
+    assert!(have_setpriv, "setpriv (util-linux) is needed");
+    for args in [
+        vec!["prog", "show"],
+        vec!["map", "show"],
+        vec!["btf", "show"],
+        vec!["prog", "show", "id", "1"],
+    ] {
+        let mut full = vec!["--reuid=65534", "--regid=65534", "--clear-groups", BPFSCOPE];
+        full.extend(&args);
+        let o = run("setpriv", &full);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(255), "{args:?}: {err}");
+        assert!(
+            err.lines().count() == 1 && err.contains("CAP_BPF"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn prefixes_and_help() {
+    let a = bpfscope(&["p", "l"]);
+    let b = bpfscope(&["prog", "show"]);
+    assert!(a.status.success() && b.status.success());
+    assert!(bpfscope(&["pe", "help"]).status.success());
+    assert!(bpfscope(&["--help"]).status.success());
+    let v = bpfscope(&["-V"]);
+    assert!(stdout(&v).starts_with("bpfscope "));
+}
