@@ -30,7 +30,7 @@ run: build
 # All tests, unit and live-kernel (root needed).
 test: deps
 	$(CARGO) build
-	$(CARGO) test --workspace -- --test-threads=2
+	bash tests/leakcheck.sh $(CARGO) test --workspace -- --test-threads=2
 
 completions:
 	$(CARGO) build

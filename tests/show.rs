@@ -392,3 +392,58 @@ fn prefixes_and_help() {
     let v = bpfscope(&["-V"]);
     assert!(stdout(&v).starts_with("bpfscope "));
 }
+
+#[test]
+fn hostile_comm_is_escaped_in_text_and_valid_in_json() {
+    let l = load();
+    let pin = l.dir.join("sock_filter");
+    // A process named with an escape sequence and a newline holds the program's fd.
+    let script = format!(
+        "import ctypes,os,sys,time\n\
+         libc=ctypes.CDLL(None,use_errno=True)\n\
+         libc.prctl(15, b'\\x1b[31mev\\nil', 0, 0, 0)\n\
+         path=ctypes.create_string_buffer(b'{}')\n\
+         attr=ctypes.create_string_buffer(16)\n\
+         ctypes.memmove(attr, ctypes.byref(ctypes.c_uint64(ctypes.addressof(path))), 8)\n\
+         fd=libc.syscall(321, 7, attr, 16)\n\
+         print(fd, flush=True)\n\
+         time.sleep(30)\n",
+        pin.display()
+    );
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", &script])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Kill(child);
+    assert!(
+        line.trim().parse::<i32>().unwrap() >= 0,
+        "child could not open the pin"
+    );
+    let id = l.sock_id.to_string();
+    let text = stdout(&bpfscope(&["prog", "show", "id", &id]));
+    assert!(
+        !text.contains('\x1b'),
+        "raw escape reached the terminal: {text:?}"
+    );
+    assert!(
+        text.contains(&format!("\\x1b[31mev\\x0ail({})", child.0.id())),
+        "{text}"
+    );
+    let v = json(BPFSCOPE, &["-j", "prog", "show", "id", &id]);
+    let pids = v["pids"].as_array().unwrap();
+    assert!(pids.iter().any(|p| p["comm"] == "\x1b[31mev\nil"), "{v}");
+}
