@@ -12,6 +12,7 @@ pub mod net;
 pub mod perf;
 pub mod prog;
 pub mod prog_dump;
+pub mod prog_dump_elf;
 pub mod prog_load;
 pub mod show;
 pub mod tool;
@@ -87,7 +88,7 @@ fn dispatch(ctx: &Ctx, object: Object, out: &mut Out) -> Result<()> {
     match object {
         Object::Prog(c) => match c {
             ProgCmd::Show(w) => prog::show(ctx, &w.args, out),
-            ProgCmd::Dump(w) => prog_dump::run(ctx, &w.args),
+            ProgCmd::Dump(w) => prog_dump::run(ctx, &w.args, out),
             ProgCmd::Pin(w) => prog_load::run(ctx, "pin", &w.args),
             ProgCmd::Load(w) => prog_load::run(ctx, "load", &w.args),
             ProgCmd::Loadall(w) => prog_load::run(ctx, "loadall", &w.args),

@@ -497,7 +497,7 @@ mod tests {
     fn record_escaping() {
         let mut s = String::new();
         escape_record(&mut s, "w2 &= 1 {a|b} <x> \"q\" \\ \x07\t");
-        assert_eq!(s, "w2 \\&= 1 \\{a\\|b\\} \\<x\\> \\\"q\\\" \\\\ ? ");
+        assert_eq!(s, "w2 \\&= 1 \\{a\\|b\\} \\<x\\> \\\"q\\\" \\\\ \\\\x07 ");
     }
 
     #[test]

@@ -257,18 +257,24 @@ pub fn write_plain(w: &mut impl Write, funcs: &[JitedFuncRecord]) -> io::Result<
             writeln!(w, "{}:", sanitize(p))?;
         }
         writeln!(w, "{}:", sanitize(&f.name))?;
-        for i in &f.insns {
-            if let Some(text) = i.line.as_ref().and_then(|l| line_plain(l, i.linum)) {
-                writeln!(w, "; {}", sanitize(&text))?;
+        write_insns_plain(w, &f.insns)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The instruction lines alone (an image without function table).
+pub fn write_insns_plain(w: &mut impl Write, insns: &[JitedInsn]) -> io::Result<()> {
+    for i in insns {
+        if let Some(text) = i.line.as_ref().and_then(|l| line_plain(l, i.linum)) {
+            writeln!(w, "; {}", sanitize(&text))?;
+        }
+        write!(w, "{:4x}:\t{}", i.pc, insn_text(i))?;
+        if let Some(b) = &i.bytes {
+            w.write_all(b"\n\t")?;
+            for x in b {
+                write!(w, "{x:02x} ")?;
             }
-            write!(w, "{:4x}:\t{}", i.pc, insn_text(i))?;
-            if let Some(b) = &i.bytes {
-                w.write_all(b"\n\t")?;
-                for x in b {
-                    write!(w, "{x:02x} ")?;
-                }
-            }
-            w.write_all(b"\n")?;
         }
         w.write_all(b"\n")?;
     }

@@ -191,13 +191,14 @@ pub fn line_plain(l: &LineInfo, linum: bool) -> Option<String> {
     })
 }
 
-/// Replaces control characters (other than tab) of text that came from
-/// the kernel or a file, so none reaches a terminal raw.
+/// Escapes control characters (other than tab, which bpftool prints raw)
+/// of text that came from the kernel or a file, so none reaches a terminal.
 pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().any(|c| c.is_control() && c != '\t') {
-        s.chars()
-            .map(|c| if c.is_control() && c != '\t' { '?' } else { c })
-            .collect::<String>()
+        s.split('\t')
+            .map(crate::output::escape)
+            .collect::<Vec<_>>()
+            .join("\t")
             .into()
     } else {
         s.into()

@@ -16,6 +16,7 @@ pub mod perf;
 pub mod pids;
 pub mod pins;
 pub mod prog;
+pub mod progdump;
 
 use std::ffi::CString;
 use std::os::fd::{FromRawFd, OwnedFd};
