@@ -11,6 +11,7 @@ pub mod handle;
 pub mod ids;
 pub mod link;
 pub mod map;
+pub mod mapops;
 pub mod names;
 pub mod perf;
 pub mod pids;
@@ -59,6 +60,10 @@ pub fn errno() -> i32 {
 }
 
 fn strerror(errno: i32) -> String {
+    // The kernel's internal ENOTSUPP reaches user space through bpf(2).
+    if errno == 524 {
+        return "Operation not supported".into();
+    }
     let s = std::io::Error::from_raw_os_error(errno).to_string();
     // io::Error appends " (os error N)"; bpftool prints plain strerror.
     match s.rfind(" (os error") {
