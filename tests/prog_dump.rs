@@ -654,3 +654,70 @@ fn errors() {
         assert!(!e.contains("panicked"), "{e}");
     }
 }
+
+#[test]
+fn object_file_before_loading() {
+    let obj = compile_dump();
+    let o = obj.to_str().unwrap();
+    let text = bpfscope_ok(&["prog", "dump", "xlated", "file", o]);
+    // Programs first, then .text subprograms, each with its prototype.
+    for want in [
+        "tp_main  section tracepoint/syscalls/sys_enter_getpid",
+        "int tp_main(void * ctx):",
+        "raw_simple  section raw_tracepoint/sys_enter",
+        "mix  section .text  (subprogram)",
+        "__u64 mix(__u64 a, __u64 b):",
+        "bump  section .text  (subprogram)",
+    ] {
+        assert!(text.lines().any(|l| l == want), "missing {want:?}:\n{text}");
+    }
+    // Relocations by name: maps, global data, callbacks, subprogram calls;
+    // helpers by their uapi id.
+    for want in [
+        "= map[totals]",
+        "= map[counts]",
+        "= map[.bss]+0 <hits>",
+        "= map[.data]+0 <limit>",
+        "= subprog[loop_cb]",
+        "#mix",
+        "#bump",
+        "call bpf_loop#181",
+        "call bpf_get_current_pid_tgid#14",
+    ] {
+        assert!(text.contains(want), "missing {want:?}:\n{text}");
+    }
+    let v = json(
+        BPFSCOPE,
+        &[
+            "-j", "prog", "dump", "xlated", "file", o, "prog", "bump", "opcodes",
+        ],
+    );
+    assert_eq!(v["name"], "bump");
+    assert_eq!(v["subprog"], true);
+    assert!(v["insns"][0]["opcodes"]["code"].is_string());
+    let all = json(BPFSCOPE, &["-j", "prog", "dump", "xlated", "file", o]);
+    assert_eq!(all.as_array().unwrap().len(), 5);
+    let dot = bpfscope_ok(&[
+        "prog", "dump", "xlated", "file", o, "prog", "tp_main", "visual",
+    ]);
+    check_dot(&dot);
+    for (args, want) in [
+        (
+            vec!["prog", "dump", "xlated", "file", o, "prog", "nope"],
+            "no program named nope",
+        ),
+        (
+            vec!["prog", "dump", "xlated", "file", "/etc/hostname"],
+            "not a BPF ELF object",
+        ),
+        (
+            vec!["prog", "dump", "xlated", "file", o, "visual"],
+            "one program",
+        ),
+        (vec!["prog", "dump", "jited", "file", o], "no jited code"),
+    ] {
+        let r = bpfscope(&args);
+        assert_eq!(r.status.code(), Some(255), "{args:?}");
+        assert!(stderr(&r).contains(want), "{args:?}: {}", stderr(&r));
+    }
+}

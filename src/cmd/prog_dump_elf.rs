@@ -1,10 +1,127 @@
-//! `prog dump xlated file OBJ.o [prog NAME]`: programs of an ELF object
-//! before loading.
-use super::{CmdError, Result};
-use crate::output::{Ctx, Out};
+//! `prog dump xlated file OBJ.o [prog NAME] [opcodes | visual | linum]`:
+//! the programs of an ELF object before loading, through `loader::objdump`.
+use serde::Serialize;
 
-pub fn run(_ctx: &Ctx, _args: &[String], _out: &mut Out) -> Result<()> {
-    Err(CmdError::Failed(
-        "dumping an object file is not implemented yet".into(),
-    ))
+use super::{CmdError, Result};
+use crate::disasm::cfg::{self, Cfg};
+use crate::disasm::xlated::{self, DumpOpts, Xlated, XlatedInsn};
+use crate::loader::objdump::{self, ObjFunc, ObjNames};
+use crate::output::{self, Ctx, Out};
+use crate::sys::handle::is_prefix;
+
+#[derive(Serialize)]
+struct FuncDump {
+    name: String,
+    section: String,
+    subprog: bool,
+    insns: Vec<XlatedInsn>,
+}
+
+pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
+    use std::io::Write;
+    let Some(path) = args.first() else {
+        return Err(CmdError::Usage("expected object file path".into()));
+    };
+    let mut name: Option<&str> = None;
+    let mut opts = DumpOpts::default();
+    let mut visual = false;
+    let mut it = args[1..].iter();
+    while let Some(w) = it.next() {
+        if is_prefix(w, "prog") {
+            name = Some(
+                it.next()
+                    .ok_or_else(|| CmdError::Usage("'prog' needs a program name".into()))?,
+            );
+        } else if is_prefix(w, "opcodes") {
+            opts.opcodes = true;
+        } else if is_prefix(w, "visual") {
+            visual = true;
+        } else if is_prefix(w, "linum") {
+            opts.linum = true;
+        } else {
+            return Err(CmdError::Usage(format!(
+                "unknown word '{w}': expected prog NAME, opcodes, visual or linum"
+            )));
+        }
+    }
+    if ctx.json && visual {
+        return Err(CmdError::Usage(
+            "'visual' is not compatible with JSON output".into(),
+        ));
+    }
+    let all =
+        objdump::read(std::path::Path::new(path)).map_err(|e| CmdError::Failed(e.to_string()))?;
+    let funcs: Vec<&ObjFunc> = match name {
+        Some(n) => {
+            let f: Vec<&ObjFunc> = all.iter().filter(|f| f.name == n).collect();
+            if f.is_empty() {
+                return Err(CmdError::Failed(format!("no program named {n} in {path}")));
+            }
+            f
+        }
+        None => all.iter().collect(),
+    };
+    if visual && funcs.len() != 1 {
+        return Err(CmdError::Usage(
+            "'visual' needs one program: add 'prog NAME'".into(),
+        ));
+    }
+    let mut dumps = Vec::new();
+    for (k, f) in funcs.iter().enumerate() {
+        let names = ObjNames::new(f);
+        let info = [objdump::func_info(f)];
+        let x = Xlated {
+            insns: &f.insns,
+            funcs: &info,
+            lines: &[],
+            names: &names,
+        };
+        if visual {
+            // Relocated calls and callback references point into other
+            // sections (libbpf appends those functions at load): they are
+            // not edges inside this function's graph.
+            let mut local = f.insns.clone();
+            for (&i, _) in f.relocs.iter() {
+                if let Some(insn) = local.get_mut(i) {
+                    insn.src_reg = 0;
+                }
+            }
+            // Before loading, `call pc+N` keeps its offset in imm.
+            let g = Cfg::build(&local, &[0], false);
+            cfg::write_dot(out, &x, &g, opts)?;
+            return Ok(());
+        }
+        let recs = xlated::records(&x, opts);
+        if ctx.json {
+            dumps.push(FuncDump {
+                name: f.name.clone(),
+                section: f.section.clone(),
+                subprog: f.subprog,
+                insns: recs,
+            });
+        } else {
+            if k > 0 {
+                writeln!(out)?;
+            }
+            writeln!(
+                out,
+                "{}  section {}{}",
+                output::escape(&f.name),
+                output::escape(&f.section),
+                if f.subprog { "  (subprogram)" } else { "" }
+            )?;
+            if f.proto.is_none() {
+                writeln!(out, "{}:", output::escape(&f.name))?;
+            }
+            xlated::write_plain(out, &recs)?;
+        }
+    }
+    if ctx.json {
+        if name.is_some() && dumps.len() == 1 {
+            output::write_json(ctx, out, &dumps[0])?;
+        } else {
+            output::write_json(ctx, out, &dumps)?;
+        }
+    }
+    Ok(())
 }

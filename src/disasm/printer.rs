@@ -16,6 +16,9 @@ use super::insn::*;
 
 /// Names call targets and 64-bit immediates (the kernel's `bpf_insn_cbs`).
 pub trait Resolve {
+    /// Told the index of each instruction before it is printed (for
+    /// resolvers keyed by position, such as ELF relocations).
+    fn at(&self, _idx: usize) {}
     /// Name for the target of a call (`cb_call`); `None` falls back to the
     /// kernel's defaults. Not asked for helper ids the kernel knows.
     fn call_name(&self, _insn: &Insn) -> Option<String> {
@@ -150,6 +153,7 @@ pub fn write_insn(out: &mut String, r: &dyn Resolve, insns: &[Insn], idx: usize)
     let Some(&insn) = insns.get(idx) else {
         return;
     };
+    r.at(idx);
     // Writing to a String cannot fail.
     let _ = write_insn_inner(out, r, insns, idx, insn);
 }

@@ -1,1 +1,2 @@
 //! loader (to be filled)
+pub mod objdump;

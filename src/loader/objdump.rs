@@ -1,0 +1,243 @@
+//! Programs of a BPF ELF object before loading (`prog dump xlated file
+//! OBJ.o`): pre-verifier instructions, relocations shown by the name of
+//! their symbol, prototypes from the object's BTF.
+//!
+//! The `object` crate reads sections, symbols and relocations: libbpf keeps
+//! relocations in private structures (libbpf-rs's OpenObject gives the
+//! instructions but not what each ld_imm64 or call will be bound to), and
+//! naming them is the point of this view.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionKind, SymbolKind};
+
+use crate::disasm::insn::*;
+use crate::disasm::printer::Resolve;
+use crate::disasm::xlated::FuncInfo;
+
+/// Errors reading an object file.
+#[derive(Debug, thiserror::Error)]
+pub enum ObjDumpError {
+    #[error("can't read {path}: {err}")]
+    Read { path: String, err: std::io::Error },
+    #[error("{path} is not a BPF ELF object: {why}")]
+    Parse { path: String, why: String },
+    #[error("no program named {0} in the object")]
+    NoSuchProgram(String),
+}
+
+/// What a relocation at an instruction binds it to.
+#[derive(Clone, Debug)]
+pub struct Reloc {
+    pub symbol: String,
+    /// Section the symbol lives in (`.maps`, `.data`, `.text`, ...), or
+    /// empty for an undefined (extern) symbol.
+    pub section: String,
+    pub kind: SymbolKind,
+    /// Symbol value (offset in its section).
+    pub value: u64,
+}
+
+/// One function of the object: a program (its own section) or a
+/// subprogram (in `.text`).
+#[derive(Clone, Debug)]
+pub struct ObjFunc {
+    pub name: String,
+    pub section: String,
+    pub subprog: bool,
+    pub insns: Vec<Insn>,
+    /// Relocations by instruction index (relative to the function).
+    pub relocs: HashMap<usize, Reloc>,
+    /// Prototype from BTF, when the object has it.
+    pub proto: Option<String>,
+    /// Every function of the object by (section, byte offset): names the
+    /// targets of calls and callback references made through a section symbol.
+    pub funcs_at: std::rc::Rc<HashMap<(String, u64), String>>,
+}
+
+/// Reads every function of the object, programs first in section order,
+/// then `.text` subprograms.
+pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
+    let p = path.display().to_string();
+    let data = std::fs::read(path).map_err(|err| ObjDumpError::Read {
+        path: p.clone(),
+        err,
+    })?;
+    let file = object::File::parse(&*data).map_err(|e| ObjDumpError::Parse {
+        path: p.clone(),
+        why: e.to_string(),
+    })?;
+    if file.architecture() != object::Architecture::Bpf {
+        return Err(ObjDumpError::Parse {
+            path: p,
+            why: format!("architecture is {:?}", file.architecture()),
+        });
+    }
+    let btf = libbpf_rs::btf::Btf::from_raw("obj", &data).ok().flatten();
+
+    let mut funcs_at = HashMap::new();
+    for s in file.symbols().filter(|s| s.kind() == SymbolKind::Text) {
+        let sec = s
+            .section_index()
+            .and_then(|i| file.section_by_index(i).ok())
+            .and_then(|x| x.name().ok().map(str::to_string));
+        if let (Some(sec), Ok(n)) = (sec, s.name()) {
+            funcs_at.insert((sec, s.address()), n.to_string());
+        }
+    }
+    let funcs_at = std::rc::Rc::new(funcs_at);
+    let mut out = Vec::new();
+    for sec in file.sections() {
+        if sec.kind() != SectionKind::Text {
+            continue;
+        }
+        let sec_name = sec.name().unwrap_or("").to_string();
+        let bytes = sec.data().unwrap_or(&[]);
+        let insns = parse_insns(bytes);
+        // Relocations of this section by instruction index.
+        let mut relocs: HashMap<usize, Reloc> = HashMap::new();
+        for (off, r) in sec.relocations() {
+            if let RelocationTarget::Symbol(si) = r.target() {
+                if let Ok(sym) = file.symbol_by_index(si) {
+                    let section = sym
+                        .section_index()
+                        .and_then(|i| file.section_by_index(i).ok())
+                        .and_then(|s| s.name().ok().map(str::to_string))
+                        .unwrap_or_default();
+                    let mut name = sym.name().unwrap_or("").to_string();
+                    if name.is_empty() {
+                        name = section.clone();
+                    }
+                    relocs.insert(
+                        (off / INSN_SIZE as u64) as usize,
+                        Reloc {
+                            symbol: name,
+                            section,
+                            kind: sym.kind(),
+                            value: sym.address(),
+                        },
+                    );
+                }
+            }
+        }
+        // Functions: the FUNC symbols of the section, by address.
+        let mut funcs: Vec<(u64, u64, String)> = file
+            .symbols()
+            .filter(|s| s.kind() == SymbolKind::Text && s.section_index() == Some(sec.index()))
+            .map(|s| (s.address(), s.size(), s.name().unwrap_or("").to_string()))
+            .filter(|(_, _, n)| !n.is_empty())
+            .collect();
+        funcs.sort();
+        if funcs.is_empty() && !insns.is_empty() {
+            funcs.push((0, bytes.len() as u64, sec_name.clone()));
+        }
+        for (addr, size, name) in funcs {
+            let start = (addr / INSN_SIZE as u64) as usize;
+            let end = if size > 0 {
+                ((addr + size) / INSN_SIZE as u64) as usize
+            } else {
+                insns.len()
+            };
+            let (start, end) = (start.min(insns.len()), end.min(insns.len()));
+            let proto = btf.as_ref().and_then(|b| {
+                let t: libbpf_rs::btf::BtfType = b.type_by_name(&name)?;
+                crate::disasm::proto::type_only(b, u32::from(t.type_id()))
+            });
+            out.push(ObjFunc {
+                subprog: sec_name == ".text",
+                section: sec_name.clone(),
+                relocs: relocs
+                    .iter()
+                    .filter(|(&i, _)| i >= start && i < end)
+                    .map(|(&i, r)| (i - start, r.clone()))
+                    .collect(),
+                insns: insns[start..end].to_vec(),
+                name,
+                proto,
+                funcs_at: funcs_at.clone(),
+            });
+        }
+    }
+    // Programs first, then subprograms (stable within each group).
+    out.sort_by_key(|f| f.subprog);
+    Ok(out)
+}
+
+/// Names for a pre-load program: relocated ld_imm64 and calls by symbol.
+pub struct ObjNames<'a> {
+    pub func: &'a ObjFunc,
+    /// Index of the instruction being printed (see [`Resolve::at`]).
+    cur: std::cell::Cell<usize>,
+}
+
+impl<'a> ObjNames<'a> {
+    pub fn new(func: &'a ObjFunc) -> Self {
+        ObjNames {
+            func,
+            cur: std::cell::Cell::new(0),
+        }
+    }
+}
+
+impl Resolve for ObjNames<'_> {
+    fn at(&self, idx: usize) {
+        self.cur.set(idx);
+    }
+
+    fn call_name(&self, insn: &Insn) -> Option<String> {
+        let r = self.func.relocs.get(&self.cur.get())?;
+        if insn.src_reg != BPF_PSEUDO_CALL {
+            // kfunc or other extern call: libbpf binds it by name.
+            return Some(r.symbol.clone());
+        }
+        // Through a section symbol the target is symbol + (imm + 1) slots.
+        let target = if r.kind == SymbolKind::Section {
+            let off = r.value as i64 + (i64::from(insn.imm) + 1) * INSN_SIZE as i64;
+            self.target_name(&r.section, off)
+                .unwrap_or_else(|| r.symbol.clone())
+        } else {
+            r.symbol.clone()
+        };
+        Some(format!("{:+}#{target}", insn.imm))
+    }
+
+    fn imm_name(&self, insn: &Insn, _next: &Insn, full_imm: u64) -> Option<String> {
+        let Some(r) = self.func.relocs.get(&self.cur.get()) else {
+            return Some(format!("{full_imm:#x}"));
+        };
+        let off = r.value as i64 + i64::from(insn.imm);
+        Some(if r.section == ".maps" || r.section == "maps" {
+            format!("map[{}]", r.symbol)
+        } else if let Some(f) = self.target_name(&r.section, off) {
+            // A function's address: a callback.
+            format!("subprog[{f}]")
+        } else if r.kind == SymbolKind::Text {
+            format!("subprog[{}]", r.symbol)
+        } else if r.section.is_empty() {
+            // An extern (kconfig, ksym): bound by libbpf at load.
+            format!("extern[{}]", r.symbol)
+        } else if r.kind == SymbolKind::Section {
+            // Data section reference: the offset is in imm.
+            format!("map[{}]+{off}", r.section)
+        } else {
+            format!("map[{}]+{off} <{}>", r.section, r.symbol)
+        })
+    }
+}
+
+impl ObjNames<'_> {
+    fn target_name(&self, section: &str, off: i64) -> Option<String> {
+        let off = u64::try_from(off).ok()?;
+        self.func.funcs_at.get(&(section.to_string(), off)).cloned()
+    }
+}
+
+/// `FuncInfo` for the header line of a function's dump.
+pub fn func_info(f: &ObjFunc) -> FuncInfo {
+    FuncInfo {
+        insn_off: 0,
+        proto: f.proto.clone(),
+        name: Some(f.name.clone()),
+    }
+}
