@@ -1,0 +1,571 @@
+//! `btf dump ... format c`: a compilable header through libbpf's btf_dump,
+//! laid out as current bpftool does it (btf.c `dump_btf_c`): the vmlinux.h
+//! preamble, types in bpftool's stable sort order (unless `unsorted`), then
+//! `extern` prototypes for kfuncs, then the closing lines.
+//!
+//! libbpf's btf_dump prints through a C `printf`-style callback with a
+//! `va_list`, which stable Rust cannot format; the callback hands it to
+//! `vfprintf` on an `open_memstream` FILE, and we copy that buffer to the
+//! Rust writer as we go.
+//!
+//! One intentional difference from bpftool: bpftool sorts ids 0..n and then
+//! skips the first *sorted* entry (meant to skip `void`, but it drops
+//! whichever anonymous enum sorts first); we sort ids 1..n and dump them all.
+
+use std::ffi::CString;
+use std::io::Write;
+use std::os::raw::{c_char, c_int, c_void};
+
+use super::handle::Btf;
+use super::view::{kind, View};
+use super::BtfError;
+
+extern "C" {
+    // The va_list type is the one libbpf-sys's callback hands us.
+    fn vfprintf(
+        stream: *mut libc::FILE,
+        fmt: *const c_char,
+        ap: *mut libbpf_sys::__va_list_tag,
+    ) -> c_int;
+}
+
+/// btf_dump's print callback: `ctx` is our memstream FILE.
+unsafe extern "C" fn printf_cb(
+    ctx: *mut c_void,
+    fmt: *const c_char,
+    args: *mut libbpf_sys::__va_list_tag,
+) {
+    // SAFETY: ctx is the FILE* we passed to btf_dump__new, open for the whole
+    // life of the btf_dump; fmt/args come straight from libbpf's vprintf call.
+    unsafe {
+        vfprintf(ctx.cast(), fmt, args);
+    }
+}
+
+const PREAMBLE: &str = "#ifndef __VMLINUX_H__
+#define __VMLINUX_H__
+
+#ifndef BPF_NO_PRESERVE_ACCESS_INDEX
+#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)
+#endif
+
+#ifndef __ksym
+#define __ksym __attribute__((section(\".ksyms\")))
+#endif
+
+#ifndef __weak
+#define __weak __attribute__((weak))
+#endif
+
+#ifndef __bpf_fastcall
+#if __has_attribute(bpf_fastcall)
+#define __bpf_fastcall __attribute__((bpf_fastcall))
+#else
+#define __bpf_fastcall
+#endif
+#endif
+
+";
+
+const POSTAMBLE: &str = "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX
+#pragma clang attribute pop
+#endif
+
+#endif /* __VMLINUX_H__ */
+";
+
+/// A memstream FILE plus the btf_dump printing into it; both freed on drop.
+struct Dumper {
+    file: *mut libc::FILE,
+    buf: *mut c_char,
+    size: libc::size_t,
+    /// Bytes of `buf` already copied out.
+    copied: usize,
+    d: *mut libbpf_sys::btf_dump,
+}
+
+impl Dumper {
+    fn new(btf: &Btf) -> Result<Box<Dumper>, BtfError> {
+        // Boxed so the addresses of `buf`/`size` stay put for open_memstream.
+        let mut this = Box::new(Dumper {
+            file: std::ptr::null_mut(),
+            buf: std::ptr::null_mut(),
+            size: 0,
+            copied: 0,
+            d: std::ptr::null_mut(),
+        });
+        // SAFETY: buf/size point into the boxed struct, which outlives the
+        // stream (closed in Drop before the box is freed).
+        this.file = unsafe { libc::open_memstream(&mut this.buf, &mut this.size) };
+        if this.file.is_null() {
+            return Err(BtfError::CDump(std::io::Error::last_os_error().to_string()));
+        }
+        // SAFETY: btf is a live libbpf btf that outlives this Dumper (borrowed
+        // by the caller for the whole dump); the callback only uses `file`.
+        this.d = unsafe {
+            libbpf_sys::btf_dump__new(
+                btf.as_ptr(),
+                Some(printf_cb),
+                this.file.cast(),
+                std::ptr::null(),
+            )
+        };
+        if this.d.is_null() {
+            return Err(BtfError::CDump(std::io::Error::last_os_error().to_string()));
+        }
+        Ok(this)
+    }
+
+    fn puts(&mut self, s: &str) {
+        // SAFETY: file is an open stream; s is valid for s.len() bytes.
+        unsafe { libc::fwrite(s.as_ptr().cast(), 1, s.len(), self.file) };
+    }
+
+    fn dump_type(&mut self, id: u32) -> Result<(), BtfError> {
+        // SAFETY: d is a live btf_dump; libbpf checks the id itself.
+        let err = unsafe { libbpf_sys::btf_dump__dump_type(self.d, id) };
+        if err < 0 {
+            return Err(BtfError::CDump(format!(
+                "type [{id}]: {}",
+                std::io::Error::from_raw_os_error(-err)
+            )));
+        }
+        Ok(())
+    }
+
+    fn emit_decl(&mut self, id: u32, field_name: &CString) -> Result<(), BtfError> {
+        let opts = libbpf_sys::btf_dump_emit_type_decl_opts {
+            sz: std::mem::size_of::<libbpf_sys::btf_dump_emit_type_decl_opts>() as _,
+            field_name: field_name.as_ptr(),
+            ..Default::default()
+        };
+        // SAFETY: d is live; opts and field_name outlive the call.
+        let err = unsafe { libbpf_sys::btf_dump__emit_type_decl(self.d, id, &opts) };
+        if err < 0 {
+            return Err(BtfError::CDump(format!(
+                "declaration of type [{id}]: {}",
+                std::io::Error::from_raw_os_error(-err)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Copies what the stream holds so far to `out`.
+    fn drain<W: Write + ?Sized>(&mut self, out: &mut W) -> Result<(), BtfError> {
+        // SAFETY: fflush on our open stream updates buf/size; buf then holds
+        // at least `size` bytes until the next write to the stream.
+        let chunk = unsafe {
+            libc::fflush(self.file);
+            if self.buf.is_null() || self.size <= self.copied {
+                return Ok(());
+            }
+            std::slice::from_raw_parts(
+                self.buf.cast::<u8>().add(self.copied),
+                self.size - self.copied,
+            )
+        };
+        out.write_all(chunk)?;
+        self.copied = self.size;
+        Ok(())
+    }
+}
+
+impl Drop for Dumper {
+    fn drop(&mut self) {
+        // SAFETY: each pointer is either null or owned by us and freed once:
+        // the btf_dump first (it prints into the stream), then the stream,
+        // then the buffer that fclose leaves to the caller.
+        unsafe {
+            if !self.d.is_null() {
+                libbpf_sys::btf_dump__free(self.d);
+            }
+            if !self.file.is_null() {
+                libc::fclose(self.file);
+            }
+            if !self.buf.is_null() {
+                libc::free(self.buf.cast());
+            }
+        }
+    }
+}
+
+/// Dumps `btf` as C. With `roots`, only those types (and what they need),
+/// without kfuncs; otherwise every type, sorted unless `sort` is false.
+pub fn dump_c<W: Write + ?Sized>(
+    btf: &Btf,
+    roots: &[u32],
+    sort: bool,
+    out: &mut W,
+) -> Result<(), BtfError> {
+    let view = btf.view();
+    check_dumpable(view).map_err(BtfError::CDump)?;
+    let mut d = Dumper::new(btf)?;
+    out.write_all(PREAMBLE.as_bytes())?;
+    if !roots.is_empty() {
+        for &id in roots {
+            d.dump_type(id)?;
+        }
+    } else {
+        let order: Vec<u32> = if sort {
+            sorted_ids(view)
+        } else {
+            (1..view.type_cnt()).collect()
+        };
+        for (n, id) in order.into_iter().enumerate() {
+            d.dump_type(id)?;
+            if n % 8192 == 8191 {
+                d.drain(out)?;
+            }
+        }
+        dump_kfuncs(view, &mut d)?;
+    }
+    d.drain(out)?;
+    out.write_all(POSTAMBLE.as_bytes())?;
+    Ok(())
+}
+
+fn dump_kfuncs(view: &View, d: &mut Dumper) -> Result<(), BtfError> {
+    d.puts("\n/* BPF kfuncs */\n#ifndef BPF_NO_KFUNC_PROTOTYPES\n");
+    let mut kfuncs: Vec<u32> = Vec::new();
+    let mut fastcalls: Vec<u32> = Vec::new();
+    for id in 1..view.type_cnt() {
+        let Some(t) = view.ty(id) else { continue };
+        if t.kind() != kind::DECL_TAG || t.component_idx() != -1 {
+            continue;
+        }
+        if view.ty(t.type_id()).map(|f| f.kind()) != Some(kind::FUNC) {
+            continue;
+        }
+        match view.name(t.name_off) {
+            b"bpf_kfunc" => kfuncs.push(t.type_id()),
+            b"bpf_fastcall" => fastcalls.push(t.type_id()),
+            _ => {}
+        }
+    }
+    let func_name = |id: u32| view.ty(id).map_or(&b""[..], |t| view.name(t.name_off));
+    kfuncs.sort_by(|&a, &b| func_name(a).cmp(func_name(b)));
+    for f in kfuncs {
+        d.puts("extern ");
+        if fastcalls.contains(&f) {
+            d.puts("__bpf_fastcall ");
+        }
+        // Names come from validated BTF strings, which hold no NUL.
+        let name = CString::new(func_name(f)).unwrap_or_default();
+        let proto = view.ty(f).map_or(0, |t| t.type_id());
+        d.emit_decl(proto, &name)?;
+        d.puts(" __weak __ksym;\n");
+    }
+    d.puts("#endif\n\n");
+    Ok(())
+}
+
+/// libbpf's btf_dump trusts BTF that libbpf's loader accepted, but crafted
+/// BTF can still crash it: a member whose type has no alignment (an INT of
+/// size 0, a FWD or void member) divides by zero (SIGFPE), and reference
+/// cycles (`typedef A -> const -> typedef A`, a struct containing itself by
+/// value) recurse without end. bpftool crashes on such input; we refuse it
+/// with an error first. Linear in the number of types.
+fn check_dumpable(v: &View) -> Result<(), String> {
+    #[derive(Clone, Copy)]
+    enum St {
+        New,
+        Busy,
+        Done(u64),
+    }
+    // Reference edges btf_dump follows without a name to stop at.
+    fn refs(t: &super::view::Type<'_>) -> Vec<u32> {
+        match t.kind() {
+            kind::PTR
+            | kind::TYPEDEF
+            | kind::VOLATILE
+            | kind::CONST
+            | kind::RESTRICT
+            | kind::TYPE_TAG
+            | kind::DECL_TAG
+            | kind::FUNC
+            | kind::VAR => vec![t.type_id()],
+            kind::ARRAY => {
+                let (e, i, _) = t.array();
+                vec![e, i]
+            }
+            kind::FUNC_PROTO => std::iter::once(t.type_id())
+                .chain(t.params().map(|p| p.1))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    let n = v.type_cnt() as usize;
+    // 1. No cycles along reference edges (iterative DFS, three colours).
+    let mut colour = vec![0u8; n];
+    for root in 1..n {
+        if colour[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(u32, Vec<u32>)> = Vec::new();
+        colour[root] = 1;
+        let first = v.ty(root as u32).map(|t| refs(&t)).unwrap_or_default();
+        stack.push((root as u32, first));
+        while let Some((id, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(next) => match colour.get(next as usize).copied() {
+                    Some(0) => {
+                        colour[next as usize] = 1;
+                        let r = v.ty(next).map(|t| refs(&t)).unwrap_or_default();
+                        stack.push((next, r));
+                    }
+                    Some(1) if next != 0 => {
+                        return Err(format!(
+                            "type [{id}]: reference cycle through type [{next}]"
+                        ));
+                    }
+                    _ => {}
+                },
+                None => {
+                    colour[*id as usize] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+    // 2. Every struct/union and member has an alignment (btf__align_of > 0).
+    let ptr = v.pointer_size();
+    let mut st = vec![St::New; n];
+    fn align(v: &View, id: u32, ptr: u64, st: &mut [St], depth: u32) -> Result<u64, String> {
+        match st.get(id as usize).copied() {
+            Some(St::Done(a)) => return Ok(a),
+            Some(St::Busy) => return Err(format!("type [{id}] contains itself")),
+            _ => {}
+        }
+        if depth > 256 {
+            return Err(format!("type [{id}] nests too deeply"));
+        }
+        let t = v.ty(id).ok_or_else(|| format!("no type [{id}]"))?;
+        if let Some(s) = st.get_mut(id as usize) {
+            *s = St::Busy;
+        }
+        let a = match t.kind() {
+            kind::INT | kind::ENUM | kind::ENUM64 | kind::FLOAT => ptr.min(u64::from(t.size())),
+            kind::PTR => ptr,
+            kind::TYPEDEF | kind::VOLATILE | kind::CONST | kind::RESTRICT | kind::TYPE_TAG => {
+                align(v, t.type_id(), ptr, st, depth + 1)?
+            }
+            kind::ARRAY => align(v, t.array().0, ptr, st, depth + 1)?,
+            kind::STRUCT | kind::UNION => {
+                let mut max = 1;
+                for m in t.members() {
+                    let a = align(v, m.type_id, ptr, st, depth + 1)
+                        .map_err(|e| format!("type [{id}] member: {e}"))?;
+                    max = max.max(a);
+                }
+                max
+            }
+            k => {
+                return Err(format!(
+                    "type [{id}] ({}) has no layout",
+                    super::view::kind_name(k)
+                ))
+            }
+        };
+        if a == 0 {
+            return Err(format!("type [{id}] has size 0"));
+        }
+        if let Some(s) = st.get_mut(id as usize) {
+            *s = St::Done(a);
+        }
+        Ok(a)
+    }
+    for id in 1..n as u32 {
+        if let Some(t) = v.ty(id) {
+            if matches!(t.kind(), kind::STRUCT | kind::UNION) {
+                align(v, id, ptr, &mut st, 0)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Guard against reference cycles in crafted BTF.
+const MAX_DEPTH: u32 = 64;
+const MAX_RANK: i32 = 10;
+
+/// bpftool's `btf_type_rank`.
+fn rank(v: &View, id: u32, mut has_name: bool, depth: u32) -> i32 {
+    let Some(t) = v.ty(id) else { return MAX_RANK };
+    if depth > MAX_DEPTH {
+        return MAX_RANK;
+    }
+    if t.name_off != 0 {
+        has_name = true;
+    }
+    match t.kind() {
+        kind::ENUM | kind::ENUM64 => i32::from(has_name),
+        kind::INT | kind::FLOAT => 2,
+        kind::STRUCT | kind::UNION if has_name => 3,
+        kind::FUNC_PROTO if has_name => 4,
+        kind::ARRAY if has_name => rank(v, t.array().0, has_name, depth + 1),
+        kind::TYPE_TAG
+        | kind::CONST
+        | kind::PTR
+        | kind::VOLATILE
+        | kind::RESTRICT
+        | kind::TYPEDEF
+        | kind::DECL_TAG
+            if has_name =>
+        {
+            rank(v, t.type_id(), has_name, depth + 1)
+        }
+        _ => MAX_RANK,
+    }
+}
+
+/// bpftool's `btf_type_sort_name`.
+fn sort_name(v: &View, id: u32, from_ref: bool, depth: u32) -> &[u8] {
+    let Some(t) = v.ty(id) else { return b"" };
+    if depth > MAX_DEPTH {
+        return b"";
+    }
+    match t.kind() {
+        kind::ENUM | kind::ENUM64 => {
+            let mut off = t.name_off;
+            if !from_ref && off == 0 && t.vlen() > 0 {
+                off = if t.kind() == kind::ENUM64 {
+                    t.enum64().next().map_or(0, |e| e.0)
+                } else {
+                    t.enum32().next().map_or(0, |e| e.0)
+                };
+            }
+            v.name(off)
+        }
+        kind::ARRAY => sort_name(v, t.array().0, true, depth + 1),
+        kind::TYPE_TAG
+        | kind::CONST
+        | kind::PTR
+        | kind::VOLATILE
+        | kind::RESTRICT
+        | kind::TYPEDEF
+        | kind::DECL_TAG => sort_name(v, t.type_id(), true, depth + 1),
+        _ => v.name(t.name_off),
+    }
+}
+
+/// libbpf's `str_hash` (C `char` is signed on the hosts bpftool runs on).
+fn str_hash(s: &[u8]) -> u64 {
+    s.iter().fold(0u64, |h, &c| {
+        h.wrapping_mul(31).wrapping_add(c as i8 as i64 as u64)
+    })
+}
+
+fn hasher(h: u64, v: u64) -> u64 {
+    h.wrapping_mul(31).wrapping_add(v)
+}
+
+fn name_hasher(h: u64, v: &View, off: u32) -> u64 {
+    if off == 0 {
+        h
+    } else {
+        hasher(h, str_hash(v.name(off)))
+    }
+}
+
+/// bpftool's `btf_type_disambig_hash`, memoized per (id, members): the
+/// plain recursion re-hashes the same member types over and over.
+struct Disambig<'v> {
+    v: &'v View,
+    memo: [Vec<Option<u64>>; 2],
+}
+
+impl<'v> Disambig<'v> {
+    fn new(v: &'v View) -> Self {
+        let n = v.type_cnt() as usize;
+        Disambig {
+            v,
+            memo: [vec![None; n], vec![None; n]],
+        }
+    }
+
+    fn hash(&mut self, id: u32, members: bool, depth: u32) -> u64 {
+        let slot = (usize::from(members), id as usize);
+        if let Some(Some(h)) = self.memo[slot.0].get(slot.1) {
+            return *h;
+        }
+        let h = self.compute(id, members, depth);
+        if let Some(m) = self.memo[slot.0].get_mut(slot.1) {
+            *m = Some(h);
+        }
+        h
+    }
+
+    fn compute(&mut self, id: u32, members: bool, depth: u32) -> u64 {
+        let v = self.v;
+        let Some(t) = v.ty(id) else { return 0 };
+        let mut h = name_hasher(0, v, t.name_off);
+        if depth > MAX_DEPTH {
+            return h;
+        }
+        match t.kind() {
+            kind::ENUM => {
+                for (n, _) in t.enum32() {
+                    h = name_hasher(h, v, n);
+                }
+            }
+            kind::ENUM64 => {
+                for (n, _) in t.enum64() {
+                    h = name_hasher(h, v, n);
+                }
+            }
+            kind::STRUCT | kind::UNION if members => {
+                for m in t.members() {
+                    h = name_hasher(h, v, m.name_off);
+                    h = hasher(h, self.hash(m.type_id, false, depth + 1));
+                }
+            }
+            kind::TYPE_TAG
+            | kind::CONST
+            | kind::PTR
+            | kind::VOLATILE
+            | kind::RESTRICT
+            | kind::TYPEDEF
+            | kind::DECL_TAG => h = hasher(h, self.hash(t.type_id(), members, depth + 1)),
+            kind::ARRAY => {
+                let (elem, _, n) = t.array();
+                h = hasher(h, u64::from(n));
+                h = hasher(h, self.hash(elem, members, depth + 1));
+            }
+            _ => {}
+        }
+        h
+    }
+}
+
+/// All type ids in bpftool's order for `format c` (`sort_btf_c`).
+pub fn sorted_ids(v: &View) -> Vec<u32> {
+    struct Datum<'a> {
+        id: u32,
+        rank: i32,
+        sort_name: &'a [u8],
+        own_name: &'a [u8],
+        hash: u64,
+    }
+    let mut dh = Disambig::new(v);
+    let mut data: Vec<Datum<'_>> = (1..v.type_cnt())
+        .map(|id| {
+            let own = v.ty(id).map_or(&b""[..], |t| v.name(t.name_off));
+            Datum {
+                id,
+                rank: rank(v, id, false, 0),
+                sort_name: sort_name(v, id, false, 0),
+                own_name: own,
+                hash: dh.hash(id, true, 0),
+            }
+        })
+        .collect();
+    data.sort_unstable_by(|a, b| {
+        a.rank
+            .cmp(&b.rank)
+            .then_with(|| a.sort_name.cmp(b.sort_name))
+            .then_with(|| a.own_name.cmp(b.own_name))
+            .then_with(|| a.hash.cmp(&b.hash))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    data.into_iter().map(|d| d.id).collect()
+}
