@@ -40,9 +40,49 @@ pub enum Value {
     Object(Vec<(Vec<u8>, Value)>),
 }
 
+/// Anything that can take a [`Value`] as a stream of json_writer calls
+/// (our [`JsonW`], or another bpftool-style writer such as the map-dump one).
+pub trait Sink {
+    fn start_object(&mut self) -> io::Result<()>;
+    fn end_object(&mut self) -> io::Result<()>;
+    fn start_array(&mut self) -> io::Result<()>;
+    fn end_array(&mut self) -> io::Result<()>;
+    /// A member name (`jsonw_name`).
+    fn name(&mut self, name: &[u8]) -> io::Result<()>;
+    /// A token written verbatim (`jsonw_printf`).
+    fn raw(&mut self, token: &str) -> io::Result<()>;
+    /// A string, escaped (`jsonw_string`).
+    fn string(&mut self, s: &[u8]) -> io::Result<()>;
+}
+
+impl<W: Write> Sink for JsonW<W> {
+    fn start_object(&mut self) -> io::Result<()> {
+        JsonW::start_object(self)
+    }
+    fn end_object(&mut self) -> io::Result<()> {
+        JsonW::end_object(self)
+    }
+    fn start_array(&mut self) -> io::Result<()> {
+        JsonW::start_array(self)
+    }
+    fn end_array(&mut self) -> io::Result<()> {
+        JsonW::end_array(self)
+    }
+    fn name(&mut self, name: &[u8]) -> io::Result<()> {
+        JsonW::name(self, name)
+    }
+    fn raw(&mut self, token: &str) -> io::Result<()> {
+        JsonW::raw(self, token)
+    }
+    fn string(&mut self, s: &[u8]) -> io::Result<()> {
+        JsonW::string(self, s)
+    }
+}
+
 impl Value {
-    /// Streams the value as bpftool's json writer would.
-    pub fn write<W: Write>(&self, w: &mut JsonW<W>) -> io::Result<()> {
+    /// Streams the value as bpftool's json writer would (exact bytes:
+    /// raw tokens stay raw, repeated names stay repeated).
+    pub fn write<S: Sink + ?Sized>(&self, w: &mut S) -> io::Result<()> {
         match self {
             Value::Raw(s) => w.raw(s),
             Value::Str(s) => w.string(s),
@@ -61,6 +101,15 @@ impl Value {
                 }
                 w.end_object()
             }
+        }
+    }
+
+    /// Members of an object value, for writers that open the object
+    /// themselves (a map-dump entry); empty for other values.
+    pub fn members(&self) -> &[(Vec<u8>, Value)] {
+        match self {
+            Value::Object(m) => m,
+            _ => &[],
         }
     }
 
