@@ -5,6 +5,8 @@
 pub mod escape;
 pub mod mapdump;
 pub mod render;
+pub mod render_link;
+pub mod render_perf;
 pub mod table;
 
 use std::io::{self, BufWriter, Stdout, Write};

@@ -1,1 +1,389 @@
-//! `perf show` records (being built).
+//! `perf show` records: BPF programs attached to perf events (tracepoints,
+//! kprobes, uprobes) and raw tracepoints, found as bpftool's src/perf.c does,
+//! by BPF_TASK_FD_QUERY on every fd of every process; plus perf_event links,
+//! which bpftool misses (a pinned link has no fd in any process).
+//! Also the tracefs helpers that turn a tracepoint name into its perf id.
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::link::{LinkDetail, LinkRecord, NameOrNum, PerfLink};
+use super::pids::PidRef;
+use super::{fdinfo, Result, SysError};
+
+/// The kernel's ENOTSUPP (not libc's ENOTSUP): what TASK_FD_QUERY answers for a non-perf fd.
+const ENOTSUPP: i32 = 524;
+/// bpftool's buffer for the probe name.
+const NAME_BUF: usize = 4096;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PerfRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fd: Option<i32>,
+    /// Not in bpftool: the link behind this attachment (perf_event links, raw_tracepoint link fds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_id: Option<u32>,
+    pub prog_id: u32,
+    #[serde(flatten)]
+    pub target: PerfTarget,
+    /// Not in bpftool: a perf_event link's bpf cookie, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<u64>,
+    /// Not in bpftool: processes holding a perf_event link's fd.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pids: Vec<PidRef>,
+}
+
+/// What the program is attached to, with bpftool's `fd_type` and keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PerfTarget {
+    /// raw_tracepoint and tracepoint.
+    Tracepoint {
+        fd_type: &'static str,
+        tracepoint: String,
+    },
+    /// kprobe/kretprobe by function name.
+    Func {
+        fd_type: &'static str,
+        func: String,
+        offset: u64,
+    },
+    /// kprobe/kretprobe by address.
+    Addr { fd_type: &'static str, addr: u64 },
+    /// uprobe/uretprobe.
+    File {
+        fd_type: &'static str,
+        filename: String,
+        offset: u64,
+    },
+    /// Not in bpftool: a perf_event link on a hardware/software/cache event.
+    Event {
+        fd_type: &'static str,
+        event_type: NameOrNum,
+        event_config: NameOrNum,
+    },
+    /// An fd type this version does not know: bpftool prints no details either.
+    Unknown {},
+}
+
+impl PerfTarget {
+    pub fn fd_type(&self) -> Option<&'static str> {
+        match self {
+            PerfTarget::Tracepoint { fd_type, .. }
+            | PerfTarget::Func { fd_type, .. }
+            | PerfTarget::Addr { fd_type, .. }
+            | PerfTarget::File { fd_type, .. }
+            | PerfTarget::Event { fd_type, .. } => Some(fd_type),
+            PerfTarget::Unknown {} => None,
+        }
+    }
+}
+
+/// bpftool's print_perf_*: the fields BPF_TASK_FD_QUERY returned, by fd type.
+fn target(fd_type: u32, name: String, offset: u64, addr: u64) -> PerfTarget {
+    let probe = |fd_type: &'static str| {
+        if name.is_empty() {
+            PerfTarget::Addr { fd_type, addr }
+        } else {
+            PerfTarget::Func {
+                fd_type,
+                func: name.clone(),
+                offset,
+            }
+        }
+    };
+    match fd_type {
+        libbpf_sys::BPF_FD_TYPE_RAW_TRACEPOINT => PerfTarget::Tracepoint {
+            fd_type: "raw_tracepoint",
+            tracepoint: name,
+        },
+        libbpf_sys::BPF_FD_TYPE_TRACEPOINT => PerfTarget::Tracepoint {
+            fd_type: "tracepoint",
+            tracepoint: name,
+        },
+        libbpf_sys::BPF_FD_TYPE_KPROBE => probe("kprobe"),
+        libbpf_sys::BPF_FD_TYPE_KRETPROBE => probe("kretprobe"),
+        libbpf_sys::BPF_FD_TYPE_UPROBE => PerfTarget::File {
+            fd_type: "uprobe",
+            filename: name,
+            offset,
+        },
+        libbpf_sys::BPF_FD_TYPE_URETPROBE => PerfTarget::File {
+            fd_type: "uretprobe",
+            filename: name,
+            offset,
+        },
+        _ => PerfTarget::Unknown {},
+    }
+}
+
+struct Query {
+    prog_id: u32,
+    fd_type: u32,
+    name: String,
+    offset: u64,
+    addr: u64,
+}
+
+/// BPF_TASK_FD_QUERY on (pid, fd); Err(errno) when it is not a BPF-carrying perf fd.
+fn query(pid: i32, fd: i32) -> std::result::Result<Query, i32> {
+    let mut buf = vec![0u8; NAME_BUF];
+    let mut len = NAME_BUF as u32;
+    let (mut prog_id, mut fd_type, mut offset, mut addr) = (0u32, 0u32, 0u64, 0u64);
+    // SAFETY: every out pointer is valid for the call; buf holds len bytes.
+    let ret = unsafe {
+        libbpf_sys::bpf_task_fd_query(
+            pid,
+            fd,
+            0,
+            buf.as_mut_ptr() as *mut libc::c_char,
+            &mut len,
+            &mut prog_id,
+            &mut fd_type,
+            &mut offset,
+            &mut addr,
+        )
+    };
+    if ret < 0 {
+        return Err(super::errno());
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    Ok(Query {
+        prog_id,
+        fd_type,
+        name: String::from_utf8_lossy(&buf[..end]).into_owned(),
+        offset,
+        addr,
+    })
+}
+
+/// bpftool's has_perf_query_support: a query on a plain fd must say ENOTSUPP.
+pub fn check_supported() -> Result<()> {
+    let root = std::fs::File::open("/").map_err(|e| {
+        SysError::os(
+            "perf_query_support: cannot open directory \"/\"",
+            e.raw_os_error().unwrap_or(0),
+        )
+    })?;
+    match query(std::process::id() as i32, root.as_raw_fd()) {
+        Err(ENOTSUPP) => Ok(()),
+        Err(e @ (libc::EPERM | libc::EACCES)) => Err(SysError::os("perf_query_support", e)),
+        Err(e) => Err(SysError::os(
+            "perf_query_support (kernel without BPF_TASK_FD_QUERY?)",
+            e,
+        )),
+        Ok(_) => Ok(()),
+    }
+}
+
+fn numeric(name: &std::ffi::OsStr) -> Option<i32> {
+    let s = name.to_str()?;
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Every (pid, fd) that carries a BPF program on a perf event or raw tracepoint,
+/// sorted by pid then fd. Our own process is left out.
+pub fn scan_fds() -> Vec<PerfRecord> {
+    let me = std::process::id() as i32;
+    let mut out = Vec::new();
+    let Ok(proc_dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for ent in proc_dir.flatten() {
+        let Some(pid) = numeric(&ent.file_name()) else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        // Processes and fds come and go while we look: anything unreadable is skipped.
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for fd_ent in fds.flatten() {
+            let Some(fd) = numeric(&fd_ent.file_name()) else {
+                continue;
+            };
+            let Ok(q) = query(pid, fd) else { continue };
+            // A raw_tracepoint answer comes from a link fd: name the link too.
+            let link_id = (q.fd_type == libbpf_sys::BPF_FD_TYPE_RAW_TRACEPOINT)
+                .then(|| {
+                    let text = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
+                        .unwrap_or_default();
+                    fdinfo::parse(&text)
+                        .get("link_id")
+                        .and_then(|v| v.parse().ok())
+                })
+                .flatten();
+            out.push(PerfRecord {
+                pid: Some(pid),
+                fd: Some(fd),
+                link_id,
+                prog_id: q.prog_id,
+                target: target(q.fd_type, q.name, q.offset, q.addr),
+                cookie: None,
+                pids: vec![],
+            });
+        }
+    }
+    out.sort_by_key(|r| (r.pid, r.fd));
+    out
+}
+
+/// A perf_event link as a `perf show` entry; None for other link types.
+pub fn from_link(link: &LinkRecord) -> Option<PerfRecord> {
+    let LinkDetail::PerfEvent(pe) = &link.detail else {
+        return None;
+    };
+    let target = match pe {
+        PerfLink::Tracepoint { tracepoint, .. } => PerfTarget::Tracepoint {
+            fd_type: "tracepoint",
+            tracepoint: tracepoint.clone(),
+        },
+        PerfLink::Kprobe {
+            retprobe,
+            addr,
+            func,
+            offset,
+            ..
+        } => {
+            let fd_type = if *retprobe { "kretprobe" } else { "kprobe" };
+            if func.is_empty() {
+                PerfTarget::Addr {
+                    fd_type,
+                    addr: *addr,
+                }
+            } else {
+                PerfTarget::Func {
+                    fd_type,
+                    func: func.clone(),
+                    offset: u64::from(*offset),
+                }
+            }
+        }
+        PerfLink::Uprobe {
+            retprobe,
+            file,
+            offset,
+            ..
+        } => PerfTarget::File {
+            fd_type: if *retprobe { "uretprobe" } else { "uprobe" },
+            filename: file.clone(),
+            offset: u64::from(*offset),
+        },
+        PerfLink::Event {
+            event_type,
+            event_config,
+            ..
+        } => PerfTarget::Event {
+            fd_type: "event",
+            event_type: event_type.clone(),
+            event_config: event_config.clone(),
+        },
+        PerfLink::Unknown {} => PerfTarget::Unknown {},
+    };
+    let cookie = pe.cookie();
+    Some(PerfRecord {
+        pid: None,
+        fd: None,
+        link_id: Some(link.id),
+        prog_id: link.prog_id,
+        target,
+        cookie: (cookie != 0).then_some(cookie),
+        pids: link.pids.clone(),
+    })
+}
+
+const TRACEFS: &str = "/sys/kernel/tracing";
+const DEBUGFS_TRACING: &str = "/sys/kernel/debug/tracing";
+const TRACEFS_MAGIC: i64 = 0x74726163;
+
+fn is_tracefs(p: &Path) -> bool {
+    nix::sys::statfs::statfs(p).is_ok_and(|st| st.filesystem_type().0 == TRACEFS_MAGIC)
+}
+
+/// The tracefs directory; mounts tracefs at /sys/kernel/tracing when none is mounted.
+pub fn tracefs_dir() -> Result<PathBuf> {
+    for dir in [TRACEFS, DEBUGFS_TRACING] {
+        let p = Path::new(dir);
+        if is_tracefs(p) {
+            return Ok(p.to_path_buf());
+        }
+    }
+    nix::mount::mount(
+        Some("tracefs"),
+        TRACEFS,
+        Some("tracefs"),
+        nix::mount::MsFlags::empty(),
+        None::<&str>,
+    )
+    .map_err(|e| SysError::os(format!("can't mount tracefs at {TRACEFS}"), e as i32))?;
+    Ok(PathBuf::from(TRACEFS))
+}
+
+/// The perf event id of tracepoint `category:name` (e.g. `syscalls`, `sys_enter_getpid`).
+pub fn tracepoint_id(category: &str, name: &str) -> Result<u64> {
+    let bad = |s: &str| s.is_empty() || s.contains('/') || s == "." || s == "..";
+    if bad(category) || bad(name) {
+        return Err(SysError::Msg(format!(
+            "bad tracepoint name '{category}:{name}'"
+        )));
+    }
+    let path = tracefs_dir()?
+        .join("events")
+        .join(category)
+        .join(name)
+        .join("id");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        SysError::os(
+            format!("can't read tracepoint id ({})", path.display()),
+            e.raw_os_error().unwrap_or(0),
+        )
+    })?;
+    text.trim()
+        .parse()
+        .map_err(|_| SysError::Msg(format!("bad tracepoint id in {}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_by_fd_type() {
+        assert_eq!(
+            target(2, String::new(), 0, 0xffff),
+            PerfTarget::Addr {
+                fd_type: "kprobe",
+                addr: 0xffff
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&PerfRecord {
+                pid: Some(1),
+                fd: Some(3),
+                link_id: None,
+                prog_id: 4,
+                target: target(5, "/bin/x".into(), 16, 0),
+                cookie: None,
+                pids: vec![],
+            })
+            .unwrap(),
+            r#"{"pid":1,"fd":3,"prog_id":4,"fd_type":"uretprobe","filename":"/bin/x","offset":16}"#
+        );
+        assert_eq!(target(99, "x".into(), 0, 0).fd_type(), None);
+    }
+
+    #[test]
+    fn bad_tracepoint_names_are_refused() {
+        assert!(tracepoint_id("..", "x").is_err());
+        assert!(tracepoint_id("a/b", "x").is_err());
+    }
+}
