@@ -18,12 +18,14 @@ pub struct PidRef {
 /// Object id → holders, for one kind of object.
 pub type PidTable = HashMap<u32, Vec<PidRef>>;
 
-fn anon_name(kind: ObjKind) -> &'static str {
+/// The anon-inode names an fd of this kind can carry: a link is "bpf_link"
+/// when created and "bpf-link" when reopened (pin, GET_FD_BY_ID).
+fn anon_names(kind: ObjKind) -> &'static [&'static str] {
     match kind {
-        ObjKind::Prog => "anon_inode:bpf-prog",
-        ObjKind::Map => "anon_inode:bpf-map",
-        ObjKind::Link => "anon_inode:bpf_link",
-        ObjKind::Btf => "anon_inode:btf",
+        ObjKind::Prog => &["anon_inode:bpf-prog"],
+        ObjKind::Map => &["anon_inode:bpf-map"],
+        ObjKind::Link => &["anon_inode:bpf_link", "anon_inode:bpf-link"],
+        ObjKind::Btf => &["anon_inode:btf"],
     }
 }
 
@@ -42,7 +44,7 @@ pub fn build(kind: ObjKind) -> PidTable {
     let Ok(proc_dir) = std::fs::read_dir("/proc") else {
         return table;
     };
-    let want = anon_name(kind);
+    let want = anon_names(kind);
     for ent in proc_dir.flatten() {
         let Some(pid) = ent.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
             continue;
@@ -58,7 +60,7 @@ pub fn build(kind: ObjKind) -> PidTable {
             let Ok(target) = std::fs::read_link(fd.path()) else {
                 continue;
             };
-            if target.as_os_str() != want {
+            if !want.iter().any(|w| target.as_os_str() == *w) {
                 continue;
             }
             let fdname = fd.file_name();

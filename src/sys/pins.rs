@@ -14,7 +14,9 @@ pub fn fd_kind(fd: &impl AsRawFd) -> Option<ObjKind> {
     match link.to_str()? {
         "anon_inode:bpf-prog" => Some(ObjKind::Prog),
         "anon_inode:bpf-map" => Some(ObjKind::Map),
-        "anon_inode:bpf_link" => Some(ObjKind::Link),
+        // The kernel names a link "bpf_link" when it is created and "bpf-link"
+        // when an fd is opened on an existing one (pin, GET_FD_BY_ID).
+        "anon_inode:bpf_link" | "anon_inode:bpf-link" => Some(ObjKind::Link),
         _ => None,
     }
 }
