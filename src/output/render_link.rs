@@ -246,7 +246,10 @@ fn detail_text(d: &LinkDetail) -> String {
             if *missed != 0 {
                 s.push_str(&format!("missed {missed}  "));
             }
-            s.push_str(&format!("\n\t{:<16} {:<16} {}", "addr", "cookie", "func [module]"));
+            s.push_str(&format!(
+                "\n\t{:<16} {:<16} {}",
+                "addr", "cookie", "func [module]"
+            ));
             for f in funcs {
                 s.push_str(&format!(
                     "\n\t{:016x} {:<16x} {}",
@@ -468,7 +471,10 @@ mod tests {
         let r = rec("struct_ops", LinkDetail::StructOps { map_id: 5 });
         assert_eq!(text(&r), "3: struct_ops  map 5  \n");
         assert_eq!(netfilter_text(2, 1, -100, 0), "\n\tip input prio -100");
-        assert_eq!(netfilter_text(4, 9, 1, 2), "\n\tpf: 4, hook 9, prio 1 flags 0x2");
+        assert_eq!(
+            netfilter_text(4, 9, 1, 2),
+            "\n\tpf: 4, hook 9, prio 1 flags 0x2"
+        );
         let d = Device {
             devname: "lo".into(),
             ifindex: 1,

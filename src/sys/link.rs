@@ -265,12 +265,14 @@ fn fetch(fd: &OwnedFd) -> Result<Fetched> {
                             pe.tracepoint.name_len = NAME_BUF as u32;
                             true
                         }
-                        libbpf_sys::BPF_PERF_EVENT_KPROBE | libbpf_sys::BPF_PERF_EVENT_KRETPROBE => {
+                        libbpf_sys::BPF_PERF_EVENT_KPROBE
+                        | libbpf_sys::BPF_PERF_EVENT_KRETPROBE => {
                             pe.kprobe.func_name = bufp;
                             pe.kprobe.name_len = NAME_BUF as u32;
                             true
                         }
-                        libbpf_sys::BPF_PERF_EVENT_UPROBE | libbpf_sys::BPF_PERF_EVENT_URETPROBE => {
+                        libbpf_sys::BPF_PERF_EVENT_UPROBE
+                        | libbpf_sys::BPF_PERF_EVENT_URETPROBE => {
                             pe.uprobe.file_name = bufp;
                             pe.uprobe.name_len = NAME_BUF as u32;
                             true
@@ -443,8 +445,7 @@ pub fn perf_config(type_: u32, config: u64) -> NameOrNum {
         }
         _ => None,
     };
-    name.map(NameOrNum::Name)
-        .unwrap_or(NameOrNum::Num(config))
+    name.map(NameOrNum::Name).unwrap_or(NameOrNum::Num(config))
 }
 
 /// bpftool's perf_type_name; other types (dynamic PMUs) stay numbers.
@@ -643,10 +644,7 @@ mod tests {
             perf_config(3, 0x10002),
             NameOrNum::Name("LLC-load-misses".into())
         );
-        assert_eq!(
-            perf_config(3, 0x2_09_ff),
-            NameOrNum::Name("255-9-2".into())
-        );
+        assert_eq!(perf_config(3, 0x2_09_ff), NameOrNum::Name("255-9-2".into()));
         assert_eq!(perf_config(4, 0x1234), NameOrNum::Num(0x1234));
     }
 
