@@ -215,11 +215,8 @@ pub fn scan_fds() -> Vec<PerfRecord> {
             // A raw_tracepoint answer comes from a link fd: name the link too.
             let link_id = (q.fd_type == libbpf_sys::BPF_FD_TYPE_RAW_TRACEPOINT)
                 .then(|| {
-                    let text = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
-                        .unwrap_or_default();
-                    fdinfo::parse(&text)
-                        .get("link_id")
-                        .and_then(|v| v.parse().ok())
+                    fdinfo::FdInfo::read_path(&format!("/proc/{pid}/fdinfo/{fd}"))
+                        .get_num::<u32>("link_id")
                 })
                 .flatten();
             out.push(PerfRecord {
