@@ -24,7 +24,7 @@ build: deps
 run: build
 	@echo "== prog show"; $(BIN) prog show
 	@echo "== map show"; $(BIN) map show
-	@echo "== link show"; $(BIN) link show || true
+	@echo "== link show"; $(BIN) link show
 	@echo "== btf show"; $(BIN) btf show
 
 # All tests, unit and live-kernel (root needed).

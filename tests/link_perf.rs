@@ -1026,3 +1026,53 @@ fn link_and_perf_errors() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// With no tracefs mounted, a tracepoint id lookup mounts it. Run in a child
+/// process in a private mount namespace (`unshare --mount`), so unmounting
+/// tracefs there touches nobody else.
+#[test]
+fn tracepoint_id_mounts_tracefs_when_missing() {
+    const TRACEFS: &str = "/sys/kernel/tracing";
+    const TRACEFS_MAGIC: i64 = 0x74726163;
+    let is_tracefs =
+        |p: &str| nix::sys::statfs::statfs(p).is_ok_and(|s| s.filesystem_type().0 == TRACEFS_MAGIC);
+    if std::env::var_os("BPFSCOPE_TEST_TRACEFS_CHILD").is_some() {
+        for dir in [TRACEFS, "/sys/kernel/debug/tracing"] {
+            while is_tracefs(dir) {
+                nix::mount::umount2(dir, nix::mount::MntFlags::MNT_DETACH)
+                    .unwrap_or_else(|e| panic!("umount {dir}: {e}"));
+            }
+        }
+        assert!(!is_tracefs(TRACEFS), "tracefs still mounted");
+        let id = tracepoint_id("sched", "sched_process_free");
+        assert!(id > 0);
+        assert!(is_tracefs(TRACEFS), "tracefs was not mounted at {TRACEFS}");
+        return;
+    }
+    let before = is_tracefs(TRACEFS);
+    let exe = std::env::current_exe().expect("test binary path");
+    let o = Command::new("unshare")
+        .args(["--mount", "--propagation", "private"])
+        .arg(exe)
+        .args([
+            "--exact",
+            "tracepoint_id_mounts_tracefs_when_missing",
+            "--nocapture",
+        ])
+        .env("BPFSCOPE_TEST_TRACEFS_CHILD", "1")
+        .output()
+        .expect("unshare (util-linux) is needed");
+    assert!(
+        o.status.success(),
+        "child failed: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("1 passed"),
+        "the child ran no test: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // The host's tracefs is untouched.
+    assert_eq!(is_tracefs(TRACEFS), before);
+}
