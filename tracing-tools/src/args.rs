@@ -1,0 +1,305 @@
+//! Tool options in libbpf-tools' getopt style (`-m`, `-mD`, `-p 42`, `-p42`,
+//! `--pid 42`, `--pid=42`, `--`), the configuration they produce, and the
+//! canonical argument string stored in the object's `bpf_metadata_args`.
+
+/// One option a tool accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct OptSpec {
+    pub short: Option<char>,
+    pub long: &'static str,
+    /// Value name when the option takes a value.
+    pub value: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// A bad tool argument: what was wrong, said for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ArgError(pub String);
+
+pub(crate) fn err<T>(msg: impl Into<String>) -> Result<T, ArgError> {
+    Err(ArgError(msg.into()))
+}
+
+/// Options seen (by long name, in order) and positional words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub opts: Vec<(&'static str, Option<String>)>,
+    pub positionals: Vec<String>,
+}
+
+impl Parsed {
+    pub fn has(&self, long: &str) -> bool {
+        self.opts.iter().any(|(l, _)| *l == long)
+    }
+
+    /// Last value given for `long`.
+    pub fn value(&self, long: &str) -> Option<&str> {
+        self.opts
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == long)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// Every value given for a repeatable option.
+    pub fn values(&self, long: &str) -> Vec<&str> {
+        self.opts
+            .iter()
+            .filter(|(l, _)| *l == long)
+            .filter_map(|(_, v)| v.as_deref())
+            .collect()
+    }
+
+    /// Value of `long` parsed as a number.
+    pub fn number<T: std::str::FromStr>(&self, long: &str) -> Result<Option<T>, ArgError> {
+        match self.value(long) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<T>()
+                .map(Some)
+                .or_else(|_| err(format!("invalid value for --{long}: '{v}'"))),
+        }
+    }
+}
+
+/// Parses `args` against `specs`.
+pub fn parse(specs: &'static [OptSpec], args: &[String]) -> Result<Parsed, ArgError> {
+    let mut out = Parsed::default();
+    let mut i = 0;
+    let mut only_positional = false;
+    while i < args.len() {
+        let arg = &args[i];
+        i += 1;
+        if only_positional || arg == "-" || !arg.starts_with('-') {
+            out.positionals.push(arg.clone());
+            continue;
+        }
+        if arg == "--" {
+            only_positional = true;
+            continue;
+        }
+        if let Some(long) = arg.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            let Some(spec) = specs.iter().find(|s| s.long == name) else {
+                return err(format!("unknown option '--{name}'"));
+            };
+            let value = match (spec.value, inline) {
+                (None, None) => None,
+                (None, Some(_)) => return err(format!("option '--{name}' takes no value")),
+                (Some(_), Some(v)) => Some(v),
+                (Some(meta), None) => match args.get(i) {
+                    Some(v) => {
+                        i += 1;
+                        Some(v.clone())
+                    }
+                    None => return err(format!("option '--{name}' needs a value ({meta})")),
+                },
+            };
+            out.opts.push((spec.long, value));
+            continue;
+        }
+        // A cluster of short options: -mD, -p42, -p 42.
+        let chars: Vec<char> = arg[1..].chars().collect();
+        let mut j = 0;
+        while j < chars.len() {
+            let c = chars[j];
+            j += 1;
+            let Some(spec) = specs.iter().find(|s| s.short == Some(c)) else {
+                return err(format!("unknown option '-{c}'"));
+            };
+            if spec.value.is_none() {
+                out.opts.push((spec.long, None));
+                continue;
+            }
+            let rest: String = chars[j..].iter().collect();
+            let value = if !rest.is_empty() {
+                rest
+            } else if let Some(v) = args.get(i) {
+                i += 1;
+                v.clone()
+            } else {
+                return err(format!(
+                    "option '-{c}' needs a value ({})",
+                    spec.value.unwrap_or("VALUE")
+                ));
+            };
+            out.opts.push((spec.long, Some(value)));
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The argument words as stored in `bpf_metadata_args`: space-joined, so
+/// words may not contain white space or control characters.
+pub fn canonical(args: &[String]) -> Result<String, ArgError> {
+    for a in args {
+        if a.is_empty() || a.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return err(format!(
+                "argument '{}' is empty or contains white space or control characters",
+                a.escape_debug()
+            ));
+        }
+    }
+    let s = args.join(" ");
+    if s.len() >= crate::METADATA_ARGS_LEN {
+        return err(format!(
+            "arguments too long ({} bytes, at most {})",
+            s.len(),
+            crate::METADATA_ARGS_LEN - 1
+        ));
+    }
+    Ok(s)
+}
+
+/// A value for a read-only (`const volatile`) variable, set before load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoValue {
+    Bool(bool),
+    U16(u16),
+    U32(u32),
+    I32(i32),
+    /// A char array: the string, NUL-padded to the variable's size.
+    Str(String),
+}
+
+impl RoValue {
+    /// Native-endian bytes; strings are not padded here.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            RoValue::Bool(b) => vec![u8::from(*b)],
+            RoValue::U16(v) => v.to_ne_bytes().to_vec(),
+            RoValue::U32(v) => v.to_ne_bytes().to_vec(),
+            RoValue::I32(v) => v.to_ne_bytes().to_vec(),
+            RoValue::Str(s) => s.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// A tool's configuration for one load/report.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Read-only variables to set before load (besides bpf_metadata_args).
+    pub rodata: Vec<(&'static str, RoValue)>,
+    /// Canonical argument string (see [`canonical`]).
+    pub args: String,
+    pub parsed: Parsed,
+    /// Histogram tools: seconds between reports, and how many.
+    pub interval: Option<u64>,
+    pub count: Option<u64>,
+    /// Snoop tools: seconds to trace for `tool run`.
+    pub duration: Option<u64>,
+    /// Histogram value unit ("usecs" / "msecs").
+    pub unit: &'static str,
+}
+
+impl Config {
+    /// Whether the configuration has positional (run/report-only) arguments.
+    pub fn has_run_arguments(&self) -> bool {
+        self.interval.is_some() || self.count.is_some() || self.duration.is_some()
+    }
+}
+
+fn positive(word: &str, what: &str) -> Result<u64, ArgError> {
+    match word.parse::<u64>() {
+        Ok(v) if v > 0 => Ok(v),
+        _ => err(format!(
+            "invalid {what} '{word}': a positive whole number of seconds"
+        )),
+    }
+}
+
+/// `[INTERVAL [COUNT]]` of the histogram tools.
+pub(crate) fn interval_count(p: &Parsed, config: &mut Config) -> Result<(), ArgError> {
+    match p.positionals.as_slice() {
+        [] => {}
+        [i] => config.interval = Some(positive(i, "interval")?),
+        [i, c] => {
+            config.interval = Some(positive(i, "interval")?);
+            config.count = Some(positive(c, "count")?);
+        }
+        _ => return err("too many arguments: expected [INTERVAL [COUNT]]"),
+    }
+    Ok(())
+}
+
+/// `[DURATION]` of the snoop tools (or their -d option).
+pub(crate) fn duration(p: &Parsed, config: &mut Config) -> Result<(), ArgError> {
+    match p.positionals.as_slice() {
+        [] => {}
+        [d] => config.duration = Some(positive(d, "duration")?),
+        _ => return err("too many arguments: expected [DURATION]"),
+    }
+    if let Some(d) = p.value("duration") {
+        config.duration = Some(positive(d, "duration")?);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SPECS: &[OptSpec] = &[
+        OptSpec {
+            short: Some('m'),
+            long: "milliseconds",
+            value: None,
+            help: "",
+        },
+        OptSpec {
+            short: Some('D'),
+            long: "per-disk",
+            value: None,
+            help: "",
+        },
+        OptSpec {
+            short: Some('p'),
+            long: "pid",
+            value: Some("PID"),
+            help: "",
+        },
+    ];
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn clusters_and_values() {
+        let p = parse(SPECS, &words("-mD -p42 5 --pid=7 -- -3")).unwrap();
+        assert!(p.has("milliseconds") && p.has("per-disk"));
+        assert_eq!(p.value("pid"), Some("7"));
+        assert_eq!(p.values("pid"), vec!["42", "7"]);
+        assert_eq!(p.positionals, vec!["5", "-3"]);
+        let p = parse(SPECS, &words("-p 9 --pid 10")).unwrap();
+        assert_eq!(p.values("pid"), vec!["9", "10"]);
+        assert_eq!(p.number::<u32>("pid").unwrap(), Some(10));
+    }
+
+    #[test]
+    fn errors() {
+        assert!(parse(SPECS, &words("-x")).is_err());
+        assert!(parse(SPECS, &words("--bogus")).is_err());
+        assert!(parse(SPECS, &words("-p")).is_err());
+        assert!(parse(SPECS, &words("--milliseconds=1")).is_err());
+        let p = parse(SPECS, &words("-p abc")).unwrap();
+        assert!(p.number::<u32>("pid").is_err());
+        assert!(canonical(&["a b".to_string()]).is_err());
+        assert!(canonical(&["x".repeat(200)]).is_err());
+        assert_eq!(canonical(&words("-m -D")).unwrap(), "-m -D");
+    }
+
+    #[test]
+    fn positionals() {
+        let mut c = Config::default();
+        interval_count(&parse(SPECS, &words("1 5")).unwrap(), &mut c).unwrap();
+        assert_eq!((c.interval, c.count), (Some(1), Some(5)));
+        assert!(interval_count(&parse(SPECS, &words("0")).unwrap(), &mut c).is_err());
+        assert!(interval_count(&parse(SPECS, &words("1 2 3")).unwrap(), &mut c).is_err());
+    }
+}

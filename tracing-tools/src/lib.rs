@@ -1,0 +1,216 @@
+//! The tracing tools bundled with bpfscope, as data: each [`Tool`] names its
+//! embedded BPF object, its options (libbpf-tools' main ones), the programs
+//! and attach points the loader works through, and how its maps turn into a
+//! report ([`Histogram`]s or [`Event`]s).
+//!
+//! This crate never touches the kernel: bpfscope's loader opens, loads, pins
+//! and attaches the objects; `cmd/tool.rs` reads the pinned maps and hands
+//! the raw bytes back here to be decoded. That keeps everything here
+//! unit-testable without root.
+
+pub mod args;
+pub mod event;
+pub mod hist;
+
+mod biolatency;
+mod biosnoop;
+mod bytes;
+mod disks;
+mod execsnoop;
+mod opensnoop;
+mod runqlat;
+mod tcpaccept;
+
+pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
+pub use disks::{req_flags_name, DiskNames};
+pub use event::{Column, Event};
+pub use hist::{render_log2, Histogram};
+
+/// Version written into every object's `bpf_metadata_version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Name of the read-only variable that records the load arguments.
+pub const METADATA_ARGS_VAR: &str = "bpf_metadata_args";
+/// Its size in the objects (`METADATA_ARGS_LEN` in tools.h), NUL included.
+pub const METADATA_ARGS_LEN: usize = 128;
+
+/// Where a program attaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachPoint {
+    /// BTF-typed raw tracepoint (`tp_btf/NAME`): needs `btf_trace_NAME` in vmlinux BTF.
+    TpBtf(&'static str),
+    /// Classic tracepoint (`tracepoint/CATEGORY/NAME`): needs tracefs events/CATEGORY/NAME.
+    Tracepoint(&'static str, &'static str),
+}
+
+impl std::fmt::Display for AttachPoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttachPoint::TpBtf(name) => write!(f, "tp_btf/{name}"),
+            AttachPoint::Tracepoint(cat, name) => write!(f, "tracepoint/{cat}/{name}"),
+        }
+    }
+}
+
+/// One program of a tool's object, in attach order.
+#[derive(Debug, Clone, Copy)]
+pub struct ProgSpec {
+    /// Function name in the object (also its pin name).
+    pub name: &'static str,
+    pub attach: AttachPoint,
+}
+
+/// What `tool report` reads and prints.
+#[derive(Clone, Copy)]
+pub enum Report {
+    /// Log2 histograms in the hash map `map`, keyed per tool.
+    Histogram {
+        map: &'static str,
+        decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<Histogram>,
+    },
+    /// Events from the ring buffer `map`; `decode` returns None for events
+    /// a user-space filter (-n, -f, …) drops.
+    Events {
+        map: &'static str,
+        columns: fn(&Config) -> Vec<Column>,
+        decode: fn(&Config, &mut Session, &[u8]) -> Option<Event>,
+    },
+}
+
+/// Map (per-CPU array, one u64) counting events the ring buffer had no room for.
+pub const DROPS_MAP: &str = "drops";
+
+/// A bundled tool.
+pub struct Tool {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// The compiled BPF object (ELF), embedded at build time.
+    pub object: &'static [u8],
+    pub options: &'static [OptSpec],
+    /// Positional arguments accepted by `tool run`/`report`, for help text.
+    pub positional: &'static str,
+    pub programs: &'static [ProgSpec],
+    pub report: Report,
+    /// Turns parsed options into read-only data and report settings.
+    configure: fn(&Parsed, &Session) -> Result<Config, ArgError>,
+}
+
+impl Tool {
+    /// Parses the tool's arguments (raw words, libbpf-tools' syntax).
+    pub fn configure(&self, args: &[String], session: &Session) -> Result<Config, ArgError> {
+        let parsed = args::parse(self.options, args)?;
+        let mut config = (self.configure)(&parsed, session)?;
+        config.args = args::canonical(args)?;
+        config.parsed = parsed;
+        Ok(config)
+    }
+
+    /// Whether the tool prints histograms (else events).
+    pub fn is_histogram(&self) -> bool {
+        matches!(self.report, Report::Histogram { .. })
+    }
+
+    /// Usage text: positional arguments and options.
+    pub fn usage(&self) -> String {
+        let mut s = format!(
+            "Usage: bpfscope tool {{load|run}} {} [OPTIONS] {}\n{}\n\nOptions:\n",
+            self.name, self.positional, self.summary
+        );
+        for o in self.options {
+            let short = o.short.map(|c| format!("-{c}, ")).unwrap_or_default();
+            let long = match o.value {
+                Some(v) => format!("--{}={}", o.long, v),
+                None => format!("--{}", o.long),
+            };
+            s.push_str(&format!("  {:<28} {}\n", format!("{short}{long}"), o.help));
+        }
+        s
+    }
+}
+
+/// Facts about the host a report or configuration needs (disk names,
+/// clocks) and per-report state (first timestamp seen), gathered by the
+/// caller so this crate stays free of system access.
+#[derive(Debug, Default, Clone)]
+pub struct Session {
+    pub disks: DiskNames,
+    /// CLOCK_REALTIME minus CLOCK_MONOTONIC in ns: bpf_ktime_get_ns() + this = wall time.
+    pub mono_to_realtime_ns: i128,
+    /// First event timestamp seen (for relative TIME(s) columns).
+    pub first_ts: Option<u64>,
+}
+
+impl Session {
+    /// Seconds since the first event of this report.
+    pub fn relative_secs(&mut self, ts: u64) -> f64 {
+        let first = *self.first_ts.get_or_insert(ts);
+        ts.saturating_sub(first) as f64 / 1e9
+    }
+
+    /// Wall-clock HH:MM:SS (UTC) of a bpf_ktime_get_ns() timestamp.
+    pub fn wall_hms(&self, ts: u64) -> String {
+        let ns = ts as i128 + self.mono_to_realtime_ns;
+        let secs = ns.div_euclid(1_000_000_000).rem_euclid(86_400) as u64;
+        format!(
+            "{:02}:{:02}:{:02}",
+            secs / 3600,
+            (secs / 60) % 60,
+            secs % 60
+        )
+    }
+}
+
+/// Every bundled tool, in `tool list` order.
+pub fn tools() -> &'static [Tool] {
+    static TOOLS: [Tool; 6] = [
+        biolatency::TOOL,
+        biosnoop::TOOL,
+        execsnoop::TOOL,
+        opensnoop::TOOL,
+        runqlat::TOOL,
+        tcpaccept::TOOL,
+    ];
+    &TOOLS
+}
+
+/// The tool called `name`, if bundled (exact match).
+pub fn find(name: &str) -> Option<&'static Tool> {
+    tools().iter().find(|t| t.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_are_embedded_elf() {
+        for t in tools() {
+            assert!(t.object.len() > 64, "{}", t.name);
+            assert_eq!(&t.object[..4], b"\x7fELF", "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn names_unique_and_sane() {
+        let mut names: Vec<_> = tools().iter().map(|t| t.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), tools().len());
+        for t in tools() {
+            assert!(!t.programs.is_empty());
+            for p in t.programs {
+                // Pin names must be plain file names.
+                assert!(!p.name.contains('/') && !p.name.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn wall_clock() {
+        let s = Session {
+            mono_to_realtime_ns: 3_600_000_000_000 + 61_000_000_000,
+            ..Default::default()
+        };
+        assert_eq!(s.wall_hms(0), "01:01:01");
+    }
+}
