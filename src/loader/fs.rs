@@ -1,0 +1,92 @@
+//! Filesystems the loader needs (bpffs for pins, tracefs for tracepoint
+//! ids), mounted on demand unless the user said -n, and attach-point probes
+//! for `tool list`.
+
+use std::path::Path;
+
+use libbpf_rs::btf::types::Typedef;
+use libbpf_rs::btf::Btf;
+use nix::mount::{mount, MsFlags};
+use nix::sys::statfs::statfs;
+use tracing_tools::AttachPoint;
+
+use super::{io_err, LoaderError};
+
+const BPF_FS_MAGIC: i64 = 0xcafe_4a11;
+const TRACEFS: &str = "/sys/kernel/tracing";
+
+fn is_bpffs(path: &Path) -> bool {
+    statfs(path).map(|s| s.filesystem_type().0 as i64 == BPF_FS_MAGIC).unwrap_or(false)
+}
+
+/// Makes sure /sys/fs/bpf is a bpffs (mounting one unless `nomount`) and
+/// `root` exists in it.
+pub fn ensure_bpffs(root: &Path, nomount: bool) -> Result<(), LoaderError> {
+    let bpffs = Path::new(super::pins::BPFFS);
+    if !is_bpffs(bpffs) {
+        if nomount {
+            return Err(LoaderError::Other {
+                what: format!("{} is not a bpffs", bpffs.display()),
+                why: "not mounted and -n/--nomount given".into(),
+            });
+        }
+        mount(Some("bpf"), bpffs, Some("bpf"), MsFlags::empty(), Some("mode=0700"))
+            .map_err(|source| LoaderError::Mount { fs: "bpffs", path: bpffs.to_path_buf(), source })?;
+    }
+    std::fs::create_dir_all(root).map_err(io_err("can't create directory", root))
+}
+
+/// Makes sure tracefs is reachable (tracepoint ids live there).
+pub fn ensure_tracefs() -> Result<(), LoaderError> {
+    if Path::new(TRACEFS).join("events").is_dir() || Path::new("/sys/kernel/debug/tracing/events").is_dir() {
+        return Ok(());
+    }
+    mount(Some("tracefs"), TRACEFS, Some("tracefs"), MsFlags::empty(), None::<&str>)
+        .map_err(|source| LoaderError::Mount { fs: "tracefs", path: TRACEFS.into(), source })
+}
+
+/// The id of tracepoint CATEGORY/NAME, from tracefs.
+pub fn tracepoint_id(category: &str, name: &str) -> Result<u64, LoaderError> {
+    ensure_tracefs()?;
+    let mut last = None;
+    for base in [TRACEFS, "/sys/kernel/debug/tracing"] {
+        let path = Path::new(base).join("events").join(category).join(name).join("id");
+        match std::fs::read_to_string(&path) {
+            Ok(s) => {
+                return s.trim().parse().map_err(|_| LoaderError::Other {
+                    what: format!("can't read tracepoint id '{}'", path.display()),
+                    why: format!("not a number: {:?}", s.trim()),
+                })
+            }
+            Err(e) => last = Some(io_err("can't read tracepoint id", path)(e)),
+        }
+    }
+    Err(last.unwrap_or(LoaderError::Other { what: "tracefs".into(), why: "not found".into() }))
+}
+
+/// Answers "does this kernel have attach point X" for `tool list`.
+pub struct AttachProbe {
+    vmlinux: Option<Btf<'static>>,
+}
+
+impl AttachProbe {
+    pub fn new() -> Self {
+        AttachProbe { vmlinux: Btf::from_vmlinux().ok() }
+    }
+
+    pub fn supported(&self, point: &AttachPoint) -> bool {
+        match point {
+            AttachPoint::TpBtf(name) => self
+                .vmlinux
+                .as_ref()
+                .is_some_and(|btf| btf.type_by_name::<Typedef<'_>>(&format!("btf_trace_{name}")).is_some()),
+            AttachPoint::Tracepoint(cat, name) => tracepoint_id(cat, name).is_ok(),
+        }
+    }
+}
+
+impl Default for AttachProbe {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,87 @@
+//! libbpf's output, captured: while a load runs, every libbpf message is
+//! kept (and echoed to stderr with -d), so a failed load can show the
+//! verifier log — the lines between libbpf's BEGIN/END PROG LOAD LOG marks.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use libbpf_rs::PrintLevel;
+
+static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+static ECHO: AtomicBool = AtomicBool::new(false);
+
+fn capture(level: PrintLevel, msg: String) {
+    let _ = level;
+    if ECHO.load(Ordering::Relaxed) {
+        eprint!("{msg}");
+    }
+    if let Ok(mut lines) = CAPTURED.lock() {
+        lines.extend(msg.lines().map(str::to_string));
+    }
+}
+
+/// Echo libbpf's messages to stderr (the global -d option).
+pub fn set_debug(on: bool) {
+    ECHO.store(on, Ordering::Relaxed);
+}
+
+/// Captures libbpf's messages while `f` runs; returns its result and the lines.
+pub fn with_capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    if let Ok(mut lines) = CAPTURED.lock() {
+        lines.clear();
+    }
+    let previous = libbpf_rs::set_print(Some((PrintLevel::Debug, capture)));
+    let out = f();
+    libbpf_rs::set_print(previous);
+    let lines = CAPTURED.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+    (out, lines)
+}
+
+/// The program libbpf names in `prog 'NAME': failed to load`.
+pub fn failed_prog(lines: &[String]) -> Option<String> {
+    lines.iter().find_map(|l| {
+        let rest = l.split("prog '").nth(1)?;
+        let (name, tail) = rest.split_once('\'')?;
+        tail.contains("failed to load").then(|| name.to_string())
+    })
+}
+
+/// The verifier log in `lines` (between libbpf's marks), its last `n` lines.
+pub fn verifier_tail(lines: &[String], n: usize) -> Vec<String> {
+    let start = lines.iter().rposition(|l| l.contains("-- BEGIN PROG LOAD LOG --"));
+    let Some(start) = start else {
+        // No verifier log: keep libbpf's own error lines.
+        let own: Vec<String> = lines.iter().filter(|l| l.starts_with("libbpf:")).cloned().collect();
+        return own[own.len().saturating_sub(n)..].to_vec();
+    };
+    let end = lines[start..]
+        .iter()
+        .position(|l| l.contains("-- END PROG LOAD LOG --"))
+        .map(|p| start + p)
+        .unwrap_or(lines.len());
+    let log = &lines[start + 1..end];
+    log[log.len().saturating_sub(n)..].to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_log_tail() {
+        let lines: Vec<String> = [
+            "libbpf: prog 'x': BPF program load failed: Permission denied",
+            "libbpf: prog 'x': -- BEGIN PROG LOAD LOG --",
+            "0: (b7) r0 = 0",
+            "1: (95) exit",
+            "R0 !read_ok",
+            "-- END PROG LOAD LOG --",
+            "libbpf: prog 'x': failed to load: -13",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(verifier_tail(&lines, 2), vec!["1: (95) exit", "R0 !read_ok"]);
+        assert_eq!(failed_prog(&lines).as_deref(), Some("x"));
+    }
+}

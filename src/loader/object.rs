@@ -1,0 +1,147 @@
+//! One BPF object: opened from bytes (the embedded tools, or a file's
+//! contents), read-only variables set from the object's own BTF (the
+//! `.rodata` DATASEC gives each variable's offset and size), then loaded
+//! with libbpf's messages captured for the verifier log.
+
+use std::os::unix::ffi::OsStrExt;
+
+use libbpf_rs::btf::types::{DataSec, Var};
+use libbpf_rs::btf::Btf;
+use libbpf_rs::{AsRawLibbpf, Object, ObjectBuilder, OpenObject};
+
+use super::{bpf_err, log, LoaderError};
+
+/// Lines of verifier log kept for the error message.
+pub const LOG_TAIL_LINES: usize = 20;
+
+/// A variable of the object's `.rodata` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RodataVar {
+    pub name: String,
+    pub offset: usize,
+    pub size: usize,
+}
+
+/// Opens an object from ELF bytes; `name` becomes the object name (it
+/// prefixes libbpf's internal map names).
+pub fn open(bytes: &[u8], name: &str) -> Result<OpenObject, LoaderError> {
+    let mut builder = ObjectBuilder::default();
+    builder.name(name).map_err(bpf_err(format!("invalid object name '{name}'")))?;
+    let (res, lines) = log::with_capture(|| builder.open_memory(bytes));
+    res.map_err(|source| LoaderError::Load {
+        object: name.to_string(),
+        prog: None,
+        log: log::verifier_tail(&lines, LOG_TAIL_LINES),
+        source,
+    })
+}
+
+/// The `.rodata` variables, from the object's BTF (none without BTF).
+pub fn rodata_vars(obj: &OpenObject) -> Vec<RodataVar> {
+    // SAFETY: the pointer comes from a live OpenObject that outlives `btf`,
+    // which only borrows it for this function.
+    let raw = unsafe { obj.as_libbpf_object().as_ref() };
+    let Ok(Some(btf)) = Btf::from_bpf_object(raw) else {
+        return Vec::new();
+    };
+    let Some(sec) = btf.type_by_name::<DataSec<'_>>(".rodata") else {
+        return Vec::new();
+    };
+    sec.iter()
+        .filter_map(|info| {
+            let var = btf.type_by_id::<Var<'_>>(info.ty)?;
+            let name = var.name()?.to_string_lossy().into_owned();
+            Some(RodataVar { name, offset: info.offset as usize, size: info.size })
+        })
+        .collect()
+}
+
+/// A value for a read-only variable: exact-size bytes, or a string to be
+/// NUL-padded into a char array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RodataValue {
+    Bytes(Vec<u8>),
+    Str(String),
+}
+
+/// Writes `values` into the `.rodata` map's initial value (before load).
+pub fn set_rodata(obj: &mut OpenObject, values: &[(String, RodataValue)]) -> Result<(), LoaderError> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let vars = rodata_vars(obj);
+    let mut placed = Vec::with_capacity(values.len());
+    for (name, value) in values {
+        let Some(var) = vars.iter().find(|v| &v.name == name) else {
+            return Err(LoaderError::Rodata { var: name.clone(), why: "not in the object's .rodata".into() });
+        };
+        let bytes = match value {
+            RodataValue::Bytes(b) if b.len() == var.size => b.clone(),
+            RodataValue::Bytes(b) => {
+                return Err(LoaderError::Rodata {
+                    var: name.clone(),
+                    why: format!("value has {} bytes, the variable {}", b.len(), var.size),
+                })
+            }
+            RodataValue::Str(s) if s.len() < var.size && !s.as_bytes().contains(&0) => {
+                let mut b = s.as_bytes().to_vec();
+                b.resize(var.size, 0);
+                b
+            }
+            RodataValue::Str(s) => {
+                return Err(LoaderError::Rodata {
+                    var: name.clone(),
+                    why: format!("string of {} bytes does not fit in {} (NUL included)", s.len(), var.size),
+                })
+            }
+        };
+        placed.push((var.offset, bytes));
+    }
+    let mut map = obj
+        .maps_mut()
+        .find(|m| m.name().as_bytes().ends_with(b".rodata"))
+        .ok_or_else(|| LoaderError::Rodata { var: values[0].0.clone(), why: "object has no .rodata map".into() })?;
+    let data = map
+        .initial_value_mut()
+        .ok_or_else(|| LoaderError::Rodata { var: values[0].0.clone(), why: ".rodata map has no data".into() })?;
+    for (offset, bytes) in placed {
+        let Some(dst) = data.get_mut(offset..offset + bytes.len()) else {
+            return Err(LoaderError::Rodata { var: format!("at offset {offset}"), why: "outside the .rodata map".into() });
+        };
+        dst.copy_from_slice(&bytes);
+    }
+    Ok(())
+}
+
+/// Loads the object into the kernel. On failure the error carries the
+/// failing program and the verifier log's last lines.
+pub fn load(obj: OpenObject, name: &str) -> Result<Object, LoaderError> {
+    let (res, lines) = log::with_capture(|| obj.load());
+    res.map_err(|source| LoaderError::Load {
+        object: name.to_string(),
+        prog: log::failed_prog(&lines),
+        log: log::verifier_tail(&lines, LOG_TAIL_LINES),
+        source,
+    })
+}
+
+/// Pin name of a map: its own name, or for libbpf's internal maps
+/// (`obj.rodata`, `obj.bss`, `obj.rodata.str1.1`) the section, dots as '_'.
+pub fn map_pin_name(map_name: &str) -> String {
+    match map_name.split_once('.') {
+        Some((_, section)) => section.replace('.', "_"),
+        None => map_name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pin_names() {
+        assert_eq!(map_pin_name("hists"), "hists");
+        assert_eq!(map_pin_name("biolate.rodata"), "rodata");
+        assert_eq!(map_pin_name("x.rodata.str1.1"), "rodata_str1_1");
+    }
+}

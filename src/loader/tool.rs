@@ -1,0 +1,215 @@
+//! The bundled tools' lifecycle in bpffs: load (pin programs and maps, no
+//! links), attach (links pinned under links/), detach (links removed, data
+//! kept), unload (the tool's directory removed, nothing else), and state
+//! read back from bpffs so it survives bpfscope restarting.
+//!
+//! Load and attach are all or nothing: on any failure what this call
+//! pinned is removed before the error is returned.
+
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+
+use libbpf_rs::MapCore;
+use tracing_tools::{Config, RoValue, Tool, METADATA_ARGS_VAR};
+
+use super::attach::{attach_pinned, pin_fd};
+use super::object::{self, map_pin_name, RodataValue};
+use super::pins::{self, ToolPaths};
+use super::{bpf_err, fs, io_err, LoaderError};
+
+/// A pinned program or map of a loaded tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pinned {
+    pub name: String,
+    pub id: u32,
+    pub path: PathBuf,
+}
+
+/// What `load` pinned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    pub dir: PathBuf,
+    pub progs: Vec<Pinned>,
+    pub maps: Vec<Pinned>,
+}
+
+/// A tool's state as bpffs shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ToolState {
+    pub loaded: bool,
+    pub progs: usize,
+    pub maps: usize,
+    pub links: usize,
+}
+
+impl ToolState {
+    pub fn attached(&self) -> bool {
+        self.links > 0
+    }
+}
+
+fn ro_value(v: &RoValue) -> RodataValue {
+    match v {
+        RoValue::Str(s) => RodataValue::Str(s.clone()),
+        other => RodataValue::Bytes(other.to_bytes()),
+    }
+}
+
+/// Loads `tool` with `config` and pins its programs and maps under
+/// ROOT/NAME/{progs,maps}/. An existing load is refused unless `force`,
+/// which unloads it first.
+pub fn load(root: &Path, tool: &Tool, config: &Config, force: bool, nomount: bool) -> Result<Loaded, LoaderError> {
+    let paths = ToolPaths::new(root, tool.name)?;
+    fs::ensure_bpffs(root, nomount)?;
+    if paths.exists() {
+        if !force {
+            return Err(LoaderError::Exists { path: paths.dir });
+        }
+        pins::remove_tool_dir(&paths)?;
+    }
+
+    let mut obj = object::open(tool.object, tool.name)?;
+    let mut values: Vec<(String, RodataValue)> =
+        config.rodata.iter().map(|(n, v)| (n.to_string(), ro_value(v))).collect();
+    values.push((METADATA_ARGS_VAR.to_string(), RodataValue::Str(config.args.clone())));
+    object::set_rodata(&mut obj, &values)?;
+    let mut obj = object::load(obj, tool.name)?;
+
+    // create_dir, not create_dir_all: a concurrent load of the same tool loses here.
+    std::fs::create_dir(&paths.dir).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            LoaderError::Exists { path: paths.dir.clone() }
+        } else {
+            io_err("can't create directory", &paths.dir)(e)
+        }
+    })?;
+    match pin_object(&mut obj, tool, &paths) {
+        Ok(loaded) => Ok(loaded),
+        Err(e) => {
+            let _ = pins::remove_tool_dir(&paths);
+            Err(e)
+        }
+    }
+}
+
+fn pin_object(obj: &mut libbpf_rs::Object, tool: &Tool, paths: &ToolPaths) -> Result<Loaded, LoaderError> {
+    for dir in [&paths.progs, &paths.maps, &paths.links] {
+        std::fs::create_dir(dir).map_err(io_err("can't create directory", dir))?;
+    }
+    let mut loaded = Loaded { dir: paths.dir.clone(), progs: Vec::new(), maps: Vec::new() };
+    for spec in tool.programs {
+        if !obj.progs().any(|p| p.name() == spec.name) {
+            return Err(LoaderError::Other {
+                what: format!("tool '{}'", tool.name),
+                why: format!("program '{}' is missing from its object", spec.name),
+            });
+        }
+    }
+    for mut prog in obj.progs_mut() {
+        let name = prog.name().to_string_lossy().into_owned();
+        let path = paths.prog(&name)?;
+        prog.pin(&path).map_err(bpf_err(format!("can't pin program '{name}' at '{}'", path.display())))?;
+        let id = libbpf_rs::Program::id_from_fd(prog.as_fd()).unwrap_or(0);
+        loaded.progs.push(Pinned { name, id, path });
+    }
+    for mut map in obj.maps_mut() {
+        if !map.autocreate() {
+            continue;
+        }
+        let name = map_pin_name(&map.name().to_string_lossy());
+        let path = paths.map(&name)?;
+        map.pin(&path).map_err(bpf_err(format!("can't pin map '{name}' at '{}'", path.display())))?;
+        let id = map.info().map(|i| i.info.id).unwrap_or(0);
+        loaded.maps.push(Pinned { name, id, path });
+    }
+    Ok(loaded)
+}
+
+fn loaded_paths(root: &Path, name: &str) -> Result<ToolPaths, LoaderError> {
+    let paths = ToolPaths::new(root, name)?;
+    if !paths.exists() {
+        return Err(LoaderError::NotLoaded { name: name.to_string() });
+    }
+    Ok(paths)
+}
+
+/// Attaches every program of a loaded tool, in registry order, pinning each
+/// link at links/PROG. If one fails, the links made so far are removed.
+pub fn attach(root: &Path, tool: &Tool) -> Result<Vec<PathBuf>, LoaderError> {
+    let paths = loaded_paths(root, tool.name)?;
+    if !paths.links.is_dir() {
+        std::fs::create_dir(&paths.links).map_err(io_err("can't create directory", &paths.links))?;
+    }
+    let mut made = Vec::new();
+    let result = (|| {
+        for spec in tool.programs {
+            let link = attach_pinned(spec.name, &paths.prog(spec.name)?, &spec.attach)?;
+            let path = paths.link(spec.name)?;
+            pin_fd(&link, &path).map_err(|source| LoaderError::Attach {
+                prog: spec.name.to_string(),
+                point: format!("{} (pinning link at '{}')", spec.attach, path.display()),
+                source,
+            })?;
+            // Dropping `link` now is fine: the pin holds it.
+            made.push(path);
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(made),
+        Err(e) => {
+            for path in &made {
+                let _ = std::fs::remove_file(path);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Removes a tool's links (detaching it); maps and their data stay.
+/// Returns how many links were removed.
+pub fn detach(root: &Path, name: &str) -> Result<usize, LoaderError> {
+    let paths = loaded_paths(root, name)?;
+    let n = pins::entries(&paths.links)?.len();
+    pins::clear_pin_dir(&paths.links)?;
+    Ok(n)
+}
+
+/// Removes the tool's directory (links, programs, maps) and nothing else.
+pub fn unload(root: &Path, name: &str) -> Result<(), LoaderError> {
+    let paths = loaded_paths(root, name)?;
+    pins::remove_tool_dir(&paths)
+}
+
+/// The tool's state as found in bpffs.
+pub fn state(root: &Path, name: &str) -> Result<ToolState, LoaderError> {
+    let paths = ToolPaths::new(root, name)?;
+    if !paths.exists() {
+        return Ok(ToolState::default());
+    }
+    Ok(ToolState {
+        loaded: true,
+        progs: pins::entries(&paths.progs)?.len(),
+        maps: pins::entries(&paths.maps)?.len(),
+        links: pins::entries(&paths.links)?.len(),
+    })
+}
+
+/// Path of a loaded tool's pinned map `map`.
+pub fn map_path(root: &Path, name: &str, map: &str) -> Result<PathBuf, LoaderError> {
+    loaded_paths(root, name)?.map(map)
+}
+
+/// The argument string a loaded tool was loaded with (its
+/// `bpf_metadata_args`, read from the pinned .rodata map).
+pub fn loaded_args(root: &Path, tool: &Tool) -> Result<String, LoaderError> {
+    let paths = loaded_paths(root, tool.name)?;
+    let obj = object::open(tool.object, tool.name)?;
+    let Some(var) = object::rodata_vars(&obj).into_iter().find(|v| v.name == METADATA_ARGS_VAR) else {
+        return Ok(String::new());
+    };
+    let data = super::maps::array_value(&paths.map("rodata")?, 0)?;
+    let field = data.get(var.offset..var.offset + var.size).unwrap_or_default();
+    let end = field.iter().position(|&b| b == 0).unwrap_or(field.len());
+    Ok(String::from_utf8_lossy(&field[..end]).into_owned())
+}
