@@ -19,19 +19,16 @@ fn is_bpffs(path: &Path) -> bool {
     statfs(path).map(|s| s.filesystem_type().0 as i64 == BPF_FS_MAGIC).unwrap_or(false)
 }
 
-/// Makes sure /sys/fs/bpf is a bpffs (mounting one unless `nomount`) and
-/// `root` exists in it.
-pub fn ensure_bpffs(root: &Path, nomount: bool) -> Result<(), LoaderError> {
+/// Makes sure `root` exists inside a bpffs. Mounting bpffs is the
+/// command layer's job (`cmd::run`, unless -n); this only refuses to
+/// create pins on anything else.
+pub fn ensure_bpffs(root: &Path) -> Result<(), LoaderError> {
     let bpffs = Path::new(super::pins::BPFFS);
     if !is_bpffs(bpffs) {
-        if nomount {
-            return Err(LoaderError::Other {
-                what: format!("{} is not a bpffs", bpffs.display()),
-                why: "not mounted and -n/--nomount given".into(),
-            });
-        }
-        mount(Some("bpf"), bpffs, Some("bpf"), MsFlags::empty(), Some("mode=0700"))
-            .map_err(|source| LoaderError::Mount { fs: "bpffs", path: bpffs.to_path_buf(), source })?;
+        return Err(LoaderError::Other {
+            what: format!("{} is not a bpffs", bpffs.display()),
+            why: "nothing mounted there (bpfscope mounts it unless -n/--nomount)".into(),
+        });
     }
     std::fs::create_dir_all(root).map_err(io_err("can't create directory", root))
 }
@@ -88,5 +85,20 @@ impl AttachProbe {
 impl Default for AttachProbe {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Host facts a report needs: disk names (/proc/partitions) and the
+/// offset from bpf_ktime_get_ns() (CLOCK_MONOTONIC) to wall time.
+pub fn host_session() -> tracing_tools::Session {
+    use nix::time::{clock_gettime, ClockId};
+    let disks = std::fs::read_to_string("/proc/partitions").unwrap_or_default();
+    let ns = |id| clock_gettime(id).map(|t| t.tv_sec() as i128 * 1_000_000_000 + t.tv_nsec() as i128).unwrap_or(0);
+    let real = ns(ClockId::CLOCK_REALTIME);
+    let mono = ns(ClockId::CLOCK_MONOTONIC);
+    tracing_tools::Session {
+        disks: tracing_tools::DiskNames::parse(&disks),
+        mono_to_realtime_ns: real - mono,
+        first_ts: None,
     }
 }

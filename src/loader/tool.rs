@@ -3,6 +3,10 @@
 //! kept), unload (the tool's directory removed, nothing else), and state
 //! read back from bpffs so it survives bpfscope restarting.
 //!
+//! An *instance* is the directory name: the tool's name for `tool load`,
+//! a per-process name for `tool run`, so a foreground run never touches
+//! an operator's pinned tool.
+//!
 //! Load and attach are all or nothing: on any failure what this call
 //! pinned is removed before the error is returned.
 
@@ -58,9 +62,9 @@ fn ro_value(v: &RoValue) -> RodataValue {
 /// Loads `tool` with `config` and pins its programs and maps under
 /// ROOT/NAME/{progs,maps}/. An existing load is refused unless `force`,
 /// which unloads it first.
-pub fn load(root: &Path, tool: &Tool, config: &Config, force: bool, nomount: bool) -> Result<Loaded, LoaderError> {
-    let paths = ToolPaths::new(root, tool.name)?;
-    fs::ensure_bpffs(root, nomount)?;
+pub fn load(root: &Path, instance: &str, tool: &Tool, config: &Config, force: bool) -> Result<Loaded, LoaderError> {
+    let paths = ToolPaths::new(root, instance)?;
+    fs::ensure_bpffs(root)?;
     if paths.exists() {
         if !force {
             return Err(LoaderError::Exists { path: paths.dir });
@@ -135,8 +139,8 @@ fn loaded_paths(root: &Path, name: &str) -> Result<ToolPaths, LoaderError> {
 
 /// Attaches every program of a loaded tool, in registry order, pinning each
 /// link at links/PROG. If one fails, the links made so far are removed.
-pub fn attach(root: &Path, tool: &Tool) -> Result<Vec<PathBuf>, LoaderError> {
-    let paths = loaded_paths(root, tool.name)?;
+pub fn attach(root: &Path, instance: &str, tool: &Tool) -> Result<Vec<PathBuf>, LoaderError> {
+    let paths = loaded_paths(root, instance)?;
     if !paths.links.is_dir() {
         std::fs::create_dir(&paths.links).map_err(io_err("can't create directory", &paths.links))?;
     }
@@ -202,8 +206,8 @@ pub fn map_path(root: &Path, name: &str, map: &str) -> Result<PathBuf, LoaderErr
 
 /// The argument string a loaded tool was loaded with (its
 /// `bpf_metadata_args`, read from the pinned .rodata map).
-pub fn loaded_args(root: &Path, tool: &Tool) -> Result<String, LoaderError> {
-    let paths = loaded_paths(root, tool.name)?;
+pub fn loaded_args(root: &Path, instance: &str, tool: &Tool) -> Result<String, LoaderError> {
+    let paths = loaded_paths(root, instance)?;
     let obj = object::open(tool.object, tool.name)?;
     let Some(var) = object::rodata_vars(&obj).into_iter().find(|v| v.name == METADATA_ARGS_VAR) else {
         return Ok(String::new());

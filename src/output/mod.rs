@@ -8,6 +8,7 @@ pub mod render;
 pub mod render_link;
 pub mod render_perf;
 pub mod table;
+pub mod tool;
 
 use std::io::{self, BufWriter, Stdout, Write};
 
