@@ -14,12 +14,14 @@ use super::{CmdError, Result};
 use crate::loader::maps::{self, Follow};
 use crate::loader::{self, fs, pins, signal, tool as lt, LoaderError};
 use crate::output::tool::{
-    write_action, write_hist, write_list, write_load, ActionRecord, EventSink, HistReport, LoadRecord, PinRecord,
-    ToolRecord,
+    write_action, write_hist, write_list, write_load, ActionRecord, EventSink, HistReport,
+    LoadRecord, PinRecord, ToolRecord,
 };
 use crate::output::{self, write_json, Ctx};
 
-const COMMANDS: &[&str] = &["list", "load", "attach", "detach", "report", "unload", "run"];
+const COMMANDS: &[&str] = &[
+    "list", "load", "attach", "detach", "report", "unload", "run",
+];
 
 pub fn run(ctx: &Ctx, command: &str, args: &[String]) -> Result<()> {
     loader::log::set_debug(ctx.debug);
@@ -45,7 +47,12 @@ fn resolve(word: &str) -> Result<&'static str> {
         .iter()
         .find(|c| !word.is_empty() && c.starts_with(word))
         .copied()
-        .ok_or_else(|| CmdError::Usage(format!("unknown tool command '{word}' (expected one of: {})", COMMANDS.join(", "))))
+        .ok_or_else(|| {
+            CmdError::Usage(format!(
+                "unknown tool command '{word}' (expected one of: {})",
+                COMMANDS.join(", ")
+            ))
+        })
 }
 
 /// A loader error as one message: `what: why (hint)`, then the verifier's
@@ -76,18 +83,26 @@ fn root() -> Result<PathBuf> {
 /// The tool NAME names, after checking NAME is a safe path component.
 fn find_tool(name: Option<&String>) -> Result<&'static Tool> {
     let Some(name) = name else {
-        return Err(CmdError::Usage("missing tool NAME (see 'bpfscope tool list')".into()));
+        return Err(CmdError::Usage(
+            "missing tool NAME (see 'bpfscope tool list')".into(),
+        ));
     };
     pins::validate_name(name).map_err(loader_error)?;
     tracing_tools::find(name).ok_or_else(|| {
         let names: Vec<_> = tracing_tools::tools().iter().map(|t| t.name).collect();
-        CmdError::Usage(format!("unknown tool '{name}' (available: {})", names.join(", ")))
+        CmdError::Usage(format!(
+            "unknown tool '{name}' (available: {})",
+            names.join(", ")
+        ))
     })
 }
 
 fn configure(tool: &Tool, args: &[String], session: &Session) -> Result<Config> {
     tool.configure(args, session).map_err(|e| {
-        CmdError::Usage(format!("{}: {e} (see 'bpfscope tool load {} --help')", tool.name, tool.name))
+        CmdError::Usage(format!(
+            "{}: {e} (see 'bpfscope tool load {} --help')",
+            tool.name, tool.name
+        ))
     })
 }
 
@@ -101,10 +116,18 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let probe = fs::AttachProbe::new();
     let mut records = Vec::new();
     for t in tracing_tools::tools() {
-        let missing: Vec<String> =
-            t.programs.iter().filter(|p| !probe.supported(&p.attach)).map(|p| p.attach.to_string()).collect();
+        let missing: Vec<String> = t
+            .programs
+            .iter()
+            .filter(|p| !probe.supported(&p.attach))
+            .map(|p| p.attach.to_string())
+            .collect();
         let st = lt::state(&root, t.name).map_err(loader_error)?;
-        let args = if st.loaded { lt::loaded_args(&root, t.name, t).ok() } else { None };
+        let args = if st.loaded {
+            lt::loaded_args(&root, t.name, t).ok()
+        } else {
+            None
+        };
         records.push(ToolRecord {
             name: t.name,
             summary: t.summary,
@@ -141,7 +164,11 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     }
     let root = root()?;
     let loaded = lt::load(&root, tool.name, tool, &config, force).map_err(loader_error)?;
-    let pin = |p: &lt::Pinned| PinRecord { name: p.name.clone(), id: p.id, pinned: p.path.display().to_string() };
+    let pin = |p: &lt::Pinned| PinRecord {
+        name: p.name.clone(),
+        id: p.id,
+        pinned: p.path.display().to_string(),
+    };
     let record = LoadRecord {
         tool: tool.name,
         pinned: loaded.dir.display().to_string(),
@@ -178,7 +205,12 @@ fn detach(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let root = root()?;
     let links = pins::entries(&root.join(tool.name).join("links")).map_err(loader_error)?;
     lt::detach(&root, tool.name).map_err(loader_error)?;
-    let r = ActionRecord { tool: tool.name, action: "detach", pinned: root.join(tool.name).display().to_string(), links };
+    let r = ActionRecord {
+        tool: tool.name,
+        action: "detach",
+        pinned: root.join(tool.name).display().to_string(),
+        links,
+    };
     write_action(ctx, out, &r)?;
     Ok(())
 }
@@ -188,7 +220,12 @@ fn unload(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let root = root()?;
     let links = pins::entries(&root.join(tool.name).join("links")).map_err(loader_error)?;
     lt::unload(&root, tool.name).map_err(loader_error)?;
-    let r = ActionRecord { tool: tool.name, action: "unload", pinned: root.join(tool.name).display().to_string(), links };
+    let r = ActionRecord {
+        tool: tool.name,
+        action: "unload",
+        pinned: root.join(tool.name).display().to_string(),
+        links,
+    };
     write_action(ctx, out, &r)?;
     Ok(())
 }
@@ -203,7 +240,8 @@ struct ReportArgs {
 }
 
 fn number(word: &str, what: &str) -> Result<u64> {
-    word.parse().map_err(|_| CmdError::Usage(format!("invalid {what} '{word}': expected a whole number")))
+    word.parse()
+        .map_err(|_| CmdError::Usage(format!("invalid {what} '{word}': expected a whole number")))
 }
 
 fn report_args(tool: &Tool, words: &[String]) -> Result<ReportArgs> {
@@ -212,7 +250,9 @@ fn report_args(tool: &Tool, words: &[String]) -> Result<ReportArgs> {
     let mut i = 0;
     while i < words.len() {
         if words[i] == "duration" {
-            let v = words.get(i + 1).ok_or_else(|| CmdError::Usage("'duration' needs SECS".into()))?;
+            let v = words
+                .get(i + 1)
+                .ok_or_else(|| CmdError::Usage("'duration' needs SECS".into()))?;
             r.duration = Some(number(v, "duration")?);
             i += 2;
         } else {
@@ -222,7 +262,10 @@ fn report_args(tool: &Tool, words: &[String]) -> Result<ReportArgs> {
     }
     if tool.is_histogram() {
         if r.duration.is_some() {
-            return Err(CmdError::Usage(format!("{}: use [INTERVAL [COUNT]], not 'duration'", tool.name)));
+            return Err(CmdError::Usage(format!(
+                "{}: use [INTERVAL [COUNT]], not 'duration'",
+                tool.name
+            )));
         }
         match positional.as_slice() {
             [] => {}
@@ -231,13 +274,21 @@ fn report_args(tool: &Tool, words: &[String]) -> Result<ReportArgs> {
                 r.interval = Some(number(i, "interval")?.max(1));
                 r.count = Some(number(c, "count")?);
             }
-            _ => return Err(CmdError::Usage("too many arguments: expected [INTERVAL [COUNT]]".into())),
+            _ => {
+                return Err(CmdError::Usage(
+                    "too many arguments: expected [INTERVAL [COUNT]]".into(),
+                ))
+            }
         }
     } else {
         match positional.as_slice() {
             [] => {}
             [c] => r.count = Some(number(c, "count")?),
-            _ => return Err(CmdError::Usage("too many arguments: expected [COUNT] [duration SECS]".into())),
+            _ => {
+                return Err(CmdError::Usage(
+                    "too many arguments: expected [COUNT] [duration SECS]".into(),
+                ))
+            }
         }
     }
     Ok(r)
@@ -253,17 +304,43 @@ fn report(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let config = configure(tool, &words, &session)?;
     signal::install();
     match tool.report {
-        Report::Histogram { .. } => {
-            report_histograms(ctx, out, &root, tool.name, tool, &config, &session, ra.interval, ra.count)
-        }
+        Report::Histogram { .. } => report_histograms(
+            ctx,
+            out,
+            &root,
+            tool.name,
+            tool,
+            &config,
+            &session,
+            ra.interval,
+            ra.count,
+        ),
         Report::Events { .. } => {
-            let follow = Follow { duration: ra.duration.map(Duration::from_secs), max_events: ra.count };
-            report_events(ctx, out, &root, tool.name, tool, &config, &mut session, follow)
+            let follow = Follow {
+                duration: ra.duration.map(Duration::from_secs),
+                max_events: ra.count,
+            };
+            report_events(
+                ctx,
+                out,
+                &root,
+                tool.name,
+                tool,
+                &config,
+                &mut session,
+                follow,
+            )
         }
     }
 }
 
-fn read_histograms(root: &std::path::Path, instance: &str, tool: &Tool, config: &Config, session: &Session) -> Result<Vec<Histogram>> {
+fn read_histograms(
+    root: &std::path::Path,
+    instance: &str,
+    tool: &Tool,
+    config: &Config,
+    session: &Session,
+) -> Result<Vec<Histogram>> {
     let Report::Histogram { map, decode } = tool.report else {
         return Ok(Vec::new());
     };
@@ -314,7 +391,11 @@ fn report_histograms(
     };
     let Some(interval) = interval else {
         let hists = read_histograms(root, instance, tool, config, session)?;
-        let r = HistReport { tool: tool.name, time: time(session), histograms: &hists };
+        let r = HistReport {
+            tool: tool.name,
+            time: time(session),
+            histograms: &hists,
+        };
         if ctx.json {
             write_json(ctx, out, &r.json())?;
         } else {
@@ -333,7 +414,11 @@ fn report_histograms(
         let completed = sleep_interruptible(Some(Duration::from_secs(interval)));
         let hists = read_histograms(root, instance, tool, config, session)?;
         maps::clear(&path).map_err(loader_error)?;
-        let r = HistReport { tool: tool.name, time: time(session), histograms: &hists };
+        let r = HistReport {
+            tool: tool.name,
+            time: time(session),
+            histograms: &hists,
+        };
         if ctx.json {
             reports.push(r.json());
         } else {
@@ -363,7 +448,12 @@ fn report_events(
     session: &mut Session,
     follow: Follow,
 ) -> Result<()> {
-    let Report::Events { map, columns, decode } = tool.report else {
+    let Report::Events {
+        map,
+        columns,
+        decode,
+    } = tool.report
+    else {
         return Ok(());
     };
     let path = lt::map_path(root, instance, map).map_err(loader_error)?;
@@ -421,7 +511,10 @@ fn run_foreground(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<(
     let instance = format!("{}.run{}", tool.name, std::process::id());
     signal::install();
     lt::load(&root, &instance, tool, &config, false).map_err(loader_error)?;
-    let _guard = RunGuard { root: root.clone(), instance: instance.clone() };
+    let _guard = RunGuard {
+        root: root.clone(),
+        instance: instance.clone(),
+    };
     lt::attach(&root, &instance, tool).map_err(loader_error)?;
     match tool.report {
         Report::Histogram { .. } => {
@@ -432,11 +525,33 @@ fn run_foreground(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<(
                     sleep_interruptible(config.duration.map(Duration::from_secs));
                 }
             }
-            report_histograms(ctx, out, &root, &instance, tool, &config, &session, config.interval, config.count)
+            report_histograms(
+                ctx,
+                out,
+                &root,
+                &instance,
+                tool,
+                &config,
+                &session,
+                config.interval,
+                config.count,
+            )
         }
         Report::Events { .. } => {
-            let follow = Follow { duration: config.duration.map(Duration::from_secs), max_events: None };
-            report_events(ctx, out, &root, &instance, tool, &config, &mut session, follow)
+            let follow = Follow {
+                duration: config.duration.map(Duration::from_secs),
+                max_events: None,
+            };
+            report_events(
+                ctx,
+                out,
+                &root,
+                &instance,
+                tool,
+                &config,
+                &mut session,
+                follow,
+            )
         }
     }
 }
@@ -463,9 +578,23 @@ mod tests {
     fn report_words() {
         let bio = tracing_tools::find("biolatency").unwrap();
         let exec = tracing_tools::find("execsnoop").unwrap();
-        assert_eq!(report_args(bio, &w("1 3")).unwrap(), ReportArgs { interval: Some(1), count: Some(3), duration: None });
+        assert_eq!(
+            report_args(bio, &w("1 3")).unwrap(),
+            ReportArgs {
+                interval: Some(1),
+                count: Some(3),
+                duration: None
+            }
+        );
         assert!(report_args(bio, &w("duration 1")).is_err());
-        assert_eq!(report_args(exec, &w("5 duration 0")).unwrap(), ReportArgs { interval: None, count: Some(5), duration: Some(0) });
+        assert_eq!(
+            report_args(exec, &w("5 duration 0")).unwrap(),
+            ReportArgs {
+                interval: None,
+                count: Some(5),
+                duration: Some(0)
+            }
+        );
         assert!(report_args(exec, &w("1 2")).is_err());
     }
 

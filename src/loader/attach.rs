@@ -53,15 +53,26 @@ fn open_tracepoint_event(id: u64) -> Result<OwnedFd, std::io::Error> {
 }
 
 /// Attaches the program pinned at `prog_path` to `point`; returns the link.
-pub fn attach_pinned(prog_name: &str, prog_path: &Path, point: &AttachPoint) -> Result<OwnedFd, LoaderError> {
-    let prog = libbpf_rs::Program::fd_from_pinned_path(prog_path)
-        .map_err(bpf_err(format!("can't open pinned program '{}'", prog_path.display())))?;
-    let fail = |source| LoaderError::Attach { prog: prog_name.to_string(), point: point.to_string(), source };
+pub fn attach_pinned(
+    prog_name: &str,
+    prog_path: &Path,
+    point: &AttachPoint,
+) -> Result<OwnedFd, LoaderError> {
+    let prog = libbpf_rs::Program::fd_from_pinned_path(prog_path).map_err(bpf_err(format!(
+        "can't open pinned program '{}'",
+        prog_path.display()
+    )))?;
+    let fail = |source| LoaderError::Attach {
+        prog: prog_name.to_string(),
+        point: point.to_string(),
+        source,
+    };
     match point {
         AttachPoint::TpBtf(_) => {
             // tp_btf programs carry their target (attach_btf_id): no name is passed.
             // SAFETY: a NULL name is allowed for BTF-typed programs; the fd is valid.
-            let ret = unsafe { libbpf_sys::bpf_raw_tracepoint_open(std::ptr::null(), prog.as_raw_fd()) };
+            let ret =
+                unsafe { libbpf_sys::bpf_raw_tracepoint_open(std::ptr::null(), prog.as_raw_fd()) };
             errno_result(ret.into()).map(owned).map_err(fail)
         }
         AttachPoint::Tracepoint(category, name) => {
@@ -70,7 +81,12 @@ pub fn attach_pinned(prog_name: &str, prog_path: &Path, point: &AttachPoint) -> 
             // The link holds the perf event: `event` may be closed after this.
             // SAFETY: both fds are valid; NULL opts means defaults.
             let ret = unsafe {
-                libbpf_sys::bpf_link_create(prog.as_raw_fd(), event.as_raw_fd(), libbpf_sys::BPF_PERF_EVENT, std::ptr::null())
+                libbpf_sys::bpf_link_create(
+                    prog.as_raw_fd(),
+                    event.as_raw_fd(),
+                    libbpf_sys::BPF_PERF_EVENT,
+                    std::ptr::null(),
+                )
             };
             errno_result(ret.into()).map(owned).map_err(fail)
         }

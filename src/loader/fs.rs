@@ -16,7 +16,9 @@ const BPF_FS_MAGIC: i64 = 0xcafe_4a11;
 const TRACEFS: &str = "/sys/kernel/tracing";
 
 fn is_bpffs(path: &Path) -> bool {
-    statfs(path).map(|s| s.filesystem_type().0 as i64 == BPF_FS_MAGIC).unwrap_or(false)
+    statfs(path)
+        .map(|s| s.filesystem_type().0 == BPF_FS_MAGIC)
+        .unwrap_or(false)
 }
 
 /// Makes sure `root` exists inside a bpffs. Mounting bpffs is the
@@ -35,11 +37,23 @@ pub fn ensure_bpffs(root: &Path) -> Result<(), LoaderError> {
 
 /// Makes sure tracefs is reachable (tracepoint ids live there).
 pub fn ensure_tracefs() -> Result<(), LoaderError> {
-    if Path::new(TRACEFS).join("events").is_dir() || Path::new("/sys/kernel/debug/tracing/events").is_dir() {
+    if Path::new(TRACEFS).join("events").is_dir()
+        || Path::new("/sys/kernel/debug/tracing/events").is_dir()
+    {
         return Ok(());
     }
-    mount(Some("tracefs"), TRACEFS, Some("tracefs"), MsFlags::empty(), None::<&str>)
-        .map_err(|source| LoaderError::Mount { fs: "tracefs", path: TRACEFS.into(), source })
+    mount(
+        Some("tracefs"),
+        TRACEFS,
+        Some("tracefs"),
+        MsFlags::empty(),
+        None::<&str>,
+    )
+    .map_err(|source| LoaderError::Mount {
+        fs: "tracefs",
+        path: TRACEFS.into(),
+        source,
+    })
 }
 
 /// The id of tracepoint CATEGORY/NAME, from tracefs.
@@ -47,7 +61,11 @@ pub fn tracepoint_id(category: &str, name: &str) -> Result<u64, LoaderError> {
     ensure_tracefs()?;
     let mut last = None;
     for base in [TRACEFS, "/sys/kernel/debug/tracing"] {
-        let path = Path::new(base).join("events").join(category).join(name).join("id");
+        let path = Path::new(base)
+            .join("events")
+            .join(category)
+            .join(name)
+            .join("id");
         match std::fs::read_to_string(&path) {
             Ok(s) => {
                 return s.trim().parse().map_err(|_| LoaderError::Other {
@@ -58,7 +76,10 @@ pub fn tracepoint_id(category: &str, name: &str) -> Result<u64, LoaderError> {
             Err(e) => last = Some(io_err("can't read tracepoint id", path)(e)),
         }
     }
-    Err(last.unwrap_or(LoaderError::Other { what: "tracefs".into(), why: "not found".into() }))
+    Err(last.unwrap_or(LoaderError::Other {
+        what: "tracefs".into(),
+        why: "not found".into(),
+    }))
 }
 
 /// Answers "does this kernel have attach point X" for `tool list`.
@@ -68,15 +89,17 @@ pub struct AttachProbe {
 
 impl AttachProbe {
     pub fn new() -> Self {
-        AttachProbe { vmlinux: Btf::from_vmlinux().ok() }
+        AttachProbe {
+            vmlinux: Btf::from_vmlinux().ok(),
+        }
     }
 
     pub fn supported(&self, point: &AttachPoint) -> bool {
         match point {
-            AttachPoint::TpBtf(name) => self
-                .vmlinux
-                .as_ref()
-                .is_some_and(|btf| btf.type_by_name::<Typedef<'_>>(&format!("btf_trace_{name}")).is_some()),
+            AttachPoint::TpBtf(name) => self.vmlinux.as_ref().is_some_and(|btf| {
+                btf.type_by_name::<Typedef<'_>>(&format!("btf_trace_{name}"))
+                    .is_some()
+            }),
             AttachPoint::Tracepoint(cat, name) => tracepoint_id(cat, name).is_ok(),
         }
     }
@@ -93,7 +116,11 @@ impl Default for AttachProbe {
 pub fn host_session() -> tracing_tools::Session {
     use nix::time::{clock_gettime, ClockId};
     let disks = std::fs::read_to_string("/proc/partitions").unwrap_or_default();
-    let ns = |id| clock_gettime(id).map(|t| t.tv_sec() as i128 * 1_000_000_000 + t.tv_nsec() as i128).unwrap_or(0);
+    let ns = |id| {
+        clock_gettime(id)
+            .map(|t| t.tv_sec() as i128 * 1_000_000_000 + t.tv_nsec() as i128)
+            .unwrap_or(0)
+    };
     let real = ns(ClockId::CLOCK_REALTIME);
     let mono = ns(ClockId::CLOCK_MONOTONIC);
     tracing_tools::Session {

@@ -33,7 +33,10 @@ pub fn with_capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
     let previous = libbpf_rs::set_print(Some((PrintLevel::Debug, capture)));
     let out = f();
     libbpf_rs::set_print(previous);
-    let lines = CAPTURED.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+    let lines = CAPTURED
+        .lock()
+        .map(|mut l| std::mem::take(&mut *l))
+        .unwrap_or_default();
     (out, lines)
 }
 
@@ -48,10 +51,16 @@ pub fn failed_prog(lines: &[String]) -> Option<String> {
 
 /// The verifier log in `lines` (between libbpf's marks), its last `n` lines.
 pub fn verifier_tail(lines: &[String], n: usize) -> Vec<String> {
-    let start = lines.iter().rposition(|l| l.contains("-- BEGIN PROG LOAD LOG --"));
+    let start = lines
+        .iter()
+        .rposition(|l| l.contains("-- BEGIN PROG LOAD LOG --"));
     let Some(start) = start else {
         // No verifier log: keep libbpf's own error lines.
-        let own: Vec<String> = lines.iter().filter(|l| l.starts_with("libbpf:")).cloned().collect();
+        let own: Vec<String> = lines
+            .iter()
+            .filter(|l| l.starts_with("libbpf:"))
+            .cloned()
+            .collect();
         return own[own.len().saturating_sub(n)..].to_vec();
     };
     let end = lines[start..]
@@ -81,7 +90,10 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        assert_eq!(verifier_tail(&lines, 2), vec!["1: (95) exit", "R0 !read_ok"]);
+        assert_eq!(
+            verifier_tail(&lines, 2),
+            vec!["1: (95) exit", "R0 !read_ok"]
+        );
         assert_eq!(failed_prog(&lines).as_deref(), Some("x"));
     }
 }

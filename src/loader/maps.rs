@@ -11,16 +11,25 @@ use libbpf_rs::{MapCore, MapFlags, MapHandle, RingBufferBuilder};
 use super::{bpf_err, signal, LoaderError};
 
 fn open(path: &Path) -> Result<MapHandle, LoaderError> {
-    MapHandle::from_pinned_path(path).map_err(bpf_err(format!("can't open pinned map '{}'", path.display())))
+    MapHandle::from_pinned_path(path).map_err(bpf_err(format!(
+        "can't open pinned map '{}'",
+        path.display()
+    )))
 }
+
+/// A map entry: key bytes, value bytes.
+pub type Entry = (Vec<u8>, Vec<u8>);
 
 /// Every (key, value) of the hash map pinned at `path`. Entries deleted
 /// while iterating are skipped.
-pub fn hash_entries(path: &Path) -> Result<Vec<(Vec<u8>, Vec<u8>)>, LoaderError> {
+pub fn hash_entries(path: &Path) -> Result<Vec<Entry>, LoaderError> {
     let map = open(path)?;
     let mut out = Vec::new();
     for key in map.keys() {
-        if let Some(value) = map.lookup(&key, MapFlags::ANY).map_err(bpf_err(format!("can't look up in '{}'", path.display())))? {
+        if let Some(value) = map
+            .lookup(&key, MapFlags::ANY)
+            .map_err(bpf_err(format!("can't look up in '{}'", path.display())))?
+        {
             out.push((key, value));
         }
     }
@@ -43,7 +52,10 @@ pub fn array_value(path: &Path, index: u32) -> Result<Vec<u8>, LoaderError> {
     let map = open(path)?;
     map.lookup(&index.to_ne_bytes(), MapFlags::ANY)
         .map_err(bpf_err(format!("can't look up in '{}'", path.display())))?
-        .ok_or_else(|| LoaderError::Other { what: format!("map '{}'", path.display()), why: format!("no entry {index}") })
+        .ok_or_else(|| LoaderError::Other {
+            what: format!("map '{}'", path.display()),
+            why: format!("no entry {index}"),
+        })
 }
 
 /// Sum over CPUs of the u64 at index 0 of the per-CPU array pinned at `path`.
@@ -55,7 +67,11 @@ pub fn percpu_sum(path: &Path) -> Result<u64, LoaderError> {
         .unwrap_or_default();
     Ok(values
         .iter()
-        .filter_map(|v| v.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_ne_bytes))
+        .filter_map(|v| {
+            v.get(..8)
+                .and_then(|b| b.try_into().ok())
+                .map(u64::from_ne_bytes)
+        })
         .sum())
 }
 
@@ -71,7 +87,11 @@ pub struct Follow {
 /// Reads events from the ring buffer pinned at `path`, calling `on_event`
 /// for each; it returns whether the event counts toward `max_events`.
 /// Stops per `follow`, or on SIGINT/SIGTERM. Returns events counted.
-pub fn follow_ringbuf(path: &Path, follow: Follow, mut on_event: impl FnMut(&[u8]) -> bool) -> Result<u64, LoaderError> {
+pub fn follow_ringbuf(
+    path: &Path,
+    follow: Follow,
+    mut on_event: impl FnMut(&[u8]) -> bool,
+) -> Result<u64, LoaderError> {
     let map = open(path)?;
     let counted = Cell::new(0u64);
     let full = || follow.max_events.is_some_and(|m| counted.get() >= m);
@@ -86,8 +106,14 @@ pub fn follow_ringbuf(path: &Path, follow: Follow, mut on_event: impl FnMut(&[u8
             }
             0
         })
-        .map_err(bpf_err(format!("can't read ring buffer '{}'", path.display())))?;
-    let rb = builder.build().map_err(bpf_err(format!("can't read ring buffer '{}'", path.display())))?;
+        .map_err(bpf_err(format!(
+            "can't read ring buffer '{}'",
+            path.display()
+        )))?;
+    let rb = builder.build().map_err(bpf_err(format!(
+        "can't read ring buffer '{}'",
+        path.display()
+    )))?;
     let what = || format!("can't read ring buffer '{}'", path.display());
 
     if follow.duration == Some(Duration::ZERO) {

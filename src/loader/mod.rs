@@ -38,11 +38,22 @@ pub enum LoaderError {
     #[error("invalid tool root '{path}': {why}")]
     InvalidRoot { path: String, why: &'static str },
     #[error("{what} '{}': {source}", path.display())]
-    Io { what: &'static str, path: PathBuf, source: std::io::Error },
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{what}: {source}")]
-    Bpf { what: String, source: libbpf_rs::Error },
+    Bpf {
+        what: String,
+        source: libbpf_rs::Error,
+    },
     #[error("can't mount {fs} on {}: {source}", path.display())]
-    Mount { fs: &'static str, path: PathBuf, source: nix::Error },
+    Mount {
+        fs: &'static str,
+        path: PathBuf,
+        source: nix::Error,
+    },
     #[error("{}: already exists", path.display())]
     Exists { path: PathBuf },
     #[error("tool '{name}' is not loaded")]
@@ -50,9 +61,18 @@ pub enum LoaderError {
     #[error("can't set read-only variable '{var}': {why}")]
     Rodata { var: String, why: String },
     #[error("can't load object '{object}'{}: {source}", prog.as_ref().map(|p| format!(" (program '{p}')")).unwrap_or_default())]
-    Load { object: String, prog: Option<String>, log: Vec<String>, source: libbpf_rs::Error },
+    Load {
+        object: String,
+        prog: Option<String>,
+        log: Vec<String>,
+        source: libbpf_rs::Error,
+    },
     #[error("can't attach program '{prog}' to {point}: {source}")]
-    Attach { prog: String, point: String, source: std::io::Error },
+    Attach {
+        prog: String,
+        point: String,
+        source: std::io::Error,
+    },
     #[error("{what}: {why}")]
     Other { what: String, why: String },
 }
@@ -62,7 +82,9 @@ impl LoaderError {
     pub fn hint(&self) -> Option<String> {
         match self {
             LoaderError::Exists { .. } => Some("use --force to replace it".into()),
-            LoaderError::NotLoaded { name } => Some(format!("run 'bpfscope tool load {name}' first")),
+            LoaderError::NotLoaded { name } => {
+                Some(format!("run 'bpfscope tool load {name}' first"))
+            }
             LoaderError::Load { log, .. } if !log.is_empty() => {
                 Some("see the verifier log above; -d shows all of libbpf's output".into())
             }
@@ -87,7 +109,10 @@ impl LoaderError {
     }
 }
 
-pub(crate) fn io_err(what: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> LoaderError {
+pub(crate) fn io_err(
+    what: &'static str,
+    path: impl Into<PathBuf>,
+) -> impl FnOnce(std::io::Error) -> LoaderError {
     let path = path.into();
     move |source| LoaderError::Io { what, path, source }
 }

@@ -26,7 +26,9 @@ pub struct RodataVar {
 /// prefixes libbpf's internal map names).
 pub fn open(bytes: &[u8], name: &str) -> Result<OpenObject, LoaderError> {
     let mut builder = ObjectBuilder::default();
-    builder.name(name).map_err(bpf_err(format!("invalid object name '{name}'")))?;
+    builder
+        .name(name)
+        .map_err(bpf_err(format!("invalid object name '{name}'")))?;
     let (res, lines) = log::with_capture(|| builder.open_memory(bytes));
     res.map_err(|source| LoaderError::Load {
         object: name.to_string(),
@@ -51,7 +53,11 @@ pub fn rodata_vars(obj: &OpenObject) -> Vec<RodataVar> {
         .filter_map(|info| {
             let var = btf.type_by_id::<Var<'_>>(info.ty)?;
             let name = var.name()?.to_string_lossy().into_owned();
-            Some(RodataVar { name, offset: info.offset as usize, size: info.size })
+            Some(RodataVar {
+                name,
+                offset: info.offset as usize,
+                size: info.size,
+            })
         })
         .collect()
 }
@@ -65,7 +71,10 @@ pub enum RodataValue {
 }
 
 /// Writes `values` into the `.rodata` map's initial value (before load).
-pub fn set_rodata(obj: &mut OpenObject, values: &[(String, RodataValue)]) -> Result<(), LoaderError> {
+pub fn set_rodata(
+    obj: &mut OpenObject,
+    values: &[(String, RodataValue)],
+) -> Result<(), LoaderError> {
     if values.is_empty() {
         return Ok(());
     }
@@ -73,7 +82,10 @@ pub fn set_rodata(obj: &mut OpenObject, values: &[(String, RodataValue)]) -> Res
     let mut placed = Vec::with_capacity(values.len());
     for (name, value) in values {
         let Some(var) = vars.iter().find(|v| &v.name == name) else {
-            return Err(LoaderError::Rodata { var: name.clone(), why: "not in the object's .rodata".into() });
+            return Err(LoaderError::Rodata {
+                var: name.clone(),
+                why: "not in the object's .rodata".into(),
+            });
         };
         let bytes = match value {
             RodataValue::Bytes(b) if b.len() == var.size => b.clone(),
@@ -91,7 +103,11 @@ pub fn set_rodata(obj: &mut OpenObject, values: &[(String, RodataValue)]) -> Res
             RodataValue::Str(s) => {
                 return Err(LoaderError::Rodata {
                     var: name.clone(),
-                    why: format!("string of {} bytes does not fit in {} (NUL included)", s.len(), var.size),
+                    why: format!(
+                        "string of {} bytes does not fit in {} (NUL included)",
+                        s.len(),
+                        var.size
+                    ),
                 })
             }
         };
@@ -100,13 +116,20 @@ pub fn set_rodata(obj: &mut OpenObject, values: &[(String, RodataValue)]) -> Res
     let mut map = obj
         .maps_mut()
         .find(|m| m.name().as_bytes().ends_with(b".rodata"))
-        .ok_or_else(|| LoaderError::Rodata { var: values[0].0.clone(), why: "object has no .rodata map".into() })?;
-    let data = map
-        .initial_value_mut()
-        .ok_or_else(|| LoaderError::Rodata { var: values[0].0.clone(), why: ".rodata map has no data".into() })?;
+        .ok_or_else(|| LoaderError::Rodata {
+            var: values[0].0.clone(),
+            why: "object has no .rodata map".into(),
+        })?;
+    let data = map.initial_value_mut().ok_or_else(|| LoaderError::Rodata {
+        var: values[0].0.clone(),
+        why: ".rodata map has no data".into(),
+    })?;
     for (offset, bytes) in placed {
         let Some(dst) = data.get_mut(offset..offset + bytes.len()) else {
-            return Err(LoaderError::Rodata { var: format!("at offset {offset}"), why: "outside the .rodata map".into() });
+            return Err(LoaderError::Rodata {
+                var: format!("at offset {offset}"),
+                why: "outside the .rodata map".into(),
+            });
         };
         dst.copy_from_slice(&bytes);
     }

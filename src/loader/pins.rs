@@ -13,7 +13,12 @@ pub const ROOT_ENV: &str = "BPFSCOPE_TOOL_ROOT";
 
 /// A name used as one path component (tool, program, map, link).
 pub fn validate_name(name: &str) -> Result<(), LoaderError> {
-    let bad = |why| Err(LoaderError::InvalidName { name: name.escape_debug().to_string(), why });
+    let bad = |why| {
+        Err(LoaderError::InvalidName {
+            name: name.escape_debug().to_string(),
+            why,
+        })
+    };
     if name.is_empty() {
         return bad("empty");
     }
@@ -26,7 +31,10 @@ pub fn validate_name(name: &str) -> Result<(), LoaderError> {
     if name.len() > 64 {
         return bad("longer than 64 characters");
     }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+    {
         return bad("only letters, digits, '_', '-' and '.' are allowed");
     }
     Ok(())
@@ -42,7 +50,12 @@ pub fn tool_root() -> Result<PathBuf, LoaderError> {
 
 /// A root must be one plain component directly under /sys/fs/bpf.
 pub fn check_root(path: &str) -> Result<PathBuf, LoaderError> {
-    let bad = |why| Err(LoaderError::InvalidRoot { path: path.to_string(), why });
+    let bad = |why| {
+        Err(LoaderError::InvalidRoot {
+            path: path.to_string(),
+            why,
+        })
+    };
     let Some(rest) = path.trim_end_matches('/').strip_prefix("/sys/fs/bpf/") else {
         return bad("must be a directory directly under /sys/fs/bpf/");
     };
@@ -65,7 +78,12 @@ impl ToolPaths {
     pub fn new(root: &Path, name: &str) -> Result<Self, LoaderError> {
         validate_name(name)?;
         let dir = root.join(name);
-        Ok(ToolPaths { progs: dir.join("progs"), maps: dir.join("maps"), links: dir.join("links"), dir })
+        Ok(ToolPaths {
+            progs: dir.join("progs"),
+            maps: dir.join("maps"),
+            links: dir.join("links"),
+            dir,
+        })
     }
 
     pub fn prog(&self, name: &str) -> Result<PathBuf, LoaderError> {
@@ -154,8 +172,17 @@ mod tests {
 
     #[test]
     fn roots() {
-        assert_eq!(check_root("/sys/fs/bpf/bpfscope-test-1-2").unwrap(), PathBuf::from("/sys/fs/bpf/bpfscope-test-1-2"));
-        for bad in ["/tmp/x", "/sys/fs/bpf/", "/sys/fs/bpf/../x", "/sys/fs/bpf/a/b", "/sys/fs/bpfx/a"] {
+        assert_eq!(
+            check_root("/sys/fs/bpf/bpfscope-test-1-2").unwrap(),
+            PathBuf::from("/sys/fs/bpf/bpfscope-test-1-2")
+        );
+        for bad in [
+            "/tmp/x",
+            "/sys/fs/bpf/",
+            "/sys/fs/bpf/../x",
+            "/sys/fs/bpf/a/b",
+            "/sys/fs/bpfx/a",
+        ] {
             assert!(check_root(bad).is_err(), "{bad}");
         }
     }
@@ -163,7 +190,10 @@ mod tests {
     #[test]
     fn paths_stay_inside() {
         let p = ToolPaths::new(Path::new(DEFAULT_ROOT), "biolatency").unwrap();
-        assert_eq!(p.progs, PathBuf::from("/sys/fs/bpf/bpfscope/biolatency/progs"));
+        assert_eq!(
+            p.progs,
+            PathBuf::from("/sys/fs/bpf/bpfscope/biolatency/progs")
+        );
         assert!(ToolPaths::new(Path::new(DEFAULT_ROOT), "..").is_err());
         assert!(p.prog("../../x").is_err());
     }

@@ -15,7 +15,11 @@ extern "C" fn on_signal(_: nix::libc::c_int) {
 /// Installs the handler for SIGINT and SIGTERM (no SA_RESTART, so a
 /// blocking poll returns early).
 pub fn install() {
-    let action = SigAction::new(SigHandler::Handler(on_signal), SaFlags::empty(), SigSet::empty());
+    let action = SigAction::new(
+        SigHandler::Handler(on_signal),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
     for sig in [Signal::SIGINT, Signal::SIGTERM] {
         // SAFETY: on_signal only stores to an atomic, which is async-signal-safe.
         // A failure leaves the default action (terminate), which is acceptable.

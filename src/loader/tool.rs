@@ -62,7 +62,13 @@ fn ro_value(v: &RoValue) -> RodataValue {
 /// Loads `tool` with `config` and pins its programs and maps under
 /// ROOT/NAME/{progs,maps}/. An existing load is refused unless `force`,
 /// which unloads it first.
-pub fn load(root: &Path, instance: &str, tool: &Tool, config: &Config, force: bool) -> Result<Loaded, LoaderError> {
+pub fn load(
+    root: &Path,
+    instance: &str,
+    tool: &Tool,
+    config: &Config,
+    force: bool,
+) -> Result<Loaded, LoaderError> {
     let paths = ToolPaths::new(root, instance)?;
     fs::ensure_bpffs(root)?;
     if paths.exists() {
@@ -73,16 +79,24 @@ pub fn load(root: &Path, instance: &str, tool: &Tool, config: &Config, force: bo
     }
 
     let mut obj = object::open(tool.object, tool.name)?;
-    let mut values: Vec<(String, RodataValue)> =
-        config.rodata.iter().map(|(n, v)| (n.to_string(), ro_value(v))).collect();
-    values.push((METADATA_ARGS_VAR.to_string(), RodataValue::Str(config.args.clone())));
+    let mut values: Vec<(String, RodataValue)> = config
+        .rodata
+        .iter()
+        .map(|(n, v)| (n.to_string(), ro_value(v)))
+        .collect();
+    values.push((
+        METADATA_ARGS_VAR.to_string(),
+        RodataValue::Str(config.args.clone()),
+    ));
     object::set_rodata(&mut obj, &values)?;
     let mut obj = object::load(obj, tool.name)?;
 
     // create_dir, not create_dir_all: a concurrent load of the same tool loses here.
     std::fs::create_dir(&paths.dir).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            LoaderError::Exists { path: paths.dir.clone() }
+            LoaderError::Exists {
+                path: paths.dir.clone(),
+            }
         } else {
             io_err("can't create directory", &paths.dir)(e)
         }
@@ -96,11 +110,19 @@ pub fn load(root: &Path, instance: &str, tool: &Tool, config: &Config, force: bo
     }
 }
 
-fn pin_object(obj: &mut libbpf_rs::Object, tool: &Tool, paths: &ToolPaths) -> Result<Loaded, LoaderError> {
+fn pin_object(
+    obj: &mut libbpf_rs::Object,
+    tool: &Tool,
+    paths: &ToolPaths,
+) -> Result<Loaded, LoaderError> {
     for dir in [&paths.progs, &paths.maps, &paths.links] {
         std::fs::create_dir(dir).map_err(io_err("can't create directory", dir))?;
     }
-    let mut loaded = Loaded { dir: paths.dir.clone(), progs: Vec::new(), maps: Vec::new() };
+    let mut loaded = Loaded {
+        dir: paths.dir.clone(),
+        progs: Vec::new(),
+        maps: Vec::new(),
+    };
     for spec in tool.programs {
         if !obj.progs().any(|p| p.name() == spec.name) {
             return Err(LoaderError::Other {
@@ -112,7 +134,10 @@ fn pin_object(obj: &mut libbpf_rs::Object, tool: &Tool, paths: &ToolPaths) -> Re
     for mut prog in obj.progs_mut() {
         let name = prog.name().to_string_lossy().into_owned();
         let path = paths.prog(&name)?;
-        prog.pin(&path).map_err(bpf_err(format!("can't pin program '{name}' at '{}'", path.display())))?;
+        prog.pin(&path).map_err(bpf_err(format!(
+            "can't pin program '{name}' at '{}'",
+            path.display()
+        )))?;
         let id = libbpf_rs::Program::id_from_fd(prog.as_fd()).unwrap_or(0);
         loaded.progs.push(Pinned { name, id, path });
     }
@@ -122,7 +147,10 @@ fn pin_object(obj: &mut libbpf_rs::Object, tool: &Tool, paths: &ToolPaths) -> Re
         }
         let name = map_pin_name(&map.name().to_string_lossy());
         let path = paths.map(&name)?;
-        map.pin(&path).map_err(bpf_err(format!("can't pin map '{name}' at '{}'", path.display())))?;
+        map.pin(&path).map_err(bpf_err(format!(
+            "can't pin map '{name}' at '{}'",
+            path.display()
+        )))?;
         let id = map.info().map(|i| i.info.id).unwrap_or(0);
         loaded.maps.push(Pinned { name, id, path });
     }
@@ -132,7 +160,9 @@ fn pin_object(obj: &mut libbpf_rs::Object, tool: &Tool, paths: &ToolPaths) -> Re
 fn loaded_paths(root: &Path, name: &str) -> Result<ToolPaths, LoaderError> {
     let paths = ToolPaths::new(root, name)?;
     if !paths.exists() {
-        return Err(LoaderError::NotLoaded { name: name.to_string() });
+        return Err(LoaderError::NotLoaded {
+            name: name.to_string(),
+        });
     }
     Ok(paths)
 }
@@ -142,7 +172,8 @@ fn loaded_paths(root: &Path, name: &str) -> Result<ToolPaths, LoaderError> {
 pub fn attach(root: &Path, instance: &str, tool: &Tool) -> Result<Vec<PathBuf>, LoaderError> {
     let paths = loaded_paths(root, instance)?;
     if !paths.links.is_dir() {
-        std::fs::create_dir(&paths.links).map_err(io_err("can't create directory", &paths.links))?;
+        std::fs::create_dir(&paths.links)
+            .map_err(io_err("can't create directory", &paths.links))?;
     }
     let mut made = Vec::new();
     let result = (|| {
@@ -209,11 +240,16 @@ pub fn map_path(root: &Path, name: &str, map: &str) -> Result<PathBuf, LoaderErr
 pub fn loaded_args(root: &Path, instance: &str, tool: &Tool) -> Result<String, LoaderError> {
     let paths = loaded_paths(root, instance)?;
     let obj = object::open(tool.object, tool.name)?;
-    let Some(var) = object::rodata_vars(&obj).into_iter().find(|v| v.name == METADATA_ARGS_VAR) else {
+    let Some(var) = object::rodata_vars(&obj)
+        .into_iter()
+        .find(|v| v.name == METADATA_ARGS_VAR)
+    else {
         return Ok(String::new());
     };
     let data = super::maps::array_value(&paths.map("rodata")?, 0)?;
-    let field = data.get(var.offset..var.offset + var.size).unwrap_or_default();
+    let field = data
+        .get(var.offset..var.offset + var.size)
+        .unwrap_or_default();
     let end = field.iter().position(|&b| b == 0).unwrap_or(field.len());
     Ok(String::from_utf8_lossy(&field[..end]).into_owned())
 }

@@ -44,7 +44,11 @@ pub fn write_list(ctx: &Ctx, w: &mut impl Write, tools: &[ToolRecord]) -> io::Re
                 Some(a) if !a.is_empty() => format!("{} ({})", t.state, escape(a)),
                 _ => t.state.to_string(),
             };
-            let kernel = if t.supported { "yes".to_string() } else { format!("no: needs {}", t.missing.join(", ")) };
+            let kernel = if t.supported {
+                "yes".to_string()
+            } else {
+                format!("no: needs {}", t.missing.join(", "))
+            };
             vec![t.name.to_string(), state, kernel, t.summary.to_string()]
         })
         .collect();
@@ -52,10 +56,27 @@ pub fn write_list(ctx: &Ctx, w: &mut impl Write, tools: &[ToolRecord]) -> io::Re
     if ctx.table {
         return write_table(w, &header, rows);
     }
-    let widths: Vec<usize> =
-        (0..3).map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..3)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     let line = |w: &mut dyn Write, r: &[&str]| {
-        writeln!(w, "{:<a$}  {:<b$}  {:<c$}  {}", r[0], r[1], r[2], r[3], a = widths[0], b = widths[1], c = widths[2])
+        writeln!(
+            w,
+            "{:<a$}  {:<b$}  {:<c$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            a = widths[0],
+            b = widths[1],
+            c = widths[2]
+        )
     };
     line(w, &header)?;
     for r in &rows {
@@ -66,7 +87,9 @@ pub fn write_list(ctx: &Ctx, w: &mut impl Write, tools: &[ToolRecord]) -> io::Re
 
 fn write_table(w: &mut impl Write, header: &[&str], rows: Vec<Vec<String>>) -> io::Result<()> {
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled).set_header(header.to_vec());
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.to_vec());
     for r in rows {
         t.add_row(r);
     }
@@ -100,12 +123,23 @@ pub fn write_load(ctx: &Ctx, w: &mut impl Write, r: &LoadRecord) -> io::Result<(
         .iter()
         .map(|p| ("prog", p))
         .chain(r.maps.iter().map(|m| ("map", m)))
-        .map(|(kind, p)| vec![kind.to_string(), p.id.to_string(), p.name.clone(), p.pinned.clone()])
+        .map(|(kind, p)| {
+            vec![
+                kind.to_string(),
+                p.id.to_string(),
+                p.name.clone(),
+                p.pinned.clone(),
+            ]
+        })
         .collect::<Vec<_>>();
     if ctx.table {
         return write_table(w, &["KIND", "ID", "NAME", "PINNED"], rows);
     }
-    let args = if r.args.is_empty() { String::new() } else { format!(" with '{}'", escape(&r.args)) };
+    let args = if r.args.is_empty() {
+        String::new()
+    } else {
+        format!(" with '{}'", escape(&r.args))
+    };
     writeln!(w, "loaded {}{args}, not attached: {}", r.tool, r.pinned)?;
     for row in rows {
         writeln!(w, "\t{:<4} id {:<6} {}", row[0], row[1], row[3])?;
@@ -135,7 +169,13 @@ pub fn write_action(ctx: &Ctx, w: &mut impl Write, r: &ActionRecord) -> io::Resu
             }
             Ok(())
         }
-        "detach" => writeln!(w, "detached {}: {} links removed, data kept in {}", r.tool, r.links.len(), r.pinned),
+        "detach" => writeln!(
+            w,
+            "detached {}: {} links removed, data kept in {}",
+            r.tool,
+            r.links.len(),
+            r.pinned
+        ),
         _ => writeln!(w, "unloaded {}: removed {}", r.tool, r.pinned),
     }
 }
@@ -158,7 +198,12 @@ fn hist_json(h: &Histogram) -> Value {
     }
     m.insert("unit".into(), h.unit.into());
     m.insert("total".into(), h.total().into());
-    let last = h.slots.iter().rposition(|&v| v > 0).map(|i| i + 1).unwrap_or(0);
+    let last = h
+        .slots
+        .iter()
+        .rposition(|&v| v > 0)
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let buckets: Vec<Value> = h.slots[..last]
         .iter()
         .enumerate()
@@ -178,7 +223,14 @@ impl HistReport<'_> {
         if let Some(t) = &self.time {
             m.insert("time".into(), t.clone().into());
         }
-        m.insert("histograms".into(), self.histograms.iter().map(hist_json).collect::<Vec<_>>().into());
+        m.insert(
+            "histograms".into(),
+            self.histograms
+                .iter()
+                .map(hist_json)
+                .collect::<Vec<_>>()
+                .into(),
+        );
         Value::Object(m)
     }
 }
@@ -188,13 +240,26 @@ pub fn write_hist(ctx: &Ctx, w: &mut impl Write, r: &HistReport<'_>) -> io::Resu
     if ctx.table {
         let mut rows = Vec::new();
         for h in r.histograms {
-            let label = h.label_line().map(|l| escape(&l).into_owned()).unwrap_or_else(|| "all".into());
+            let label = h
+                .label_line()
+                .map(|l| escape(&l).into_owned())
+                .unwrap_or_else(|| "all".into());
             let max = h.slots.iter().copied().max().unwrap_or(0).max(1);
-            let last = h.slots.iter().rposition(|&v| v > 0).map(|i| i + 1).unwrap_or(0);
+            let last = h
+                .slots
+                .iter()
+                .rposition(|&v| v > 0)
+                .map(|i| i + 1)
+                .unwrap_or(0);
             for (i, &count) in h.slots[..last].iter().enumerate() {
                 let (low, high) = slot_range(i);
                 let bar = "*".repeat((count * 40 / max) as usize);
-                rows.push(vec![label.clone(), format!("{low} -> {high}"), count.to_string(), bar]);
+                rows.push(vec![
+                    label.clone(),
+                    format!("{low} -> {high}"),
+                    count.to_string(),
+                    bar,
+                ]);
             }
         }
         let unit = r.histograms.first().map(|h| h.unit).unwrap_or("usecs");
@@ -235,7 +300,12 @@ impl<'c> EventSink<'c> {
             writeln!(w, "{}", header_line(&columns))?;
         }
         w.flush()?;
-        Ok(EventSink { ctx, columns, count: 0, rows: Vec::new() })
+        Ok(EventSink {
+            ctx,
+            columns,
+            count: 0,
+            rows: Vec::new(),
+        })
     }
 
     fn escaped(e: &Event) -> Event {
@@ -264,7 +334,8 @@ impl<'c> EventSink<'c> {
             }
         } else if self.ctx.table {
             let e = Self::escaped(e);
-            self.rows.push(self.columns.iter().map(|c| e.text(c.key)).collect());
+            self.rows
+                .push(self.columns.iter().map(|c| e.text(c.key)).collect());
         } else {
             writeln!(w, "{}", event_line(&self.columns, &Self::escaped(e)))?;
         }
