@@ -508,7 +508,7 @@ fn run_foreground(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<(
     let config = configure(tool, &args[1..], &session)?;
     let root = root()?;
     // A per-process instance: never collides with an operator's `tool load`.
-    let instance = format!("{}.run{}", tool.name, std::process::id());
+    let instance = format!("{}-run{}", tool.name, std::process::id());
     signal::install();
     lt::load(&root, &instance, tool, &config, false).map_err(loader_error)?;
     let _guard = RunGuard {

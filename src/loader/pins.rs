@@ -25,6 +25,10 @@ pub fn validate_name(name: &str) -> Result<(), LoaderError> {
     if name == "." || name == ".." || name.contains("..") {
         return bad("'..' is not allowed");
     }
+    if name.contains('.') {
+        // bpffs itself refuses such names (EPERM): say why up front.
+        return bad("bpffs does not allow '.' in names");
+    }
     if name.contains('/') {
         return bad("'/' is not allowed");
     }
@@ -165,7 +169,7 @@ mod tests {
     fn names() {
         assert!(validate_name("biolatency").is_ok());
         assert!(validate_name("sys_enter_openat").is_ok());
-        for bad in ["", ".", "..", "a/b", "../x", "a..b", "x\n", "a b"] {
+        for bad in ["", ".", "..", "a/b", "../x", "a..b", "a.b", "x\n", "a b"] {
             assert!(validate_name(bad).is_err(), "{bad:?}");
         }
     }
