@@ -47,9 +47,18 @@ impl Drop for Btf {
     }
 }
 
-/// errno after a failed libbpf call, as an io::Error for its message.
-fn last_os_error() -> std::io::Error {
-    std::io::Error::last_os_error()
+/// strerror(errno) after a failed libbpf call (without Rust's "(os error N)").
+fn last_os_error() -> String {
+    os_msg(&std::io::Error::last_os_error())
+}
+
+/// An io::Error's message as plain strerror text.
+fn os_msg(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
 }
 
 impl Btf {
@@ -133,7 +142,7 @@ impl Btf {
                 let os = last_os_error();
                 // Say more than "Invalid argument" where we can tell.
                 let detail = match std::fs::read(path) {
-                    Err(e) => return Err(load_err(e.to_string())),
+                    Err(e) => return Err(load_err(os_msg(&e))),
                     Ok(bytes) if bytes.starts_with(b"\x7fELF") => {
                         format!("{os} (ELF object without valid .BTF section)")
                     }
@@ -172,7 +181,7 @@ impl Btf {
         let data = unsafe {
             let p = libbpf_sys::btf__raw_data(raw.as_ptr(), &mut size);
             if p.is_null() {
-                return Err(last_os_error().to_string());
+                return Err(last_os_error());
             }
             std::slice::from_raw_parts(p.cast::<u8>(), size as usize).to_vec()
         };
@@ -213,7 +222,7 @@ fn libbpf_reason(base: &Option<Rc<Btf>>) -> String {
     if base.is_none() {
         format!("{os} (malformed BTF, or split BTF that needs a base)")
     } else {
-        os.to_string()
+        os
     }
 }
 

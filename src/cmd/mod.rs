@@ -119,7 +119,7 @@ fn dispatch(ctx: &Ctx, object: Object, out: &mut Out) -> Result<()> {
         },
         Object::Btf(c) => match c {
             BtfCmd::Show(w) => btf::show(ctx, &w.args, out),
-            BtfCmd::Dump(w) => btf_dump::run(ctx, &w.args),
+            BtfCmd::Dump(w) => btf_dump::run(ctx, &w.args, out),
         },
         Object::Perf(PerfCmd::Show(w)) => perf::show(ctx, &w.args, out),
         Object::Net(NetCmd::Show(w)) => net::show(ctx, &w.args, out),

@@ -126,3 +126,67 @@ pub fn btf_record(id: u32, fd: &OwnedFd) -> Result<BtfRecord> {
         pids: vec![],
     })
 }
+
+/// A kernel BTF object's raw data (`bpftool btf dump id N` input).
+#[derive(Debug, Clone)]
+pub struct BtfData {
+    pub id: u32,
+    /// "vmlinux", a module name, or "" for program/map BTF.
+    pub name: String,
+    /// Kernel (vmlinux or module) BTF rather than BTF loaded by a program.
+    pub kernel: bool,
+    /// The raw BTF: header, types, strings.
+    pub data: Vec<u8>,
+}
+
+impl BtfData {
+    /// Module BTF is split BTF: it needs vmlinux BTF as its base.
+    pub fn is_module(&self) -> bool {
+        self.kernel && self.name != "vmlinux"
+    }
+}
+
+/// Reads a BTF object's raw data by id: BPF_BTF_GET_FD_BY_ID, then
+/// BPF_OBJ_GET_INFO_BY_FD once for the size and once with a buffer.
+pub fn data_by_id(id: u32) -> Result<BtfData> {
+    let fd = super::ids::fd_by_id(super::ObjKind::Btf, id)?;
+    data_of(id, &fd)
+}
+
+/// Like [`data_by_id`], on an open BTF fd.
+pub fn data_of(id: u32, fd: &OwnedFd) -> Result<BtfData> {
+    let mut name = vec![0u8; 64];
+    let mut info = libbpf_sys::bpf_btf_info {
+        name: name.as_mut_ptr() as u64,
+        name_len: name.len() as u32,
+        ..Default::default()
+    };
+    super::get_info(fd, &mut info).map_err(|e| {
+        SysError::os(
+            format!("can't get BTF (ID {id}) object info"),
+            e.errno().unwrap_or(0),
+        )
+    })?;
+    let size = info.btf_size;
+    let mut data = vec![0u8; size as usize];
+    // BTF objects are immutable, so the size cannot change between the calls.
+    let mut again = libbpf_sys::bpf_btf_info {
+        btf: data.as_mut_ptr() as u64,
+        btf_size: size,
+        ..Default::default()
+    };
+    super::get_info(fd, &mut again).map_err(|e| {
+        SysError::os(
+            format!("can't read BTF (ID {id}) data"),
+            e.errno().unwrap_or(0),
+        )
+    })?;
+    data.truncate((again.btf_size as usize).min(data.len()));
+    let n = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+    Ok(BtfData {
+        id: if info.id != 0 { info.id } else { id },
+        name: String::from_utf8_lossy(&name[..n]).into_owned(),
+        kernel: info.kernel_btf != 0,
+        data,
+    })
+}
