@@ -123,17 +123,21 @@ impl Typed {
     }
 }
 
-// HOOK(kallsyms): stack_trace maps print kernel addresses symbolized. The
-// kallsyms table of src/disasm (branch `disasm`) plugs in here; until then
-// frames show addresses only.
-struct Symbols;
+/// Kernel symbols for stack_trace maps: /proc/kallsyms, read once per command.
+struct Symbols(crate::disasm::symbols::KernelSymbols);
 
 impl Symbols {
     fn load() -> Self {
-        Symbols
+        Symbols(crate::sys::progdump::kallsyms())
     }
-    fn symbolize(&self, _addr: u64) -> Option<String> {
-        None
+    /// `name+0xoff` for a kernel address; None for user addresses or when
+    /// kallsyms hides addresses.
+    fn symbolize(&self, addr: u64) -> Option<String> {
+        if (addr as i64) >= 0 {
+            return None;
+        }
+        let (name, off) = self.0.nearest(addr)?;
+        Some(format!("{name}+0x{off:x}"))
     }
 }
 
@@ -603,13 +607,8 @@ fn stack_entry(
         w.member("stack", &v);
         w.entry_close();
     } else {
-        // Text: the key as bpftool prints it, then one frame per line in
-        // place of the raw value bytes.
-        let text_layout = Layout {
-            value_size: 0,
-            ..*l
-        };
-        w.entry_open(&text_layout, key, &[], None);
+        // Text: the key, then one frame per line in place of the raw value bytes.
+        w.entry_key_line(key);
         for f in &frames {
             let line = match (&f.build_id, &f.symbol) {
                 (Some(b), _) => format!("\t{b} +0x{:x}", f.addr),
@@ -618,7 +617,6 @@ fn stack_entry(
             };
             w.text_line(&line);
         }
-        w.entry_close();
     }
 }
 

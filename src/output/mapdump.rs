@@ -465,6 +465,22 @@ impl<'w> DumpWriter<'w> {
         }
     }
 
+    /// Text style: an element shown as its key line only, for callers that
+    /// print the value their own way (stack_trace frames) with `text_line`.
+    pub fn entry_key_line(&mut self, key: &[u8]) {
+        self.count();
+        let p = &self.prefix;
+        let b = &mut self.buf;
+        b.extend_from_slice(p);
+        b.extend_from_slice(b"key:");
+        b.push(if key.len() > 16 { b'\n' } else { b' ' });
+        if key.len() > 16 {
+            b.extend_from_slice(p);
+        }
+        hex_text(b, key, p);
+        b.push(b'\n');
+    }
+
     pub fn entry_close(&mut self) {
         if self.is_json() {
             self.jw.end_object(&mut self.buf);
