@@ -959,5 +959,189 @@ fn stack_trace_maps_are_symbolized() {
     );
 }
 
+#[test]
+fn btf_typed_maps_match_bpftool() {
+    if !have_bpftool() {
+        return;
+    }
+    let f = load_fixture();
+    let rich = f.dir.join("rich_hash");
+    let addr = f.dir.join("addr_array");
+    let pc = f.dir.join("pc_hash");
+    let lru = f.dir.join("lru_states");
+    // Filled through the typed JSON syntax bpftool lacks.
+    for (k, v) in [
+        (
+            "7",
+            r#"{"pid": 42, "delta": -3, "bytes": 123456789, "comm": "curl", "state": "RUNNING",
+                "addr": {"ip": 16777343, "port": 8080}, "w": {"u": 305419896},
+                "small": [1, 2, 3], "on": true, "flags": 5, "prio": "0x1f"}"#,
+        ),
+        ("8", r#"{"pid": 1, "comm": "init", "state": "BLOCKED"}"#),
+        ("9", r#"{}"#),
+    ] {
+        ours(&[
+            "map",
+            "update",
+            "pinned",
+            p(&rich),
+            "key-json",
+            k,
+            "value-json",
+            v,
+        ]);
+    }
+    ours(&[
+        "map",
+        "update",
+        "pinned",
+        p(&addr),
+        "key-json",
+        "1",
+        "value-json",
+        r#"{"ip": 1, "port": 2}"#,
+    ]);
+    for (k, v) in [
+        (r#"{"cpu": 1, "slot": 1}"#, "5"),
+        (r#"{"cpu": 1, "slot": 2}"#, "6"),
+        (r#"{"cpu": 2, "slot": 1}"#, "7"),
+    ] {
+        ours(&[
+            "map",
+            "update",
+            "pinned",
+            p(&pc),
+            "key-json",
+            k,
+            "value-json",
+            v,
+        ]);
+        ours(&[
+            "map",
+            "update",
+            "pinned",
+            p(&lru),
+            "key-json",
+            k,
+            "value-json",
+            r#""RUNNING""#,
+        ]);
+    }
+    for m in [&rich, &addr, &pc, &lru] {
+        let name = m.file_name().unwrap().to_str().unwrap();
+        // Text (bpftool's BTF view), -j with `formatted`, and -p: byte for byte.
+        for a in [
+            vec!["map", "dump", "pinned", p(m)],
+            vec!["-j", "map", "dump", "pinned", p(m)],
+            vec!["-p", "map", "dump", "pinned", p(m)],
+        ] {
+            assert_eq!(ours(&a), theirs(&a), "{name}: {a:?}");
+        }
+    }
+    // The values landed where bpftool's formatter says they should.
+    let j = sorted_json(&ours(&["-j", "map", "dump", "pinned", p(&rich)]));
+    let v = j
+        .iter()
+        .find(|e| e["formatted"]["key"] == 7)
+        .expect("key 7")["formatted"]["value"]
+        .clone();
+    assert_eq!(v["pid"], 42);
+    assert_eq!(v["delta"], -3);
+    assert_eq!(v["comm"], "curl");
+    assert_eq!(v["state"], "RUNNING");
+    assert_eq!(v["addr"]["port"], 8080);
+    assert_eq!(v["small"], serde_json::json!([1, 2, 3]));
+    // A dumped `formatted` value pastes back as value-json.
+    let text = v.to_string();
+    ours(&[
+        "map",
+        "update",
+        "pinned",
+        p(&rich),
+        "key-json",
+        "10",
+        "value-json",
+        &text,
+    ]);
+    let back: Value = serde_json::from_str(&ours(&[
+        "-j",
+        "map",
+        "lookup",
+        "pinned",
+        p(&rich),
+        "key-json",
+        "10",
+    ]))
+    .unwrap();
+    assert_eq!(back["formatted"]["value"], v);
+    // lookup by key-json equals bpftool's lookup by bytes.
+    assert_eq!(
+        ours(&["map", "lookup", "pinned", p(&rich), "key-json", "7"]),
+        theirs(&[
+            "map",
+            "lookup",
+            "pinned",
+            p(&rich),
+            "key",
+            "7",
+            "0",
+            "0",
+            "0"
+        ])
+    );
+    // delete --all with a partial key: every element whose cpu is 1.
+    assert_eq!(
+        ours(&[
+            "map",
+            "delete",
+            "pinned",
+            p(&pc),
+            "--all",
+            "key-json",
+            r#"{"cpu": 1}"#
+        ]),
+        "Deleted 2 elements\n"
+    );
+    let left = sorted_json(&ours(&["-j", "map", "dump", "pinned", p(&pc)]));
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["formatted"]["key"]["cpu"], 2);
+    // Typed errors: one line, exit 255.
+    let e = fails(&[
+        "map",
+        "update",
+        "pinned",
+        p(&rich),
+        "key-json",
+        "1",
+        "value-json",
+        r#"{"nope": 1}"#,
+    ]);
+    assert!(e.contains("no member \"nope\"") && e.contains("pid"), "{e}");
+    let e = fails(&[
+        "map",
+        "update",
+        "pinned",
+        p(&rich),
+        "key-json",
+        "1",
+        "value-json",
+        r#"{"state": "GONE"}"#,
+    ]);
+    assert!(e.contains("IDLE, RUNNING, BLOCKED"), "{e}");
+    let e = fails(&["map", "lookup", "pinned", p(&rich), "key-json", "{"]);
+    assert!(e.contains("invalid JSON"), "{e}");
+    let e = fails(&[
+        "map",
+        "update",
+        "pinned",
+        p(&rich),
+        "key-json",
+        "1",
+        "value-json",
+        r#"{"flags": 8}"#,
+    ]);
+    assert!(e.contains("does not fit in 3 bits"), "{e}");
+}
+
 #[path = "support/mapfix.rs"]
 mod mapfix;

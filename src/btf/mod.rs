@@ -12,9 +12,11 @@
 //! [`format_entry`] (text and JSON `formatted`, per-CPU aware).
 
 mod c;
+pub mod encode;
 mod fmt;
 mod handle;
-pub mod jsonw;
+// The bpftool-compatible JSON writer lives in output (map dumps use it too).
+pub use crate::output::jsonw;
 mod raw;
 pub mod view;
 

@@ -9,7 +9,9 @@ use std::io::Write;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use super::{no_more_args, CmdError, Result};
-use crate::output::mapdump::{self, DumpWriter, Header, Layout, Style};
+use crate::btf::{self, Btf};
+use crate::output::jsonw::JsonW;
+use crate::output::mapdump::{self, DumpWriter, Formatted, Header, Layout, Style};
 use crate::output::{Ctx, Out};
 use crate::sys::handle::{self, is_prefix};
 use crate::sys::mapops::{self, Map};
@@ -104,22 +106,97 @@ fn type_name(map: &Map) -> String {
     }
 }
 
-// ---------------------------------------------------------------------------
-// HOOK(btf-typed-format): BTF-typed `formatted` output.
-//
-// The typed formatter lives in src/btf (branch `btf`). Until it is on main,
-// `Typed::for_map` returns None and every map prints hex, as bpftool does
-// for maps without BTF. Once it lands, `for_map` loads the map's BTF and
-// `entry` returns the formatted {"key": …, "value": …} object.
-// ---------------------------------------------------------------------------
-struct Typed;
+/// A map's BTF, for `formatted` output and `key-json` / `value-json`: the
+/// map's own BTF object, or vmlinux BTF for struct_ops values (as bpftool's
+/// get_map_kv_btf).
+struct Typed {
+    btf: Btf,
+    key_type: u32,
+    value_type: u32,
+    mode: btf::Mode,
+}
 
 impl Typed {
-    fn for_map(_map: &Map, _json: bool) -> Result<Option<Typed>> {
-        Ok(None)
+    fn for_map(map: &Map, json: bool) -> Result<Option<Typed>> {
+        let i = &map.info;
+        let btf = if i.btf_vmlinux_value_type_id != 0 {
+            Btf::from_file(std::path::Path::new(btf::SYSFS_VMLINUX))
+                .map_err(|e| CmdError::Failed(format!("failed to get kernel btf: {e}")))?
+        } else if i.btf_value_type_id != 0 {
+            super::btf_dump::load_by_id(i.btf_id)?
+        } else {
+            return Ok(None);
+        };
+        Ok(Some(Typed {
+            btf,
+            key_type: i.btf_key_type_id,
+            value_type: if i.btf_vmlinux_value_type_id != 0 {
+                i.btf_vmlinux_value_type_id
+            } else {
+                i.btf_value_type_id
+            },
+            mode: if json {
+                btf::Mode::Json
+            } else {
+                btf::Mode::Text
+            },
+        }))
     }
-    fn entry(&self, _map: &Map, _key: &[u8], _value: &[u8]) -> Option<serde_json::Value> {
-        None
+
+    /// bpftool's do_dump_btf for one element; like bpftool, a value the
+    /// formatter cannot finish is shown as far as it got.
+    fn entry(&self, map: &Map, key: &[u8], value: &[u8]) -> Option<btf::Value> {
+        let percpu = mapops::is_percpu(map.map_type()).then(|| btf::PerCpu {
+            ncpus: map.ncpus(),
+            value_size: map.value_size(),
+        });
+        let key_type = if key.is_empty() { 0 } else { self.key_type };
+        Some(
+            btf::format_entry(
+                self.btf.view(),
+                key_type,
+                self.value_type,
+                key,
+                value,
+                percpu,
+                self.mode,
+            )
+            .unwrap_or_else(|e| e.partial),
+        )
+    }
+
+    /// `key-json` / `value-json`: JSON encoded through the key or value type.
+    fn encode(&self, is_key: bool, size: usize, text: &str) -> Result<btf::encode::Encoded> {
+        let what = if is_key { "key-json" } else { "value-json" };
+        let json: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| CmdError::Usage(format!("{what}: invalid JSON: {e}")))?;
+        let ty = if is_key {
+            self.key_type
+        } else {
+            self.value_type
+        };
+        if ty == 0 {
+            return Err(CmdError::Usage(format!(
+                "{what}: the map has no BTF type for its {}",
+                if is_key { "key" } else { "value" }
+            )));
+        }
+        btf::encode::encode(self.btf.view(), ty, size, &json)
+            .map_err(|e| CmdError::Usage(format!("{what}: {e}")))
+    }
+}
+
+/// BTF-formatted elements go into map dumps through the dump writer.
+impl Formatted for btf::Value {
+    fn write(&self, jw: &mut JsonW<Vec<u8>>) -> std::io::Result<()> {
+        btf::Value::write(self, jw)
+    }
+    fn write_members(&self, jw: &mut JsonW<Vec<u8>>) -> std::io::Result<()> {
+        for (k, v) in self.members() {
+            jw.name(k)?;
+            v.write(jw)?;
+        }
+        Ok(())
     }
 }
 
@@ -377,16 +454,26 @@ fn value_fd<'a>(map: &Map, words: &'a [String]) -> Result<(OwnedFd, &'a [String]
     Ok((fd, rest))
 }
 
-/// HOOK(btf-typed-format): `key-json` / `value-json` encode through the map's
-/// BTF once src/btf is on main.
-fn encode_json(map: &Map, is_key: bool, _text: &str) -> Result<Vec<u8>> {
-    Err(CmdError::Failed(format!(
-        "{} needs BTF type encoding, which this build lacks (map {} has btf_id {}); use '{} [hex] BYTES'",
-        if is_key { "key-json" } else { "value-json" },
-        map.id(),
-        map.info.btf_id,
-        if is_key { "key" } else { "value" }
-    )))
+/// `key-json` / `value-json`: needs the map's BTF.
+fn encode_json(map: &Map, is_key: bool, text: &str) -> Result<Vec<u8>> {
+    encode_typed(map, is_key, text).map(|e| e.bytes)
+}
+
+fn encode_typed(map: &Map, is_key: bool, text: &str) -> Result<btf::encode::Encoded> {
+    let what = if is_key { "key-json" } else { "value-json" };
+    let Some(t) = Typed::for_map(map, true)? else {
+        return Err(CmdError::Usage(format!(
+            "{what}: map {} has no BTF, use '{} [hex] BYTES'",
+            map.id(),
+            if is_key { "key" } else { "value" }
+        )));
+    };
+    let size = if is_key {
+        map.key_size()
+    } else {
+        map.value_size()
+    };
+    t.encode(is_key, size, text)
 }
 
 // ---------------------------------------------------------------------------
@@ -473,19 +560,19 @@ fn dump(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
         .then(Symbols::load);
     let mut w = DumpWriter::new(out, style);
     if multi {
-        w.begin_list();
+        w.begin_list()?;
     }
     for (i, (m, t)) in maps.iter().zip(&typed).enumerate() {
         let hdr = multi.then(|| header(m));
-        w.begin_dump(hdr.as_ref());
+        w.begin_dump(hdr.as_ref())?;
         dump_elements(m, t.as_ref(), &opts, syms.as_ref(), &mut w, 0)?;
-        w.end_dump();
+        w.end_dump()?;
         if multi && i + 1 != maps.len() {
             w.blank_line();
         }
     }
     if multi {
-        w.end_list();
+        w.end_list()?;
     }
     w.finish()?;
     Ok(())
@@ -513,7 +600,7 @@ fn dump_elements(
         for i in 0..snap.count {
             let v = &snap.values[i * vs..(i + 1) * vs];
             let f = typed.and_then(|t| t.entry(map, &[], v));
-            w.entry(&l, &[], v, f.as_ref());
+            w.entry(&l, &[], v, f.as_ref().map(|v| v as &dyn Formatted))?;
         }
         return Ok(());
     }
@@ -524,20 +611,20 @@ fn dump_elements(
         for i in 0..chunk.len {
             let key = chunk.key(i);
             if let Some(e) = chunk.error(i) {
-                w.entry_error(&l, key, e);
+                w.entry_error(&l, key, e)?;
                 continue;
             }
             let value = chunk.value(i);
             let f = typed.and_then(|t| t.entry(map, key, value));
             if stack_trace {
-                stack_entry(map, &l, key, value, syms, opts.json, w);
+                stack_entry(map, &l, key, value, syms, opts.json, w)?;
             } else if nested && value.len() >= 4 {
-                w.entry_open(&l, key, value, f.as_ref());
+                w.entry_open(&l, key, value, f.as_ref().map(|v| v as &dyn Formatted))?;
                 let id = u32::from_ne_bytes([value[0], value[1], value[2], value[3]]);
                 inner_dump(id, opts, syms, w, depth + 1)?;
-                w.entry_close();
+                w.entry_close()?;
             } else {
-                w.entry(&l, key, value, f.as_ref());
+                w.entry(&l, key, value, f.as_ref().map(|v| v as &dyn Formatted))?;
             }
         }
         w.maybe_flush()?;
@@ -567,9 +654,9 @@ fn inner_dump(
         return Ok(());
     }
     let typed = Typed::for_map(&inner, opts.json)?;
-    w.begin_inner(&header(&inner));
+    w.begin_inner(&header(&inner))?;
     dump_elements(&inner, typed.as_ref(), opts, syms, w, depth)?;
-    w.end_inner();
+    w.end_inner()?;
     Ok(())
 }
 
@@ -582,11 +669,11 @@ fn stack_entry(
     syms: Option<&Symbols>,
     json: bool,
     w: &mut DumpWriter<'_>,
-) {
+) -> Result<()> {
     let build_id = map.info.map_flags & bpf::BPF_F_STACK_BUILD_ID != 0;
     let frames = stack_frames(value, build_id, syms);
     if json {
-        w.entry_open(l, key, value, None);
+        w.entry_open(l, key, value, None)?;
         let v = serde_json::Value::Array(
             frames
                 .iter()
@@ -604,8 +691,8 @@ fn stack_entry(
                 })
                 .collect(),
         );
-        w.member("stack", &v);
-        w.entry_close();
+        w.member("stack", &v)?;
+        w.entry_close()?;
     } else {
         // Text: the key, then one frame per line in place of the raw value bytes.
         w.entry_key_line(key);
@@ -618,6 +705,7 @@ fn stack_entry(
             w.text_line(&line);
         }
     }
+    Ok(())
 }
 
 struct Frame {
@@ -686,7 +774,12 @@ fn print_one(ctx: &Ctx, map: &Map, key: &[u8], value: &[u8], out: &mut Out) -> R
     };
     let f = typed.as_ref().and_then(|t| t.entry(map, key, value));
     let mut w = DumpWriter::new(out, style);
-    w.entry(&layout(map), key, value, f.as_ref());
+    w.entry(
+        &layout(map),
+        key,
+        value,
+        f.as_ref().map(|v| v as &dyn Formatted),
+    )?;
     w.finish()?;
     Ok(())
 }
@@ -754,16 +847,15 @@ fn bloom_test(ctx: &Ctx, map: &Map, words: &[String], out: &mut Out) -> Result<(
         Err(e) => return Err(SysError::os("lookup failed", e).into()),
     };
     if ctx.json {
-        let mut jw = mapdump::Jsonw::new(ctx.pretty);
-        let mut b = Vec::new();
-        jw.start_object(&mut b);
-        jw.name(&mut b, "value");
-        jw.hex_array(&mut b, &v);
-        jw.name(&mut b, "present");
-        jw.raw(&mut b, if present { b"true" } else { b"false" });
-        jw.end_object(&mut b);
-        b.push(b'\n');
-        out.write_all(&b)?;
+        let mut jw = JsonW::new(Vec::new(), ctx.pretty);
+        jw.start_object()?;
+        jw.name(b"value")?;
+        mapdump::hex_array(&mut jw, &v)?;
+        jw.name(b"present")?;
+        jw.bool(present)?;
+        jw.end_object()?;
+        jw.finish()?;
+        out.write_all(&jw.into_inner())?;
     } else {
         writeln!(
             out,
@@ -943,14 +1035,12 @@ fn delete_all(ctx: &Ctx, map: &Map, words: &[String], out: &mut Out) -> Result<(
         i = end;
     }
     if ctx.json {
-        let mut jw = mapdump::Jsonw::new(ctx.pretty);
-        let mut b = Vec::new();
-        jw.start_object(&mut b);
-        jw.name(&mut b, "deleted");
-        jw.uint(&mut b, deleted as u64);
-        jw.end_object(&mut b);
-        b.push(b'\n');
-        out.write_all(&b)?;
+        let mut jw = JsonW::new(Vec::new(), ctx.pretty);
+        jw.start_object()?;
+        jw.uint_field("deleted", deleted as u64)?;
+        jw.end_object()?;
+        jw.finish()?;
+        out.write_all(&jw.into_inner())?;
     } else {
         writeln!(
             out,
@@ -961,12 +1051,9 @@ fn delete_all(ctx: &Ctx, map: &Map, words: &[String], out: &mut Out) -> Result<(
     Ok(())
 }
 
-/// HOOK(btf-typed-format): a partial `key-json` as (bytes, mask of given fields).
+/// A partial `key-json`: the bytes and the mask of the bits it set.
 fn encode_json_mask(map: &Map, text: &str) -> Result<(Vec<u8>, Vec<u8>)> {
-    encode_json(map, true, text).map(|b| {
-        let m = vec![0xff; b.len()];
-        (b, m)
-    })
+    encode_typed(map, true, text).map(|e| (e.bytes, e.mask))
 }
 
 fn getnext(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
@@ -1002,17 +1089,18 @@ fn getnext(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
     }
     let mut b = Vec::new();
     if ctx.json {
-        let mut jw = mapdump::Jsonw::new(ctx.pretty);
-        jw.start_object(&mut b);
-        jw.name(&mut b, "key");
+        let mut jw = JsonW::new(Vec::new(), ctx.pretty);
+        jw.start_object()?;
+        jw.name(b"key")?;
         match &key {
-            Some(k) => jw.hex_array(&mut b, k),
-            None => jw.null(&mut b),
+            Some(k) => mapdump::hex_array(&mut jw, k)?,
+            None => jw.null()?,
         }
-        jw.name(&mut b, "next_key");
-        jw.hex_array(&mut b, &next);
-        jw.end_object(&mut b);
-        b.push(b'\n');
+        jw.name(b"next_key")?;
+        mapdump::hex_array(&mut jw, &next)?;
+        jw.end_object()?;
+        jw.finish()?;
+        b = jw.into_inner();
     } else {
         match &key {
             Some(k) => {

@@ -2,11 +2,14 @@
 //! written through one growing buffer that is handed to the output writer
 //! in large pieces (never one write per element, never the whole map).
 //!
-//! JSON is written by `Jsonw`, a byte-for-byte emulation of bpftool's
-//! json_writer.c: compact output equals `bpftool -j`, pretty output equals
-//! `bpftool -p`, and the pretty form is also what bpftool prints as "text"
-//! for maps with BTF. Element text follows map.c's print_entry_plain.
+//! JSON goes through `JsonW` (bpftool's json_writer.c, byte for byte):
+//! compact output equals `bpftool -j`, pretty output equals `bpftool -p`, and
+//! the pretty form is also what bpftool prints as "text" for maps with BTF.
+//! Element text follows map.c's print_entry_plain. BTF-typed values come
+//! from the layer that formats them, as a `Formatted`.
 use std::io::{self, Write};
+
+use super::jsonw::JsonW;
 
 /// `"0xab"` for every byte, for the hot loop of JSON dumps.
 static HEX_QUOTED: [[u8; 6]; 256] = {
@@ -27,142 +30,53 @@ static HEX_QUOTED: [[u8; 6]; 256] = {
 };
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// bpftool's json_writer: separators, and newlines + 4-space indentation
-/// only before object member names and container ends (pretty mode).
-#[derive(Debug, Clone)]
-pub struct Jsonw {
-    pretty: bool,
-    depth: usize,
-    /// A value was written at this level: the next one needs a comma.
-    sep: bool,
-}
-
-impl Jsonw {
-    pub fn new(pretty: bool) -> Self {
-        Jsonw {
-            pretty,
-            depth: 0,
-            sep: false,
-        }
-    }
-    pub fn pretty(&self) -> bool {
-        self.pretty
-    }
-    fn eor(&mut self, b: &mut Vec<u8>) {
-        if self.sep {
+/// bpftool's print_hex_data_json, `["0x01","0x02"]`, without a call per byte.
+pub fn hex_array(jw: &mut JsonW<Vec<u8>>, data: &[u8]) -> io::Result<()> {
+    jw.start_array()?;
+    if let Some((&first, rest)) = data.split_first() {
+        // The first through the writer (separator state), the rest directly.
+        jw.raw(std::str::from_utf8(&HEX_QUOTED[first as usize]).unwrap_or("\"0x00\""))?;
+        let b = jw.get_mut();
+        b.reserve(rest.len() * 7);
+        for &x in rest {
             b.push(b',');
-        }
-        self.sep = true;
-    }
-    fn eol(&self, b: &mut Vec<u8>) {
-        if self.pretty {
-            b.push(b'\n');
-            for _ in 0..self.depth {
-                b.extend_from_slice(b"    ");
-            }
-        }
-    }
-    fn begin(&mut self, b: &mut Vec<u8>, c: u8) {
-        self.eor(b);
-        b.push(c);
-        self.depth += 1;
-        self.sep = false;
-    }
-    fn end(&mut self, b: &mut Vec<u8>, c: u8) {
-        self.depth = self.depth.saturating_sub(1);
-        if self.sep {
-            self.eol(b);
-        }
-        b.push(c);
-        self.sep = true;
-    }
-    pub fn start_object(&mut self, b: &mut Vec<u8>) {
-        self.begin(b, b'{')
-    }
-    pub fn end_object(&mut self, b: &mut Vec<u8>) {
-        self.end(b, b'}')
-    }
-    pub fn start_array(&mut self, b: &mut Vec<u8>) {
-        self.begin(b, b'[')
-    }
-    pub fn end_array(&mut self, b: &mut Vec<u8>) {
-        self.end(b, b']')
-    }
-    /// An object member name (`"name":` plus a space when pretty).
-    pub fn name(&mut self, b: &mut Vec<u8>, name: &str) {
-        self.eor(b);
-        self.eol(b);
-        self.sep = false;
-        put_str(b, name);
-        b.push(b':');
-        if self.pretty {
-            b.push(b' ');
-        }
-    }
-    /// A scalar already in JSON form.
-    pub fn raw(&mut self, b: &mut Vec<u8>, v: &[u8]) {
-        self.eor(b);
-        b.extend_from_slice(v);
-    }
-    pub fn uint(&mut self, b: &mut Vec<u8>, v: u64) {
-        self.eor(b);
-        let _ = write!(b, "{v}");
-    }
-    pub fn string(&mut self, b: &mut Vec<u8>, s: &str) {
-        self.eor(b);
-        put_str(b, s);
-    }
-    pub fn null(&mut self, b: &mut Vec<u8>) {
-        self.raw(b, b"null")
-    }
-    /// bpftool's print_hex_data_json: `["0x01","0x02"]`.
-    pub fn hex_array(&mut self, b: &mut Vec<u8>, data: &[u8]) {
-        self.eor(b);
-        b.reserve(data.len() * 7 + 2 + 4 * self.depth + 1);
-        b.push(b'[');
-        for (i, &x) in data.iter().enumerate() {
-            if i > 0 {
-                b.push(b',');
-            }
             b.extend_from_slice(&HEX_QUOTED[x as usize]);
         }
-        if !data.is_empty() && self.pretty {
-            // json_writer ends a non-empty array on a new line.
-            self.eol(b);
-        }
-        b.push(b']');
     }
-    /// Any JSON value, laid out as bpftool's writer would emit it.
-    pub fn value(&mut self, b: &mut Vec<u8>, v: &serde_json::Value) {
-        use serde_json::Value;
-        match v {
-            Value::Array(a) => {
-                self.start_array(b);
-                for x in a {
-                    self.value(b, x);
-                }
-                self.end_array(b);
+    jw.end_array()
+}
+
+/// A serde_json value through the writer (for members bpftool lacks).
+pub fn json_value(jw: &mut JsonW<Vec<u8>>, v: &serde_json::Value) -> io::Result<()> {
+    use serde_json::Value;
+    match v {
+        Value::Array(a) => {
+            jw.start_array()?;
+            for x in a {
+                json_value(jw, x)?;
             }
-            Value::Object(o) => {
-                self.start_object(b);
-                for (k, x) in o {
-                    self.name(b, k);
-                    self.value(b, x);
-                }
-                self.end_object(b);
-            }
-            Value::String(s) => self.string(b, s),
-            other => {
-                self.eor(b);
-                let _ = serde_json::to_writer(&mut *b, other);
-            }
+            jw.end_array()
         }
+        Value::Object(o) => {
+            jw.start_object()?;
+            for (k, x) in o {
+                jw.name(k.as_bytes())?;
+                json_value(jw, x)?;
+            }
+            jw.end_object()
+        }
+        Value::String(s) => jw.string(s.as_bytes()),
+        other => jw.raw(&other.to_string()),
     }
 }
 
-/// A JSON string; serde_json escapes every control character.
-fn put_str(b: &mut Vec<u8>, s: &str) {
-    let _ = serde_json::to_writer(&mut *b, s);
+/// A BTF-typed rendering of one element (`{"key": …, "value": …}`, bpftool's
+/// do_dump_btf), written by the layer that formatted it.
+pub trait Formatted {
+    /// The whole object.
+    fn write(&self, jw: &mut JsonW<Vec<u8>>) -> io::Result<()>;
+    /// Its members only, into an object the writer opened.
+    fn write_members(&self, jw: &mut JsonW<Vec<u8>>) -> io::Result<()>;
 }
 
 /// bpftool's fprint_hex: bytes separated by `sep`, two spaces after every 8th,
@@ -230,12 +144,13 @@ pub enum Style {
     BtfText,
 }
 
-/// Streams one or more (possibly nested) map dumps.
+/// Streams one or more (possibly nested) map dumps. Everything is built in
+/// the writer's buffer and handed to `out` in large pieces.
 pub struct DumpWriter<'w> {
     out: &'w mut dyn Write,
-    buf: Vec<u8>,
     style: Style,
-    jw: Jsonw,
+    /// The JSON writer; its Vec is also the text buffer.
+    jw: JsonW<Vec<u8>>,
     /// Elements printed at each open dump level.
     counts: Vec<usize>,
     /// Open dump levels that carry a header object in JSON.
@@ -255,9 +170,8 @@ impl<'w> DumpWriter<'w> {
         };
         DumpWriter {
             out,
-            buf: Vec::with_capacity(FLUSH_AT + 4096),
             style,
-            jw: Jsonw::new(pretty),
+            jw: JsonW::new(Vec::with_capacity(FLUSH_AT + 4096), pretty),
             counts: Vec::new(),
             headers: Vec::new(),
             prefix: Vec::new(),
@@ -270,115 +184,112 @@ impl<'w> DumpWriter<'w> {
     fn is_json(&self) -> bool {
         !matches!(self.style, Style::Text)
     }
+    fn buf(&mut self) -> &mut Vec<u8> {
+        self.jw.get_mut()
+    }
 
     /// Hands the buffer to the writer once it is large.
     pub fn maybe_flush(&mut self) -> io::Result<()> {
-        if self.buf.len() >= FLUSH_AT {
+        if self.jw.get_mut().len() >= FLUSH_AT {
             self.flush()?;
         }
         Ok(())
     }
     pub fn flush(&mut self) -> io::Result<()> {
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
+        let b = self.jw.get_mut();
+        self.out.write_all(b)?;
+        b.clear();
         Ok(())
     }
 
     /// A top-level array around several maps' dumps (JSON only).
-    pub fn begin_list(&mut self) {
+    pub fn begin_list(&mut self) -> io::Result<()> {
         if self.is_json() {
-            self.jw.start_array(&mut self.buf);
+            self.jw.start_array()?;
         }
+        Ok(())
     }
-    pub fn end_list(&mut self) {
+    pub fn end_list(&mut self) -> io::Result<()> {
         if self.is_json() {
-            self.jw.end_array(&mut self.buf);
+            self.jw.end_array()?;
         }
+        Ok(())
     }
     /// Text separator between the dumps of several maps.
     pub fn blank_line(&mut self) {
         if !self.is_json() {
-            self.buf.push(b'\n');
+            self.buf().push(b'\n');
         }
     }
 
-    fn header_fields(&mut self, h: &Header) {
-        let b = &mut self.buf;
-        self.jw.name(b, "id");
-        self.jw.uint(b, h.id as u64);
-        self.jw.name(b, "type");
+    fn header_fields(&mut self, h: &Header) -> io::Result<()> {
+        let jw = &mut self.jw;
+        jw.uint_field("id", h.id as u64)?;
         match &h.type_name {
-            Some(t) => self.jw.string(b, t),
-            None => self.jw.uint(b, h.type_num as u64),
+            Some(t) => jw.string_field("type", t.as_bytes())?,
+            None => jw.uint_field("type", h.type_num as u64)?,
         }
         if !h.name.is_empty() {
-            self.jw.name(b, "name");
-            self.jw.string(b, &h.name);
+            jw.string_field("name", h.name.as_bytes())?;
         }
-        self.jw.name(b, "flags");
-        self.jw.uint(b, h.flags as u64);
+        jw.uint_field("flags", h.flags as u64)
     }
 
-    fn header_text(&mut self, h: &Header) {
-        let b = &mut self.buf;
-        b.extend_from_slice(&self.prefix);
-        let _ = write!(b, "{}: ", h.id);
+    fn header_text(&mut self, h: &Header) -> io::Result<()> {
+        let prefix = self.prefix.clone();
+        let b = self.buf();
+        b.extend_from_slice(&prefix);
+        write!(b, "{}: ", h.id)?;
         match &h.type_name {
-            Some(t) => {
-                let _ = write!(b, "{t}  ");
-            }
-            None => {
-                let _ = write!(b, "type {}  ", h.type_num);
-            }
+            Some(t) => write!(b, "{t}  ")?,
+            None => write!(b, "type {}  ", h.type_num)?,
         }
         if !h.name.is_empty() {
-            let _ = write!(b, "name {}  ", super::escape(&h.name));
+            write!(b, "name {}  ", super::escape(&h.name))?;
         }
-        let _ = writeln!(b, "flags 0x{:x}", h.flags);
+        writeln!(b, "flags 0x{:x}", h.flags)
     }
 
     /// Opens one map's element list, with bpftool's map header when given.
-    pub fn begin_dump(&mut self, header: Option<&Header>) {
+    pub fn begin_dump(&mut self, header: Option<&Header>) -> io::Result<()> {
         if self.is_json() {
             if let Some(h) = header {
-                self.jw.start_object(&mut self.buf);
-                self.header_fields(h);
-                self.jw.name(&mut self.buf, "elements");
+                self.jw.start_object()?;
+                self.header_fields(h)?;
+                self.jw.name(b"elements")?;
             }
-            self.jw.start_array(&mut self.buf);
+            self.jw.start_array()?;
         } else if let Some(h) = header {
-            self.header_text(h);
+            self.header_text(h)?;
         }
         self.counts.push(0);
         self.headers.push(header.is_some());
+        Ok(())
     }
 
-    /// Closes the list opened by `begin_dump` (text: "Found N elements").
-    pub fn end_dump(&mut self) {
+    /// Closes the list opened by `begin_dump` (text: "Found N elements";
+    /// BTF-typed text prints no count, as bpftool).
+    pub fn end_dump(&mut self) -> io::Result<()> {
         let n = self.counts.pop().unwrap_or(0);
         let header = self.headers.pop().unwrap_or(false);
-        match self.style {
-            Style::Text => {
-                self.buf.extend_from_slice(&self.prefix);
-                let _ = writeln!(
-                    self.buf,
-                    "Found {n} element{}",
-                    if n != 1 { "s" } else { "" }
-                );
+        if self.is_json() {
+            self.jw.end_array()?;
+            if header {
+                self.jw.end_object()?;
             }
-            _ => {
-                self.jw.end_array(&mut self.buf);
-                if header {
-                    self.jw.end_object(&mut self.buf);
-                }
-            }
+        } else {
+            let prefix = self.prefix.clone();
+            let b = self.buf();
+            b.extend_from_slice(&prefix);
+            writeln!(b, "Found {n} element{}", if n != 1 { "s" } else { "" })?;
         }
+        Ok(())
     }
 
-    /// Ends the document: bpftool's json_writer ends with a newline.
+    /// Ends the document (json_writer ends with a newline) and flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         if self.is_json() {
-            self.buf.push(b'\n');
+            self.jw.finish()?;
         }
         self.flush()
     }
@@ -389,17 +300,17 @@ impl<'w> DumpWriter<'w> {
         }
     }
 
-    /// One element: key and value bytes, and its BTF-formatted object when
-    /// the map has BTF.
+    /// One element: key and value bytes, and its BTF rendering when the map
+    /// has BTF.
     pub fn entry(
         &mut self,
         l: &Layout,
         key: &[u8],
         value: &[u8],
-        formatted: Option<&serde_json::Value>,
-    ) {
-        self.entry_open(l, key, value, formatted);
-        self.entry_close();
+        formatted: Option<&dyn Formatted>,
+    ) -> io::Result<()> {
+        self.entry_open(l, key, value, formatted)?;
+        self.entry_close()
     }
 
     /// Writes an element but leaves it open, so that `member`, `text_line`
@@ -409,127 +320,130 @@ impl<'w> DumpWriter<'w> {
         l: &Layout,
         key: &[u8],
         value: &[u8],
-        formatted: Option<&serde_json::Value>,
-    ) {
+        formatted: Option<&dyn Formatted>,
+    ) -> io::Result<()> {
         self.count();
-        let (jw, b) = (&mut self.jw, &mut self.buf);
+        let jw = &mut self.jw;
         match self.style {
             Style::Json { .. } => {
-                jw.start_object(b);
-                jw.name(b, "key");
-                jw.hex_array(b, key);
+                // map.c's print_entry_json.
+                jw.start_object()?;
+                jw.name(b"key")?;
+                hex_array(jw, key)?;
                 if !l.percpu {
-                    jw.name(b, "value");
-                    jw.hex_array(b, value);
+                    jw.name(b"value")?;
+                    hex_array(jw, value)?;
                     if l.map_of_maps && value.len() >= 4 {
-                        jw.name(b, "inner_map_id");
-                        jw.uint(b, u32_ne(value) as u64);
+                        jw.uint_field("inner_map_id", u32_ne(value) as u64)?;
                     }
                 } else {
-                    jw.name(b, "values");
-                    jw.start_array(b);
+                    jw.name(b"values")?;
+                    jw.start_array()?;
                     for cpu in 0..l.ncpus {
-                        jw.start_object(b);
-                        jw.name(b, "cpu");
-                        jw.uint(b, cpu as u64);
-                        jw.name(b, "value");
+                        jw.start_object()?;
+                        jw.uint_field("cpu", cpu as u64)?;
+                        jw.name(b"value")?;
                         let off = cpu * l.cpu_step;
-                        jw.hex_array(b, value.get(off..off + l.value_size).unwrap_or(&[]));
-                        jw.end_object(b);
+                        hex_array(jw, value.get(off..off + l.value_size).unwrap_or(&[]))?;
+                        jw.end_object()?;
                     }
-                    jw.end_array(b);
+                    jw.end_array()?;
                 }
                 if let Some(f) = formatted {
-                    jw.name(b, "formatted");
-                    jw.value(b, f);
+                    jw.name(b"formatted")?;
+                    f.write(jw)?;
                 }
             }
             Style::BtfText => {
-                jw.start_object(b);
+                jw.start_object()?;
                 match formatted {
-                    Some(serde_json::Value::Object(o)) => {
-                        for (k, v) in o {
-                            jw.name(b, k);
-                            jw.value(b, v);
-                        }
-                    }
-                    _ => {
-                        jw.name(b, "key");
-                        jw.hex_array(b, key);
-                        jw.name(b, "value");
-                        jw.hex_array(b, value);
+                    Some(f) => f.write_members(jw)?,
+                    None => {
+                        jw.name(b"key")?;
+                        hex_array(jw, key)?;
+                        jw.name(b"value")?;
+                        hex_array(jw, value)?;
                     }
                 }
             }
             Style::Text => self.plain(l, key, value),
         }
+        Ok(())
+    }
+
+    pub fn entry_close(&mut self) -> io::Result<()> {
+        if self.is_json() {
+            self.jw.end_object()?;
+        }
+        Ok(())
     }
 
     /// Text style: an element shown as its key line only, for callers that
     /// print the value their own way (stack_trace frames) with `text_line`.
     pub fn entry_key_line(&mut self, key: &[u8]) {
         self.count();
-        let p = &self.prefix;
-        let b = &mut self.buf;
-        b.extend_from_slice(p);
+        let prefix = self.prefix.clone();
+        let b = self.buf();
+        b.extend_from_slice(&prefix);
         b.extend_from_slice(b"key:");
-        b.push(if key.len() > 16 { b'\n' } else { b' ' });
         if key.len() > 16 {
-            b.extend_from_slice(p);
+            b.push(b'\n');
+            b.extend_from_slice(&prefix);
+        } else {
+            b.push(b' ');
         }
-        hex_text(b, key, p);
+        hex_text(b, key, &prefix);
         b.push(b'\n');
     }
 
-    pub fn entry_close(&mut self) {
-        if self.is_json() {
-            self.jw.end_object(&mut self.buf);
-        }
-    }
-
     /// An extra member of the open element (JSON styles only).
-    pub fn member(&mut self, name: &str, v: &serde_json::Value) {
+    pub fn member(&mut self, name: &str, v: &serde_json::Value) -> io::Result<()> {
         if self.is_json() {
-            self.jw.name(&mut self.buf, name);
-            self.jw.value(&mut self.buf, v);
+            self.jw.name(name.as_bytes())?;
+            json_value(&mut self.jw, v)?;
         }
+        Ok(())
     }
 
     /// Opens an inner map's dump inside the open element: text lines get one
     /// more tab, JSON an `inner_map` member with bpftool's map header.
-    pub fn begin_inner(&mut self, h: &Header) {
+    pub fn begin_inner(&mut self, h: &Header) -> io::Result<()> {
         self.prefix.push(b'\t');
         if self.is_json() {
-            self.jw.name(&mut self.buf, "inner_map");
-            self.jw.start_object(&mut self.buf);
-            self.header_fields(h);
-            self.jw.name(&mut self.buf, "elements");
-            self.jw.start_array(&mut self.buf);
+            self.jw.name(b"inner_map")?;
+            self.jw.start_object()?;
+            self.header_fields(h)?;
+            self.jw.name(b"elements")?;
+            self.jw.start_array()?;
         } else {
-            self.header_text(h);
+            self.header_text(h)?;
         }
         self.counts.push(0);
         self.headers.push(true);
+        Ok(())
     }
 
-    pub fn end_inner(&mut self) {
-        self.end_dump();
+    pub fn end_inner(&mut self) -> io::Result<()> {
+        self.end_dump()?;
         self.prefix.pop();
+        Ok(())
     }
 
     /// A text line at the current indentation (text style only).
     pub fn text_line(&mut self, line: &str) {
         if !self.is_json() {
-            self.buf.extend_from_slice(&self.prefix);
-            self.buf.extend_from_slice(line.as_bytes());
-            self.buf.push(b'\n');
+            let prefix = self.prefix.clone();
+            let b = self.buf();
+            b.extend_from_slice(&prefix);
+            b.extend_from_slice(line.as_bytes());
+            b.push(b'\n');
         }
     }
 
     /// map.c's print_entry_plain.
     fn plain(&mut self, l: &Layout, key: &[u8], value: &[u8]) {
         let p = &self.prefix;
-        let b = &mut self.buf;
+        let b = self.jw.get_mut();
         if !l.percpu {
             let break_names = l.key_size > 16 || l.value_size > 16;
             let single_line = l.key_size + l.value_size <= 24 && !break_names;
@@ -556,8 +470,7 @@ impl<'w> DumpWriter<'w> {
                     if break_names {
                         b.extend_from_slice(p);
                     }
-                    let id = u32_ne(value);
-                    let _ = write!(b, "{id} ");
+                    let _ = write!(b, "{} ", u32_ne(value));
                 } else {
                     b.extend_from_slice(b"value:");
                     b.push(sep);
@@ -595,53 +508,49 @@ impl<'w> DumpWriter<'w> {
     }
 
     /// An element whose lookup failed (map.c's print_entry_error); not counted.
-    pub fn entry_error(&mut self, l: &Layout, key: &[u8], errno: i32) {
+    pub fn entry_error(&mut self, l: &Layout, key: &[u8], errno: i32) -> io::Result<()> {
         if l.skip_enoent && errno == libc::ENOENT {
-            return;
+            return Ok(());
         }
         let msg = strerror(errno);
-        match self.style {
-            Style::Text => {
-                let text = if errno == libc::ENOENT {
-                    "<no entry>".to_string()
-                } else if errno == libc::ENOSPC && l.reuseport {
-                    "<cannot read>".to_string()
-                } else {
-                    msg
-                };
-                let break_names = l.key_size > 16 || text.len() > 16;
-                let single_line = l.key_size + text.len() <= 24 && !break_names;
-                let sep = if break_names { b'\n' } else { b' ' };
-                let p = &self.prefix;
-                let b = &mut self.buf;
-                b.extend_from_slice(p);
-                b.extend_from_slice(b"key:");
-                b.push(sep);
-                hex_text(b, key, p);
-                if single_line {
-                    b.extend_from_slice(b"  ");
-                } else {
-                    b.push(b'\n');
-                    b.extend_from_slice(p);
-                }
-                b.extend_from_slice(b"value:");
-                b.push(sep);
-                b.extend_from_slice(text.as_bytes());
-                b.push(b'\n');
-            }
-            _ => {
-                let (jw, b) = (&mut self.jw, &mut self.buf);
-                jw.start_object(b);
-                jw.name(b, "key");
-                jw.hex_array(b, key);
-                jw.name(b, "value");
-                jw.start_object(b);
-                jw.name(b, "error");
-                jw.string(b, &msg);
-                jw.end_object(b);
-                jw.end_object(b);
-            }
+        if self.is_json() {
+            let jw = &mut self.jw;
+            jw.start_object()?;
+            jw.name(b"key")?;
+            hex_array(jw, key)?;
+            jw.name(b"value")?;
+            jw.start_object()?;
+            jw.string_field("error", msg.as_bytes())?;
+            jw.end_object()?;
+            return jw.end_object();
         }
+        let text = if errno == libc::ENOENT {
+            "<no entry>".to_string()
+        } else if errno == libc::ENOSPC && l.reuseport {
+            "<cannot read>".to_string()
+        } else {
+            msg
+        };
+        let break_names = l.key_size > 16 || text.len() > 16;
+        let single_line = l.key_size + text.len() <= 24 && !break_names;
+        let sep = if break_names { b'\n' } else { b' ' };
+        let p = &self.prefix;
+        let b = self.jw.get_mut();
+        b.extend_from_slice(p);
+        b.extend_from_slice(b"key:");
+        b.push(sep);
+        hex_text(b, key, p);
+        if single_line {
+            b.extend_from_slice(b"  ");
+        } else {
+            b.push(b'\n');
+            b.extend_from_slice(p);
+        }
+        b.extend_from_slice(b"value:");
+        b.push(sep);
+        b.extend_from_slice(text.as_bytes());
+        b.push(b'\n');
+        Ok(())
     }
 }
 
@@ -675,10 +584,10 @@ mod tests {
         }
     }
 
-    fn dump(style: Style, f: impl FnOnce(&mut DumpWriter<'_>)) -> String {
+    fn dump(style: Style, f: impl FnOnce(&mut DumpWriter<'_>) -> io::Result<()>) -> String {
         let mut out = Vec::new();
         let mut w = DumpWriter::new(&mut out, style);
-        f(&mut w);
+        f(&mut w).unwrap();
         w.finish().unwrap();
         drop(w);
         String::from_utf8(out).unwrap()
@@ -697,15 +606,16 @@ mod tests {
     #[test]
     fn text_entries_match_bpftool() {
         let s = dump(Style::Text, |w| {
-            w.begin_dump(None);
+            w.begin_dump(None)?;
             w.entry(
                 &layout(4, 8),
                 &[1, 0, 0, 0],
                 &[1, 2, 3, 4, 5, 6, 7, 8],
                 None,
-            );
-            w.entry(&layout(4, 20), &[1, 0, 0, 0], &[0; 20], None);
-            w.end_dump();
+            )?;
+            w.entry(&layout(4, 20), &[1, 0, 0, 0], &[0; 20], None)?;
+            w.end_dump()?;
+            Ok(())
         });
         assert_eq!(
             s,
@@ -719,19 +629,21 @@ mod tests {
     fn json_matches_bpftool_compact_and_pretty() {
         let l = layout(4, 1);
         let s = dump(Style::Json { pretty: false }, |w| {
-            w.begin_dump(None);
-            w.entry(&l, &[1, 0, 0, 0], &[0xab], None);
-            w.end_dump();
+            w.begin_dump(None)?;
+            w.entry(&l, &[1, 0, 0, 0], &[0xab], None)?;
+            w.end_dump()?;
+            Ok(())
         });
         assert_eq!(
             s,
             "[{\"key\":[\"0x01\",\"0x00\",\"0x00\",\"0x00\"],\"value\":[\"0xab\"]}]\n"
         );
         let s = dump(Style::Json { pretty: true }, |w| {
-            w.begin_dump(None);
-            w.entry(&l, &[1, 0, 0, 0], &[0xab], None);
-            w.entry(&l, &[2, 0, 0, 0], &[0xcd], None);
-            w.end_dump();
+            w.begin_dump(None)?;
+            w.entry(&l, &[1, 0, 0, 0], &[0xab], None)?;
+            w.entry(&l, &[2, 0, 0, 0], &[0xcd], None)?;
+            w.end_dump()?;
+            Ok(())
         });
         // bpftool -p layout (json_writer.c), byte for byte.
         assert_eq!(
@@ -739,8 +651,9 @@ mod tests {
             "[{\n        \"key\": [\"0x01\",\"0x00\",\"0x00\",\"0x00\"\n        ],\n        \"value\": [\"0xab\"\n        ]\n    },{\n        \"key\": [\"0x02\",\"0x00\",\"0x00\",\"0x00\"\n        ],\n        \"value\": [\"0xcd\"\n        ]\n    }\n]\n"
         );
         let empty = dump(Style::Json { pretty: true }, |w| {
-            w.begin_dump(None);
-            w.end_dump();
+            w.begin_dump(None)?;
+            w.end_dump()?;
+            Ok(())
         });
         assert_eq!(empty, "[]\n");
     }
@@ -757,10 +670,11 @@ mod tests {
         };
         let v = [7, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0];
         let s = dump(Style::Text, |w| {
-            w.begin_dump(None);
-            w.entry(&l, &[1, 0, 0, 0], &v, None);
-            w.entry_error(&layout(4, 4), &[2, 0, 0, 0], libc::ENOENT);
-            w.end_dump();
+            w.begin_dump(None)?;
+            w.entry(&l, &[1, 0, 0, 0], &v, None)?;
+            w.entry_error(&layout(4, 4), &[2, 0, 0, 0], libc::ENOENT)?;
+            w.end_dump()?;
+            Ok(())
         });
         assert_eq!(
             s,
@@ -768,7 +682,8 @@ mod tests {
              key: 02 00 00 00  value: <no entry>\nFound 1 element\n"
         );
         let s = dump(Style::Json { pretty: false }, |w| {
-            w.entry(&l, &[1, 0, 0, 0], &v, None);
+            w.entry(&l, &[1, 0, 0, 0], &v, None)?;
+            Ok(())
         });
         assert_eq!(
             s,

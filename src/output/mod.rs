@@ -3,6 +3,7 @@
 //! JSON is serde over the record; text and table are `Render` impls over the
 //! same record, so the three views cannot drift apart.
 pub mod escape;
+pub mod jsonw;
 pub mod mapdump;
 pub mod render;
 pub mod render_link;

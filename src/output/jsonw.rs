@@ -1,6 +1,7 @@
 //! A streaming JSON writer that lays out output exactly like bpftool's
 //! `json_writer.c` (compact for `-j`, its peculiar pretty style for `-p` and
 //! for the plain-text BTF view of map values), so our bytes match bpftool's.
+//! Used by `btf dump`, the BTF value formatter and map dumps.
 //!
 //! Differences on purpose: strings are always valid JSON (control characters
 //! become `\u00XX`, bytes that are not UTF-8 become U+FFFD; bpftool 7.1 also
