@@ -457,21 +457,38 @@ fn report_events(
         return Ok(());
     };
     let path = lt::map_path(root, instance, map).map_err(loader_error)?;
-    let mut sink = EventSink::start(ctx, out, columns(config))?;
-    let mut write_err = None;
-    let seen = maps::follow_ringbuf(&path, follow, |data| {
-        let Some(e) = decode(config, session, data) else {
-            return false;
-        };
-        if write_err.is_none() {
-            if let Err(e) = sink.event(out, &e) {
-                write_err = Some(e);
+    let sink = EventSink::start(ctx, out, columns(config))?;
+    // Both callbacks need the writer: share it through a RefCell.
+    let state = std::cell::RefCell::new((sink, out, None::<std::io::Error>));
+    let seen = maps::follow_ringbuf(
+        &path,
+        follow,
+        |data| {
+            let Some(e) = decode(config, session, data) else {
+                return false;
+            };
+            let mut st = state.borrow_mut();
+            let (sink, out, err) = &mut *st;
+            if err.is_none() {
+                if let Err(e) = sink.event(*out, &e) {
+                    *err = Some(e);
+                }
             }
-        }
-        true
-    })
+            true
+        },
+        || {
+            let mut st = state.borrow_mut();
+            let (_, out, err) = &mut *st;
+            if err.is_none() {
+                if let Err(e) = out.flush() {
+                    *err = Some(e);
+                }
+            }
+        },
+    )
     .map_err(loader_error)?;
-    if let Some(e) = write_err {
+    let (sink, out, err) = state.into_inner();
+    if let Some(e) = err {
         return Err(e.into());
     }
     sink.finish(out)?;

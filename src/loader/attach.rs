@@ -101,3 +101,44 @@ pub fn pin_fd(fd: &OwnedFd, path: &Path) -> Result<(), std::io::Error> {
     let ret = unsafe { libbpf_sys::bpf_obj_pin(fd.as_raw_fd(), cpath.as_ptr()) };
     errno_result(ret.into()).map(|_| ())
 }
+
+/// bpftool's `prog attach|detach` types: programs attached to a map
+/// (sockmap/sockhash) or, for flow_dissector, to the current netns.
+pub const MAP_ATTACH_TYPES: &[(&str, u32)] = &[
+    ("stream_parser", libbpf_sys::BPF_SK_SKB_STREAM_PARSER),
+    ("stream_verdict", libbpf_sys::BPF_SK_SKB_STREAM_VERDICT),
+    ("skb_verdict", libbpf_sys::BPF_SK_SKB_VERDICT),
+    ("msg_verdict", libbpf_sys::BPF_SK_MSG_VERDICT),
+    ("flow_dissector", libbpf_sys::BPF_FLOW_DISSECTOR),
+];
+
+/// BPF_PROG_ATTACH of `prog` to `target` (a map fd, or 0 for the netns).
+pub fn prog_attach(
+    prog: &OwnedFd,
+    target: Option<&OwnedFd>,
+    attach_type: u32,
+) -> Result<(), std::io::Error> {
+    let target = target.map(|t| t.as_raw_fd()).unwrap_or(0);
+    // SAFETY: plain integer arguments; the fds are open for the call.
+    let ret = unsafe { libbpf_sys::bpf_prog_attach(prog.as_raw_fd(), target, attach_type, 0) };
+    errno_result(ret.into()).map(|_| ())
+}
+
+/// BPF_PROG_DETACH of `prog` from `target`.
+pub fn prog_detach(
+    prog: &OwnedFd,
+    target: Option<&OwnedFd>,
+    attach_type: u32,
+) -> Result<(), std::io::Error> {
+    let target = target.map(|t| t.as_raw_fd()).unwrap_or(0);
+    // SAFETY: plain integer arguments; the fds are open for the call.
+    let ret = unsafe { libbpf_sys::bpf_prog_detach2(prog.as_raw_fd(), target, attach_type) };
+    errno_result(ret.into()).map(|_| ())
+}
+
+/// BPF_LINK_DETACH: the link stays (and its pins), but no longer attached.
+pub fn link_detach(link: &OwnedFd) -> Result<(), std::io::Error> {
+    // SAFETY: the fd is an open link.
+    let ret = unsafe { libbpf_sys::bpf_link_detach(link.as_raw_fd()) };
+    errno_result(ret.into()).map(|_| ())
+}

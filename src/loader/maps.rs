@@ -86,11 +86,14 @@ pub struct Follow {
 
 /// Reads events from the ring buffer pinned at `path`, calling `on_event`
 /// for each; it returns whether the event counts toward `max_events`.
-/// Stops per `follow`, or on SIGINT/SIGTERM. Returns events counted.
+/// `after_batch` runs after each batch (a place to flush output once per
+/// batch rather than once per event). Stops per `follow`, or on
+/// SIGINT/SIGTERM. Returns events counted.
 pub fn follow_ringbuf(
     path: &Path,
     follow: Follow,
     mut on_event: impl FnMut(&[u8]) -> bool,
+    mut after_batch: impl FnMut(),
 ) -> Result<u64, LoaderError> {
     let map = open(path)?;
     let counted = Cell::new(0u64);
@@ -117,7 +120,9 @@ pub fn follow_ringbuf(
     let what = || format!("can't read ring buffer '{}'", path.display());
 
     if follow.duration == Some(Duration::ZERO) {
-        if let Err(e) = rb.consume() {
+        let res = rb.consume();
+        after_batch();
+        if let Err(e) = res {
             if !full() {
                 return Err(bpf_err(what())(e));
             }
@@ -139,7 +144,9 @@ pub fn follow_ringbuf(
             }
             None => Duration::from_millis(100),
         };
-        if let Err(e) = rb.poll(wait) {
+        let res = rb.poll(wait);
+        after_batch();
+        if let Err(e) = res {
             if full() || signal::interrupted() || e.kind() == libbpf_rs::ErrorKind::Interrupted {
                 continue;
             }

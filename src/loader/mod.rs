@@ -24,6 +24,7 @@ pub mod maps;
 pub mod objdump;
 pub mod object;
 pub mod pins;
+pub mod prog;
 pub mod signal;
 pub mod tool;
 
