@@ -3,7 +3,9 @@
 # filter on a workload that opens a missing path at 100k/s, 200k/s and
 # flat out; `tool report` follows the pinned ring buffer meanwhile. Prints
 # events generated, events seen and lost per rate. Target: 0 lost at
-# 100k/s. bpftool has no equivalent, so there is no ratio here. Not a test.
+# 100k/s. Then the consumer alone: events buffered with nobody reading
+# are drained by one `tool report ... duration 0`, timed. bpftool has no
+# equivalent, so there is no ratio here. Not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q
@@ -47,3 +49,22 @@ for rate in 100000 200000 0; do
     printf "%-8s %12s %12s %12s %8s %10s\n" "$label" "$generated" "$seen" "${lost:-?}" \
         "$(awk -v s="$seen" -v g="$generated" 'BEGIN { printf "%.2f", g ? 100*s/g : 0 }')" "$achieved"
 done
+
+# Consumer throughput: fill the ring buffer with nobody reading, then drain it.
+mkfifo "$work/go"
+( read -r _ < "$work/go"; exec "$work/open_loop" 0 0.3 "$path" > "$work/gen" ) &
+wpid=$!
+"$BIN" tool load opensnoop -p "$wpid" >/dev/null
+"$BIN" tool attach opensnoop >/dev/null
+echo go > "$work/go"
+wait "$wpid"
+"$BIN" tool detach opensnoop >/dev/null
+read -r generated _ < "$work/gen"
+start=$(date +%s.%N)
+"$BIN" tool report opensnoop duration 0 > "$work/seen" 2> "$work/summary"
+end=$(date +%s.%N)
+seen=$(grep -c -- "$path" "$work/seen" || true)
+lost=$(sed -n 's/.* \([0-9]*\) lost.*/\1/p' "$work/summary")
+"$BIN" tool unload opensnoop >/dev/null
+awk -v s="$seen" -v g="$generated" -v l="${lost:-0}" -v a="$start" -v b="$end" 'BEGIN {
+    printf "drain: %d generated with no reader, %d buffered and read, %d lost (16 MiB ring buffer full); drained at %.0f events/s\n", g, s, l, s / (b - a) }'
