@@ -16,6 +16,37 @@ impl Annotate for ProgRecord {
     }
 }
 
+const METADATA_PREFIX: &[u8] = b"bpf_metadata_";
+
 pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
-    show::show(ctx, ObjKind::Prog, words, out, |_, fd| prog::record(fd))
+    show::show(ctx, ObjKind::Prog, words, out, |_, fd| {
+        let mut r = prog::record(fd)?;
+        r.metadata = prog::raw_metadata(&r.map_ids).and_then(|raw| metadata(&raw));
+        Ok(r)
+    })
+}
+
+/// `bpf_metadata_*` variables of the .rodata datasec, formatted by src/btf as
+/// bpftool's btf_dumper does; anything unreadable just means no metadata.
+fn metadata(raw: &prog::RawMetadata) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let btf = super::btf_dump::load_by_id(raw.btf_id).ok()?;
+    let view = btf.view();
+    let sec = view.ty(raw.datasec_type_id)?;
+    if sec.kind() != crate::btf::view::kind::DATASEC {
+        return None;
+    }
+    let mut out = serde_json::Map::new();
+    for (var_id, off, size) in sec.secinfos() {
+        let Some(var) = view.ty(var_id) else { continue };
+        let Some(name) = view.name(var.name_off).strip_prefix(METADATA_PREFIX) else {
+            continue;
+        };
+        let Some(bytes) = raw.value.get(off as usize..(off + size) as usize) else {
+            continue;
+        };
+        if let Ok(v) = crate::btf::format_json(view, var.type_id(), bytes) {
+            out.insert(String::from_utf8_lossy(name).into_owned(), v);
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }

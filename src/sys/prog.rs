@@ -4,13 +4,12 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use serde::Serialize;
 use serde_json::{Map as JsonMap, Value};
 
-use super::btf::{KernelBtf, KIND_ARRAY, KIND_DATASEC, KIND_ENUM, KIND_FUNC, KIND_INT, KIND_VAR};
+use super::btf::{KernelBtf, KIND_FUNC};
 use super::names::{self, KindName};
 use super::pids::PidRef;
 use super::{fdinfo, get_info, Result};
 
 const BPF_OBJ_NAME_LEN: usize = 16;
-const METADATA_PREFIX: &str = "bpf_metadata_";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgRecord {
@@ -126,7 +125,6 @@ pub fn record(fd: &OwnedFd) -> Result<ProgRecord> {
     let short = super::cstr_name(&info.name);
     let name = (!short.is_empty()).then(|| full_name_from(fd, &info, &short));
     let fdi = fdinfo::read(fd);
-    let metadata = metadata(&map_ids);
     Ok(ProgRecord {
         id: info.id,
         prog_type: names::prog_type(info.type_),
@@ -147,13 +145,23 @@ pub fn record(fd: &OwnedFd) -> Result<ProgRecord> {
         pinned: None,
         pids: vec![],
         verified_insns: info.verified_insns,
-        metadata,
+        metadata: None,
     })
 }
 
-/// `bpf_metadata_*` variables from the program's .rodata map, formatted as bpftool's
-/// btf_dumper would (ints as numbers, char arrays as strings).
-fn metadata(map_ids: &[u32]) -> Option<JsonMap<String, Value>> {
+/// The program's `.rodata` map value, where `bpf_metadata_*` variables live:
+/// raw bytes plus the BTF that describes them. `cmd` formats them through
+/// `src/btf`'s value formatter, as bpftool does with its btf_dumper.
+#[derive(Debug, Clone)]
+pub struct RawMetadata {
+    pub btf_id: u32,
+    pub datasec_type_id: u32,
+    pub value: Vec<u8>,
+}
+
+/// Finds the .rodata array map (key 4 bytes, one entry, BTF value type) of a
+/// program and reads its value, like bpftool's find_metadata().
+pub fn raw_metadata(map_ids: &[u32]) -> Option<RawMetadata> {
     for &mid in map_ids {
         let Ok(mfd) = super::ids::fd_by_id(super::ObjKind::Map, mid) else {
             continue;
@@ -184,102 +192,11 @@ fn metadata(map_ids: &[u32]) -> Option<JsonMap<String, Value>> {
         if ret < 0 {
             continue;
         }
-        let Ok(btf) = KernelBtf::load_by_id(mi.btf_id) else {
-            continue;
-        };
-        let Some((KIND_DATASEC, vlen, _)) = btf.kind(mi.btf_value_type_id) else {
-            continue;
-        };
-        let Some(secinfo) = btf.extra(mi.btf_value_type_id, 3 * vlen as usize) else {
-            continue;
-        };
-        let mut out = JsonMap::new();
-        for v in secinfo.chunks_exact(3) {
-            let (var_type, off, size) = (v[0], v[1] as usize, v[2] as usize);
-            let Some((KIND_VAR, _, vtype)) = btf.kind(var_type) else {
-                continue;
-            };
-            let Some(vname) = btf.name(var_type) else {
-                continue;
-            };
-            let Some(key) = vname.strip_prefix(METADATA_PREFIX) else {
-                continue;
-            };
-            let Some(bytes) = value.get(off..off + size) else {
-                continue;
-            };
-            out.insert(key.to_string(), format_simple(&btf, vtype, bytes));
-        }
-        if !out.is_empty() {
-            return Some(out);
-        }
+        return Some(RawMetadata {
+            btf_id: mi.btf_id,
+            datasec_type_id: mi.btf_value_type_id,
+            value,
+        });
     }
     None
-}
-
-/// Enough of bpftool's btf_dumper for metadata values: ints, bools, chars, char arrays, enums.
-fn format_simple(btf: &KernelBtf, type_id: u32, bytes: &[u8]) -> Value {
-    let id = btf.resolve(type_id);
-    match btf.kind(id) {
-        Some((KIND_INT, _, size)) => {
-            let enc = btf.extra(id, 1).map(|e| e[0]).unwrap_or(0);
-            let signed = (enc >> 24) & 1 != 0;
-            let is_bool = (enc >> 24) & 4 != 0;
-            let mut buf = [0u8; 8];
-            let n = (size as usize).min(8).min(bytes.len());
-            buf[..n].copy_from_slice(&bytes[..n]);
-            let raw = u64::from_le_bytes(buf);
-            if is_bool {
-                return Value::Bool(raw != 0);
-            }
-            if signed && n > 0 {
-                let shift = 64 - 8 * n as u32;
-                Value::from(((raw << shift) as i64) >> shift)
-            } else {
-                Value::from(raw)
-            }
-        }
-        Some((KIND_ENUM, _, _)) => {
-            let mut buf = [0u8; 4];
-            let n = bytes.len().min(4);
-            buf[..n].copy_from_slice(&bytes[..n]);
-            Value::from(i32::from_le_bytes(buf))
-        }
-        Some((KIND_ARRAY, _, _)) => {
-            let Some(arr) = btf.extra(id, 3) else {
-                return Value::Null;
-            };
-            let elem = btf.resolve(arr[0]);
-            let is_char = matches!(btf.kind(elem), Some((KIND_INT, _, 1)))
-                && btf
-                    .extra(elem, 1)
-                    .is_some_and(|e| (e[0] >> 24) & 2 != 0 || e[0] & 0xff == 8);
-            if is_char {
-                let end = bytes.iter().position(|&c| c == 0).unwrap_or(bytes.len());
-                Value::String(String::from_utf8_lossy(&bytes[..end]).into_owned())
-            } else {
-                let esz = if arr[2] > 0 {
-                    bytes.len() / arr[2] as usize
-                } else {
-                    0
-                };
-                if esz == 0 {
-                    return Value::Array(vec![]);
-                }
-                Value::Array(
-                    bytes
-                        .chunks_exact(esz)
-                        .map(|c| format_simple(btf, elem, c))
-                        .collect(),
-                )
-            }
-        }
-        _ => Value::String(
-            bytes
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-    }
 }
