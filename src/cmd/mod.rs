@@ -14,6 +14,7 @@ pub mod prog;
 pub mod prog_dump;
 pub mod prog_dump_elf;
 pub mod prog_load;
+pub mod prog_verify;
 pub mod show;
 pub mod tool;
 
@@ -94,7 +95,7 @@ fn dispatch(ctx: &Ctx, object: Object, out: &mut Out) -> Result<()> {
             ProgCmd::Loadall(w) => prog_load::run(ctx, "loadall", &w.args),
             ProgCmd::Attach(w) => prog_load::run(ctx, "attach", &w.args),
             ProgCmd::Detach(w) => prog_load::run(ctx, "detach", &w.args),
-            ProgCmd::Verify(w) => prog_load::run(ctx, "verify", &w.args),
+            ProgCmd::Verify(w) => prog_verify::run(ctx, &w.args, out),
         },
         Object::Map(c) => match c {
             MapCmd::Show(w) => map::show(ctx, &w.args, out),

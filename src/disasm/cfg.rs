@@ -300,6 +300,19 @@ fn edge_attrs(kind: EdgeKind) -> &'static str {
 /// Writes the graph as DOT. Source lines from line info appear in the
 /// blocks (with file and line under `linum`); `opcodes` adds raw bytes.
 pub fn write_dot(w: &mut impl Write, x: &Xlated, cfg: &Cfg, opts: DumpOpts) -> io::Result<()> {
+    write_dot_marked(w, x, cfg, opts, &|_| None)
+}
+
+/// [`write_dot`] with extra DOT attributes for some blocks (by block
+/// index), e.g. `fillcolor="#ff9090"` for the block where the verifier
+/// stopped; `None` leaves a block as it is.
+pub fn write_dot_marked(
+    w: &mut impl Write,
+    x: &Xlated,
+    cfg: &Cfg,
+    opts: DumpOpts,
+    mark: &dyn Fn(usize) -> Option<String>,
+) -> io::Result<()> {
     writeln!(w, "digraph \"DOT graph for eBPF program\" {{")?;
     writeln!(w, "\tnode [fontname=\"monospace\"];")?;
     writeln!(w, "\tedge [fontname=\"monospace\"];")?;
@@ -319,9 +332,10 @@ pub fn write_dot(w: &mut impl Write, x: &Xlated, cfg: &Cfg, opts: DumpOpts) -> i
         for b in func.blocks.clone() {
             label.clear();
             block_label(&mut label, x, &cfg.blocks[b], opts);
+            let extra = mark(b).map(|m| format!(",{m}")).unwrap_or_default();
             writeln!(
                 w,
-                "\tfn_{f}_bb_{b} [shape=record,style=filled,label=\"{{{label}}}\"];"
+                "\tfn_{f}_bb_{b} [shape=record,style=filled{extra},label=\"{{{label}}}\"];"
             )?;
         }
         writeln!(

@@ -27,6 +27,7 @@ pub mod pins;
 pub mod prog;
 pub mod signal;
 pub mod tool;
+pub mod verifier;
 
 use std::path::PathBuf;
 

@@ -10,6 +10,7 @@ pub mod render_link;
 pub mod render_perf;
 pub mod table;
 pub mod tool;
+pub mod verify;
 
 use std::io::{self, BufWriter, Stdout, Write};
 
