@@ -130,6 +130,7 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     let opts = VerifyOpts {
         log_level: req.log_level,
         debug: ctx.debug,
+        whole_log: req.log_file.is_some(),
     };
     let a = verify_file(&req.obj, req.prog.as_deref(), opts)?;
     let b = match &req.compare {

@@ -14,7 +14,9 @@
 //! is written into the load attributes that libbpf keeps on its stack, out of
 //! our reach through the object API; so on ENOSPC the object is opened again
 //! with a buffer four times larger, up to the kernel's limit, until the whole
-//! log fits. Level 1 logs rarely pass the first 1 MiB.
+//! log fits. Level 1 logs rarely pass the first 1 MiB; a program that hits
+//! the 1M-instruction limit writes some 150 MB at level 1, and only the end
+//! of that is needed to explain it (see [`verify`]).
 
 use std::ffi::{CStr, CString};
 use std::path::Path;
@@ -61,6 +63,9 @@ pub struct VerifyOpts {
     pub log_level: Option<u32>,
     /// Echo libbpf's own messages to stderr (`-d`).
     pub debug: bool,
+    /// Grow the log buffer until the whole log fits, even when only its
+    /// end is needed (`--log-file`).
+    pub whole_log: bool,
 }
 
 /// A program of an object, before loading.
@@ -86,8 +91,10 @@ pub struct Verdict {
     pub log: String,
     /// Level the log was taken at (1, 2, with 4 = statistics).
     pub log_level: u32,
-    /// Size of the buffer the log fitted in.
+    /// Size of the buffer the log was written to.
     pub log_buf_size: usize,
+    /// The log did not fit: the kernel kept its end (rotating log).
+    pub log_truncated: bool,
     /// `bpf_prog_info.verified_insns` of the accepted program.
     pub verified_insns: Option<u32>,
     /// Wall time of the load call, nanoseconds.
@@ -250,6 +257,7 @@ fn attempt(
         log: String::new(),
         log_level: level,
         log_buf_size: buf.len(),
+        log_truncated: false,
         verified_insns: None,
         load_ns: 0,
         info: ObjInfo::default(),
@@ -300,39 +308,56 @@ fn verified_insns(fd: i32) -> Option<u32> {
 ///
 /// Without a log level the program is first loaded with statistics only
 /// (cheap, as veristat does) and, if rejected, once more at level 1 for the
-/// log to explain it.
+/// log to explain it. That second log need not be whole: the kernel keeps
+/// the end of a log that does not fit (the error and the statistics), which
+/// is what the analysis reads; `whole_log` grows the buffer until all of it
+/// fits (for `--log-file`). With a log level the log is always whole, since
+/// a cut log hides the verdict (the kernel answers ENOSPC instead).
 pub fn verify(path: &Path, prog: &str, opts: VerifyOpts) -> Result<Verdict, VerifyError> {
-    let first = match opts.log_level {
-        Some(l) => l | LOG_STATS,
-        None => LOG_STATS,
-    };
-    let v = verify_at(path, prog, first, opts.debug)?;
-    if v.accepted || v.before_kernel || opts.log_level.is_some() {
+    if let Some(l) = opts.log_level {
+        return verify_at(path, prog, l | LOG_STATS, true, opts.debug);
+    }
+    let v = verify_at(path, prog, LOG_STATS, true, opts.debug)?;
+    if v.accepted || v.before_kernel {
         return Ok(v);
     }
-    let mut again = verify_at(path, prog, LOG_LEVEL1 | LOG_STATS, opts.debug)?;
-    // A program that passes at level 1 but not with stats only cannot
-    // happen; keep the first answer's errno when the second differs.
+    let mut again = verify_at(
+        path,
+        prog,
+        LOG_LEVEL1 | LOG_STATS,
+        opts.whole_log,
+        opts.debug,
+    )?;
     if again.accepted {
+        // Cannot happen (the log level does not change the verdict); the
+        // first answer stands.
         return Ok(v);
     }
-    if again.errno == 0 {
-        again.errno = v.errno;
-    }
+    again.errno = v.errno;
     Ok(again)
 }
 
-/// Verifies at one log level, growing the buffer until the log fits.
-fn verify_at(path: &Path, prog: &str, level: u32, debug: bool) -> Result<Verdict, VerifyError> {
-    let mut size = if level & LOG_LEVEL2 != 0 {
+/// Verifies at one log level; with `whole`, grows the buffer until the log fits.
+fn verify_at(
+    path: &Path,
+    prog: &str,
+    level: u32,
+    whole: bool,
+    debug: bool,
+) -> Result<Verdict, VerifyError> {
+    let mut size = if level & LOG_LEVEL2 != 0 || !whole {
         FIRST_BUF_L2
     } else {
         FIRST_BUF_L1
     };
     loop {
         let mut buf = vec![0u8; size];
-        let v = attempt(path, prog, level, &mut buf, debug)?;
-        if v.errno != libc::ENOSPC || v.before_kernel || size >= MAX_BUF {
+        let mut v = attempt(path, prog, level, &mut buf, debug)?;
+        if v.errno != libc::ENOSPC || v.before_kernel {
+            return Ok(v);
+        }
+        if !whole || size >= MAX_BUF {
+            v.log_truncated = true;
             return Ok(v);
         }
         size = (size * 4).min(MAX_BUF);

@@ -363,8 +363,11 @@ fn parse_stat(line: &str, st: &mut Stats) {
 /// Parses a verifier log.
 pub fn parse(log: &str) -> ParsedLog<'_> {
     let mut p = ParsedLog::default();
-    // Log line of each element's kind, for finding the error block.
-    let mut kinds: Vec<(usize, Kind<'_>)> = Vec::new();
+    // The last lines' kinds, for finding the error block at the end (the
+    // message and the instruction it is about are always near the end).
+    const TAIL: usize = 4096;
+    let mut kinds: std::collections::VecDeque<(usize, Kind<'_>)> =
+        std::collections::VecDeque::with_capacity(TAIL);
     let mut seg_start: (Option<usize>, usize, usize) = (None, 0, 0);
     let mut seg_open = false;
     let mut n = 0;
@@ -435,7 +438,10 @@ pub fn parse(log: &str) -> ParsedLog<'_> {
             _ => {}
         }
         if !matches!(k, Kind::Empty) {
-            kinds.push((ln, k));
+            if kinds.len() == TAIL {
+                kinds.pop_front();
+            }
+            kinds.push_back((ln, k));
         }
     }
     if seg_open {
@@ -447,7 +453,7 @@ pub fn parse(log: &str) -> ParsedLog<'_> {
         });
     }
     p.line_count = n;
-    p.error = find_error(&kinds, &p.insns);
+    p.error = find_error(kinds.make_contiguous(), &p.insns);
     p
 }
 
@@ -489,9 +495,14 @@ fn find_error<'a>(kinds: &[(usize, Kind<'a>)], insns: &[InsnLine<'a>]) -> Option
             _ => {}
         }
     }
-    if insn.is_none() {
-        // Checks before the walk name their instruction in the message.
-        insn = lines.iter().find_map(|l| insn_in_message(l));
+    // A message that names its instruction is right over the last line
+    // printed (`infinite loop detected at insn 9` comes while checking 9,
+    // before its line; checks before the walk print no line at all).
+    if let Some(i) = lines.first().and_then(|l| insn_in_message(l)) {
+        if insn != Some(i) {
+            insn = Some(i);
+            insn_line = insns.iter().rposition(|x| x.idx == i);
+        }
     }
     Some(LogError {
         insn,
@@ -502,8 +513,11 @@ fn find_error<'a>(kinds: &[(usize, Kind<'a>)], insns: &[InsnLine<'a>]) -> Option
 
 /// `… at insn 5`, `back-edge from insn 5 to 3`, `unreachable insn 7`.
 fn insn_in_message(l: &str) -> Option<usize> {
-    let p = l.find("insn ")?;
-    num_prefix(&l[p + 5..]).map(|(n, _)| n)
+    ["at insn ", "from insn ", "unreachable insn "]
+        .iter()
+        .find_map(|k| l.find(k).map(|p| p + k.len()))
+        .and_then(|p| num_prefix(&l[p..]))
+        .map(|(n, _)| n)
 }
 
 impl<'a> ParsedLog<'a> {

@@ -30,8 +30,9 @@ pub struct VerifyRecord {
     pub stack_depths: Vec<u32>,
     pub verification_time_usec: Option<u64>,
     pub log_level: u32,
-    /// Bytes of verifier log.
+    /// Bytes of verifier log, and whether only its end was kept.
     pub log_bytes: usize,
+    pub log_truncated: bool,
     /// The analysis of a rejection.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Report>,
@@ -58,6 +59,7 @@ impl VerifyRecord {
             verification_time_usec: st.verification_time_usec,
             log_level: v.log_level,
             log_bytes: v.log.len(),
+            log_truncated: v.log_truncated,
             report: (!v.accepted).then_some(report),
         }
     }

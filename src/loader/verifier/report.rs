@@ -162,7 +162,8 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
     });
 
     let mut want: Vec<String> = Vec::new();
-    for l in &msg_lines {
+    // Registers the message names (not its `cur state:` dumps).
+    for l in msg_lines.iter().filter(|l| !l.contains("state:")) {
         for w in l.split(|c: char| !c.is_ascii_alphanumeric()) {
             if w.len() >= 2
                 && w.starts_with('R')
