@@ -6,7 +6,7 @@
 # rejected fixture at level 2. Not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --release -q --test verifier big_log_parses_fast -- --nocapture 2>&1 | grep "verifier log:"
+BPFSCOPE_BENCH_LOG_MB=32 cargo test --release -q --test verifier big_log_parses_fast -- --nocapture 2>&1 | grep "verifier log:"
 cargo build --release -q
 BIN="${CARGO_TARGET_DIR:-target}/release/bpfscope"
 tmp=$(mktemp -d)

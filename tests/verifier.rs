@@ -489,7 +489,12 @@ mark_precise: frame0: regs=r0 stack= before 11: (67) r0 <<= 3
 
 ";
     let mut log = String::from("func#0 @0\n0: R1=ctx() R10=fp0\n0: (b7) r0 = 0\n");
-    while log.len() < 32 << 20 {
+    // 8 MB by default; bench/verifier_log.sh asks for more.
+    let mb: usize = std::env::var("BPFSCOPE_BENCH_LOG_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    while log.len() < mb << 20 {
         log.push_str(chunk);
     }
     log.push_str("15: (5f) r7 &= r8\nBPF program is too large. Processed 1000001 insn\nprocessed 1000001 insns (limit 1000000) max_states_per_insn 4 total_states 11115 peak_states 11115 mark_read 0\n");
@@ -504,7 +509,14 @@ mark_precise: frame0: regs=r0 stack= before 11: (67) r0 <<= 3
     );
     assert_eq!(r.class, bpfscope::loader::verifier::Class::TooComplex);
     assert_eq!(r.insn, Some(15));
-    assert!(r.path_len > 100_000);
-    // Debug builds are ~10x slower than release; the bound is for both.
-    assert!(dt.as_secs_f64() < 5.0, "too slow: {dt:?}");
+    assert!(
+        r.path_len > r.log_lines / 4,
+        "path {} of {} lines",
+        r.path_len,
+        r.log_lines
+    );
+    // The target (well under a second) is for release builds; debug builds
+    // are many times slower, and a loaded CI machine slower still.
+    let bound = if cfg!(debug_assertions) { 10.0 } else { 1.0 } * (mb as f64 / 8.0).max(1.0);
+    assert!(dt.as_secs_f64() < bound, "too slow: {dt:?}");
 }
