@@ -520,3 +520,25 @@ mark_precise: frame0: regs=r0 stack= before 11: (67) r0 <<= 3
     let bound = if cfg!(debug_assertions) { 10.0 } else { 1.0 } * (mb as f64 / 8.0).max(1.0);
     assert!(dt.as_secs_f64() < bound, "too slow: {dt:?}");
 }
+
+/// The API the load paths use: an object in memory, verified and analysed.
+#[test]
+fn library_api_on_bytes() {
+    use bpfscope::loader::verifier::{analyze, verify_bytes, Class, VerifyOpts};
+    let bytes = std::fs::read(compile("null_check")).unwrap();
+    let opts = VerifyOpts {
+        log_level: Some(1),
+        ..Default::default()
+    };
+    let v = verify_bytes(&bytes, "no_null_check", opts).expect("verify");
+    assert!(!v.accepted && v.errno == libc::EACCES, "{v:?}");
+    let r = analyze(&v.log, &v.info);
+    assert_eq!(r.class, Class::NullCheck);
+    assert_eq!(r.insn, Some(8));
+    assert_eq!(
+        r.source.as_ref().map(|s| s.line),
+        Some(line_of("null_check", "*count += 1;") as u32)
+    );
+    assert!(r.to_string().contains("cause:"));
+    assert!(verify_bytes(&bytes, "nope", opts).is_err());
+}

@@ -364,6 +364,30 @@ fn verify_at(
     }
 }
 
+/// [`verify`] for an object held in memory (the bundled tools): the bytes
+/// go to a memfd and are verified through its `/proc/self/fd` path, so
+/// libbpf and the `.BTF.ext` reader see a file as usual.
+pub fn verify_bytes(bytes: &[u8], prog: &str, opts: VerifyOpts) -> Result<Verdict, VerifyError> {
+    use std::io::Write;
+    use std::os::fd::FromRawFd;
+    let err = |why: String| VerifyError::Open {
+        path: "<memory>".into(),
+        why,
+    };
+    // SAFETY: a NUL-terminated name; the returned fd is owned by `file` below.
+    let fd = unsafe { libc::memfd_create(c"bpfscope-verify".as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(err(std::io::Error::last_os_error().to_string()));
+    }
+    // SAFETY: `fd` is a fresh descriptor that nothing else owns.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    file.write_all(bytes).map_err(|e| err(e.to_string()))?;
+    let path = std::path::PathBuf::from(format!("/proc/self/fd/{fd}"));
+    let v = verify(&path, prog, opts);
+    drop(file);
+    v
+}
+
 /// A C string for libbpf, or `None` if it has a NUL inside.
 pub(crate) fn cstring(s: &str) -> Option<CString> {
     CString::new(s).ok()

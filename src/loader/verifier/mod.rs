@@ -9,7 +9,12 @@
 //! - [`classify`] names the cause and the fix; [`report`] assembles the
 //!   summary ([`analyze`]) shown instead of the log.
 //!
-//! `cmd::prog_verify` drives it; the load paths call [`analyze`] on failure.
+//! `cmd::prog_verify` drives it. A load path that failed calls
+//! [`verify`] (or [`verify_bytes`]) for the failing program with
+//! `log_level: Some(1)` and prints [`analyze`]`(&v.log, &v.info)`: its
+//! `Display` is the summary, its serde form the JSON; or, with a log it
+//! captured itself, `analyze(log, &ObjInfo::default())` (no source lines
+//! beyond the log's own, no CO-RE records).
 pub mod classify;
 pub mod load;
 pub mod objinfo;
@@ -18,6 +23,6 @@ pub mod record;
 pub mod report;
 
 pub use classify::Class;
-pub use load::{verify, Verdict, VerifyError, VerifyOpts};
+pub use load::{verify, verify_bytes, Verdict, VerifyError, VerifyOpts};
 pub use objinfo::ObjInfo;
 pub use report::{analyze, Report};
