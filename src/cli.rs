@@ -113,19 +113,19 @@ commands!(
         /// Show maps: show [MAP]
         #[command(alias = "list")]
         Show,
-        /// Dump all entries: dump MAP
+        /// Dump all entries: dump MAP [--recursive]
         Dump,
-        /// Update an entry: update MAP key DATA value VALUE [UPDATE_FLAGS]
+        /// Update an entry: update MAP [key DATA|key-json JSON] [value VALUE|value-json JSON] [any|exist|noexist]
         Update,
-        /// Look up a key: lookup MAP [key DATA]
+        /// Look up a key: lookup MAP [key DATA|key-json JSON] (bloom filter: value VALUE)
         Lookup,
         /// Next key: getnext MAP [key DATA]
         Getnext,
-        /// Delete an entry: delete MAP key DATA
+        /// Delete an entry: delete MAP {key DATA|key-json JSON|--all [key-json PARTIAL]}
         Delete,
         /// Pin a map: pin MAP FILE
         Pin,
-        /// Create a map: create FILE type T key K value V entries N name NAME [flags F] [inner_map MAP]
+        /// Create a map: create FILE type T key K value V entries N name NAME [flags F] [inner_map MAP] [extra N]
         Create,
         /// Peek at the head of a queue/stack: peek MAP
         Peek,
