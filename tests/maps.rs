@@ -1143,5 +1143,69 @@ fn btf_typed_maps_match_bpftool() {
     assert!(e.contains("does not fit in 3 bits"), "{e}");
 }
 
+#[test]
+fn struct_ops_values_use_vmlinux_btf() {
+    if !have_bpftool() {
+        return;
+    }
+    // A tcp_congestion_ops struct_ops map, created without programs: its one
+    // value is typed by vmlinux BTF (btf_vmlinux_value_type_id).
+    // SAFETY: libbpf parses /sys/kernel/btf/vmlinux; freed below.
+    let vmlinux = unsafe { libbpf_sys::btf__load_vmlinux_btf() };
+    assert!(!vmlinux.is_null(), "vmlinux BTF is needed");
+    let name = std::ffi::CString::new("bpf_struct_ops_tcp_congestion_ops").unwrap();
+    // SAFETY: vmlinux is a live btf, name NUL-terminated.
+    let id = unsafe { libbpf_sys::btf__find_by_name_kind(vmlinux, name.as_ptr(), 4) };
+    // SAFETY: as above.
+    let size = unsafe { libbpf_sys::btf__resolve_size(vmlinux, id as u32) };
+    // SAFETY: we own vmlinux and free it once.
+    unsafe { libbpf_sys::btf__free(vmlinux) };
+    assert!(
+        id > 0 && size > 0,
+        "kernel lacks bpf_struct_ops_tcp_congestion_ops"
+    );
+    // The kernel wants a (program's) BTF fd along with the vmlinux type.
+    let mut prog_btf = mapfix::TestBtf::new();
+    prog_btf.int("int", 4, 1);
+    let btf_fd = prog_btf.load();
+    let opts = libbpf_sys::bpf_map_create_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_map_create_opts>() as _,
+        btf_fd: btf_fd as u32,
+        btf_vmlinux_value_type_id: id as u32,
+        ..Default::default()
+    };
+    let mname = std::ffi::CString::new("cc_ops").unwrap();
+    // SAFETY: name and opts are valid for the call.
+    let fd = unsafe {
+        libbpf_sys::bpf_map_create(
+            libbpf_sys::BPF_MAP_TYPE_STRUCT_OPS,
+            mname.as_ptr(),
+            4,
+            size as u32,
+            1,
+            &opts,
+        )
+    };
+    assert!(
+        fd >= 0,
+        "struct_ops map create: {}",
+        std::io::Error::last_os_error()
+    );
+    // SAFETY: a fresh fd we own.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    let dir = BpffsDir::new();
+    let path = dir.join("cc_ops");
+    mapfix::pin(&fd, &path);
+    drop(fd);
+    for a in [
+        vec!["map", "dump", "pinned", p(&path)],
+        vec!["-j", "map", "dump", "pinned", p(&path)],
+    ] {
+        assert_eq!(ours(&a), theirs(&a), "{a:?}");
+    }
+    let j = sorted_json(&ours(&["-j", "map", "dump", "pinned", p(&path)]));
+    assert!(j[0]["formatted"]["value"].is_object(), "{j:?}");
+}
+
 #[path = "support/mapfix.rs"]
 mod mapfix;
