@@ -1255,6 +1255,15 @@ fn create_hint(spec: &mapops::CreateSpec, err: SysError) -> CmdError {
         "queue, stack and bloom_filter maps take 'key 0'"
     } else if mapops::is_map_of_maps(t) {
         "array_of_maps and hash_of_maps need 'value 4' and 'inner_map MAP'"
+    } else if matches!(
+        t,
+        bpf::BPF_MAP_TYPE_SK_STORAGE
+            | bpf::BPF_MAP_TYPE_INODE_STORAGE
+            | bpf::BPF_MAP_TYPE_TASK_STORAGE
+            | bpf::BPF_MAP_TYPE_CGRP_STORAGE
+            | bpf::BPF_MAP_TYPE_STRUCT_OPS
+    ) {
+        "this map type needs BTF for its key and value: create it from a BPF object (libbpf)"
     } else if t == bpf::BPF_MAP_TYPE_RINGBUF {
         "ringbuf maps take 'key 0 value 0' and a power-of-2 multiple of the page size as entries"
     } else {
