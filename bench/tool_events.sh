@@ -13,11 +13,12 @@ T=${CARGO_TARGET_DIR:-target}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 BIN="$T/release/bpfscope"
 SECS=${SECS:-3}
+DRAIN_SECS=${DRAIN_SECS:-0.5}
 work=$(mktemp -d)
 export BPFSCOPE_TOOL_ROOT=/sys/fs/bpf/bpfscope-bench-$$
 wpid=""
 cleanup() {
-    [ -n "$wpid" ] && kill "$wpid" 2>/dev/null
+    if [ -n "$wpid" ]; then kill "$wpid" 2>/dev/null || true; fi
     "$BIN" tool unload opensnoop >/dev/null 2>&1 || true
     rmdir "$BPFSCOPE_TOOL_ROOT" 2>/dev/null || true
     rm -rf "$work"
@@ -52,7 +53,7 @@ done
 
 # Consumer throughput: fill the ring buffer with nobody reading, then drain it.
 mkfifo "$work/go"
-( read -r _ < "$work/go"; exec "$work/open_loop" 0 0.3 "$path" > "$work/gen" ) &
+( read -r _ < "$work/go"; exec "$work/open_loop" 0 "$DRAIN_SECS" "$path" > "$work/gen" ) &
 wpid=$!
 "$BIN" tool load opensnoop -p "$wpid" >/dev/null
 "$BIN" tool attach opensnoop >/dev/null
