@@ -487,6 +487,27 @@ fn opensnoop_lifecycle() {
         .unwrap_or_else(|| panic!("no event for {ok_path}"));
     assert!(found["fd"].as_i64().is_some_and(|fd| fd >= 0));
 
+    // COUNT stops after that many events and leaves the rest buffered.
+    let abc: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|x| format!("{path}-{x}"))
+        .collect();
+    for p in &abc {
+        let _ = std::fs::File::open(p);
+    }
+    let first = events(&root.json(&["tool", "report", "opensnoop", "1", "duration", "0"]));
+    assert_eq!(first.len(), 1, "{first:?}");
+    let rest = events(&root.json(&["tool", "report", "opensnoop", "duration", "0"]));
+    for p in &abc {
+        assert!(
+            first
+                .iter()
+                .chain(rest.iter())
+                .any(|e| e["path"] == p.as_str()),
+            "{p} lost after COUNT"
+        );
+    }
+
     let path2 = format!("{path}-2");
     let _ = std::fs::File::open(&path2);
     detach(&root, "opensnoop", &loaded);

@@ -101,13 +101,20 @@ pub fn follow_ringbuf(
     let mut builder = RingBufferBuilder::new();
     builder
         .add(&map, |data: &[u8]| {
+            // libbpf stops consuming only on a negative return, and counts
+            // the record it was handed as consumed: so stop right after the
+            // last wanted event, leaving the rest buffered for a later report.
             if full() {
-                return 1; // stop consuming; the rest stays buffered
+                return -1;
             }
             if on_event(data) {
                 counted.set(counted.get() + 1);
             }
-            0
+            if full() {
+                -1
+            } else {
+                0
+            }
         })
         .map_err(bpf_err(format!(
             "can't read ring buffer '{}'",
