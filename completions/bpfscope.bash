@@ -67,6 +67,12 @@ _bpfscope() {
             bpfscope__subcmd__btf__subcmd__help,show)
                 cmd="bpfscope__subcmd__btf__subcmd__help__subcmd__show"
                 ;;
+            bpfscope__subcmd__cgroup,attach)
+                cmd="bpfscope__subcmd__cgroup__subcmd__attach"
+                ;;
+            bpfscope__subcmd__cgroup,detach)
+                cmd="bpfscope__subcmd__cgroup__subcmd__detach"
+                ;;
             bpfscope__subcmd__cgroup,help)
                 cmd="bpfscope__subcmd__cgroup__subcmd__help"
                 ;;
@@ -75,6 +81,12 @@ _bpfscope() {
                 ;;
             bpfscope__subcmd__cgroup,tree)
                 cmd="bpfscope__subcmd__cgroup__subcmd__tree"
+                ;;
+            bpfscope__subcmd__cgroup__subcmd__help,attach)
+                cmd="bpfscope__subcmd__cgroup__subcmd__help__subcmd__attach"
+                ;;
+            bpfscope__subcmd__cgroup__subcmd__help,detach)
+                cmd="bpfscope__subcmd__cgroup__subcmd__help__subcmd__detach"
                 ;;
             bpfscope__subcmd__cgroup__subcmd__help,help)
                 cmd="bpfscope__subcmd__cgroup__subcmd__help__subcmd__help"
@@ -135,6 +147,12 @@ _bpfscope() {
                 ;;
             bpfscope__subcmd__help__subcmd__btf,show)
                 cmd="bpfscope__subcmd__help__subcmd__btf__subcmd__show"
+                ;;
+            bpfscope__subcmd__help__subcmd__cgroup,attach)
+                cmd="bpfscope__subcmd__help__subcmd__cgroup__subcmd__attach"
+                ;;
+            bpfscope__subcmd__help__subcmd__cgroup,detach)
+                cmd="bpfscope__subcmd__help__subcmd__cgroup__subcmd__detach"
                 ;;
             bpfscope__subcmd__help__subcmd__cgroup,show)
                 cmd="bpfscope__subcmd__help__subcmd__cgroup__subcmd__show"
@@ -606,7 +624,7 @@ _bpfscope() {
             return 0
             ;;
         bpfscope__subcmd__cgroup)
-            opts="-j -p -f -n -d -h --json --pretty --bpffs --nomount --debug --table --help show tree help"
+            opts="-j -p -f -n -d -h --json --pretty --bpffs --nomount --debug --table --help show tree attach detach help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,9 +637,65 @@ _bpfscope() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        bpfscope__subcmd__cgroup__subcmd__help)
-            opts="show tree help"
+        bpfscope__subcmd__cgroup__subcmd__attach)
+            opts="-j -p -f -n -d -h --json --pretty --bpffs --nomount --debug --table --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bpfscope__subcmd__cgroup__subcmd__detach)
+            opts="-j -p -f -n -d -h --json --pretty --bpffs --nomount --debug --table --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bpfscope__subcmd__cgroup__subcmd__help)
+            opts="show tree attach detach help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bpfscope__subcmd__cgroup__subcmd__help__subcmd__attach)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bpfscope__subcmd__cgroup__subcmd__help__subcmd__detach)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -844,8 +918,36 @@ _bpfscope() {
             return 0
             ;;
         bpfscope__subcmd__help__subcmd__cgroup)
-            opts="show tree"
+            opts="show tree attach detach"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bpfscope__subcmd__help__subcmd__cgroup__subcmd__attach)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bpfscope__subcmd__help__subcmd__cgroup__subcmd__detach)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

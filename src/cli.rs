@@ -178,7 +178,7 @@ commands!(
 commands!(
     /// Network attachments
     NetCmd {
-        /// Show XDP, tc and flow-dissector attachments
+        /// Show XDP, tc, flow-dissector and netfilter attachments: show [dev NAME]
         #[command(alias = "list")]
         Show,
     }
@@ -187,18 +187,22 @@ commands!(
 commands!(
     /// Cgroup attachments
     CgroupCmd {
-        /// Show programs attached to a cgroup: show CGROUP
+        /// Show programs attached to a cgroup: show CGROUP [effective]
         #[command(alias = "list")]
         Show,
-        /// Show programs attached to all cgroups under a root: tree [ROOT]
+        /// Show programs attached to all cgroups under a root: tree [ROOT] [effective]
         Tree,
+        /// Attach a program: attach CGROUP ATTACH_TYPE PROG [multi|override]
+        Attach,
+        /// Detach a program: detach CGROUP ATTACH_TYPE PROG
+        Detach,
     }
 );
 
 commands!(
     /// Kernel features
     FeatureCmd {
-        /// Probe the kernel's BPF features
+        /// Probe BPF features: probe [kernel|dev NAME] [full] [unprivileged] [macros [prefix PREFIX]]
         Probe,
     }
 );
@@ -282,7 +286,11 @@ const OBJECTS: &[(&str, &[&str], Option<&str>)] = &[
         &["show", "list", "help", "pin", "detach"],
         Some("show"),
     ),
-    ("cgroup", &["show", "list", "tree", "help"], Some("show")),
+    (
+        "cgroup",
+        &["show", "list", "tree", "attach", "detach", "help"],
+        Some("show"),
+    ),
     ("perf", &["show", "list", "help"], Some("show")),
     ("net", &["show", "list", "help"], Some("show")),
     ("feature", &["probe", "help"], Some("probe")),

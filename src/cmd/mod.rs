@@ -126,6 +126,8 @@ fn dispatch(ctx: &Ctx, object: Object, out: &mut Out) -> Result<()> {
         Object::Net(NetCmd::Show(w)) => net::show(ctx, &w.args, out),
         Object::Cgroup(CgroupCmd::Show(w)) => cgroup::show(ctx, &w.args, out),
         Object::Cgroup(CgroupCmd::Tree(w)) => cgroup::tree(ctx, &w.args, out),
+        Object::Cgroup(CgroupCmd::Attach(w)) => cgroup::attach(ctx, &w.args, out),
+        Object::Cgroup(CgroupCmd::Detach(w)) => cgroup::detach(ctx, &w.args, out),
         Object::Feature(FeatureCmd::Probe(w)) => feature::probe(ctx, &w.args, out),
         Object::Tool(c) => {
             let (name, w) = match c {

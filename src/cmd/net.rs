@@ -1,7 +1,29 @@
-//! `net show` (being built).
+//! `net show [dev NAME]` (bpftool's src/net.c): XDP, tcx/netkit, tc filters,
+//! flow dissector and netfilter attachments of the current network namespace.
 use super::{CmdError, Result};
-use crate::output::{Ctx, Out};
+use crate::output::{self, render_net, Ctx, Out};
+use crate::sys::handle::is_prefix;
+use crate::sys::net;
 
-pub fn show(_ctx: &Ctx, _args: &[String], _out: &mut Out) -> Result<()> {
-    Err(CmdError::Failed("'net show' is not implemented yet".into()))
+pub fn show(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
+    let filter = match args {
+        [] => None,
+        [kw, name] if is_prefix(kw, "dev") => Some(
+            net::ifindex(name).ok_or_else(|| CmdError::Usage(format!("invalid devname {name}")))?,
+        ),
+        [kw, _] => {
+            return Err(CmdError::Usage(format!("expected 'dev', got: '{kw}'?")));
+        }
+        _ => return Err(CmdError::Usage("usage: net show [dev NAME]".into())),
+    };
+    let r = net::show(filter)?;
+    if ctx.json {
+        // bpftool wraps the sections in a one-element array.
+        output::write_json(ctx, out, std::slice::from_ref(&r))?;
+    } else if ctx.table {
+        render_net::table(out, &r)?;
+    } else {
+        render_net::text(out, &r)?;
+    }
+    Ok(())
 }

@@ -33,7 +33,7 @@ fn dev_text(d: &Device) -> String {
     }
 }
 
-fn netfilter_text(pf: u32, hook: u32, prio: i32, flags: u32) -> String {
+pub(crate) fn netfilter_text(pf: u32, hook: u32, prio: i32, flags: u32) -> String {
     const INET_HOOKS: &[&str] = &["prerouting", "input", "forward", "output", "postrouting"];
     const ARP_HOOKS: &[&str] = &["input", "output"];
     let pfname = match pf {

@@ -66,7 +66,7 @@ pub fn mount_points() -> Vec<String> {
 }
 
 /// /proc/mounts escapes space, tab, newline and backslash as octal.
-fn unescape_mount(s: &str) -> String {
+pub(crate) fn unescape_mount(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -6,18 +6,22 @@
 //! `Error: can't get prog by id (4242): No such file or directory`.
 pub mod bpffs;
 pub mod btf;
+pub mod cgroup;
 pub mod fdinfo;
+pub mod feature;
 pub mod handle;
 pub mod ids;
 pub mod link;
 pub mod map;
 pub mod mapops;
 pub mod names;
+pub mod net;
 pub mod perf;
 pub mod pids;
 pub mod pins;
 pub mod prog;
 pub mod progdump;
+pub mod query;
 
 use std::ffi::CString;
 use std::os::fd::{FromRawFd, OwnedFd};
