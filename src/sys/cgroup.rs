@@ -5,7 +5,6 @@
 //! queries every attach type in enum order, so its output order is kept,
 //! while newer types (unix sockets, lsm_cgroup) are included as newer
 //! bpftool does.
-use std::collections::HashMap;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -95,24 +94,38 @@ pub fn open(path: &Path) -> Result<OwnedFd> {
     })
 }
 
-/// Names of BTF types programs attach to (lsm_cgroup), from vmlinux only,
-/// as bpftool; vmlinux BTF is loaded once, on the first program that needs it.
+/// bpftool's attach_btf_name: the name of the BTF type a program attaches
+/// to (lsm_cgroup), from vmlinux only. bpftool compares the program's BTF
+/// object id with a vmlinux id it guesses from the first program that has
+/// one; before that guess the id is 0, so a program without attach BTF
+/// (object 0, type 0) gets the name of type 0, which is "". Kept as bpftool
+/// prints it (JSON `"attach_btf_name": ""`, a blank column in text).
 #[derive(Default)]
 pub struct AttachBtfNames {
-    /// BTF object id → its BTF when it is vmlinux, None when it is not.
-    seen: HashMap<u32, Option<KernelBtf>>,
+    vmlinux_id: u32,
+    vmlinux: Option<KernelBtf>,
 }
 
 impl AttachBtfNames {
     fn name(&mut self, obj_id: u32, type_id: u32) -> Option<String> {
-        if obj_id == 0 {
+        // bpftool needs the kernel's BTF at all (libbpf_find_kernel_btf).
+        if !Path::new("/sys/kernel/btf/vmlinux").exists() {
             return None;
         }
-        let btf = self
-            .seen
-            .entry(obj_id)
-            .or_insert_with(|| is_vmlinux(obj_id).then(|| KernelBtf::load_by_id(obj_id).ok())?);
-        btf.as_ref()?.name(type_id)
+        if self.vmlinux_id == 0 && obj_id != 0 && is_vmlinux(obj_id) {
+            self.vmlinux_id = obj_id;
+        }
+        if self.vmlinux_id != obj_id {
+            return None;
+        }
+        if type_id == 0 {
+            // Type 0 is void: no name.
+            return Some(String::new());
+        }
+        if self.vmlinux.is_none() {
+            self.vmlinux = KernelBtf::load_by_id(self.vmlinux_id).ok();
+        }
+        self.vmlinux.as_ref()?.name(type_id)
     }
 }
 
