@@ -514,6 +514,53 @@ mod tests {
         assert_eq!(s, "w2 \\&= 1 \\{a\\|b\\} \\<x\\> \\\"q\\\" \\\\ \\\\x07 ");
     }
 
+    /// Random bytes through the decoder, printer, records and graph: no
+    /// panic whatever the input (the kernel never gives such programs, a
+    /// file may).
+    #[test]
+    fn random_programs_never_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..2000 {
+            let n = 1 + (next() % 40) as usize;
+            let bytes: Vec<u8> = (0..n * 8).map(|_| next() as u8).collect();
+            let mut insns = crate::disasm::insn::parse_insns(&bytes);
+            // Bias towards control flow so the graph code is exercised.
+            for i in insns.iter_mut() {
+                if next() % 3 == 0 {
+                    i.code =
+                        [0x05, 0x06, 0x0d, 0x15, 0x85, 0x95, 0xe5, 0x18][(next() % 8) as usize];
+                    i.off = (next() % 9) as i16 - 4;
+                    i.imm = (next() % 9) as i32 - 4;
+                }
+            }
+            let funcs: Vec<u32> = (0..(next() % 3)).map(|_| (next() % 50) as u32).collect();
+            let cfg = Cfg::build(&insns, &funcs, round % 2 == 0);
+            let x = Xlated {
+                insns: &insns,
+                funcs: &[],
+                lines: &[],
+                names: &NoResolve,
+            };
+            let recs = crate::disasm::xlated::records(
+                &x,
+                DumpOpts {
+                    opcodes: true,
+                    linum: true,
+                },
+            );
+            let mut out = Vec::new();
+            crate::disasm::xlated::write_plain(&mut out, &recs).unwrap();
+            write_dot(&mut out, &x, &cfg, DumpOpts::default()).unwrap();
+            serde_json::to_string(&recs).unwrap();
+        }
+    }
+
     #[test]
     fn jump_into_ld_imm64_half_is_ignored() {
         let p = [

@@ -135,11 +135,13 @@ pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
         for (addr, size, name) in funcs {
             let start = (addr / INSN_SIZE as u64) as usize;
             let end = if size > 0 {
-                ((addr + size) / INSN_SIZE as u64) as usize
+                (addr.saturating_add(size) / INSN_SIZE as u64) as usize
             } else {
                 insns.len()
             };
-            let (start, end) = (start.min(insns.len()), end.min(insns.len()));
+            // Hostile symbol values must not make a reversed range.
+            let end = end.min(insns.len());
+            let start = start.min(end);
             let proto = btf.as_ref().and_then(|b| {
                 let t: libbpf_rs::btf::BtfType = b.type_by_name(&name)?;
                 crate::disasm::proto::type_only(b, u32::from(t.type_id()))
@@ -193,7 +195,7 @@ impl Resolve for ObjNames<'_> {
         }
         // Through a section symbol the target is symbol + (imm + 1) slots.
         let target = if r.kind == SymbolKind::Section {
-            let off = r.value as i64 + (i64::from(insn.imm) + 1) * INSN_SIZE as i64;
+            let off = (r.value as i64).wrapping_add((i64::from(insn.imm) + 1) * INSN_SIZE as i64);
             self.target_name(&r.section, off)
                 .unwrap_or_else(|| r.symbol.clone())
         } else {
@@ -206,7 +208,7 @@ impl Resolve for ObjNames<'_> {
         let Some(r) = self.func.relocs.get(&self.cur.get()) else {
             return Some(format!("{full_imm:#x}"));
         };
-        let off = r.value as i64 + i64::from(insn.imm);
+        let off = (r.value as i64).wrapping_add(i64::from(insn.imm));
         Some(if r.section == ".maps" || r.section == "maps" {
             format!("map[{}]", r.symbol)
         } else if let Some(f) = self.target_name(&r.section, off) {
