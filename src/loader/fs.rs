@@ -126,6 +126,19 @@ pub fn host_session() -> tracing_tools::Session {
     tracing_tools::Session {
         disks: tracing_tools::DiskNames::parse(&disks),
         mono_to_realtime_ns: real - mono,
+        utc_offset_secs: utc_offset((real / 1_000_000_000) as i64),
         first_ts: None,
     }
+}
+
+/// Local time's offset from UTC at `secs` since the epoch (0 if unknown).
+fn utc_offset(secs: i64) -> i64 {
+    let t = secs as libc::time_t;
+    // SAFETY: tm is plain old data, filled by localtime_r from a valid time_t.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the call.
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return 0;
+    }
+    tm.tm_gmtoff
 }

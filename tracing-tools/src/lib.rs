@@ -136,6 +136,8 @@ pub struct Session {
     pub disks: DiskNames,
     /// CLOCK_REALTIME minus CLOCK_MONOTONIC in ns: bpf_ktime_get_ns() + this = wall time.
     pub mono_to_realtime_ns: i128,
+    /// Local time's offset from UTC in seconds (tm_gmtoff), for HH:MM:SS columns.
+    pub utc_offset_secs: i64,
     /// First event timestamp seen (for relative TIME(s) columns).
     pub first_ts: Option<u64>,
 }
@@ -147,9 +149,10 @@ impl Session {
         ts.saturating_sub(first) as f64 / 1e9
     }
 
-    /// Wall-clock HH:MM:SS (UTC) of a bpf_ktime_get_ns() timestamp.
+    /// Local wall-clock HH:MM:SS of a bpf_ktime_get_ns() timestamp.
     pub fn wall_hms(&self, ts: u64) -> String {
-        let ns = ts as i128 + self.mono_to_realtime_ns;
+        let ns =
+            ts as i128 + self.mono_to_realtime_ns + self.utc_offset_secs as i128 * 1_000_000_000;
         let secs = ns.div_euclid(1_000_000_000).rem_euclid(86_400) as u64;
         format!(
             "{:02}:{:02}:{:02}",
@@ -212,5 +215,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(s.wall_hms(0), "01:01:01");
+        let s = Session {
+            utc_offset_secs: -7200,
+            ..s
+        };
+        assert_eq!(s.wall_hms(0), "23:01:01");
     }
 }
