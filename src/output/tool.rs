@@ -253,7 +253,7 @@ pub fn write_hist(ctx: &Ctx, w: &mut impl Write, r: &HistReport<'_>) -> io::Resu
                 .unwrap_or(0);
             for (i, &count) in h.slots[..last].iter().enumerate() {
                 let (low, high) = slot_range(i);
-                let bar = "*".repeat((count * 40 / max) as usize);
+                let bar = "*".repeat((u128::from(count) * 40 / u128::from(max)) as usize);
                 rows.push(vec![
                     label.clone(),
                     format!("{low} -> {high}"),
