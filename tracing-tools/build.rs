@@ -15,6 +15,18 @@ const TOOLS: &[&str] = &[
     "opensnoop",
     "tcpaccept",
     "runqlat",
+    // Issue 8.
+    "bitesize",
+    "cachestat",
+    "ext4slower",
+    "hardirqs",
+    "killsnoop",
+    "offcputime",
+    "oomkill",
+    "profile",
+    "syscount",
+    "tcpconnect",
+    "tcpretrans",
 ];
 
 fn main() {

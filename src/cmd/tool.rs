@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 use tracing_tools::{Config, Histogram, Report, Session, Tool};
 
+// Counting and stack reports (issue 8's tools).
+mod more;
+
 use super::{CmdError, Result};
 use crate::loader::maps::{self, Follow};
 use crate::loader::{self, fs, pins, signal, tool as lt, LoaderError};
@@ -116,12 +119,7 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let probe = fs::AttachProbe::new();
     let mut records = Vec::new();
     for t in tracing_tools::tools() {
-        let missing: Vec<String> = t
-            .programs
-            .iter()
-            .filter(|p| !probe.supported(&p.attach))
-            .map(|p| p.attach.to_string())
-            .collect();
+        let (_, missing) = probe.plan(t);
         let st = lt::state(&root, t.name).map_err(loader_error)?;
         let args = if st.loaded {
             lt::loaded_args(&root, t.name, t).ok()
@@ -189,7 +187,11 @@ fn one_name(args: &[String]) -> Result<&'static Tool> {
 fn attach(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let tool = one_name(args)?;
     let root = root()?;
-    let links = lt::attach(&root, tool.name, tool).map_err(loader_error)?;
+    // The load's options (profile's -F) decide how some programs attach.
+    let loaded = lt::loaded_args(&root, tool.name, tool).map_err(loader_error)?;
+    let words: Vec<String> = loaded.split_whitespace().map(String::from).collect();
+    let config = configure(tool, &words, &fs::host_session())?;
+    let links = lt::attach_with(&root, tool.name, tool, &config).map_err(loader_error)?;
     let r = ActionRecord {
         tool: tool.name,
         action: "attach",
@@ -237,6 +239,9 @@ struct ReportArgs {
     interval: Option<u64>,
     count: Option<u64>,
     duration: Option<u64>,
+    /// Stack tools: `-f` and `--svg FILE` given to report (besides load's).
+    folded: bool,
+    svg: Option<String>,
 }
 
 fn number(word: &str, what: &str) -> Result<u64> {
@@ -244,12 +249,22 @@ fn number(word: &str, what: &str) -> Result<u64> {
         .map_err(|_| CmdError::Usage(format!("invalid {what} '{word}': expected a whole number")))
 }
 
-fn report_args(tool: &Tool, words: &[String]) -> Result<ReportArgs> {
+fn report_args(tool: &Tool, interval_kind: bool, words: &[String]) -> Result<ReportArgs> {
     let mut r = ReportArgs::default();
     let mut positional = Vec::new();
     let mut i = 0;
+    let stacks = matches!(tool.report, Report::Stacks { .. });
     while i < words.len() {
-        if words[i] == "duration" {
+        if stacks && (words[i] == "-f" || words[i] == "--folded") {
+            r.folded = true;
+            i += 1;
+        } else if stacks && words[i] == "--svg" {
+            let v = words
+                .get(i + 1)
+                .ok_or_else(|| CmdError::Usage("'--svg' needs FILE".into()))?;
+            r.svg = Some(v.clone());
+            i += 2;
+        } else if words[i] == "duration" {
             let v = words
                 .get(i + 1)
                 .ok_or_else(|| CmdError::Usage("'duration' needs SECS".into()))?;
@@ -260,7 +275,7 @@ fn report_args(tool: &Tool, words: &[String]) -> Result<ReportArgs> {
             i += 1;
         }
     }
-    if tool.is_histogram() {
+    if interval_kind {
         if r.duration.is_some() {
             return Err(CmdError::Usage(format!(
                 "{}: use [INTERVAL [COUNT]], not 'duration'",
@@ -296,14 +311,30 @@ fn report_args(tool: &Tool, words: &[String]) -> Result<ReportArgs> {
 
 fn report(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let tool = find_tool(args.first())?;
-    let ra = report_args(tool, &args[1..])?;
     let root = root()?;
     let mut session = fs::host_session();
     let loaded = lt::loaded_args(&root, tool.name, tool).map_err(loader_error)?;
     let words: Vec<String> = loaded.split_whitespace().map(String::from).collect();
-    let config = configure(tool, &words, &session)?;
+    let mut config = configure(tool, &words, &session)?;
+    let kind = tool.report_for(&config);
+    let ra = report_args(tool, kind.is_interval(), &args[1..])?;
+    config.folded |= ra.folded;
+    if ra.svg.is_some() {
+        config.svg = ra.svg.clone();
+    }
     signal::install();
-    match tool.report {
+    match kind {
+        Report::Counts { .. } | Report::Stacks { .. } | Report::Select(_) => more::report_interval(
+            ctx,
+            out,
+            &root,
+            tool.name,
+            tool,
+            &config,
+            &mut session,
+            ra.interval,
+            ra.count,
+        ),
         Report::Histogram { .. } => report_histograms(
             ctx,
             out,
@@ -341,7 +372,7 @@ fn read_histograms(
     config: &Config,
     session: &Session,
 ) -> Result<Vec<Histogram>> {
-    let Report::Histogram { map, decode } = tool.report else {
+    let Report::Histogram { map, decode } = tool.report_for(config) else {
         return Ok(Vec::new());
     };
     let path = lt::map_path(root, instance, map).map_err(loader_error)?;
@@ -404,7 +435,7 @@ fn report_histograms(
         return Ok(());
     };
     // Every INTERVAL: print, then clear (libbpf-tools' behaviour), COUNT times.
-    let Report::Histogram { map, .. } = tool.report else {
+    let Report::Histogram { map, .. } = tool.report_for(config) else {
         return Ok(());
     };
     let path = lt::map_path(root, instance, map).map_err(loader_error)?;
@@ -452,7 +483,7 @@ fn report_events(
         map,
         columns,
         decode,
-    } = tool.report
+    } = tool.report_for(config)
     else {
         return Ok(());
     };
@@ -532,8 +563,26 @@ fn run_foreground(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<(
         root: root.clone(),
         instance: instance.clone(),
     };
-    lt::attach(&root, &instance, tool).map_err(loader_error)?;
-    match tool.report {
+    lt::attach_with(&root, &instance, tool, &config).map_err(loader_error)?;
+    match tool.report_for(&config) {
+        kind @ (Report::Counts { .. } | Report::Stacks { .. } | Report::Select(_)) => {
+            eprintln!("Tracing ({})... Hit Ctrl-C to end.", tool.name);
+            if config.interval.is_none() {
+                sleep_interruptible(config.duration.map(Duration::from_secs));
+            }
+            let _ = kind;
+            more::report_interval(
+                ctx,
+                out,
+                &root,
+                &instance,
+                tool,
+                &config,
+                &mut session,
+                config.interval,
+                config.count,
+            )
+        }
         Report::Histogram { .. } => {
             match config.interval {
                 Some(_) => eprintln!("Tracing ({})... Hit Ctrl-C to end.", tool.name),
@@ -596,23 +645,24 @@ mod tests {
         let bio = tracing_tools::find("biolatency").unwrap();
         let exec = tracing_tools::find("execsnoop").unwrap();
         assert_eq!(
-            report_args(bio, &w("1 3")).unwrap(),
+            report_args(bio, true, &w("1 3")).unwrap(),
             ReportArgs {
                 interval: Some(1),
                 count: Some(3),
-                duration: None
+                ..Default::default()
             }
         );
-        assert!(report_args(bio, &w("duration 1")).is_err());
+        assert!(report_args(bio, true, &w("duration 1")).is_err());
         assert_eq!(
-            report_args(exec, &w("5 duration 0")).unwrap(),
+            report_args(exec, false, &w("5 duration 0")).unwrap(),
             ReportArgs {
                 interval: None,
                 count: Some(5),
-                duration: Some(0)
+                duration: Some(0),
+                ..Default::default()
             }
         );
-        assert!(report_args(exec, &w("1 2")).is_err());
+        assert!(report_args(exec, false, &w("1 2")).is_err());
     }
 
     #[test]

@@ -79,18 +79,143 @@ pub fn attach_pinned(
             let id = fs::tracepoint_id(category, name)?;
             let event = open_tracepoint_event(id).map_err(fail)?;
             // The link holds the perf event: `event` may be closed after this.
-            // SAFETY: both fds are valid; NULL opts means defaults.
-            let ret = unsafe {
-                libbpf_sys::bpf_link_create(
-                    prog.as_raw_fd(),
-                    event.as_raw_fd(),
-                    libbpf_sys::BPF_PERF_EVENT,
-                    std::ptr::null(),
-                )
-            };
+            link_perf_event(&prog, &event).map_err(fail)
+        }
+        AttachPoint::Fentry(_) | AttachPoint::Fexit(_) => {
+            // Tracing programs carry their target too (attach_btf_id).
+            // SAFETY: a NULL name is allowed for BTF-typed programs; the fd is valid.
+            let ret =
+                unsafe { libbpf_sys::bpf_raw_tracepoint_open(std::ptr::null(), prog.as_raw_fd()) };
             errno_result(ret.into()).map(owned).map_err(fail)
         }
+        AttachPoint::Kprobe(func) | AttachPoint::Kretprobe(func) => {
+            let retprobe = matches!(point, AttachPoint::Kretprobe(_));
+            let event = open_kprobe_event(func, retprobe).map_err(fail)?;
+            link_perf_event(&prog, &event).map_err(fail)
+        }
+        AttachPoint::PerfCpuClock => Err(LoaderError::Other {
+            what: format!("can't attach program '{prog_name}'"),
+            why: "perf_event programs attach per CPU (attach_perf_cpus)".into(),
+        }),
     }
+}
+
+fn link_perf_event(prog: &OwnedFd, event: &OwnedFd) -> Result<OwnedFd, std::io::Error> {
+    // SAFETY: both fds are valid; NULL opts means defaults.
+    let ret = unsafe {
+        libbpf_sys::bpf_link_create(
+            prog.as_raw_fd(),
+            event.as_raw_fd(),
+            libbpf_sys::BPF_PERF_EVENT,
+            std::ptr::null(),
+        )
+    };
+    errno_result(ret.into()).map(owned)
+}
+
+fn perf_event_open(
+    attr: &libbpf_sys::perf_event_attr,
+    pid: i32,
+    cpu: i32,
+) -> Result<OwnedFd, std::io::Error> {
+    // SAFETY: `attr` is a valid perf_event_attr for the duration of the call.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_perf_event_open,
+            attr as *const libbpf_sys::perf_event_attr,
+            pid as libc::c_int,
+            cpu as libc::c_int,
+            -1 as libc::c_int,
+            libbpf_sys::PERF_FLAG_FD_CLOEXEC as libc::c_ulong,
+        )
+    };
+    errno_result(ret).map(owned)
+}
+
+const KPROBE_PMU: &str = "/sys/bus/event_source/devices/kprobe";
+
+/// A kprobe (or kretprobe) perf event on `func` through the kprobe PMU, as
+/// libbpf does; ENOENT-style errors when the kernel has no kprobes.
+fn open_kprobe_event(func: &str, retprobe: bool) -> Result<OwnedFd, std::io::Error> {
+    let read = |f: &str| std::fs::read_to_string(std::path::Path::new(KPROBE_PMU).join(f));
+    let pmu: u32 = read("type")?
+        .trim()
+        .parse()
+        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    let mut config = 0u64;
+    if retprobe {
+        // format/retprobe reads "config:N": the bit that asks for a kretprobe.
+        let bit: u32 = read("format/retprobe")?
+            .trim()
+            .strip_prefix("config:")
+            .and_then(|b| b.parse().ok())
+            .ok_or_else(|| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+        config = 1u64 << bit.min(63);
+    }
+    let name = CString::new(func).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    let mut attr = libbpf_sys::perf_event_attr {
+        type_: pmu,
+        size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
+        config,
+        ..Default::default()
+    };
+    attr.__bindgen_anon_3.config1 = name.as_ptr() as u64;
+    perf_event_open(&attr, -1, 0)
+}
+
+/// Online CPUs from /sys/devices/system/cpu/online ("0-3,5").
+fn online_cpus() -> Result<Vec<i32>, LoaderError> {
+    let path = "/sys/devices/system/cpu/online";
+    let text = std::fs::read_to_string(path).map_err(super::io_err("can't read", path))?;
+    let mut cpus = Vec::new();
+    for part in text.trim().split(',').filter(|p| !p.is_empty()) {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        match (a.parse::<i32>(), b.parse::<i32>()) {
+            (Ok(a), Ok(b)) if a <= b => cpus.extend(a..=b),
+            _ => {
+                return Err(LoaderError::Other {
+                    what: format!("can't parse {path}"),
+                    why: format!("unexpected {:?}", text.trim()),
+                })
+            }
+        }
+    }
+    Ok(cpus)
+}
+
+/// Attaches the perf_event program pinned at `prog_path` to a software
+/// cpu-clock event sampling at `freq` Hz on each online CPU (this works
+/// without a hardware PMU, e.g. in VMs). Returns (cpu, link) pairs; on a
+/// failure the links made so far are dropped (closed) with the error.
+pub fn attach_perf_cpus(
+    prog_name: &str,
+    prog_path: &Path,
+    freq: u64,
+) -> Result<Vec<(i32, OwnedFd)>, LoaderError> {
+    let prog = libbpf_rs::Program::fd_from_pinned_path(prog_path).map_err(bpf_err(format!(
+        "can't open pinned program '{}'",
+        prog_path.display()
+    )))?;
+    let mut links = Vec::new();
+    for cpu in online_cpus()? {
+        let fail = |source| LoaderError::Attach {
+            prog: prog_name.to_string(),
+            point: format!("{} on CPU {cpu}", AttachPoint::PerfCpuClock),
+            source,
+        };
+        let mut attr = libbpf_sys::perf_event_attr {
+            type_: libbpf_sys::PERF_TYPE_SOFTWARE,
+            size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
+            config: libbpf_sys::PERF_COUNT_SW_CPU_CLOCK as u64,
+            ..Default::default()
+        };
+        attr.__bindgen_anon_1.sample_freq = freq;
+        attr.set_freq(1);
+        let event = perf_event_open(&attr, -1, cpu).map_err(fail)?;
+        let link = link_perf_event(&prog, &event).map_err(fail)?;
+        links.push((cpu, link));
+    }
+    Ok(links)
 }
 
 /// Pins any BPF object fd (link, program, map) at `path`.

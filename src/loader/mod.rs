@@ -12,6 +12,7 @@
 //!   one that loaded them) and pins the links.
 //! - [`maps`] reads pinned maps for reports: hash maps, per-CPU counters,
 //!   ring buffers (followed until a stop condition or Ctrl-C, see [`signal`]).
+//! - [`stacks`] symbolizes profile/offcputime stacks (blazesym).
 //! - `objdump` reads programs of an ELF object before loading (prog dump … file).
 //! - [`fs`] mounts bpffs/tracefs when needed and probes attach points.
 //!
@@ -26,6 +27,7 @@ pub mod object;
 pub mod pins;
 pub mod prog;
 pub mod signal;
+pub mod stacks;
 pub mod tool;
 pub mod verifier;
 

@@ -14,9 +14,9 @@ use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
 use libbpf_rs::MapCore;
-use tracing_tools::{Config, RoValue, Tool, METADATA_ARGS_VAR};
+use tracing_tools::{AttachPoint, Config, RoValue, Tool, METADATA_ARGS_VAR};
 
-use super::attach::{attach_pinned, pin_fd};
+use super::attach::{attach_perf_cpus, attach_pinned, pin_fd};
 use super::object::{self, map_pin_name, RodataValue};
 use super::pins::{self, ToolPaths};
 use super::{bpf_err, fs, io_err, LoaderError};
@@ -78,7 +78,16 @@ pub fn load(
         pins::remove_tool_dir(&paths)?;
     }
 
+    // Before anything is created: the programs this kernel can attach
+    // (fentry or kprobe set), or a one-line reason why the tool can't run.
+    let chosen = fs::AttachProbe::new().select(tool)?;
     let mut obj = object::open(tool.object, tool.name)?;
+    for mut prog in obj.progs_mut() {
+        let name = prog.name().to_string_lossy().into_owned();
+        if !chosen.iter().any(|p| p.name == name) {
+            prog.set_autoload(false);
+        }
+    }
     let mut values: Vec<(String, RodataValue)> = config
         .rodata
         .iter()
@@ -132,6 +141,9 @@ fn pin_object(
         }
     }
     for mut prog in obj.progs_mut() {
+        if !prog.autoload() {
+            continue; // the other alternative set (kprobe vs fentry)
+        }
         let name = prog.name().to_string_lossy().into_owned();
         let path = paths.prog(&name)?;
         prog.pin(&path).map_err(bpf_err(format!(
@@ -170,6 +182,18 @@ fn loaded_paths(root: &Path, name: &str) -> Result<ToolPaths, LoaderError> {
 /// Attaches every program of a loaded tool, in registry order, pinning each
 /// link at links/PROG. If one fails, the links made so far are removed.
 pub fn attach(root: &Path, instance: &str, tool: &Tool) -> Result<Vec<PathBuf>, LoaderError> {
+    attach_with(root, instance, tool, &Config::default())
+}
+
+/// [`attach`] with the tool's configuration (perf_event tools take their
+/// sampling frequency from it). Programs of the alternative set that load
+/// left out (not pinned) are skipped.
+pub fn attach_with(
+    root: &Path,
+    instance: &str,
+    tool: &Tool,
+    config: &Config,
+) -> Result<Vec<PathBuf>, LoaderError> {
     let paths = loaded_paths(root, instance)?;
     if !paths.links.is_dir() {
         std::fs::create_dir(&paths.links)
@@ -178,13 +202,26 @@ pub fn attach(root: &Path, instance: &str, tool: &Tool) -> Result<Vec<PathBuf>, 
     let mut made = Vec::new();
     let result = (|| {
         for spec in tool.programs {
-            let link = attach_pinned(spec.name, &paths.prog(spec.name)?, &spec.attach)?;
+            let prog_path = paths.prog(spec.name)?;
+            if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
+                continue;
+            }
+            if spec.attach == AttachPoint::PerfCpuClock {
+                let freq = if config.sample_freq > 0 {
+                    config.sample_freq
+                } else {
+                    DEFAULT_SAMPLE_FREQ
+                };
+                for (cpu, link) in attach_perf_cpus(spec.name, &prog_path, freq)? {
+                    let path = paths.link(&format!("{}-cpu{cpu}", spec.name))?;
+                    pin_link(spec, &link, &path)?;
+                    made.push(path);
+                }
+                continue;
+            }
+            let link = attach_pinned(spec.name, &prog_path, &spec.attach)?;
             let path = paths.link(spec.name)?;
-            pin_fd(&link, &path).map_err(|source| LoaderError::Attach {
-                prog: spec.name.to_string(),
-                point: format!("{} (pinning link at '{}')", spec.attach, path.display()),
-                source,
-            })?;
+            pin_link(spec, &link, &path)?;
             // Dropping `link` now is fine: the pin holds it.
             made.push(path);
         }
@@ -199,6 +236,21 @@ pub fn attach(root: &Path, instance: &str, tool: &Tool) -> Result<Vec<PathBuf>, 
             Err(e)
         }
     }
+}
+
+/// Sampling frequency when a perf_event tool's configuration has none.
+const DEFAULT_SAMPLE_FREQ: u64 = 49;
+
+fn pin_link(
+    spec: &tracing_tools::ProgSpec,
+    link: &std::os::fd::OwnedFd,
+    path: &Path,
+) -> Result<(), LoaderError> {
+    pin_fd(link, path).map_err(|source| LoaderError::Attach {
+        prog: spec.name.to_string(),
+        point: format!("{} (pinning link at '{}')", spec.attach, path.display()),
+        source,
+    })
 }
 
 /// Removes a tool's links (detaching it); maps and their data stay.

@@ -165,6 +165,10 @@ pub enum RoValue {
     I32(i32),
     /// A char array: the string, NUL-padded to the variable's size.
     Str(String),
+    U64(u64),
+    I64(i64),
+    /// Raw bytes of exactly the variable's size (arrays: tcpconnect's ports).
+    Bytes(Vec<u8>),
 }
 
 impl RoValue {
@@ -176,6 +180,9 @@ impl RoValue {
             RoValue::U32(v) => v.to_ne_bytes().to_vec(),
             RoValue::I32(v) => v.to_ne_bytes().to_vec(),
             RoValue::Str(s) => s.as_bytes().to_vec(),
+            RoValue::U64(v) => v.to_ne_bytes().to_vec(),
+            RoValue::I64(v) => v.to_ne_bytes().to_vec(),
+            RoValue::Bytes(b) => b.clone(),
         }
     }
 }
@@ -195,6 +202,13 @@ pub struct Config {
     pub duration: Option<u64>,
     /// Histogram value unit ("usecs" / "msecs").
     pub unit: &'static str,
+    /// perf_event tools (profile): sampling frequency in Hz.
+    pub sample_freq: u64,
+    /// Stack tools: print folded stacks (-f), write a flame graph (--svg).
+    pub folded: bool,
+    pub svg: Option<String>,
+    /// Counting tools: print at most this many rows (syscount -T).
+    pub top: Option<usize>,
 }
 
 impl Config {

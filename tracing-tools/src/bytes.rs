@@ -13,6 +13,10 @@ pub(crate) fn i32_at(b: &[u8], off: usize) -> Option<i32> {
     Some(i32::from_ne_bytes(b.get(off..off + 4)?.try_into().ok()?))
 }
 
+pub(crate) fn i64_at(b: &[u8], off: usize) -> Option<i64> {
+    Some(i64::from_ne_bytes(b.get(off..off + 8)?.try_into().ok()?))
+}
+
 pub(crate) fn u64_at(b: &[u8], off: usize) -> Option<u64> {
     Some(u64::from_ne_bytes(b.get(off..off + 8)?.try_into().ok()?))
 }

@@ -21,6 +21,21 @@ mod opensnoop;
 mod runqlat;
 mod tcpaccept;
 
+// Issue 8's tools (see more.rs for their shared pieces).
+mod bitesize;
+mod cachestat;
+mod ext4slower;
+mod hardirqs;
+mod killsnoop;
+mod more;
+mod offcputime;
+mod oomkill;
+mod profile;
+pub mod stacks;
+mod syscount;
+mod tcpconnect;
+mod tcpretrans;
+
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames};
 pub use event::{Column, Event};
@@ -41,6 +56,27 @@ pub enum AttachPoint {
     TpBtf(&'static str),
     /// Classic tracepoint (`tracepoint/CATEGORY/NAME`): needs tracefs events/CATEGORY/NAME.
     Tracepoint(&'static str, &'static str),
+    /// A software cpu-clock perf event on every online CPU, sampling at
+    /// [`Config::sample_freq`] Hz (`perf_event` programs): one link per CPU.
+    PerfCpuClock,
+    /// fentry/fexit on a kernel function (BPF trampoline).
+    Fentry(&'static str),
+    Fexit(&'static str),
+    /// kprobe/kretprobe on a kernel function: the fallback where fentry
+    /// cannot attach (a tool lists both; the loader keeps one set).
+    Kprobe(&'static str),
+    Kretprobe(&'static str),
+}
+
+impl AttachPoint {
+    /// Programs of a tool with both kinds are alternatives: the loader
+    /// keeps the fentry set when this kernel attaches it, else the kprobe set.
+    pub fn is_fentry(&self) -> bool {
+        matches!(self, AttachPoint::Fentry(_) | AttachPoint::Fexit(_))
+    }
+    pub fn is_kprobe(&self) -> bool {
+        matches!(self, AttachPoint::Kprobe(_) | AttachPoint::Kretprobe(_))
+    }
 }
 
 impl std::fmt::Display for AttachPoint {
@@ -48,6 +84,11 @@ impl std::fmt::Display for AttachPoint {
         match self {
             AttachPoint::TpBtf(name) => write!(f, "tp_btf/{name}"),
             AttachPoint::Tracepoint(cat, name) => write!(f, "tracepoint/{cat}/{name}"),
+            AttachPoint::PerfCpuClock => write!(f, "perf_event/cpu-clock"),
+            AttachPoint::Fentry(func) => write!(f, "fentry/{func}"),
+            AttachPoint::Fexit(func) => write!(f, "fexit/{func}"),
+            AttachPoint::Kprobe(func) => write!(f, "kprobe/{func}"),
+            AttachPoint::Kretprobe(func) => write!(f, "kretprobe/{func}"),
         }
     }
 }
@@ -75,7 +116,48 @@ pub enum Report {
         columns: fn(&Config) -> Vec<Column>,
         decode: fn(&Config, &mut Session, &[u8]) -> Option<Event>,
     },
+    /// Rows made from a whole hash map `map` (counts per syscall, per irq,
+    /// per flow, …): `rows` decodes, aggregates, sorts and cuts to the top
+    /// N. Printed under a header once per interval; cleared after each
+    /// interval like histograms. `header_each`: repeat the header (syscount)
+    /// or print it once (cachestat's one row per interval).
+    Counts {
+        map: &'static str,
+        columns: fn(&Config) -> Vec<Column>,
+        rows: fn(&Config, &Session, &[MapEntry]) -> Vec<Event>,
+        header_each: bool,
+    },
+    /// Stack samples: `counts` maps a [`stacks::StackKey`] to a u64 (samples
+    /// or microseconds), `stacks` is the stack-trace map the ids index.
+    Stacks {
+        counts: &'static str,
+        stacks: &'static str,
+        /// What a count is, for the text view: "samples" or "us".
+        unit: &'static str,
+    },
+    /// The report depends on the options (tcpconnect -c counts instead of
+    /// printing events; hardirqs -d prints histograms).
+    Select(fn(&Config) -> Report),
 }
+
+impl Report {
+    /// The report for this configuration ([`Report::Select`] resolved).
+    pub fn resolve(self, config: &Config) -> Report {
+        match self {
+            Report::Select(f) => f(config).resolve(config),
+            other => other,
+        }
+    }
+
+    /// Whether it reports per interval (`[INTERVAL [COUNT]]`) rather than
+    /// following events.
+    pub fn is_interval(&self) -> bool {
+        !matches!(self, Report::Events { .. })
+    }
+}
+
+/// A map entry as read from a pinned map: (key bytes, value bytes).
+pub type MapEntry = (Vec<u8>, Vec<u8>);
 
 /// Map (per-CPU array, one u64) counting events the ring buffer had no room for.
 pub const DROPS_MAP: &str = "drops";
@@ -110,6 +192,11 @@ impl Tool {
         matches!(self.report, Report::Histogram { .. })
     }
 
+    /// The report for `config` (see [`Report::resolve`]).
+    pub fn report_for(&self, config: &Config) -> Report {
+        self.report.resolve(config)
+    }
+
     /// Usage text: positional arguments and options.
     pub fn usage(&self) -> String {
         let mut s = format!(
@@ -140,6 +227,8 @@ pub struct Session {
     pub utc_offset_secs: i64,
     /// First event timestamp seen (for relative TIME(s) columns).
     pub first_ts: Option<u64>,
+    /// /proc/meminfo's Buffers and Cached, in KiB (cachestat).
+    pub meminfo_kb: Option<(u64, u64)>,
 }
 
 impl Session {
@@ -165,13 +254,24 @@ impl Session {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 6] = [
+    static TOOLS: [Tool; 17] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
         opensnoop::TOOL,
         runqlat::TOOL,
         tcpaccept::TOOL,
+        bitesize::TOOL,
+        cachestat::TOOL,
+        ext4slower::TOOL,
+        hardirqs::TOOL,
+        killsnoop::TOOL,
+        offcputime::TOOL,
+        oomkill::TOOL,
+        profile::TOOL,
+        syscount::TOOL,
+        tcpconnect::TOOL,
+        tcpretrans::TOOL,
     ];
     &TOOLS
 }

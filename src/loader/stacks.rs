@@ -1,0 +1,144 @@
+//! Stack reports of profile and offcputime: the pinned stack-trace map's
+//! frames by id, symbolized with blazesym — kernel addresses through
+//! /proc/kallsyms, user addresses through the sampled process's ELF
+//! symbols (found via /proc/PID/maps, so the process must still run;
+//! otherwise its frames read `[unknown]`, as in bcc).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use blazesym::symbolize::source::{Kernel, Process, Source};
+use blazesym::symbolize::{Input, Symbolized, Symbolizer};
+use blazesym::{MaybeDefault, Pid};
+use libbpf_rs::{MapCore, MapFlags, MapHandle};
+use tracing_tools::stacks::{missed, StackKey, StackSample};
+
+use super::{bpf_err, LoaderError};
+
+const UNKNOWN: &str = "[unknown]";
+
+/// Frame addresses of stack `id` (innermost first), None if the id is gone.
+fn frames(map: &MapHandle, id: i32) -> Option<Vec<u64>> {
+    let raw = map.lookup(&id.to_ne_bytes(), MapFlags::ANY).ok()??;
+    Some(
+        raw.chunks_exact(8)
+            .filter_map(|c| c.try_into().ok().map(u64::from_ne_bytes))
+            .take_while(|&a| a != 0)
+            .collect(),
+    )
+}
+
+fn names(result: Result<Vec<Symbolized<'_>>, blazesym::Error>, n: usize) -> Vec<String> {
+    match result {
+        Ok(syms) => syms
+            .iter()
+            .map(|s| match s {
+                Symbolized::Sym(sym) => sym.name.to_string(),
+                Symbolized::Unknown(_) => UNKNOWN.to_string(),
+            })
+            .collect(),
+        Err(_) => vec![UNKNOWN.to_string(); n],
+    }
+}
+
+/// Turns the (key, count) entries of a stack tool's counts map into
+/// symbolized samples, reading frames from the stack map at `stacks`.
+/// Addresses are symbolized in one batch per process and one for the kernel.
+pub fn samples(
+    stacks: &Path,
+    entries: &[(Vec<u8>, Vec<u8>)],
+) -> Result<Vec<StackSample>, LoaderError> {
+    let map = MapHandle::from_pinned_path(stacks).map_err(bpf_err(format!(
+        "can't open pinned map '{}'",
+        stacks.display()
+    )))?;
+    let mut keyed: Vec<(StackKey, u64)> = entries
+        .iter()
+        .filter_map(|(k, v)| {
+            let count = u64::from_ne_bytes(v.get(..8)?.try_into().ok()?);
+            Some((StackKey::decode(k)?, count))
+        })
+        .collect();
+    keyed.sort_by_key(|k| std::cmp::Reverse(k.1));
+
+    // Stack ids -> addresses, then every distinct address per source.
+    let mut by_id: HashMap<i32, Option<Vec<u64>>> = HashMap::new();
+    let mut kernel_addrs: Vec<u64> = Vec::new();
+    let mut user_addrs: HashMap<u32, Vec<u64>> = HashMap::new();
+    for (k, _) in &keyed {
+        for (id, user) in [(k.kern_stack_id, false), (k.user_stack_id, true)] {
+            if id < 0 {
+                continue;
+            }
+            let f = by_id.entry(id).or_insert_with(|| frames(&map, id)).clone();
+            for a in f.unwrap_or_default() {
+                if user {
+                    user_addrs.entry(k.pid).or_default().push(a);
+                } else {
+                    kernel_addrs.push(a);
+                }
+            }
+        }
+    }
+    let symbolizer = Symbolizer::new();
+    let mut ksyms: HashMap<u64, String> = HashMap::new();
+    kernel_addrs.sort_unstable();
+    kernel_addrs.dedup();
+    if !kernel_addrs.is_empty() {
+        let src = Source::Kernel(Kernel {
+            vmlinux: MaybeDefault::None,
+            debug_syms: false,
+            ..Default::default()
+        });
+        let n = names(
+            symbolizer.symbolize(&src, Input::AbsAddr(&kernel_addrs)),
+            kernel_addrs.len(),
+        );
+        ksyms.extend(kernel_addrs.iter().copied().zip(n));
+    }
+    let mut usyms: HashMap<(u32, u64), String> = HashMap::new();
+    for (pid, mut addrs) in user_addrs {
+        addrs.sort_unstable();
+        addrs.dedup();
+        let mut process = Process::new(Pid::from(pid));
+        process.debug_syms = false;
+        let src = Source::Process(process);
+        let n = names(
+            symbolizer.symbolize(&src, Input::AbsAddr(&addrs)),
+            addrs.len(),
+        );
+        usyms.extend(addrs.iter().map(|&a| (pid, a)).zip(n));
+    }
+
+    let side = |id: i32, user: bool, pid: u32| -> Option<Vec<String>> {
+        if id == -1 {
+            return None; // not collected (-U / -K)
+        }
+        let Some(Some(addrs)) = by_id.get(&id) else {
+            return Some(vec![missed(!user)]);
+        };
+        Some(
+            addrs
+                .iter()
+                .map(|a| {
+                    let name = if user {
+                        usyms.get(&(pid, *a))
+                    } else {
+                        ksyms.get(a)
+                    };
+                    name.cloned().unwrap_or_else(|| UNKNOWN.to_string())
+                })
+                .collect(),
+        )
+    };
+    Ok(keyed
+        .into_iter()
+        .map(|(k, count)| StackSample {
+            pid: k.pid,
+            comm: k.comm.clone(),
+            count,
+            kernel: side(k.kern_stack_id, false, k.pid),
+            user: side(k.user_stack_id, true, k.pid),
+        })
+        .collect())
+}

@@ -1,0 +1,137 @@
+//! killsnoop: signals sent with kill/tkill/tgkill (libbpf-tools' -p -x,
+//! bcc's -s SIGNAL and -T).
+
+use crate::args::{duration, Config, OptSpec, Parsed, RoValue};
+use crate::bytes::{cstr_at, i32_at, u32_at, u64_at};
+use crate::more::{flag, opt, parse_signal, pid_opt, signal_name};
+use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+
+const OPTIONS: &[OptSpec] = &[
+    flag('T', "time", "Include time column on output (HH:MM:SS)"),
+    flag('x', "failed", "Only show failed kill syscalls"),
+    opt(
+        Some('p'),
+        "pid",
+        "PID",
+        "Trace signals sent by this PID only",
+    ),
+    opt(
+        Some('s'),
+        "signal",
+        "SIGNAL",
+        "Trace this signal only (number or name)",
+    ),
+    opt(Some('d'), "duration", "SECS", "Trace for this many seconds"),
+];
+
+const PROGRAMS: &[ProgSpec] = &[
+    ProgSpec {
+        name: "sys_enter_kill",
+        attach: AttachPoint::Tracepoint("syscalls", "sys_enter_kill"),
+    },
+    ProgSpec {
+        name: "sys_exit_kill",
+        attach: AttachPoint::Tracepoint("syscalls", "sys_exit_kill"),
+    },
+    ProgSpec {
+        name: "sys_enter_tkill",
+        attach: AttachPoint::Tracepoint("syscalls", "sys_enter_tkill"),
+    },
+    ProgSpec {
+        name: "sys_exit_tkill",
+        attach: AttachPoint::Tracepoint("syscalls", "sys_exit_tkill"),
+    },
+    ProgSpec {
+        name: "sys_enter_tgkill",
+        attach: AttachPoint::Tracepoint("syscalls", "sys_enter_tgkill"),
+    },
+    ProgSpec {
+        name: "sys_exit_tgkill",
+        attach: AttachPoint::Tracepoint("syscalls", "sys_exit_tgkill"),
+    },
+];
+
+pub(crate) const TOOL: Tool = Tool {
+    name: "killsnoop",
+    summary: "Trace signals issued by the kill() syscalls",
+    object: include_bytes!(concat!(env!("OUT_DIR"), "/killsnoop.bpf.o")),
+    options: OPTIONS,
+    positional: "[DURATION]",
+    programs: PROGRAMS,
+    report: Report::Events {
+        map: "events",
+        columns,
+        decode,
+    },
+    configure,
+};
+
+fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
+    let mut c = Config::default();
+    duration(p, &mut c)?;
+    if let Some(pid) = pid_opt(p, "pid")? {
+        c.rodata.push(("targ_tgid", RoValue::U32(pid)));
+    }
+    c.rodata
+        .push(("failed_only", RoValue::Bool(p.has("failed"))));
+    if let Some(s) = p.value("signal") {
+        c.rodata.push(("targ_sig", RoValue::I32(parse_signal(s)?)));
+    }
+    Ok(c)
+}
+
+fn columns(c: &Config) -> Vec<Column> {
+    let mut v = Vec::new();
+    if c.parsed.has("time") {
+        v.push(Column::left("time", "TIME", 8));
+    }
+    v.extend([
+        Column::left("pid", "PID", 7),
+        Column::left("comm", "COMM", 16),
+        Column::left("sig", "SIG", 9),
+        Column::left("tpid", "TPID", 8),
+        Column::left("result", "RESULT", 0),
+    ]);
+    v
+}
+
+/// `struct event`: ts@0 pid@8 tpid@12 sig@16 ret@20 comm[16]@24.
+fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
+    let ts = u64_at(b, 0)?;
+    let sig = i32_at(b, 16)?;
+    let mut e = Event::default();
+    if c.parsed.has("time") {
+        e.push("time", s.wall_hms(ts));
+    }
+    e.push("pid", u32_at(b, 8)?);
+    e.push("comm", cstr_at(b, 24, 16)?);
+    e.push("sig", sig);
+    e.push("tpid", i32_at(b, 12)?);
+    e.push("result", i32_at(b, 20)?);
+    e.push("signal", signal_name(sig));
+    e.push("ts", ts);
+    Some(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes() {
+        let mut b = vec![0u8; 40];
+        b[8..12].copy_from_slice(&42u32.to_ne_bytes());
+        b[12..16].copy_from_slice(&77i32.to_ne_bytes());
+        b[16..20].copy_from_slice(&15i32.to_ne_bytes());
+        b[20..24].copy_from_slice(&(-3i32).to_ne_bytes());
+        b[24..28].copy_from_slice(b"bash");
+        let s = &mut Session::default();
+        let c = TOOL.configure(&["-s".into(), "TERM".into()], s).unwrap();
+        assert_eq!(c.rodata.last(), Some(&("targ_sig", RoValue::I32(15))));
+        let e = decode(&c, s, &b).unwrap();
+        assert_eq!(e.text("signal"), "SIGTERM");
+        assert_eq!(e.text("result"), "-3");
+        assert_eq!(e.text("tpid"), "77");
+        assert_eq!(e.text("comm"), "bash");
+    }
+}

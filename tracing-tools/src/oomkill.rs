@@ -1,0 +1,78 @@
+//! oomkill: OOM killer victims (libbpf-tools' line: who triggered it, who
+//! was killed, how big it was).
+
+use crate::args::{duration, Config, OptSpec, Parsed};
+use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
+use crate::more::opt;
+use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+
+const OPTIONS: &[OptSpec] = &[opt(
+    Some('d'),
+    "duration",
+    "SECS",
+    "Trace for this many seconds",
+)];
+
+const PROGRAMS: &[ProgSpec] = &[ProgSpec {
+    name: "mark_victim",
+    attach: AttachPoint::Tracepoint("oom", "mark_victim"),
+}];
+
+pub(crate) const TOOL: Tool = Tool {
+    name: "oomkill",
+    summary: "Trace OOM killer victims",
+    object: include_bytes!(concat!(env!("OUT_DIR"), "/oomkill.bpf.o")),
+    options: OPTIONS,
+    positional: "[DURATION]",
+    programs: PROGRAMS,
+    report: Report::Events {
+        map: "events",
+        columns,
+        decode,
+    },
+    configure,
+};
+
+fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
+    let mut c = Config::default();
+    duration(p, &mut c)?;
+    Ok(c)
+}
+
+fn columns(_c: &Config) -> Vec<Column> {
+    vec![
+        Column::left("time", "TIME", 8),
+        Column::left("message", "MESSAGE", 0),
+    ]
+}
+
+/// `struct event`: ts@0 tpid@8 kpid@12 total_vm@16 anon_rss@24 file_rss@32
+/// shmem_rss@40 uid@48 oom_score_adj@52 tcomm[16]@56 kcomm[16]@72.
+fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
+    let ts = u64_at(b, 0)?;
+    let tpid = u32_at(b, 8)?;
+    let kpid = u32_at(b, 12)?;
+    let total_vm = u64_at(b, 16)?;
+    let tcomm = cstr_at(b, 56, 16)?;
+    let kcomm = cstr_at(b, 72, 16)?;
+    let mut e = Event::default();
+    e.push("time", s.wall_hms(ts));
+    e.push(
+        "message",
+        format!(
+            "Triggered by PID {tpid} (\"{tcomm}\"), OOM kill of PID {kpid} (\"{kcomm}\"), {total_vm} pages"
+        ),
+    );
+    e.push("tpid", tpid);
+    e.push("tcomm", tcomm);
+    e.push("kpid", kpid);
+    e.push("kcomm", kcomm);
+    e.push("total_vm", total_vm);
+    e.push("anon_rss", u64_at(b, 24)?);
+    e.push("file_rss", u64_at(b, 32)?);
+    e.push("shmem_rss", u64_at(b, 40)?);
+    e.push("uid", u32_at(b, 48)?);
+    e.push("oom_score_adj", u16_at(b, 52)? as i16);
+    e.push("ts", ts);
+    Some(e)
+}
