@@ -8,9 +8,12 @@
  *             (counted once per request: the read loop calls it again for
  *             the rest of the same range)
  *   MISSES    filemap:mm_filemap_add_to_page_cache, pages (1 << order)
- *             added by a task whose current read request is on that inode
- *             (read misses and their readahead; pages added by writes
- *             are not misses)
+ *             added to an inode, held per inode until a read request on
+ *             it completes its batch (mm_filemap_get_pages fires after the
+ *             readahead that added them); a folio dirtied on that inode
+ *             (writeback:writeback_dirty_folio) drops what is held: pages
+ *             a write added are not read misses (libbpf-tools subtracts
+ *             dirtied pages from misses for the same reason)
  *   DIRTIES   writeback:writeback_dirty_folio, folios dirtied
  */
 #include "vmlinux.h"
@@ -27,9 +30,10 @@ TOOL_METADATA("cachestat");
 #define STAT_MISSES 1
 #define STAT_DIRTIES 2
 
-/* The read request a thread is in: file and the range's last page. */
+/* The read request a thread is in: file, progress and the range's end. */
 struct reading {
 	__u64 ino;
+	__u64 index;
 	__u64 last_index;
 	__u32 dev;
 	__u32 pad;
@@ -41,6 +45,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct reading);
 } reads SEC(".maps");
+
+/* Pages added per inode not yet claimed by a read (see MISSES above). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u64);
+} added SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -68,36 +80,53 @@ int mm_filemap_get_pages(struct trace_event_raw_mm_filemap_op_page_cache_range *
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct reading *r, now = {};
+	__u64 ino = ctx->i_ino, *pending;
 
-	now.ino = ctx->i_ino;
+	now.ino = ino;
 	now.dev = ctx->s_dev;
+	now.index = ctx->index;
 	now.last_index = ctx->last_index;
 	r = bpf_map_lookup_elem(&reads, &tid);
-	/* The same request going on (same file, same end): counted already. */
-	if (r && r->ino == now.ino && r->dev == now.dev &&
-	    r->last_index == now.last_index)
-		return 0;
-	if (ctx->last_index >= ctx->index)
+	/*
+	 * The read loop calls again for the rest of the same range: same
+	 * file, same end, further on. That request was counted already.
+	 */
+	if (!(r && r->ino == now.ino && r->dev == now.dev &&
+	      r->last_index == now.last_index && now.index > r->index) &&
+	    ctx->last_index >= ctx->index)
 		stat_add(STAT_ACCESSES, ctx->last_index - ctx->index + 1);
 	bpf_map_update_elem(&reads, &tid, &now, BPF_ANY);
+	pending = bpf_map_lookup_elem(&added, &ino);
+	if (pending) {
+		if (*pending)
+			stat_add(STAT_MISSES, *pending);
+		bpf_map_delete_elem(&added, &ino);
+	}
 	return 0;
 }
 
 SEC("tracepoint/filemap/mm_filemap_add_to_page_cache")
 int mm_filemap_add_to_page_cache(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct reading *r = bpf_map_lookup_elem(&reads, &tid);
+	__u64 ino = ctx->i_ino, pages = 1ULL << (ctx->order & 31), *pending;
 
-	if (!r || r->ino != ctx->i_ino || r->dev != ctx->s_dev)
+	pending = bpf_map_lookup_elem(&added, &ino);
+	if (pending) {
+		__sync_fetch_and_add(pending, pages);
 		return 0;
-	stat_add(STAT_MISSES, 1ULL << (ctx->order & 31));
+	}
+	bpf_map_update_elem(&added, &ino, &pages, BPF_NOEXIST);
 	return 0;
 }
 
 SEC("tracepoint/writeback/writeback_dirty_folio")
-int writeback_dirty_folio(void *ctx)
+int writeback_dirty_folio(struct trace_event_raw_writeback_folio_template *ctx)
 {
+	__u64 ino = ctx->ino, *pending;
+
 	stat_add(STAT_DIRTIES, 1);
+	pending = bpf_map_lookup_elem(&added, &ino);
+	if (pending)
+		*pending = 0;
 	return 0;
 }

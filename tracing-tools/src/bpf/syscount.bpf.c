@@ -89,9 +89,10 @@ int sys_exit(struct trace_event_raw_sys_exit *ctx)
 		val = bpf_map_lookup_elem(&data, &key);
 		if (!val)
 			return 0;
-		if (count_by_process)
-			bpf_get_current_comm(&val->comm, sizeof(val->comm));
 	}
+	/* The comm as last seen: a child's first calls still carry its parent's. */
+	if (count_by_process)
+		bpf_get_current_comm(&val->comm, sizeof(val->comm));
 	__sync_fetch_and_add(&val->count, 1);
 	if (measure_latency)
 		__sync_fetch_and_add(&val->total_ns, delta);
