@@ -62,7 +62,16 @@ pub(super) fn report_interval(
                 if interval.is_some() {
                     maps::clear(&path).map_err(loader_error)?;
                 }
-                let rows = rows(config, session, &entries);
+                let mut rows = rows(config, session, &entries);
+                if timestamp && !header_each {
+                    // cachestat's TIME is a column: the wall clock of this host.
+                    let now = now_hms(session);
+                    for e in &mut rows {
+                        if let Some(t) = e.fields.iter_mut().find(|(k, _)| *k == "time") {
+                            t.1 = now.clone().into();
+                        }
+                    }
+                }
                 let r = CountsReport {
                     tool: tool.name,
                     // cachestat puts its time in the row.
