@@ -220,17 +220,21 @@ fn workload_bin() -> PathBuf {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workload.c");
-        // Named "workload": its comm is what the reports show.
-        let dir = std::env::temp_dir().join(format!("bpfscope-workload-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
+        // Named "workload": its comm is what the reports show. Under the
+        // target dir (cargo's scratch space for tests), built to a
+        // per-process name and renamed, so runs never see a half-written file.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bpfscope-workload");
+        std::fs::create_dir_all(&dir).expect("workload dir");
+        let tmp = dir.join(format!("workload.{}", std::process::id()));
         let out = dir.join("workload");
         let st = Command::new("clang")
             .args(["-O1", "-g", "-fno-omit-frame-pointer", "-o"])
-            .arg(&out)
+            .arg(&tmp)
             .arg(&src)
             .status()
             .expect("clang is needed for the live tests (make deps installs it)");
         assert!(st.success(), "clang failed on {}", src.display());
+        std::fs::rename(&tmp, &out).expect("rename workload");
         out
     })
     .clone()
