@@ -6,9 +6,16 @@ use bpfscope::cmd::{self, CmdError};
 use bpfscope::output;
 
 fn fail(json: bool, msg: &str) -> ExitCode {
-    eprintln!("Error: {msg}");
+    fail_with(json, msg, &serde_json::json!({ "error": msg }))
+}
+
+/// `Error: …` on stderr; with -j the error object on stdout too. A closed
+/// pipe is ignored here: there is nobody left to tell.
+fn fail_with(json: bool, msg: &str, obj: &serde_json::Value) -> ExitCode {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "Error: {msg}");
     if json {
-        println!("{}", serde_json::json!({ "error": msg }));
+        let _ = writeln!(std::io::stdout(), "{obj}");
     }
     ExitCode::from(255)
 }
@@ -61,7 +68,7 @@ fn main() -> ExitCode {
         Err(CmdError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             drop(out);
-            fail(ctx.json, &e.to_string())
+            fail_with(ctx.json, &e.to_string(), &e.to_json())
         }
     }
 }

@@ -38,6 +38,23 @@ pub enum CmdError {
     Failed(String),
     #[error("write error: {0}")]
     Io(#[from] std::io::Error),
+    /// A failure whose `-j` form carries more than the message (e.g. the
+    /// verifier analysis under "verifier"); `json` is the whole error object.
+    #[error("{msg}")]
+    Detailed {
+        msg: String,
+        json: serde_json::Value,
+    },
+}
+
+impl CmdError {
+    /// The `-j` error object: `{"error": "..."}`, plus details when there are any.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            CmdError::Detailed { json, .. } => json.clone(),
+            other => serde_json::json!({ "error": other.to_string() }),
+        }
+    }
 }
 
 impl From<HandleError> for CmdError {

@@ -19,8 +19,8 @@ pub fn run(ctx: &Ctx, command: &str, args: &[String]) -> Result<()> {
     crate::loader::log::set_debug(ctx.debug);
     let mut out = output::stdout();
     match command {
-        "load" => load(args, false)?,
-        "loadall" => load(args, true)?,
+        "load" => load(ctx, args, false)?,
+        "loadall" => load(ctx, args, true)?,
         "pin" => pin(ObjKind::Prog, args)?,
         "attach" => attach_detach(args, true)?,
         "detach" => attach_detach(args, false)?,
@@ -58,7 +58,7 @@ fn one(kind: ObjKind, words: &[String]) -> Result<(OwnedFd, &[String])> {
 }
 
 /// `load|loadall OBJ PATH [type TYPE] [map {idx IDX|name NAME} MAP]... [pinmaps DIR] [autoattach]`
-fn load(args: &[String], all: bool) -> Result<()> {
+fn load(ctx: &Ctx, args: &[String], all: bool) -> Result<()> {
     let [file, pin, rest @ ..] = args else {
         return Err(CmdError::Usage("expected OBJ PATH: load OBJ PATH [type TYPE] [map {idx IDX | name NAME} MAP] [pinmaps DIR] [autoattach]".into()));
     };
@@ -123,7 +123,12 @@ fn load(args: &[String], all: bool) -> Result<()> {
             )));
         }
     }
-    let loaded = load_file(req).map_err(loader_error)?;
+    let file = req.file;
+    let loaded = load_file(req).map_err(|e| {
+        explain_rejection(ctx, e, |prog, opts| {
+            crate::loader::verifier::verify(file, prog, opts)
+        })
+    })?;
     for n in loaded.notes {
         eprintln!("{n}");
     }
@@ -203,6 +208,59 @@ fn detach_link(args: &[String]) -> Result<()> {
     link_detach(&link)
         .map_err(|e| SysError::os("failed link detach", e.raw_os_error().unwrap_or(0)))?;
     Ok(())
+}
+
+/// On a verifier rejection, re-verifies the failing program alone (nothing is
+/// pinned) and prints the analysis — instruction, source line, cause, fix —
+/// instead of the raw log tail; other errors pass through unchanged.
+pub fn explain_rejection(
+    ctx: &Ctx,
+    e: crate::loader::LoaderError,
+    verify: impl FnOnce(
+        &str,
+        crate::loader::verifier::VerifyOpts,
+    ) -> std::result::Result<
+        crate::loader::verifier::Verdict,
+        crate::loader::verifier::VerifyError,
+    >,
+) -> CmdError {
+    use crate::loader::{verifier, LoaderError};
+    let LoaderError::Load {
+        prog: Some(prog),
+        object,
+        source,
+        log,
+    } = &e
+    else {
+        return loader_error(e);
+    };
+    if log.is_empty() {
+        return loader_error(e);
+    }
+    let opts = verifier::VerifyOpts {
+        log_level: Some(1),
+        debug: ctx.debug,
+        whole_log: false,
+    };
+    match verify(prog, opts) {
+        Ok(v) if !v.accepted && !v.before_kernel => {
+            let report = verifier::analyze(&v.log, &v.info);
+            let why = source.to_string();
+            let why = why.split(" (os error").next().unwrap_or(&why);
+            let head = format!("can't load object '{object}' (program '{prog}'): {why}");
+            if !ctx.json {
+                eprintln!("{report}");
+            }
+            CmdError::Detailed {
+                msg: format!(
+                    "{head} (rejected by the verifier: {}; `bpfscope prog verify` for more)",
+                    report.title
+                ),
+                json: serde_json::json!({ "error": head, "verifier": report }),
+            }
+        }
+        _ => loader_error(e),
+    }
 }
 
 #[cfg(test)]

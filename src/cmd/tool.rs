@@ -161,7 +161,11 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
         )));
     }
     let root = root()?;
-    let loaded = lt::load(&root, tool.name, tool, &config, force).map_err(loader_error)?;
+    let loaded = lt::load(&root, tool.name, tool, &config, force).map_err(|e| {
+        super::prog_load::explain_rejection(ctx, e, |prog, opts| {
+            crate::loader::verifier::verify_bytes(tool.object, prog, opts)
+        })
+    })?;
     let pin = |p: &lt::Pinned| PinRecord {
         name: p.name.clone(),
         id: p.id,
