@@ -26,6 +26,12 @@ run: build
 	@echo "== map show"; $(BIN) map show
 	@echo "== link show"; $(BIN) link show
 	@echo "== btf show"; $(BIN) btf show
+	@echo "== tool demo: biolatency (load, attach, disk I/O, report, unload)"
+	@export BPFSCOPE_TOOL_ROOT=/sys/fs/bpf/bpfscope-demo; \
+	if $(BIN) tool load biolatency && $(BIN) tool attach biolatency; then \
+	  dd if=/dev/zero of=/var/tmp/bpfscope-demo bs=4k count=256 oflag=direct,sync status=none; \
+	  rm -f /var/tmp/bpfscope-demo; $(BIN) tool report biolatency; fi; \
+	$(BIN) tool unload biolatency; rmdir $$BPFSCOPE_TOOL_ROOT
 
 # All tests, unit and live-kernel (root needed).
 test: deps
