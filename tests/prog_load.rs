@@ -245,13 +245,27 @@ fn verifier_rejection_shows_log_and_pins_nothing() {
         err.contains("can't load object") && err.contains("'unchecked'"),
         "{err}"
     );
-    assert!(err.contains("verifier log (last lines):"), "{err}");
-    assert!(err.contains("invalid mem access"), "{err}");
+    // The analysis replaces the raw log tail: kernel message, cause, fix.
+    assert!(
+        err.contains("kernel:") && err.contains("invalid mem access"),
+        "{err}"
+    );
+    assert!(err.contains("cause:") && err.contains("fix:"), "{err}");
+    assert!(
+        err.lines().last().is_some_and(|l| l.starts_with("Error: ")),
+        "{err}"
+    );
     assert!(entries(&dir.path).is_empty());
     let o = bpfscope(&["-j", "prog", "load", s(&obj), s(&pin)]);
-    let v: Value = serde_json::from_slice(&o.stdout).expect("json error");
+    let v: Value = serde_json::from_slice(&o.stdout).expect("one JSON error value");
     assert!(
         v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("can't load object")),
+        "{v}"
+    );
+    assert!(
+        v["verifier"]["message"]
             .as_str()
             .is_some_and(|e| e.contains("invalid mem access")),
         "{v}"
