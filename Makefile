@@ -36,7 +36,7 @@ run: build
 # All tests, unit and live-kernel (root needed).
 test: deps
 	$(CARGO) build
-	bash tests/leakcheck.sh $(CARGO) test --workspace -- --test-threads=2
+	bash tests/leakcheck.sh $(CARGO) test --workspace --no-fail-fast -- --test-threads=2
 
 completions:
 	$(CARGO) build

@@ -16,6 +16,8 @@ count() {
 before=$(count)
 "$@"
 rc=$?
+# Links and programs are freed from a workqueue: give the kernel a moment.
+sleep 2
 after=$(count)
 echo "leak check: before: $before"
 echo "leak check: after:  $after"

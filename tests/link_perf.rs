@@ -816,9 +816,17 @@ fn link_show_matches_bpftool() {
 
     // The guard leaves nothing behind.
     drop(fx);
+    // The kernel frees a link from a workqueue after its last reference goes
+    // (bpf_link_put defers), so its id can linger a moment: poll briefly.
     for (label, id) in &links {
-        let o = run(BPFSCOPE, &["link", "show", "id", &id.to_string()]);
-        assert_eq!(o.status.code(), Some(255), "{label} link {id} still exists");
+        let gone = (0..60).any(|_| {
+            let o = run(BPFSCOPE, &["link", "show", "id", &id.to_string()]);
+            o.status.code() == Some(255) || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                false
+            }
+        });
+        assert!(gone, "{label} link {id} still exists 3 s after cleanup");
     }
 }
 
