@@ -4,27 +4,12 @@
 //! against objdump, and the error paths.
 mod common;
 
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
 use serde_json::Value;
-
-fn prog_id(fd: impl AsFd) -> u32 {
-    let mut info = libbpf_sys::bpf_prog_info::default();
-    let mut len = std::mem::size_of_val(&info) as u32;
-    // SAFETY: valid fd and a correctly sized info buffer.
-    let r = unsafe {
-        libbpf_sys::bpf_obj_get_info_by_fd(
-            fd.as_fd().as_raw_fd(),
-            &mut info as *mut _ as *mut _,
-            &mut len,
-        )
-    };
-    assert_eq!(r, 0);
-    info.id
-}
 
 /// Compiles tests/fixtures/dump.bpf.c for -mcpu=v3 (atomics with fetch).
 fn compile_dump() -> PathBuf {

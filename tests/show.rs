@@ -2,7 +2,7 @@
 //! bpftool's for the same objects, text layout, handles, and error paths.
 mod common;
 
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 
 use common::*;
 use libbpf_rs::MapCore;
@@ -17,36 +17,6 @@ struct Loaded {
     sock_id: u32,
     array_id: u32,
     progarray_id: u32,
-}
-
-fn prog_id(fd: impl AsFd) -> u32 {
-    let mut info = libbpf_sys::bpf_prog_info::default();
-    let mut len = std::mem::size_of_val(&info) as u32;
-    // SAFETY: valid fd and a correctly sized info buffer.
-    let r = unsafe {
-        libbpf_sys::bpf_obj_get_info_by_fd(
-            fd.as_fd().as_raw_fd(),
-            &mut info as *mut _ as *mut _,
-            &mut len,
-        )
-    };
-    assert_eq!(r, 0);
-    info.id
-}
-
-fn map_id(fd: impl AsFd) -> u32 {
-    let mut info = libbpf_sys::bpf_map_info::default();
-    let mut len = std::mem::size_of_val(&info) as u32;
-    // SAFETY: valid fd and a correctly sized info buffer.
-    let r = unsafe {
-        libbpf_sys::bpf_obj_get_info_by_fd(
-            fd.as_fd().as_raw_fd(),
-            &mut info as *mut _ as *mut _,
-            &mut len,
-        )
-    };
-    assert_eq!(r, 0);
-    info.id
 }
 
 fn load() -> Loaded {

@@ -11,81 +11,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BpffsDir, BPFSCOPE};
+use common::BPFSCOPE;
 use serde_json::Value;
 
-/// A tool root of our own.
-struct Root {
-    dir: BpffsDir,
-}
-
-impl Root {
-    fn new() -> Self {
-        Root {
-            dir: BpffsDir::new(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        &self.dir.path
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BPFSCOPE)
-            .args(args)
-            .env("BPFSCOPE_TOOL_ROOT", self.path())
-            .output()
-            .expect("run bpfscope")
-    }
-
-    /// Runs, asserts success, returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(
-            o.status.success(),
-            "bpfscope {args:?} failed ({:?}): {}{}",
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["-j"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: bad JSON ({e}): {out}"))
-    }
-
-    /// Runs, asserts exit 255 and an `Error:` line; returns stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        let err = String::from_utf8_lossy(&o.stderr).into_owned();
-        assert_eq!(
-            o.status.code(),
-            Some(255),
-            "bpfscope {args:?} should fail: {err}"
-        );
-        assert!(err.starts_with("Error: "), "{err}");
-        err
-    }
-
-    fn entries(&self, rel: &str) -> Vec<String> {
-        let mut v: Vec<String> = match std::fs::read_dir(self.path().join(rel)) {
-            Ok(rd) => rd
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        v.sort();
-        v
-    }
-}
+use common::toolroot::Root;
 
 fn bpftool_json(args: &[&str]) -> Option<Value> {
     let o = Command::new("bpftool").arg("-j").args(args).output().ok()?;

@@ -16,66 +16,13 @@ mod common;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BpffsDir, BPFSCOPE};
+use common::BPFSCOPE;
 use serde_json::Value;
 
-struct Root {
-    dir: BpffsDir,
-}
-
-impl Root {
-    fn new() -> Self {
-        Root {
-            dir: BpffsDir::new(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        &self.dir.path
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BPFSCOPE)
-            .args(args)
-            .env("BPFSCOPE_TOOL_ROOT", self.path())
-            .output()
-            .expect("run bpfscope")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(
-            o.status.success(),
-            "bpfscope {args:?} failed ({:?}): {}{}",
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["-j"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: bad JSON ({e}): {out}"))
-    }
-
-    fn entries(&self) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(self.path())
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort();
-        v
-    }
-}
+use common::toolroot::Root;
 
 /// What a load made (ids), and the tool's name.
 struct Loaded {
@@ -717,7 +664,7 @@ fn profile_stacks_folded_and_svg() {
     let pid = kid.0.id().to_string();
     let root = Root::new();
     let loaded = load_attach(&root, "profile", &["-p", &pid, "-F", "499"]);
-    let links = root.entries();
+    let links = root.entries("");
     assert_eq!(links, vec!["profile".to_string()]);
     std::thread::sleep(Duration::from_millis(1500));
     let r = root.json(&["tool", "report", "profile"]);
@@ -930,7 +877,11 @@ fn ext4slower_refused_without_fentry_or_kprobes() {
             && err.contains("fentry or kprobes"),
         "{err}"
     );
-    assert!(root.entries().is_empty(), "load left {:?}", root.entries());
+    assert!(
+        root.entries("").is_empty(),
+        "load left {:?}",
+        root.entries("")
+    );
     // -j: the error as JSON too.
     let o = root.run(&["-j", "tool", "load", "ext4slower"]);
     assert_eq!(o.status.code(), Some(255));
@@ -941,7 +892,11 @@ fn ext4slower_refused_without_fentry_or_kprobes() {
     // tool run fails the same way, leaving nothing.
     let o = root.run(&["tool", "run", "ext4slower", "1"]);
     assert_eq!(o.status.code(), Some(255));
-    assert!(root.entries().is_empty(), "run left {:?}", root.entries());
+    assert!(
+        root.entries("").is_empty(),
+        "run left {:?}",
+        root.entries("")
+    );
 }
 
 #[test]
@@ -963,5 +918,9 @@ fn run_foreground_counts_and_stacks() {
         "{folded}"
     );
     drop(kid);
-    assert!(root.entries().is_empty(), "run left {:?}", root.entries());
+    assert!(
+        root.entries("").is_empty(),
+        "run left {:?}",
+        root.entries("")
+    );
 }

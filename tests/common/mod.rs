@@ -2,6 +2,8 @@
 //! compilation, running bpfscope/bpftool, and counting kernel objects.
 #![allow(dead_code)]
 
+pub mod toolroot;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -144,4 +146,32 @@ pub fn kernel_counts() -> (usize, usize, usize) {
             .unwrap_or(0)
     };
     (n("prog"), n("map"), n("link"))
+}
+
+/// The kernel id of a loaded program, from its fd.
+pub fn prog_id(fd: impl std::os::fd::AsFd) -> u32 {
+    let mut info = libbpf_sys::bpf_prog_info::default();
+    info_by_fd(fd, &mut info);
+    info.id
+}
+
+/// The kernel id of a map, from its fd.
+pub fn map_id(fd: impl std::os::fd::AsFd) -> u32 {
+    let mut info = libbpf_sys::bpf_map_info::default();
+    info_by_fd(fd, &mut info);
+    info.id
+}
+
+fn info_by_fd<T>(fd: impl std::os::fd::AsFd, info: &mut T) {
+    use std::os::fd::AsRawFd;
+    let mut len = std::mem::size_of::<T>() as u32;
+    // SAFETY: valid fd and a correctly sized info buffer.
+    let r = unsafe {
+        libbpf_sys::bpf_obj_get_info_by_fd(
+            fd.as_fd().as_raw_fd(),
+            info as *mut T as *mut _,
+            &mut len,
+        )
+    };
+    assert_eq!(r, 0, "BPF_OBJ_GET_INFO_BY_FD failed");
 }
