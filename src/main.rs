@@ -6,14 +6,24 @@ use bpfscope::cmd::{self, CmdError};
 use bpfscope::output;
 
 fn fail(json: bool, msg: &str) -> ExitCode {
-    fail_with(json, msg, &serde_json::json!({ "error": msg }))
+    fail_with(json, msg, &[], &serde_json::json!({ "error": msg }))
 }
 
-/// `Error: …` on stderr; with -j the error object on stdout too. A closed
-/// pipe is ignored here: there is nobody left to tell.
-fn fail_with(json: bool, msg: &str, obj: &serde_json::Value) -> ExitCode {
+/// `Error: <msg>` on one line (control characters, newlines included, are
+/// escaped: messages quote paths and names from the user's files), then the
+/// verifier's last lines if any; with -j the error object on stdout too. A
+/// closed pipe is ignored here (not eprintln!, which would panic): there is
+/// nobody left to tell.
+fn fail_with(json: bool, msg: &str, log: &[String], obj: &serde_json::Value) -> ExitCode {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "Error: {msg}");
+    let mut text = format!("Error: {}\n", output::escape(msg));
+    if !log.is_empty() {
+        text.push_str("verifier log (last lines):\n");
+        for l in log {
+            text.push_str(&format!("  {}\n", output::escape(l)));
+        }
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
     if json {
         let _ = writeln!(std::io::stdout(), "{obj}");
     }
@@ -68,7 +78,11 @@ fn main() -> ExitCode {
         Err(CmdError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             drop(out);
-            fail_with(ctx.json, &e.to_string(), &e.to_json())
+            let (msg, log) = match &e {
+                CmdError::Rejected { msg, log } => (msg.clone(), log.as_slice()),
+                _ => (e.to_string(), &[][..]),
+            };
+            fail_with(ctx.json, &msg, log, &e.to_json())
         }
     }
 }

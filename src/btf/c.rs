@@ -197,6 +197,16 @@ pub fn dump_c<W: Write + ?Sized>(
     sort: bool,
     out: &mut W,
 ) -> Result<(), BtfError> {
+    // btf_dump prints names as they are: control characters in them would
+    // reach the terminal (such names are no C identifiers anyway).
+    let clean;
+    let btf = match btf.view().without_controls() {
+        Some(data) => {
+            clean = Btf::from_bytes(&data, btf.base().cloned())?;
+            &clean
+        }
+        None => btf,
+    };
     let view = btf.view();
     check_dumpable(view).map_err(BtfError::CDump)?;
     let mut d = Dumper::new(btf)?;

@@ -224,6 +224,26 @@ fn c_dump_of_small_btf() {
 }
 
 #[test]
+fn c_dump_escapes_control_characters_in_names() {
+    // Regression (hardening): btf_dump printed these names raw.
+    let mut b = B::new();
+    let int = b.int("\x1b[31mint", 4, 1, 32);
+    b.t("s\x07t", kind::STRUCT, 1, false, 4);
+    b.member("m\x1b]0;x", int, 0);
+    let btf = load(&b);
+    let mut out = Vec::new();
+    dump_c(&btf, &[], true, &mut out).unwrap();
+    let s = String::from_utf8(out).unwrap();
+    assert!(
+        !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "{s:?}"
+    );
+    assert!(s.contains("struct s?t {\n\t?[31mint m?]0;x;\n};"), "{s}");
+    assert!(btf.view().without_controls().is_some());
+    assert!(load(&all_kinds()).view().without_controls().is_none());
+}
+
+#[test]
 fn c_dump_sort_order() {
     // bpftool's order: named enums after anonymous ones, then ints, then
     // named structs by name.

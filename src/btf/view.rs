@@ -438,6 +438,25 @@ impl View {
         self.data.get(self.strs.clone()).unwrap_or(&[])
     }
 
+    /// A copy of this blob's raw data with control characters in its
+    /// strings replaced by `?` (same length, so offsets hold), or `None`
+    /// when there are none. For writers that print names raw (btf_dump).
+    pub fn without_controls(&self) -> Option<Vec<u8>> {
+        let bad = |b: &u8| *b != 0 && (*b < 0x20 || *b == 0x7f);
+        if !self.strs().iter().any(bad) {
+            return None;
+        }
+        let mut data = self.data.clone();
+        for b in data
+            .get_mut(self.strs.clone())?
+            .iter_mut()
+            .filter(|b| bad(b))
+        {
+            *b = b'?';
+        }
+        Some(data)
+    }
+
     /// One past the highest type id (libbpf's `btf__type_cnt`).
     pub fn type_cnt(&self) -> u32 {
         self.start_id + self.offsets.len() as u32

@@ -791,6 +791,14 @@ fn lookup(ctx: &Ctx, command: &str, words: &[String], out: &mut Out) -> Result<(
     if t == bpf::BPF_MAP_TYPE_BLOOM_FILTER {
         return bloom_test(ctx, &map, rest, out);
     }
+    if command == "peek" && map.key_size() != 0 {
+        // The kernel answers EFAULT ("Bad address") to a keyless lookup.
+        return Err(CmdError::Usage(format!(
+            "peek: map {} is a {} map, with keys (use 'map lookup … key KEY')",
+            map.id(),
+            crate::sys::names::map_type(t)
+        )));
+    }
     if command == "peek" || map.key_size() == 0 {
         no_more_args(rest)?;
         return match map.lookup(None, &mut value) {

@@ -45,6 +45,10 @@ pub enum CmdError {
         msg: String,
         json: serde_json::Value,
     },
+    /// A refused load: the message, then the verifier log's last lines
+    /// (kept apart so only these lines break the one-line error).
+    #[error("{msg}\nverifier log (last lines):\n  {}", log.join("\n  "))]
+    Rejected { msg: String, log: Vec<String> },
 }
 
 impl CmdError {

@@ -29,6 +29,17 @@ const COMMANDS: &[&str] = &[
 pub fn run(ctx: &Ctx, command: &str, args: &[String]) -> Result<()> {
     loader::log::set_debug(ctx.debug);
     let command = resolve(command)?;
+    if command != "list" && !wants_help(args) {
+        // Without the capabilities every step fails, some only as "not
+        // loaded" (the pins are unreadable): say the real reason first.
+        if let Err(e) = crate::sys::ids::next_id(crate::sys::ObjKind::Prog, 0) {
+            if matches!(e.errno(), Some(libc::EPERM | libc::EACCES)) {
+                return Err(
+                    crate::sys::SysError::os(format!("tool {command}"), libc::EPERM).into(),
+                );
+            }
+        }
+    }
     let mut out = output::stdout();
     let r = match command {
         "list" => list(ctx, args, &mut out),
@@ -67,11 +78,10 @@ pub fn loader_error(e: LoaderError) -> CmdError {
     }
     let log = e.verifier_log();
     if !log.is_empty() {
-        msg.push_str("\nverifier log (last lines):");
-        for l in log {
-            msg.push_str("\n  ");
-            msg.push_str(&output::escape(l));
-        }
+        return CmdError::Rejected {
+            msg,
+            log: log.to_vec(),
+        };
     }
     match e {
         LoaderError::InvalidName { .. } | LoaderError::InvalidRoot { .. } => CmdError::Usage(msg),

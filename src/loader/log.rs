@@ -49,6 +49,15 @@ pub fn failed_prog(lines: &[String]) -> Option<String> {
     })
 }
 
+/// libbpf's last complaint in `lines`, without its `libbpf: ` prefix.
+pub fn last_error(lines: &[String]) -> Option<String> {
+    lines
+        .iter()
+        .rev()
+        .find_map(|l| l.strip_prefix("libbpf: "))
+        .map(|l| l.trim_end().to_string())
+}
+
 /// The verifier log in `lines` (between libbpf's marks), its last `n` lines.
 pub fn verifier_tail(lines: &[String], n: usize) -> Vec<String> {
     let start = lines
@@ -95,5 +104,9 @@ mod tests {
             vec!["1: (95) exit", "R0 !read_ok"]
         );
         assert_eq!(failed_prog(&lines).as_deref(), Some("x"));
+        assert_eq!(
+            last_error(&lines).as_deref(),
+            Some("prog 'x': failed to load: -13")
+        );
     }
 }

@@ -64,6 +64,9 @@ pub enum LoaderError {
     NotLoaded { name: String },
     #[error("can't set read-only variable '{var}': {why}")]
     Rodata { var: String, why: String },
+    /// The ELF could not be opened (not an object, truncated, bad BTF…).
+    #[error("can't open object '{object}': {why}")]
+    Open { object: String, why: String },
     #[error("can't load object '{object}'{}: {source}", prog.as_ref().map(|p| format!(" (program '{p}')")).unwrap_or_default())]
     Load {
         object: String,
@@ -88,6 +91,11 @@ impl LoaderError {
             LoaderError::Exists { .. } => Some("use --force to replace it".into()),
             LoaderError::NotLoaded { name } => {
                 Some(format!("run 'bpfscope tool load {name}' first"))
+            }
+            LoaderError::Load { log, source, .. }
+                if log.is_empty() && source.kind() == libbpf_rs::ErrorKind::PermissionDenied =>
+            {
+                Some("CAP_BPF and CAP_SYS_ADMIN are needed: run as root".into())
             }
             LoaderError::Load { log, .. } if !log.is_empty() => {
                 Some("see the verifier log above; -d shows all of libbpf's output".into())

@@ -74,7 +74,10 @@ pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
             why: format!("architecture is {:?}", file.architecture()),
         });
     }
-    let btf = libbpf_rs::btf::Btf::from_raw("obj", &data).ok().flatten();
+    // A corrupted .BTF only costs prototypes and source lines: libbpf's
+    // complaints about it are captured, not printed between the lines.
+    let (btf, _) = super::log::with_capture(|| libbpf_rs::btf::Btf::from_raw("obj", &data));
+    let btf = btf.ok().flatten();
 
     let mut funcs_at = HashMap::new();
     for s in file.symbols().filter(|s| s.kind() == SymbolKind::Text) {

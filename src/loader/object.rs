@@ -29,12 +29,23 @@ pub fn open(bytes: &[u8], name: &str) -> Result<OpenObject, LoaderError> {
     builder
         .name(name)
         .map_err(bpf_err(format!("invalid object name '{name}'")))?;
+    // libbpf says only "failed to open object" for these; say what is wrong.
+    if !bytes.starts_with(b"\x7fELF") {
+        return Err(LoaderError::Open {
+            object: name.to_string(),
+            why: if bytes.is_empty() {
+                "the file is empty".into()
+            } else {
+                "not an ELF object file".into()
+            },
+        });
+    }
     let (res, lines) = log::with_capture(|| builder.open_memory(bytes));
-    res.map_err(|source| LoaderError::Load {
+    // Opening fails before any verifier runs: libbpf's last complaint says
+    // why in one line (the whole chatter is for -d).
+    res.map_err(|source| LoaderError::Open {
         object: name.to_string(),
-        prog: None,
-        log: log::verifier_tail(&lines, LOG_TAIL_LINES),
-        source,
+        why: log::last_error(&lines).unwrap_or_else(|| source.to_string()),
     })
 }
 
@@ -140,11 +151,23 @@ pub fn set_rodata(
 /// failing program and the verifier log's last lines.
 pub fn load(obj: OpenObject, name: &str) -> Result<Object, LoaderError> {
     let (res, lines) = log::with_capture(|| obj.load());
-    res.map_err(|source| LoaderError::Load {
-        object: name.to_string(),
-        prog: log::failed_prog(&lines),
-        log: log::verifier_tail(&lines, LOG_TAIL_LINES),
-        source,
+    res.map_err(|source| {
+        // Refused before any verifier ran (no log): a missing capability,
+        // said in one line by the hint, not a page of libbpf's probing.
+        let denied = source.kind() == libbpf_rs::ErrorKind::PermissionDenied
+            && !lines
+                .iter()
+                .any(|l| l.contains("-- BEGIN PROG LOAD LOG --"));
+        LoaderError::Load {
+            object: name.to_string(),
+            prog: log::failed_prog(&lines),
+            log: if denied {
+                Vec::new()
+            } else {
+                log::verifier_tail(&lines, LOG_TAIL_LINES)
+            },
+            source,
+        }
     })
 }
 

@@ -107,7 +107,14 @@ pub fn load_file(req: FileLoad<'_>) -> Result<FileLoaded, LoaderError> {
     } else {
         name
     };
-    let mut obj = object::open(&bytes, &name)?;
+    let mut obj = object::open(&bytes, &name).map_err(|e| match e {
+        // Name the file the user gave, not the derived object name.
+        LoaderError::Open { why, .. } => LoaderError::Open {
+            object: req.file.display().to_string(),
+            why,
+        },
+        e => e,
+    })?;
 
     if let Some(t) = req.prog_type {
         let Some((ty, at)) = prog_type_by_name(t) else {
@@ -167,7 +174,9 @@ pub fn load_file(req: FileLoad<'_>) -> Result<FileLoaded, LoaderError> {
     let mut obj = object::load(obj, &name)?;
     let mut made = Vec::new();
     let mut notes = Vec::new();
-    let result = pin_loaded(&mut obj, &req, &mut made, &mut notes);
+    // libbpf's own complaints (mkdir failed…) repeat what the error says.
+    let (result, _) =
+        super::log::with_capture(|| pin_loaded(&mut obj, &req, &mut made, &mut notes));
     match result {
         Ok(()) => Ok(FileLoaded {
             pinned: made,

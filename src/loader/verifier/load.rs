@@ -54,6 +54,9 @@ pub enum VerifyError {
     },
     #[error("'{path}' has no BPF programs")]
     Empty { path: String },
+    /// The kernel refused to load anything: no verdict to give.
+    #[error("can't verify '{path}': Operation not permitted (CAP_BPF and CAP_SYS_ADMIN are needed: run as root)")]
+    Denied { path: String },
 }
 
 /// How to verify.
@@ -262,6 +265,12 @@ fn attempt(
         load_ns: 0,
         info: ObjInfo::default(),
     };
+    if ret == -libc::EPERM {
+        // libbpf's probe load was refused: a missing capability, not a verdict.
+        return Err(VerifyError::Denied {
+            path: path.display().to_string(),
+        });
+    }
     if ret < 0 {
         verdict.errno = -ret;
         verdict.before_kernel = true;
@@ -279,6 +288,11 @@ fn attempt(
     let (ret, lines) = with_capture(debug, || unsafe { libbpf_sys::bpf_object__load(raw_obj) });
     verdict.load_ns = start.elapsed().as_nanos() as u64;
     verdict.log = log_text(buf);
+    if ret == -libc::EPERM && verdict.log.is_empty() {
+        return Err(VerifyError::Denied {
+            path: path.display().to_string(),
+        });
+    }
     if ret < 0 {
         verdict.errno = -ret;
         verdict.before_kernel = verdict.log.is_empty();
