@@ -592,7 +592,7 @@ fn file_writes_raw_xlated_image() {
         n += i["opcodes"]["imm"].as_array().unwrap().len() / 4;
     }
     // 8 bytes a slot; ld_imm64 has 12 imm bytes (3 words) for 2 slots.
-    assert!(image.len() % 8 == 0 && image.len() / 8 <= n);
+    assert!(image.len().is_multiple_of(8) && image.len() / 8 <= n);
     let _ = l.obj_path;
 }
 

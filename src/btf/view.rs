@@ -140,7 +140,7 @@ pub fn check_header(data: &[u8]) -> Result<Header, String> {
     if u64::from(h.type_off) + u64::from(h.type_len) > u64::from(h.str_off) {
         return Err("type section overlaps the string section".into());
     }
-    if h.type_off % 4 != 0 {
+    if !h.type_off.is_multiple_of(4) {
         return Err("type section is not 4-byte aligned".into());
     }
     Ok(h)
