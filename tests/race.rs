@@ -8,25 +8,48 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// Loads and closes socket filters and maps in a loop until told to stop.
+/// `r0 = 0; exit`.
+fn ret0() -> [libbpf_sys::bpf_insn; 2] {
+    let insn = |code| libbpf_sys::bpf_insn {
+        code,
+        _bitfield_align_1: [],
+        _bitfield_1: libbpf_sys::bpf_insn::new_bitfield_1(0, 0),
+        off: 0,
+        imm: 0,
+    };
+    [insn(0xb7), insn(0x95)]
+}
+
+/// Raw BTF with one type (`int`), for BTF objects that come and go.
+fn tiny_btf() -> Vec<u8> {
+    let strs = b"\0int\0";
+    let mut types = Vec::new();
+    for v in [1u32, 1 << 24, 4, (1 << 24) | 32] {
+        types.extend_from_slice(&v.to_ne_bytes());
+    }
+    let mut b = Vec::new();
+    b.extend_from_slice(&0xeb9fu16.to_ne_bytes());
+    b.extend_from_slice(&[1, 0]);
+    for v in [
+        24u32,
+        0,
+        types.len() as u32,
+        types.len() as u32,
+        strs.len() as u32,
+    ] {
+        b.extend_from_slice(&v.to_ne_bytes());
+    }
+    b.extend_from_slice(&types);
+    b.extend_from_slice(strs);
+    b
+}
+
+/// Loads and closes socket filters, maps, raw tracepoint links (with their
+/// programs) and BTF objects in a loop until told to stop.
 fn churn(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<usize> {
     std::thread::spawn(move || {
-        let insns = [
-            libbpf_sys::bpf_insn {
-                code: 0xb7,
-                _bitfield_align_1: [],
-                _bitfield_1: libbpf_sys::bpf_insn::new_bitfield_1(0, 0),
-                off: 0,
-                imm: 0,
-            },
-            libbpf_sys::bpf_insn {
-                code: 0x95,
-                _bitfield_align_1: [],
-                _bitfield_1: libbpf_sys::bpf_insn::new_bitfield_1(0, 0),
-                off: 0,
-                imm: 0,
-            },
-        ];
+        let insns = ret0();
+        let btf = tiny_btf();
         let mut n = 0;
         while !stop.load(Ordering::Relaxed) {
             // SAFETY: valid instruction array, license and NULL opts.
@@ -51,12 +74,36 @@ fn churn(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<usize> {
                     std::ptr::null(),
                 )
             };
-            assert!(pfd >= 0 && mfd >= 0, "load failed");
+            // SAFETY: as above, a raw tracepoint program.
+            let rfd = unsafe {
+                libbpf_sys::bpf_prog_load(
+                    libbpf_sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
+                    c"race_raw".as_ptr(),
+                    c"GPL".as_ptr(),
+                    insns.as_ptr(),
+                    2,
+                    std::ptr::null_mut(),
+                )
+            };
+            // SAFETY: a valid tracepoint name and our program's fd; the
+            // result is a link fd we own.
+            let lfd = unsafe { libbpf_sys::bpf_raw_tracepoint_open(c"sys_enter".as_ptr(), rfd) };
+            // SAFETY: `btf` is valid raw BTF of the given size; NULL opts.
+            let bfd = unsafe {
+                libbpf_sys::bpf_btf_load(btf.as_ptr().cast(), btf.len() as _, std::ptr::null_mut())
+            };
+            assert!(
+                pfd >= 0 && mfd >= 0 && rfd >= 0 && lfd >= 0 && bfd >= 0,
+                "load failed: prog {pfd} map {mfd} raw_tp {rfd} link {lfd} btf {bfd}"
+            );
             std::thread::sleep(Duration::from_micros(200));
-            // SAFETY: we own both fds.
+            // SAFETY: we own all five fds.
             unsafe {
+                libc::close(lfd);
+                libc::close(rfd);
                 libc::close(pfd);
                 libc::close(mfd);
+                libc::close(bfd);
             }
             n += 1;
         }

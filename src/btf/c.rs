@@ -391,7 +391,51 @@ fn check_dumpable(v: &View) -> Result<(), String> {
             }
         }
     }
+    // 3. No absurd padding: btf_dump writes a `long: 64;` line for every 8
+    // bytes of a hole, and a struct claiming a gigabyte over a few members
+    // becomes a gigabyte of text (found by fuzzing). Real holes are small.
+    let mut total = 0u64;
+    for id in 1..n as u32 {
+        let Some(t) = v.ty(id) else { continue };
+        if !matches!(t.kind(), kind::STRUCT | kind::UNION) {
+            continue;
+        }
+        let pad = padding(v, &t);
+        total += pad;
+        if pad > MAX_PADDING {
+            return Err(format!(
+                "type [{id}]: {pad} bytes of padding (more than {MAX_PADDING})"
+            ));
+        }
+        if total > MAX_TOTAL_PADDING {
+            return Err(format!(
+                "more than {MAX_TOTAL_PADDING} bytes of padding in all (at type [{id}])"
+            ));
+        }
+    }
     Ok(())
+}
+
+/// Padding btf_dump may write for one struct (per type), and in all.
+const MAX_PADDING: u64 = 1 << 20;
+const MAX_TOTAL_PADDING: u64 = 16 << 20;
+
+/// Bytes of a struct or union not covered by its members, holes between
+/// them and the tail (an upper bound of what btf_dump pads).
+fn padding(v: &View, t: &super::view::Type<'_>) -> u64 {
+    let mut end = 0u64;
+    let mut holes = 0u64;
+    for m in t.members() {
+        let start = u64::from(m.bit_offset) / 8;
+        holes += start.saturating_sub(end);
+        let size = if m.bitfield_size > 0 {
+            (u64::from(m.bit_offset) + u64::from(m.bitfield_size)).div_ceil(8) - start
+        } else {
+            v.resolve_size(m.type_id).unwrap_or(0)
+        };
+        end = end.max(start + size);
+    }
+    holes + u64::from(t.size()).saturating_sub(end)
 }
 
 /// Guard against reference cycles in crafted BTF.

@@ -244,6 +244,27 @@ fn c_dump_escapes_control_characters_in_names() {
 }
 
 #[test]
+fn c_dump_refuses_absurd_padding() {
+    // Regression (fuzz, btf target): a struct of size 0x41000000 over one
+    // int made btf_dump write 130 million `long: 64;` lines into memory.
+    let mut b = B::new();
+    let int = b.int("int", 4, 1, 32);
+    b.t("huge", kind::STRUCT, 1, false, 0x4100_0000);
+    b.member("a", int, 0);
+    let btf = load(&b);
+    let e = dump_c(&btf, &[], true, &mut Vec::new()).unwrap_err();
+    assert!(e.to_string().contains("bytes of padding"), "{e}");
+    // A hole between members counts too; a modest one is fine.
+    let mut b = B::new();
+    let int = b.int("int", 4, 1, 32);
+    b.t("holes", kind::STRUCT, 2, false, 4096 + 8);
+    b.member("a", int, 0).member("b", int, 4096 * 8);
+    let mut out = Vec::new();
+    dump_c(&load(&b), &[], true, &mut out).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains("long: 64;"));
+}
+
+#[test]
 fn c_dump_sort_order() {
     // bpftool's order: named enums after anonymous ones, then ints, then
     // named structs by name.

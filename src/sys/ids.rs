@@ -78,6 +78,11 @@ pub fn fd_by_id(kind: ObjKind, id: u32) -> Result<OwnedFd> {
     fd_result(ret, || format!("can't get {} by id ({id})", kind.noun()))
 }
 
+/// Whether GET_FD_BY_ID failed because the object is going away.
+fn vanished(errno: Option<i32>) -> bool {
+    matches!(errno, Some(libc::ENOENT | libc::EAGAIN))
+}
+
 /// Every live object of a kind as (id, fd); objects that vanish mid-walk are skipped.
 pub fn iter(kind: ObjKind) -> IdIter {
     IdIter {
@@ -108,7 +113,9 @@ impl Iterator for IdIter {
                     match fd_by_id(self.kind, id) {
                         Ok(fd) => return Some(Ok((id, fd))),
                         // Gone between GET_NEXT_ID and GET_FD_BY_ID: not an error.
-                        Err(e) if e.errno() == Some(libc::ENOENT) => continue,
+                        // A link being released answers EAGAIN instead
+                        // (bpf_link_inc_not_zero failed): gone as well.
+                        Err(e) if vanished(e.errno()) => continue,
                         Err(e) => {
                             self.done = true;
                             return Some(Err(e));
@@ -118,5 +125,18 @@ impl Iterator for IdIter {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn vanishing_objects_are_skipped() {
+        // Regression (race test): a link released mid-walk gave EAGAIN,
+        // which ended `link show` with an error.
+        assert!(super::vanished(Some(libc::ENOENT)));
+        assert!(super::vanished(Some(libc::EAGAIN)));
+        assert!(!super::vanished(Some(libc::EPERM)));
+        assert!(!super::vanished(None));
     }
 }
