@@ -50,3 +50,19 @@ bench: build
 
 clean:
 	$(CARGO) clean
+
+# Fuzz targets (fuzz/, a workspace of its own): a short run of each, seeded
+# from fuzz/seeds (new finds go to fuzz/corpus, crashes to fuzz/artifacts).
+# Needs cargo-fuzz (`cargo install cargo-fuzz`); RUSTC_BOOTSTRAP lets the
+# stable toolchain build the sanitizer flags. See docs/fuzzing.md.
+FUZZ_TARGETS := decoder btf verifier_log value_fmt
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?=
+.PHONY: fuzz
+fuzz:
+	@$(CARGO) fuzz --version >/dev/null 2>&1 || { echo "cargo-fuzz is missing: cargo install cargo-fuzz"; exit 1; }
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		mkdir -p corpus/$$t && \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(FUZZ_FLAGS) $$t corpus/$$t seeds/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 || exit 1; \
+	done
