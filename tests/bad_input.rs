@@ -368,6 +368,12 @@ fn bad_handles_fail_cleanly() {
         &["perf", "show", "garbage"],
         &["tool", "load", "no_such_tool"],
         &["tool", "unload", "../../etc"],
+        &["cgroup", "show", "/nonexistent-bpfscope"],
+        &["cgroup", "show", "/sys/fs/cgroup", "garbage"],
+        &["cgroup", "tree", "/nonexistent-bpfscope"],
+        &["net", "show", "dev", "nosuchdev0"],
+        &["net", "show", "garbage"],
+        &["feature", "probe", "garbage"],
     ];
     for args in garbage {
         fails(args, "");
@@ -464,6 +470,10 @@ fn every_command_unprivileged_names_the_capability() {
         &["tool", "report", "biolatency"],
         &["tool", "unload", "biolatency"],
         &["tool", "run", "biolatency", "1", "1"],
+        &["net", "show"],
+        &["cgroup", "show", "/sys/fs/cgroup"],
+        &["cgroup", "tree"],
+        &["feature", "probe"],
     ];
     for args in cmds {
         let o = unprivileged(args);
@@ -488,6 +498,7 @@ fn every_command_unprivileged_names_the_capability() {
             "1",
         ],
         &["tool", "list"],
+        &["feature", "probe", "unprivileged"],
         &["completions", "bash"],
     ];
     for args in free {
@@ -580,6 +591,42 @@ fn hostile_btf_names_and_paths() {
     fails(&["btf", "dump", "file", m], "no\\x1b[31msuch\\x0a.o");
     fails(&["prog", "load", m, "/sys/fs/bpf/x"], "no\\x1b[31msuch");
     fails(&["prog", "verify", m], "no\\x1b[31msuch");
+    // An ELF section name with an escape sequence and a newline.
+    let src = dir.write(
+        "odd.bpf.c",
+        b"#include \"mini.h\"\n\
+          SEC(\"tracepoint/\\x1b[31mevil\\nsec\") int odd_prog(void *ctx) { return 0; }\n\
+          char LICENSE[] SEC(\"license\") = \"GPL\";\n",
+    );
+    let obj = dir.0.join("odd.o");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let st = std::process::Command::new("clang")
+        .args(["-target", "bpf", "-O2", "-g", "-c"])
+        .arg(format!("-I{}", fixtures.display()))
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = obj.to_str().unwrap();
+    for args in [
+        vec!["prog", "dump", "xlated", "file", o],
+        vec!["prog", "verify", o],
+    ] {
+        let out = bpfscope(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(!text.contains('\x1b'), "{args:?}: {text:?}");
+    }
+    let out = bpfscope(&["prog", "dump", "xlated", "file", o]);
+    assert!(
+        stdout(&out).contains("tracepoint/\\x1b[31mevil\\x0asec"),
+        "{}",
+        stdout(&out)
+    );
+    let v = json(BPFSCOPE, &["-j", "prog", "verify", o]);
+    assert_eq!(v[0]["section"], "tracepoint/\x1b[31mevil\nsec", "{v}");
     // A pin path with odd characters: -f shows it escaped, JSON keeps it.
     let bpffs = BpffsDir::new();
     let pin = bpffs.join("odd\x1b[1m pin\n\"x\"");
