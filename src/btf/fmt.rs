@@ -266,7 +266,17 @@ impl<'v> Fmt<'v> {
         if self.error.is_none() {
             self.error = Some(reason);
         }
-        Value::Raw(shown.to_string())
+        self.marker(shown)
+    }
+
+    /// A marker such as `(truncated)` in place of a value: a raw token in
+    /// text, as bpftool prints it, but a JSON string in JSON mode so that the
+    /// output still parses (bpftool writes it raw there too: invalid JSON).
+    fn marker(&self, shown: &str) -> Value {
+        match self.mode {
+            Mode::Text => Value::Raw(shown.to_string()),
+            Mode::Json => Value::Str(shown.as_bytes().to_vec()),
+        }
     }
 
     fn result(self, type_id: u32, v: Value) -> Result<Value, FormatError> {
@@ -322,7 +332,7 @@ impl<'v> Fmt<'v> {
             kind::ENUM => {
                 let n = t.size() as usize;
                 let Some(b) = self.bytes(data, n) else {
-                    return Value::Raw("(truncated)".into());
+                    return self.marker("(truncated)");
                 };
                 let value: i64 = match n {
                     8 => i64::from_ne_bytes(b.try_into().unwrap_or([0; 8])),
@@ -340,7 +350,7 @@ impl<'v> Fmt<'v> {
             }
             kind::ENUM64 => {
                 let Some(b) = self.bytes(data, 8) else {
-                    return Value::Raw("(truncated)".into());
+                    return self.marker("(truncated)");
                 };
                 let value = u64::from_ne_bytes(b.try_into().unwrap_or([0; 8]));
                 for (name, val) in t.enum64() {
@@ -353,7 +363,7 @@ impl<'v> Fmt<'v> {
             kind::PTR => {
                 // bpftool reads an `unsigned long`.
                 let Some(b) = self.bytes(data, 8) else {
-                    return Value::Raw("(truncated)".into());
+                    return self.marker("(truncated)");
                 };
                 let p = u64::from_ne_bytes(b.try_into().unwrap_or([0; 8]));
                 match self.mode {
@@ -363,7 +373,7 @@ impl<'v> Fmt<'v> {
                     Mode::Json => Value::Raw(p.to_string()),
                 }
             }
-            kind::UNKN => Value::Raw("(unknown)".into()),
+            kind::UNKN => self.marker("(unknown)"),
             kind::FWD => self.fail(
                 "forward declaration has no layout".into(),
                 "(fwd-kind-invalid)",
@@ -475,7 +485,7 @@ impl<'v> Fmt<'v> {
         let bits = u32::from(bit_offset) + nr_bits;
         let nbytes = (bits.div_ceil(8) as usize).min(16);
         let Some(b) = self.bytes(data, nbytes) else {
-            return Value::Raw("(truncated)".into());
+            return self.marker("(truncated)");
         };
         let mut buf = [0u8; 16];
         buf[..nbytes].copy_from_slice(b);
@@ -513,7 +523,7 @@ impl<'v> Fmt<'v> {
         }
         if nr_bits == 128 {
             let Some(b) = self.bytes(data, 16) else {
-                return Value::Raw("(truncated)".into());
+                return self.marker("(truncated)");
             };
             let mut buf = [0u8; 16];
             buf.copy_from_slice(b);
@@ -523,7 +533,7 @@ impl<'v> Fmt<'v> {
         match enc {
             0 | 1 if matches!(nr_bits, 8 | 16 | 32 | 64) => {
                 let Some(b) = self.bytes(data, n) else {
-                    return Value::Raw("(truncated)".into());
+                    return self.marker("(truncated)");
                 };
                 let mut buf = [0u8; 8];
                 buf[..n].copy_from_slice(b);
@@ -540,7 +550,7 @@ impl<'v> Fmt<'v> {
             0 | 1 => self.int_bits(int_off, nr_bits, bit_offset, data),
             2 => {
                 let Some(b) = self.bytes(data, 1) else {
-                    return Value::Raw("(truncated)".into());
+                    return self.marker("(truncated)");
                 };
                 let c = b[0];
                 if (0x20..0x7f).contains(&c) {
@@ -553,7 +563,7 @@ impl<'v> Fmt<'v> {
             }
             4 => {
                 let Some(b) = self.bytes(data, 1) else {
-                    return Value::Raw("(truncated)".into());
+                    return self.marker("(truncated)");
                 };
                 Value::Raw(if b[0] != 0 { "true" } else { "false" }.into())
             }

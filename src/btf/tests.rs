@@ -592,3 +592,36 @@ fn fmt_errors_are_values_not_panics() {
     assert!(err.to_string().contains("needs 4 bytes, 2 left"), "{err}");
     assert!(format_value(btf.view(), 99, &[0; 8], Mode::Json).is_err());
 }
+
+#[test]
+fn fmt_json_markers_stay_valid_json() {
+    // Regression (fuzz, value_fmt target): `(truncated)` and `(unknown)`
+    // were written raw in JSON mode, so a partial -j map dump did not parse.
+    let mut b = B::new();
+    let int = b.int("int", 4, 1, 32); // 1
+    b.t("s", kind::STRUCT, 2, false, 8); // 2
+    b.member("a", int, 0).member("v", 0, 32);
+    let btf = load(&b);
+    let parse = |v: &Value| {
+        let mut w = JsonW::new(Vec::new(), false);
+        v.write(&mut w).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&w.into_inner())
+    };
+    // A void member: no error, but a marker.
+    let v = format_value(btf.view(), 2, &[0; 8], Mode::Json).unwrap();
+    assert_eq!(
+        parse(&v).unwrap(),
+        serde_json::json!({"a": 0, "v": "(unknown)"})
+    );
+    // Cut short, per CPU: the partial value parses.
+    let pc = PerCpu {
+        ncpus: 2,
+        value_size: 8,
+    };
+    let e = format_entry(btf.view(), 0, 2, &[], &[0; 10], Some(pc), Mode::Json).unwrap_err();
+    let j = parse(&e.partial).unwrap();
+    assert_eq!(j["values"][1]["value"]["a"], "(truncated)", "{j}");
+    // Text keeps bpftool's raw tokens.
+    let e = format_value(btf.view(), 1, &[0; 2], Mode::Text).unwrap_err();
+    assert_eq!(e.partial, Value::Raw("(truncated)".into()));
+}
