@@ -175,15 +175,26 @@ fn record_len(info: u32) -> Option<usize> {
 pub struct View {
     base: Option<Arc<View>>,
     data: Vec<u8>,
-    types: Range<usize>,
     strs: Range<usize>,
-    /// Offsets of each own type record inside the type section.
-    offsets: Vec<u32>,
+    /// Each own type's record header, decoded once (`ty` is the hot path
+    /// of every dumper).
+    hdrs: Vec<Hdr>,
     /// First type id of this blob (1 without a base, base count with one).
     start_id: u32,
     /// First string offset of this blob (0 without a base).
     start_str: u32,
     ptr_size: OnceLock<u64>,
+}
+
+/// A type record header, decoded, with where its kind-specific data lies
+/// in `View::data`.
+#[derive(Debug, Clone, Copy)]
+struct Hdr {
+    name_off: u32,
+    info: u32,
+    size_type: u32,
+    data_start: u32,
+    data_len: u32,
 }
 
 /// One type record.
@@ -318,9 +329,8 @@ impl View {
         View {
             base: None,
             data: Vec::new(),
-            types: 0..0,
             strs: 0..0,
-            offsets: Vec::new(),
+            hdrs: Vec::new(),
             start_id: 1,
             start_str: 0,
             ptr_size: OnceLock::new(),
@@ -340,21 +350,27 @@ impl View {
         if data.get(strs_r.clone()).is_none() {
             return Err("string section out of range".into());
         }
-        let mut offsets = Vec::with_capacity(types.len() / 16);
+        let mut hdrs: Vec<Hdr> = Vec::with_capacity(types.len() / 16);
         let mut pos = 0usize;
         while pos + TYPE_HEADER_LEN <= types.len() {
             let info = rd32(types, pos + 4);
             let len = record_len(info).ok_or_else(|| {
                 format!(
                     "type [{}] has unknown kind {}",
-                    offsets.len() as u64 + 1,
+                    hdrs.len() as u64 + 1,
                     (info >> 24) & 0x1f
                 )
             })?;
             if pos + len > types.len() {
-                return Err(format!("type [{}] is truncated", offsets.len() as u64 + 1));
+                return Err(format!("type [{}] is truncated", hdrs.len() as u64 + 1));
             }
-            offsets.push(pos as u32);
+            hdrs.push(Hdr {
+                name_off: rd32(types, pos),
+                info,
+                size_type: rd32(types, pos + 8),
+                data_start: (types_r.start + pos + TYPE_HEADER_LEN) as u32,
+                data_len: (len - TYPE_HEADER_LEN) as u32,
+            });
             pos += len;
         }
         if pos != types.len() {
@@ -367,9 +383,8 @@ impl View {
         let view = View {
             base,
             data,
-            types: types_r,
             strs: strs_r,
-            offsets,
+            hdrs,
             start_id,
             start_str,
             ptr_size: OnceLock::new(),
@@ -430,10 +445,6 @@ impl View {
         Ok(())
     }
 
-    fn types(&self) -> &[u8] {
-        self.data.get(self.types.clone()).unwrap_or(&[])
-    }
-
     fn strs(&self) -> &[u8] {
         self.data.get(self.strs.clone()).unwrap_or(&[])
     }
@@ -459,7 +470,7 @@ impl View {
 
     /// One past the highest type id (libbpf's `btf__type_cnt`).
     pub fn type_cnt(&self) -> u32 {
-        self.start_id + self.offsets.len() as u32
+        self.start_id + self.hdrs.len() as u32
     }
 
     /// First id that belongs to this blob rather than its base.
@@ -471,7 +482,8 @@ impl View {
         self.base.as_deref()
     }
 
-    fn str_end(&self) -> u32 {
+    /// One past the highest string offset (base strings included).
+    pub fn str_end(&self) -> u32 {
         self.start_str + self.strs.len() as u32
     }
 
@@ -483,16 +495,14 @@ impl View {
         if id < self.start_id {
             return self.base.as_ref().and_then(|b| b.ty(id));
         }
-        let off = *self.offsets.get((id - self.start_id) as usize)? as usize;
-        let t = self.types();
-        let info = rd32(t, off + 4);
-        let len = record_len(info)?;
+        let h = self.hdrs.get((id - self.start_id) as usize)?;
+        let start = h.data_start as usize;
         Some(Type {
             id,
-            name_off: rd32(t, off),
-            info,
-            size_type: rd32(t, off + 8),
-            data: t.get(off + TYPE_HEADER_LEN..off + len)?,
+            name_off: h.name_off,
+            info: h.info,
+            size_type: h.size_type,
+            data: self.data.get(start..start + h.data_len as usize)?,
         })
     }
 
