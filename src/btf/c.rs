@@ -425,7 +425,7 @@ fn check_dumpable(v: &View) -> Result<(), String> {
         if !matches!(t.kind(), kind::STRUCT | kind::UNION) {
             continue;
         }
-        let pad = padding(v, &t);
+        let pad = padding(v, &t).map_err(|e| format!("type [{id}]: {e}"))?;
         total += pad;
         if pad > MAX_PADDING {
             return Err(format!(
@@ -445,9 +445,14 @@ fn check_dumpable(v: &View) -> Result<(), String> {
 const MAX_PADDING: u64 = 1 << 20;
 const MAX_TOTAL_PADDING: u64 = 16 << 20;
 
+/// btf_dump keeps bit offsets in a C `int`: past this they wrap, and the
+/// padding loop then runs for billions of lines (found by fuzzing).
+const MAX_BITS: u64 = i32::MAX as u64;
+
 /// Bytes of a struct or union not covered by its members, holes between
-/// them and the tail (an upper bound of what btf_dump pads).
-fn padding(v: &View, t: &super::view::Type<'_>) -> u64 {
+/// them and the tail (an upper bound of what btf_dump pads); an error when
+/// a member or the whole type ends past what btf_dump can count in bits.
+fn padding(v: &View, t: &super::view::Type<'_>) -> Result<u64, String> {
     let mut end = 0u64;
     let mut holes = 0u64;
     for m in t.members() {
@@ -460,7 +465,14 @@ fn padding(v: &View, t: &super::view::Type<'_>) -> u64 {
         };
         end = end.max(start + size);
     }
-    holes + u64::from(t.size()).saturating_sub(end)
+    let size = u64::from(t.size());
+    if end.max(size) * 8 > MAX_BITS {
+        return Err(format!(
+            "{} bytes is too large a layout for a C dump",
+            end.max(size)
+        ));
+    }
+    Ok(holes + size.saturating_sub(end))
 }
 
 /// Guard against reference cycles in crafted BTF.

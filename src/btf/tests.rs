@@ -245,11 +245,11 @@ fn c_dump_escapes_control_characters_in_names() {
 
 #[test]
 fn c_dump_refuses_absurd_padding() {
-    // Regression (fuzz, btf target): a struct of size 0x41000000 over one
-    // int made btf_dump write 130 million `long: 64;` lines into memory.
+    // Regression (fuzz, btf target): a struct of 200 MiB over one
+    // int made btf_dump write 26 million `long: 64;` lines into memory.
     let mut b = B::new();
     let int = b.int("int", 4, 1, 32);
-    b.t("huge", kind::STRUCT, 1, false, 0x4100_0000);
+    b.t("huge", kind::STRUCT, 1, false, 0x0c80_0000);
     b.member("a", int, 0);
     let btf = load(&b);
     let e = dump_c(&btf, &[], true, &mut Vec::new()).unwrap_err();
@@ -262,6 +262,14 @@ fn c_dump_refuses_absurd_padding() {
     let mut out = Vec::new();
     dump_c(&load(&b), &[], true, &mut out).unwrap();
     assert!(String::from_utf8(out).unwrap().contains("long: 64;"));
+    // Regression (fuzz): a 4 GB member wrapped btf_dump's int bit offsets,
+    // and the padding loop ran for ever.
+    let mut b = B::new();
+    let huge = b.int("int", 0xfb00_0004, 1, 32);
+    b.t("s", kind::STRUCT, 1, false, 4);
+    b.member("m", huge, 64000);
+    let e = dump_c(&load(&b), &[], true, &mut Vec::new()).unwrap_err();
+    assert!(e.to_string().contains("too large a layout"), "{e}");
 }
 
 #[test]
