@@ -76,7 +76,8 @@ impl Enc<'_> {
             let b = bit + i;
             let (byte, shift) = ((b / 8) as usize, (b % 8) as u32);
             let m = 1u8 << shift;
-            if (v >> i) & 1 == 1 {
+            // Bits past the 128 of `v` (a crafted INT wider than that) are 0.
+            if i < 128 && (v >> i) & 1 == 1 {
                 self.out.bytes[byte] |= m;
             } else {
                 self.out.bytes[byte] &= !m;
@@ -347,6 +348,8 @@ fn number(json: &Value, signed: bool, nbits: u32, path: &str) -> Result<u128> {
     let nbits = nbits.min(128);
     let (lo, hi): (i128, i128) = if nbits >= 127 {
         (i128::MIN, i128::MAX)
+    } else if nbits == 0 {
+        (0, 0)
     } else if signed {
         (-(1i128 << (nbits - 1)), (1i128 << nbits) - 1)
     } else {
@@ -469,5 +472,36 @@ mod tests {
         assert!(encode(&v, 4, 4, &json!("abcde")).is_err());
         assert_eq!(encode(&v, 1, 4, &json!(7)).unwrap().bytes, vec![7, 0, 0, 0]);
         assert!(encode(&v, 6, 8, &json!({"e": 1})).is_err());
+    }
+
+    #[test]
+    fn crafted_int_widths_are_errors_or_values_not_panics() {
+        // Regression (fuzz, value_fmt target): an INT of 200 bits shifted a
+        // u128 by 200, and a signed INT of 0 bits shifted by -1.
+        let strs = b"\0w\0z\0";
+        let mut t: Vec<u32> = Vec::new();
+        t.extend([1, kind::INT << 24, 32, (1 << 24) | 200]);
+        t.extend([3, kind::INT << 24, 4, 1 << 24]);
+        let types: Vec<u8> = t.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let mut data = Vec::new();
+        data.extend(0xeb9fu16.to_le_bytes());
+        data.extend([1, 0]);
+        for w in [
+            24u32,
+            0,
+            types.len() as u32,
+            types.len() as u32,
+            strs.len() as u32,
+        ] {
+            data.extend(w.to_le_bytes());
+        }
+        data.extend(&types);
+        data.extend(strs);
+        let v = View::new(data, None).expect("test BTF");
+        let e = encode(&v, 1, 32, &json!(5)).unwrap();
+        assert_eq!(e.bytes[0], 5);
+        assert!(e.bytes[16..].iter().all(|&b| b == 0));
+        assert!(encode(&v, 2, 4, &json!(1)).is_err());
+        assert!(encode(&v, 2, 4, &json!(0)).is_ok());
     }
 }
