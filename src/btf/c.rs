@@ -221,7 +221,11 @@ pub fn dump_c<W: Write + ?Sized>(
                 if sort {
                     sorted_groups(view, |g| tx.send(g).is_ok());
                 } else {
-                    let _ = tx.send((1..view.type_cnt()).collect());
+                    let _ = tx.send(
+                        (1..view.type_cnt())
+                            .filter(|&id| emits_something(view, id))
+                            .collect(),
+                    );
                 }
             })
         });
@@ -656,7 +660,8 @@ fn for_each_run<T>(v: &mut [T], same: impl Fn(&T, &T) -> bool, mut f: impl FnMut
     }
 }
 
-/// All type ids in bpftool's order for `format c` (`sort_btf_c`).
+/// Type ids in bpftool's order for `format c` (`sort_btf_c`), without the
+/// kinds btf_dump ignores (see `emits_something`).
 pub fn sorted_ids(v: &View) -> Vec<u32> {
     let mut all = Vec::with_capacity(v.type_cnt() as usize);
     sorted_groups(v, |g| {
@@ -666,12 +671,22 @@ pub fn sorted_ids(v: &View) -> Vec<u32> {
     all
 }
 
+/// False for kinds that btf_dump__dump_type ignores outright (it marks
+/// them done and follows no reference: `btf_dump_order_type`), so leaving
+/// them out changes no output and saves sorting ~half of vmlinux.
+fn emits_something(v: &View, id: u32) -> bool {
+    !matches!(
+        v.ty(id).map(|t| t.kind()),
+        Some(kind::FUNC | kind::VAR | kind::DATASEC | kind::DECL_TAG | kind::INT | kind::FLOAT)
+    )
+}
+
 /// bpftool's `format c` order (rank, sort name, own name, disambiguation
 /// hash, id), produced one rank group at a time: `emit` gets each group as
 /// soon as it is sorted and returns false to stop early.
 fn sorted_groups(v: &View, mut emit: impl FnMut(Vec<u32>) -> bool) {
     let mut groups: Vec<Vec<u32>> = vec![Vec::new(); MAX_RANK as usize + 1];
-    for id in 1..v.type_cnt() {
+    for id in (1..v.type_cnt()).filter(|&id| emits_something(v, id)) {
         let r = rank(v, id, false, 0).clamp(0, MAX_RANK) as usize;
         groups[r].push(id);
     }
@@ -751,6 +766,7 @@ mod tests {
     fn reference_order(v: &View) -> Vec<u32> {
         let mut dh = Disambig::new(v);
         let mut d: Vec<Key> = (1..v.type_cnt())
+            .filter(|&id| emits_something(v, id))
             .map(|id| {
                 let own = v.ty(id).map_or(0, |t| t.name_off);
                 (

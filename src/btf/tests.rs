@@ -288,7 +288,9 @@ fn c_dump_sort_order() {
     let n = b.s("Z");
     b.w(n).w(1);
     let btf = load(&b);
-    assert_eq!(sorted_ids(btf.view()), vec![5, 4, 1, 3, 2]);
+    // The INT (rank 2, between the enums and the structs) is left out:
+    // btf_dump ignores INTs, so sorting them would change nothing.
+    assert_eq!(sorted_ids(btf.view()), vec![5, 4, 3, 2]);
 }
 
 #[test]
