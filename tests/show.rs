@@ -324,7 +324,13 @@ fn error_paths_are_one_line_and_exit_255() {
     }
     // A pinned map is not a prog.
     let l = load();
-    let _ = l;
+    let pin = l.dir.join("a_map");
+    let pin = pin.to_str().unwrap();
+    let o = bpfscope(&["map", "pin", "id", &l.array_id.to_string(), pin]);
+    assert!(o.status.success(), "map pin: {}", stderr(&o));
+    let o = bpfscope(&["prog", "show", "pinned", pin]);
+    assert_eq!(o.status.code(), Some(255));
+    assert!(stderr(&o).contains("is not a prog pin"), "{}", stderr(&o));
 }
 
 #[test]

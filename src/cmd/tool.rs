@@ -217,28 +217,28 @@ fn attach(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
 }
 
 fn detach(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
-    let tool = one_name(args)?;
-    let root = root()?;
-    let links = pins::entries(&root.join(tool.name).join("links")).map_err(loader_error)?;
-    lt::detach(&root, tool.name).map_err(loader_error)?;
-    let r = ActionRecord {
-        tool: tool.name,
-        action: "detach",
-        pinned: root.join(tool.name).display().to_string(),
-        links,
-    };
-    write_action(ctx, out, &r)?;
-    Ok(())
+    remove(ctx, args, out, "detach", |r, n| lt::detach(r, n).map(drop))
 }
 
 fn unload(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
+    remove(ctx, args, out, "unload", lt::unload)
+}
+
+/// `detach` and `unload`: note the links pinned now, remove, report them.
+fn remove(
+    ctx: &Ctx,
+    args: &[String],
+    out: &mut output::Out,
+    action: &'static str,
+    op: fn(&std::path::Path, &str) -> std::result::Result<(), LoaderError>,
+) -> Result<()> {
     let tool = one_name(args)?;
     let root = root()?;
     let links = pins::entries(&root.join(tool.name).join("links")).map_err(loader_error)?;
-    lt::unload(&root, tool.name).map_err(loader_error)?;
+    op(&root, tool.name).map_err(loader_error)?;
     let r = ActionRecord {
         tool: tool.name,
-        action: "unload",
+        action,
         pinned: root.join(tool.name).display().to_string(),
         links,
     };
