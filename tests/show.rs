@@ -423,3 +423,62 @@ fn hostile_comm_is_escaped_in_text_and_valid_in_json() {
     let pids = v["pids"].as_array().unwrap();
     assert!(pids.iter().any(|p| p["comm"] == "\x1b[31mev\nil"), "{v}");
 }
+
+#[test]
+fn holders_from_the_iterator_match_a_proc_scan() {
+    use bpfscope::sys::{pid_iter, pids, ObjKind};
+    let l = load();
+    // This kernel has vmlinux BTF: the iterator must be the path taken, not
+    // the /proc fallback.
+    let layout = bpfscope::cmd::holders::layout().expect("holder iterator layout from vmlinux BTF");
+    let prog = json(
+        BPFSCOPE,
+        &["-j", "prog", "show", "id", &l.tp_id.to_string()],
+    );
+    let btf_id = prog["btf_id"].as_u64().unwrap() as u32;
+    let link_id = {
+        let mut info = libbpf_sys::bpf_link_info::default();
+        let mut len = std::mem::size_of_val(&info) as u32;
+        use std::os::fd::AsRawFd;
+        // SAFETY: info and len are valid for the call.
+        let r = unsafe {
+            libbpf_sys::bpf_link_get_info_by_fd(l._link.as_fd().as_raw_fd(), &mut info, &mut len)
+        };
+        assert_eq!(r, 0);
+        info.id
+    };
+    let me = std::process::id() as i32;
+    // Other tests of this binary load and drop objects in the same process
+    // meanwhile, so only the fixture's ids are compared.
+    for (kind, ids) in [
+        (ObjKind::Prog, vec![l.tp_id, l.sock_id]),
+        (ObjKind::Map, vec![l.array_id, l.progarray_id]),
+        (ObjKind::Link, vec![link_id]),
+        (ObjKind::Btf, vec![btf_id]),
+    ] {
+        // Skip no pid (0), so our own holdings are seen.
+        let by_iter = pid_iter::holders(kind, &layout, 0).expect("holder iterator runs");
+        let by_proc = pids::scan_proc(kind, 0);
+        for id in ids {
+            let mine = |t: &pids::PidTable| {
+                t.get(&id)
+                    .and_then(|refs| refs.iter().find(|r| r.pid == me).cloned())
+            };
+            let it = mine(&by_iter);
+            assert!(
+                it.is_some(),
+                "{kind:?} {id}: iterator misses us: {by_iter:?}"
+            );
+            assert_eq!(it, mine(&by_proc), "{kind:?} {id}");
+        }
+    }
+    // Nothing of the iterator's stays behind: its program is gone.
+    let all = json(BPFSCOPE, &["-j", "prog", "show"]);
+    assert!(
+        !all.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "bpfscope_pids"),
+        "{all}"
+    );
+}

@@ -15,6 +15,7 @@ mod c;
 pub mod encode;
 mod fmt;
 mod handle;
+pub mod layout;
 // The bpftool-compatible JSON writer lives in output (map dumps use it too).
 pub use crate::output::jsonw;
 mod raw;

@@ -635,3 +635,43 @@ fn fmt_json_markers_stay_valid_json() {
     let e = format_value(btf.view(), 1, &[0; 2], Mode::Text).unwrap_err();
     assert_eq!(e.partial, Value::Raw("(truncated)".into()));
 }
+
+#[test]
+fn layout_offsets_through_anonymous_members_and_nested_paths() {
+    use super::layout::{find_types, member_offset};
+    // struct path { long mnt; long dentry; };
+    // struct file { int a; union { int b; struct { int c; int d; }; };
+    //               struct path f_path; int bf: 3; };
+    let mut b = B::new();
+    let int = b.int("int", 4, 1, 32);
+    let long = b.int("long", 8, 1, 64);
+    let path = b.t("path", kind::STRUCT, 2, false, 16);
+    b.member("mnt", long, 0).member("dentry", long, 64);
+    let inner = b.t("", kind::STRUCT, 2, false, 8);
+    b.member("c", int, 0).member("d", int, 32);
+    let un = b.t("", kind::UNION, 2, false, 8);
+    b.member("b", int, 0).member("", inner, 0);
+    let file = b.t("file", kind::STRUCT, 4, true, 40);
+    b.member("a", int, 0)
+        .member("", un, 32)
+        .member("f_path", path, 128)
+        .member("bf", int, 3 << 24 | 256);
+    let view = View::new(b.bytes(), None).expect("valid BTF");
+    assert_eq!(member_offset(&view, file, &["a"]), Some(0));
+    assert_eq!(member_offset(&view, file, &["d"]), Some(8));
+    assert_eq!(member_offset(&view, file, &["f_path", "dentry"]), Some(24));
+    assert_eq!(member_offset(&view, file, &["bf"]), None, "bitfield");
+    assert_eq!(member_offset(&view, file, &["nope"]), None);
+    assert_eq!(member_offset(&view, file, &["a", "x"]), None);
+    assert_eq!(
+        find_types(
+            &view,
+            &[
+                (kind::STRUCT, "path"),
+                (kind::STRUCT, "file"),
+                (kind::FUNC, "file")
+            ]
+        ),
+        vec![Some(path), Some(file), None]
+    );
+}

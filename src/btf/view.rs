@@ -169,32 +169,35 @@ fn record_len(info: u32) -> Option<usize> {
     Some(TYPE_HEADER_LEN + extra)
 }
 
+impl std::fmt::Debug for View {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("View")
+            .field("bytes", &self.bytes().len())
+            .field("types", &self.hdrs.len())
+            .field("start_id", &self.start_id)
+            .field("base", &self.base)
+            .finish()
+    }
+}
+
+/// Raw bytes a [`View`] can read without copying them: a `Vec`, or a file
+/// mapping (vmlinux BTF is 5.5 MB; copying it costs more than reading it).
+pub type Bytes = Box<dyn AsRef<[u8]> + Send + Sync>;
+
 /// A view over one BTF blob (its own types and strings), plus its base.
-/// It owns a copy of the raw bytes, so it has no lifetime ties to libbpf.
-#[derive(Debug)]
+/// It owns the raw bytes, so it has no lifetime ties to libbpf.
 pub struct View {
     base: Option<Arc<View>>,
-    data: Vec<u8>,
+    data: Bytes,
     strs: Range<usize>,
-    /// Each own type's record header, decoded once (`ty` is the hot path
-    /// of every dumper).
-    hdrs: Vec<Hdr>,
+    /// Where each own type's record starts in `data`; 4 bytes a type keep
+    /// indexing vmlinux (140k types) cheap, and `ty` decodes the rest.
+    hdrs: Vec<u32>,
     /// First type id of this blob (1 without a base, base count with one).
     start_id: u32,
     /// First string offset of this blob (0 without a base).
     start_str: u32,
     ptr_size: OnceLock<u64>,
-}
-
-/// A type record header, decoded, with where its kind-specific data lies
-/// in `View::data`.
-#[derive(Debug, Clone, Copy)]
-struct Hdr {
-    name_off: u32,
-    info: u32,
-    size_type: u32,
-    data_start: u32,
-    data_len: u32,
 }
 
 /// One type record.
@@ -328,7 +331,7 @@ impl View {
     pub fn empty() -> Self {
         View {
             base: None,
-            data: Vec::new(),
+            data: Box::new(Vec::<u8>::new()),
             strs: 0..0,
             hdrs: Vec::new(),
             start_id: 1,
@@ -340,17 +343,31 @@ impl View {
     /// Builds a view over raw BTF `data` (header included). With `base`, the
     /// data is split BTF whose ids and string offsets continue the base's.
     pub fn new(data: Vec<u8>, base: Option<Arc<View>>) -> Result<Self, String> {
-        let h = check_header(&data)?;
+        let view = Self::index(Box::new(data), base)?;
+        view.check_refs()?;
+        Ok(view)
+    }
+
+    /// Like [`View::new`] without the reference check, which only libbpf's
+    /// btf_dump needs (every accessor here is bounds-checked): for quick
+    /// name and member lookups in vmlinux BTF.
+    pub fn for_lookup(data: Bytes) -> Result<Self, String> {
+        Self::index(data, None)
+    }
+
+    fn index(data: Bytes, base: Option<Arc<View>>) -> Result<Self, String> {
+        let raw: &[u8] = (*data).as_ref();
+        let h = check_header(raw)?;
         let body = h.hdr_len as usize;
         let types_r = body + h.type_off as usize..body + h.type_off as usize + h.type_len as usize;
         let strs_r = body + h.str_off as usize..body + h.str_off as usize + h.str_len as usize;
-        let types = data
+        let types = raw
             .get(types_r.clone())
             .ok_or("type section out of range")?;
-        if data.get(strs_r.clone()).is_none() {
+        if raw.get(strs_r.clone()).is_none() {
             return Err("string section out of range".into());
         }
-        let mut hdrs: Vec<Hdr> = Vec::with_capacity(types.len() / 16);
+        let mut hdrs: Vec<u32> = Vec::with_capacity(types.len() / 16);
         let mut pos = 0usize;
         while pos + TYPE_HEADER_LEN <= types.len() {
             let info = rd32(types, pos + 4);
@@ -364,13 +381,7 @@ impl View {
             if pos + len > types.len() {
                 return Err(format!("type [{}] is truncated", hdrs.len() as u64 + 1));
             }
-            hdrs.push(Hdr {
-                name_off: rd32(types, pos),
-                info,
-                size_type: rd32(types, pos + 8),
-                data_start: (types_r.start + pos + TYPE_HEADER_LEN) as u32,
-                data_len: (len - TYPE_HEADER_LEN) as u32,
-            });
+            hdrs.push((types_r.start + pos) as u32);
             pos += len;
         }
         if pos != types.len() {
@@ -380,7 +391,7 @@ impl View {
             Some(b) => (b.type_cnt(), b.str_end()),
             None => (1, 0),
         };
-        let view = View {
+        Ok(View {
             base,
             data,
             strs: strs_r,
@@ -388,9 +399,7 @@ impl View {
             start_id,
             start_str,
             ptr_size: OnceLock::new(),
-        };
-        view.check_refs()?;
-        Ok(view)
+        })
     }
 
     /// Every referenced type id must exist. libbpf checks most references
@@ -445,8 +454,12 @@ impl View {
         Ok(())
     }
 
+    fn bytes(&self) -> &[u8] {
+        (*self.data).as_ref()
+    }
+
     fn strs(&self) -> &[u8] {
-        self.data.get(self.strs.clone()).unwrap_or(&[])
+        self.bytes().get(self.strs.clone()).unwrap_or(&[])
     }
 
     /// A copy of this blob's raw data with control characters in its
@@ -457,7 +470,7 @@ impl View {
         if !self.strs().iter().any(bad) {
             return None;
         }
-        let mut data = self.data.clone();
+        let mut data = self.bytes().to_vec();
         for b in data
             .get_mut(self.strs.clone())?
             .iter_mut()
@@ -487,6 +500,44 @@ impl View {
         self.start_str + self.strs.len() as u32
     }
 
+    /// The ids of this blob's first type of each (kind, name) in `wanted`,
+    /// in the same order: one pass that reads only headers and compares
+    /// names in place (vmlinux has 140k types).
+    pub fn find_named(&self, wanted: &[(u32, &str)]) -> Vec<Option<u32>> {
+        let mut found = vec![None; wanted.len()];
+        let mut left = wanted.len();
+        let d = self.bytes();
+        let strs = self.strs();
+        for (i, &pos) in self.hdrs.iter().enumerate() {
+            let pos = pos as usize;
+            let k = (rd32(d, pos + 4) >> 24) & 0x1f;
+            if !wanted.iter().any(|(wk, _)| *wk == k) {
+                continue;
+            }
+            let Some(off) = (rd32(d, pos) as usize).checked_sub(self.start_str as usize) else {
+                continue;
+            };
+            let Some(name) = strs.get(off..) else {
+                continue;
+            };
+            for (slot, (wk, wn)) in found.iter_mut().zip(wanted) {
+                let n = wn.len();
+                if slot.is_none()
+                    && *wk == k
+                    && name.get(n) == Some(&0)
+                    && name.get(..n) == Some(wn.as_bytes())
+                {
+                    *slot = Some(self.start_id + i as u32);
+                    left -= 1;
+                }
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        found
+    }
+
     /// Type by id; id 0 is `void`. `None` past the last id.
     pub fn ty(&self, id: u32) -> Option<Type<'_>> {
         if id == 0 {
@@ -495,14 +546,17 @@ impl View {
         if id < self.start_id {
             return self.base.as_ref().and_then(|b| b.ty(id));
         }
-        let h = self.hdrs.get((id - self.start_id) as usize)?;
-        let start = h.data_start as usize;
+        let pos = *self.hdrs.get((id - self.start_id) as usize)? as usize;
+        let d = self.bytes();
+        let rec = d.get(pos..pos + TYPE_HEADER_LEN)?;
+        let info = rd32(rec, 4);
+        let start = pos + TYPE_HEADER_LEN;
         Some(Type {
             id,
-            name_off: h.name_off,
-            info: h.info,
-            size_type: h.size_type,
-            data: self.data.get(start..start + h.data_len as usize)?,
+            name_off: rd32(rec, 0),
+            info,
+            size_type: rd32(rec, 8),
+            data: d.get(start..pos + record_len(info)?)?,
         })
     }
 

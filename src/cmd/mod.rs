@@ -5,6 +5,7 @@ pub mod btf_dump;
 pub mod cgroup;
 pub mod completions;
 pub mod feature;
+pub mod holders;
 pub mod link;
 pub mod map;
 pub mod map_ops;

@@ -3,14 +3,13 @@
 use super::Result;
 use crate::output::{self, Ctx, Out};
 use crate::sys::perf::{self, PerfRecord};
-use crate::sys::{ids, link, pids, ObjKind};
+use crate::sys::{ids, link, ObjKind};
 
 pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
     super::no_more_args(words)?;
     perf::check_supported()?;
-    // Holders first, before we open any link ourselves.
-    let holders = pids::build(ObjKind::Link);
     let mut records: Vec<PerfRecord> = perf::scan_fds();
+    let mut links = Vec::new();
     let mut ksyms = None;
     for item in ids::iter(ObjKind::Link) {
         let (id, fd) = item?;
@@ -20,7 +19,15 @@ pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
             Err(e) if e.errno() == Some(libc::ENOENT) => continue,
             Err(e) => return Err(e.into()),
         };
-        if let Some(mut p) = perf::from_link(&rec) {
+        if let Some(p) = perf::from_link(&rec) {
+            links.push((id, p));
+        }
+    }
+    // Holders after the listing, as in `show`: our iterator's link is
+    // then never listed.
+    if !links.is_empty() {
+        let holders = super::holders::build(ObjKind::Link);
+        for (id, mut p) in links {
             let mut h = holders.get(&id).cloned().unwrap_or_default();
             h.sort_by_key(|x| x.pid);
             p.pids = h;

@@ -17,6 +17,7 @@ pub mod mapops;
 pub mod names;
 pub mod net;
 pub mod perf;
+pub mod pid_iter;
 pub mod pids;
 pub mod pins;
 pub mod prog;

@@ -1,12 +1,13 @@
 //! Which processes hold an fd to which BPF object (`pids comm(pid)`).
 //!
-//! bpftool reads this through a BPF task_file iterator; a /proc scan gives
-//! the same answer without loading a program of our own, which also keeps
-//! our own iterator out of the listing.
+//! Like bpftool, through a BPF task_file iterator ([`super::pid_iter`]);
+//! when that can't run (no BTF, an old kernel, no JIT), through /proc,
+//! which gives the same answer at a readlink and an fdinfo read per fd.
 use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::pid_iter::{self, Layout};
 use super::{fdinfo, ids::ObjKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,17 +19,6 @@ pub struct PidRef {
 /// Object id → holders, for one kind of object.
 pub type PidTable = HashMap<u32, Vec<PidRef>>;
 
-/// The anon-inode names an fd of this kind can carry: a link is "bpf_link"
-/// when created and "bpf-link" when reopened (pin, GET_FD_BY_ID).
-fn anon_names(kind: ObjKind) -> &'static [&'static str] {
-    match kind {
-        ObjKind::Prog => &["anon_inode:bpf-prog"],
-        ObjKind::Map => &["anon_inode:bpf-map"],
-        ObjKind::Link => &["anon_inode:bpf_link", "anon_inode:bpf-link"],
-        ObjKind::Btf => &["anon_inode:btf"],
-    }
-}
-
 fn id_key(kind: ObjKind) -> &'static str {
     match kind {
         ObjKind::Prog => "prog_id",
@@ -38,13 +28,28 @@ fn id_key(kind: ObjKind) -> &'static str {
     }
 }
 
-pub fn build(kind: ObjKind) -> PidTable {
+/// Holders of every object of `kind`, except this process. `layout` (from
+/// vmlinux BTF) lets the iterator run; without it, or when it fails, /proc
+/// is scanned.
+pub fn build(kind: ObjKind, layout: Option<&Layout>) -> PidTable {
     let me = std::process::id() as i32;
+    if let Some(t) = layout.and_then(|l| pid_iter::holders(kind, l, me).ok()) {
+        return t;
+    }
+    scan_proc(kind, me)
+}
+
+/// The /proc way: a readlink of every fd of every process but `me`, and an
+/// fdinfo read for each BPF one.
+pub fn scan_proc(kind: ObjKind, me: i32) -> PidTable {
     let mut table = PidTable::new();
     let Ok(proc_dir) = std::fs::read_dir("/proc") else {
         return table;
     };
-    let want = anon_names(kind);
+    let want: Vec<String> = pid_iter::anon_names(kind)
+        .iter()
+        .map(|n| format!("anon_inode:{n}"))
+        .collect();
     for ent in proc_dir.flatten() {
         let Some(pid) = ent.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
             continue;
@@ -60,7 +65,7 @@ pub fn build(kind: ObjKind) -> PidTable {
             let Ok(target) = std::fs::read_link(fd.path()) else {
                 continue;
             };
-            if !want.iter().any(|w| target.as_os_str() == *w) {
+            if !want.iter().any(|w| target.as_os_str() == w.as_str()) {
                 continue;
             }
             let fdname = fd.file_name();

@@ -1,0 +1,77 @@
+//! The struct layout the holder iterator needs, read from vmlinux BTF: the
+//! bridge between src/btf (which reads BTF) and src/sys (which runs the
+//! program), so neither depends on the other.
+use crate::btf::layout::{find_types, member_offset};
+use crate::btf::view::kind;
+use crate::btf::{View, SYSFS_VMLINUX};
+use crate::sys::pid_iter::Layout;
+use crate::sys::pids::{self, PidTable};
+use crate::sys::ObjKind;
+
+/// Holders of every object of `kind` (see [`pids::build`]).
+pub fn build(kind: ObjKind) -> PidTable {
+    pids::build(kind, layout().as_ref())
+}
+
+/// `None` when vmlinux BTF is missing or lacks a type or member (an older
+/// or differently built kernel): the caller then scans /proc.
+pub fn layout() -> Option<Layout> {
+    let view = View::for_lookup(crate::sys::btf::vmlinux_bytes(SYSFS_VMLINUX).ok()?).ok()?;
+    const S: u32 = kind::STRUCT;
+    let ids = find_types(
+        &view,
+        &[
+            (kind::FUNC, "bpf_iter_task_file"),
+            (S, "bpf_iter__task_file"),
+            (S, "bpf_iter_meta"),
+            (S, "file"),
+            (S, "inode"),
+            (S, "super_block"),
+            (S, "dentry"),
+            (S, "task_struct"),
+            (S, "bpf_prog"),
+            (S, "bpf_prog_aux"),
+            (S, "bpf_map"),
+            (S, "bpf_link"),
+            (S, "btf"),
+        ],
+    );
+    let [func, ctx, meta, file, inode, sb, dentry, task, prog, aux, map, link, btf] =
+        <[Option<u32>; 13]>::try_from(ids)
+            .ok()?
+            .map(|x| x.unwrap_or(0));
+    if [
+        func, ctx, meta, file, inode, sb, dentry, task, prog, aux, map, link, btf,
+    ]
+    .contains(&0)
+    {
+        return None;
+    }
+    let off = |id: u32, path: &[&str]| member_offset(&view, id, path);
+    // Loads take a 16-bit offset; helper pointers a 32-bit one.
+    let small = |id: u32, path: &[&str]| i16::try_from(off(id, path)?).ok();
+    let big = |id: u32, path: &[&str]| i32::try_from(off(id, path)?).ok();
+    let task_comm = small(task, &["comm"])?;
+    task_comm.checked_add(8)?;
+    Some(Layout {
+        attach_btf_id: func,
+        ctx_meta: small(ctx, &["meta"])?,
+        ctx_task: small(ctx, &["task"])?,
+        ctx_file: small(ctx, &["file"])?,
+        meta_seq: small(meta, &["seq"])?,
+        file_inode: small(file, &["f_inode"])?,
+        file_dentry: small(file, &["f_path", "dentry"])?,
+        file_private: small(file, &["private_data"])?,
+        inode_sb: small(inode, &["i_sb"])?,
+        sb_magic: small(sb, &["s_magic"])?,
+        dentry_name: small(dentry, &["d_name", "name"])?,
+        task_tgid: small(task, &["tgid"])?,
+        task_leader: small(task, &["group_leader"])?,
+        task_comm,
+        prog_aux: big(prog, &["aux"])?,
+        aux_id: big(aux, &["id"])?,
+        map_id: big(map, &["id"])?,
+        link_id: big(link, &["id"])?,
+        btf_id: big(btf, &["id"])?,
+    })
+}
