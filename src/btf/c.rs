@@ -165,7 +165,15 @@ impl Dumper {
             )
         };
         out.write_all(chunk)?;
-        self.copied = self.size;
+        // Back to the start: the stream overwrites its buffer instead of
+        // growing it to the size of the whole header (size is then the
+        // new position, the smaller of position and data length).
+        // SAFETY: file is our open stream.
+        if unsafe { libc::fseek(self.file, 0, libc::SEEK_SET) } == 0 {
+            self.copied = 0;
+        } else {
+            self.copied = self.size;
+        }
         Ok(())
     }
 }
@@ -208,13 +216,14 @@ pub fn dump_c<W: Write + ?Sized>(
         None => btf,
     };
     let view = btf.view();
-    // Three threads: one checks that libbpf can dump this BTF at all, one
+    // Four threads: two check that libbpf can dump this BTF at all, one
     // sorts the types rank group by rank group and hands each group over
     // when ready, and this one dumps the groups as they arrive (while the
     // large anonymous group is still being sorted). Nothing is dumped
     // before the check has passed.
     std::thread::scope(|s| {
-        let checker = s.spawn(|| check_dumpable(view));
+        let cycles = s.spawn(|| check_cycles(view));
+        let layout = s.spawn(|| check_layout(view));
         let (tx, rx) = std::sync::mpsc::channel::<Vec<u32>>();
         let sorter = roots.is_empty().then(|| {
             s.spawn(move || {
@@ -230,10 +239,12 @@ pub fn dump_c<W: Write + ?Sized>(
             })
         });
         let mut d = Dumper::new(btf)?;
-        checker
-            .join()
-            .unwrap_or_else(|_| Err("internal error while checking types".into()))
-            .map_err(BtfError::CDump)?;
+        for checker in [cycles, layout] {
+            checker
+                .join()
+                .unwrap_or_else(|_| Err("internal error while checking types".into()))
+                .map_err(BtfError::CDump)?;
+        }
         out.write_all(PREAMBLE.as_bytes())?;
         if let Some(sorter) = sorter {
             let mut n = 0usize;
@@ -301,14 +312,12 @@ fn dump_kfuncs(view: &View, d: &mut Dumper) -> Result<(), BtfError> {
 /// size 0, a FWD or void member) divides by zero (SIGFPE), and reference
 /// cycles (`typedef A -> const -> typedef A`, a struct containing itself by
 /// value) recurse without end. bpftool crashes on such input; we refuse it
-/// with an error first. Linear in the number of types.
-fn check_dumpable(v: &View) -> Result<(), String> {
-    #[derive(Clone, Copy)]
-    enum St {
-        New,
-        Busy,
-        Done(u64),
-    }
+/// with an error first, in two independent halves that `dump_c` runs on
+/// two threads ([`check_cycles`], [`check_layout`]), each linear in the
+/// number of types.
+///
+/// No cycles along the reference edges btf_dump follows by recursion.
+fn check_cycles(v: &View) -> Result<(), String> {
     // Reference edges btf_dump follows without a name to stop at: the
     // i-th edge of a type, None past the last.
     fn edge(t: &super::view::Type<'_>, i: usize) -> Option<u32> {
@@ -366,21 +375,32 @@ fn check_dumpable(v: &View) -> Result<(), String> {
             }
         }
     }
+    Ok(())
+}
+
+/// Every struct/union and member has an alignment, and no struct needs
+/// absurd padding.
+fn check_layout(v: &View) -> Result<(), String> {
+    // A byte a type (vmlinux has 140k): NEW, BUSY, or the alignment, which
+    // is at most the pointer size.
+    const NEW: u8 = 0;
+    const BUSY: u8 = u8::MAX;
+    let n = v.type_cnt() as usize;
     // 2. Every struct/union and member has an alignment (btf__align_of > 0).
-    let ptr = v.pointer_size();
-    let mut st = vec![St::New; n];
-    fn align(v: &View, id: u32, ptr: u64, st: &mut [St], depth: u32) -> Result<u64, String> {
+    let ptr = v.pointer_size().min(u64::from(BUSY - 1));
+    let mut st = vec![NEW; n];
+    fn align(v: &View, id: u32, ptr: u64, st: &mut [u8], depth: u32) -> Result<u64, String> {
         match st.get(id as usize).copied() {
-            Some(St::Done(a)) => return Ok(a),
-            Some(St::Busy) => return Err(format!("type [{id}] contains itself")),
-            _ => {}
+            Some(BUSY) => return Err(format!("type [{id}] contains itself")),
+            Some(NEW) | None => {}
+            Some(a) => return Ok(u64::from(a)),
         }
         if depth > 256 {
             return Err(format!("type [{id}] nests too deeply"));
         }
         let t = v.ty(id).ok_or_else(|| format!("no type [{id}]"))?;
         if let Some(s) = st.get_mut(id as usize) {
-            *s = St::Busy;
+            *s = BUSY;
         }
         let a = match t.kind() {
             kind::INT | kind::ENUM | kind::ENUM64 | kind::FLOAT => ptr.min(u64::from(t.size())),
@@ -409,7 +429,8 @@ fn check_dumpable(v: &View) -> Result<(), String> {
             return Err(format!("type [{id}] has size 0"));
         }
         if let Some(s) = st.get_mut(id as usize) {
-            *s = St::Done(a);
+            // a <= ptr < BUSY: every alignment is the pointer size or less.
+            *s = a as u8;
         }
         Ok(a)
     }
@@ -563,30 +584,27 @@ fn name_hasher(h: u64, v: &View, off: u32) -> u64 {
 }
 
 /// bpftool's `btf_type_disambig_hash`, memoized per (id, members): the
-/// plain recursion re-hashes the same member types over and over.
+/// plain recursion re-hashes the same member types over and over. A map,
+/// not a table per type: only ties in name need a hash.
 struct Disambig<'v> {
     v: &'v View,
-    memo: [Vec<Option<u64>>; 2],
+    memo: std::collections::HashMap<(u32, bool), u64>,
 }
 
 impl<'v> Disambig<'v> {
     fn new(v: &'v View) -> Self {
-        let n = v.type_cnt() as usize;
         Disambig {
             v,
-            memo: [vec![None; n], vec![None; n]],
+            memo: std::collections::HashMap::new(),
         }
     }
 
     fn hash(&mut self, id: u32, members: bool, depth: u32) -> u64 {
-        let slot = (usize::from(members), id as usize);
-        if let Some(Some(h)) = self.memo[slot.0].get(slot.1) {
+        if let Some(h) = self.memo.get(&(id, members)) {
             return *h;
         }
         let h = self.compute(id, members, depth);
-        if let Some(m) = self.memo[slot.0].get_mut(slot.1) {
-            *m = Some(h);
-        }
+        self.memo.insert((id, members), h);
         h
     }
 

@@ -27,7 +27,7 @@ pub use c::{dump_c, sorted_ids};
 pub use fmt::{
     format_entry, format_json, format_text, format_value, FormatError, Mode, PerCpu, Value,
 };
-pub use handle::{Btf, SYSFS_BTF_DIR, SYSFS_VMLINUX};
+pub use handle::{map_file, Btf, SYSFS_BTF_DIR, SYSFS_VMLINUX};
 pub use jsonw::JsonW;
 pub use raw::put_name;
 pub use view::View;

@@ -180,9 +180,24 @@ impl std::fmt::Debug for View {
     }
 }
 
-/// Raw bytes a [`View`] can read without copying them: a `Vec`, or a file
-/// mapping (vmlinux BTF is 5.5 MB; copying it costs more than reading it).
-pub type Bytes = Box<dyn AsRef<[u8]> + Send + Sync>;
+/// Raw bytes a [`View`] reads: its own, or a file mapping (vmlinux BTF is
+/// 5.5 MB; copying it costs more than reading it). An enum rather than a
+/// trait object, so `ty`, the hot path, inlines the access.
+pub enum Bytes {
+    Owned(Vec<u8>),
+    /// Shared, so libbpf can parse the same mapping while a view indexes it.
+    Mapped(Arc<memmap2::Mmap>),
+}
+
+impl Bytes {
+    #[inline]
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
 
 /// A view over one BTF blob (its own types and strings), plus its base.
 /// It owns the raw bytes, so it has no lifetime ties to libbpf.
@@ -331,7 +346,7 @@ impl View {
     pub fn empty() -> Self {
         View {
             base: None,
-            data: Box::new(Vec::<u8>::new()),
+            data: Bytes::Owned(Vec::new()),
             strs: 0..0,
             hdrs: Vec::new(),
             start_id: 1,
@@ -343,7 +358,12 @@ impl View {
     /// Builds a view over raw BTF `data` (header included). With `base`, the
     /// data is split BTF whose ids and string offsets continue the base's.
     pub fn new(data: Vec<u8>, base: Option<Arc<View>>) -> Result<Self, String> {
-        let view = Self::index(Box::new(data), base)?;
+        Self::from_bytes(Bytes::Owned(data), base)
+    }
+
+    /// [`View::new`] over bytes held elsewhere (a file mapping).
+    pub fn from_bytes(data: Bytes, base: Option<Arc<View>>) -> Result<Self, String> {
+        let view = Self::index(data, base)?;
         view.check_refs()?;
         Ok(view)
     }
@@ -356,7 +376,7 @@ impl View {
     }
 
     fn index(data: Bytes, base: Option<Arc<View>>) -> Result<Self, String> {
-        let raw: &[u8] = (*data).as_ref();
+        let raw: &[u8] = data.as_slice();
         let h = check_header(raw)?;
         let body = h.hdr_len as usize;
         let types_r = body + h.type_off as usize..body + h.type_off as usize + h.type_len as usize;
@@ -454,8 +474,9 @@ impl View {
         Ok(())
     }
 
+    #[inline]
     fn bytes(&self) -> &[u8] {
-        (*self.data).as_ref()
+        self.data.as_slice()
     }
 
     fn strs(&self) -> &[u8] {
@@ -467,7 +488,13 @@ impl View {
     /// when there are none. For writers that print names raw (btf_dump).
     pub fn without_controls(&self) -> Option<Vec<u8>> {
         let bad = |b: &u8| *b != 0 && (*b < 0x20 || *b == 0x7f);
-        if !self.strs().iter().any(bad) {
+        // Whole chunks without an early exit: the compiler vectorizes this
+        // (vmlinux has 2.5 MB of strings; `any` went byte by byte).
+        let clean = self
+            .strs()
+            .chunks(4096)
+            .all(|c| !c.iter().fold(false, |acc, b| acc | bad(b)));
+        if clean {
             return None;
         }
         let mut data = self.bytes().to_vec();

@@ -3,7 +3,9 @@
 //! program), so neither depends on the other.
 use crate::btf::layout::{find_types, member_offset};
 use crate::btf::view::kind;
-use crate::btf::{View, SYSFS_VMLINUX};
+use std::path::Path;
+
+use crate::btf::{map_file, View, SYSFS_VMLINUX};
 use crate::sys::pid_iter::Layout;
 use crate::sys::pids::{self, PidTable};
 use crate::sys::ObjKind;
@@ -16,7 +18,7 @@ pub fn build(kind: ObjKind) -> PidTable {
 /// `None` when vmlinux BTF is missing or lacks a type or member (an older
 /// or differently built kernel): the caller then scans /proc.
 pub fn layout() -> Option<Layout> {
-    let view = View::for_lookup(crate::sys::btf::vmlinux_bytes(SYSFS_VMLINUX).ok()?).ok()?;
+    let view = View::for_lookup(map_file(Path::new(SYSFS_VMLINUX)).ok()?).ok()?;
     const S: u32 = kind::STRUCT;
     let ids = find_types(
         &view,

@@ -190,22 +190,3 @@ pub fn data_of(id: u32, fd: &OwnedFd) -> Result<BtfData> {
         data,
     })
 }
-
-/// The bytes of vmlinux BTF. Mapped when the kernel allows it (6.16+ maps
-/// the file read-only and private): reading sysfs returns one page per
-/// read(2), about 1350 calls and 7 ms for 5.5 MB, against well under 1 ms.
-pub fn vmlinux_bytes(path: &str) -> std::io::Result<Box<dyn AsRef<[u8]> + Send + Sync>> {
-    let file = std::fs::File::open(path)?;
-    // SAFETY: a private read-only mapping of a file nobody writes (vmlinux
-    // BTF is immutable for the kernel's life).
-    if let Ok(map) = unsafe {
-        memmap2::MmapOptions::new()
-            .populate()
-            .map_copy_read_only(&file)
-    } {
-        return Ok(Box::new(map));
-    }
-    let mut data = Vec::new();
-    std::io::Read::read_to_end(&mut &file, &mut data)?;
-    Ok(Box::new(data))
-}
