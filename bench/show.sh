@@ -1,13 +1,14 @@
 #!/bin/bash
 # Loads 2000 small programs, then times `prog show` and `-j prog show` for
-# bpfscope and bpftool in the same run and prints the bpfscope/bpftool ratios.
+# bpfscope and bpftool in the same run, interleaved, and prints the
+# bpfscope/bpftool ratios of the best and of the median run.
 # Target (issue 3): ratio <= 1.5. Not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q
 export BPFSCOPE="${CARGO_TARGET_DIR:-target}/release/bpfscope"
-N=${N:-2000} RUNS=${RUNS:-5} exec python3 - <<'PY'
-import ctypes, os, struct, subprocess, time
+N=${N:-2000} RUNS=${RUNS:-11} exec python3 - <<'PY'
+import ctypes, os, statistics, struct, subprocess, time
 N, RUNS = int(os.environ["N"]), int(os.environ["RUNS"])
 libc = ctypes.CDLL(None, use_errno=True)
 SYS_bpf = 321 if os.uname().machine == "x86_64" else 280
@@ -24,18 +25,20 @@ for i in range(N):
     if fd < 0:
         raise SystemExit(f"BPF_PROG_LOAD failed: errno {ctypes.get_errno()}")
     fds.append(fd)
-def best(cmd):
-    ts = []
-    for _ in range(RUNS):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        ts.append(time.perf_counter() - t)
-    return min(ts)
-print(f"{N} programs loaded (plus what the kernel already had); best of {RUNS} runs")
+def once(cmd):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t
+print(f"{N} programs loaded (plus what the kernel already had); {RUNS} interleaved runs each")
 for label, args in [("prog show", ["prog", "show"]), ("-j prog show", ["-j", "prog", "show"])]:
-    ours = best([os.environ["BPFSCOPE"]] + args)
-    theirs = best(["bpftool"] + args)
-    print(f"{label:14s} bpfscope {ours*1000:8.1f} ms  bpftool {theirs*1000:8.1f} ms  ratio bpfscope/bpftool {ours/theirs:.2f}")
+    ours, theirs = [], []
+    for _ in range(RUNS):
+        ours.append(once([os.environ["BPFSCOPE"]] + args))
+        theirs.append(once(["bpftool"] + args))
+    o, t = min(ours), min(theirs)
+    mo, mt = statistics.median(ours), statistics.median(theirs)
+    print(f"{label:13s} best: bpfscope {o*1000:6.1f} ms  bpftool {t*1000:6.1f} ms  ratio {o/t:.2f}"
+          f"   median: {mo*1000:6.1f} / {mt*1000:6.1f} ms  ratio {mo/mt:.2f}")
 for fd in fds:
     os.close(fd)
 PY
