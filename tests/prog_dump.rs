@@ -671,6 +671,30 @@ fn object_file_before_loading() {
     ] {
         assert!(text.contains(want), "missing {want:?}:\n{text}");
     }
+    // Source lines from .BTF.ext (the fixture is built with -g), with
+    // file and line under linum, as for loaded programs.
+    let src = "__u64 pid = bpf_get_current_pid_tgid() >> 32;";
+    assert!(text.lines().any(|l| l == format!("; {src}")), "{text}");
+    let line_num = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dump.bpf.c"),
+    )
+    .unwrap()
+    .lines()
+    .position(|l| l.contains(src))
+    .unwrap()
+        + 1;
+    let linum = bpfscope_ok(&[
+        "prog", "dump", "xlated", "file", o, "prog", "tp_main", "linum",
+    ]);
+    assert!(
+        linum.contains(&format!("dump.bpf.c line_num:{line_num} line_col:")),
+        "{linum}"
+    );
+    let v = json(
+        BPFSCOPE,
+        &["-j", "prog", "dump", "xlated", "file", o, "prog", "tp_main"],
+    );
+    assert_eq!(v["insns"][0]["src"], src, "{v}");
     let v = json(
         BPFSCOPE,
         &[

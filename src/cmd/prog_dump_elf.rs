@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
         let x = Xlated {
             insns: &f.insns,
             funcs: &info,
-            lines: &[],
+            lines: &f.lines,
             names: &names,
         };
         if visual {

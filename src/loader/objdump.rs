@@ -14,7 +14,7 @@ use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionKind,
 
 use crate::disasm::insn::*;
 use crate::disasm::printer::Resolve;
-use crate::disasm::xlated::FuncInfo;
+use crate::disasm::xlated::{FuncInfo, LineInfo};
 
 /// Errors reading an object file.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +51,9 @@ pub struct ObjFunc {
     pub relocs: HashMap<usize, Reloc>,
     /// Prototype from BTF, when the object has it.
     pub proto: Option<String>,
+    /// Source lines from `.BTF.ext` (insn_off relative to the function),
+    /// when the object was built with -g.
+    pub lines: Vec<LineInfo>,
     /// Every function of the object by (section, byte offset): names the
     /// targets of calls and callback references made through a section symbol.
     pub funcs_at: std::rc::Rc<HashMap<(String, u64), String>>,
@@ -78,6 +81,7 @@ pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
     // complaints about it are captured, not printed between the lines.
     let (btf, _) = super::log::with_capture(|| libbpf_rs::btf::Btf::from_raw("obj", &data));
     let btf = btf.ok().flatten();
+    let lines = section_lines(&file);
 
     let mut funcs_at = HashMap::new();
     for s in file.symbols().filter(|s| s.kind() == SymbolKind::Text) {
@@ -149,7 +153,20 @@ pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
                 let t: libbpf_rs::btf::BtfType = b.type_by_name(&name)?;
                 crate::disasm::proto::type_only(b, u32::from(t.type_id()))
             });
+            let lines = lines
+                .get(&sec_name)
+                .map(|all| {
+                    all.iter()
+                        .filter(|l| (start..end).contains(&(l.insn_off as usize)))
+                        .map(|l| LineInfo {
+                            insn_off: l.insn_off - start as u32,
+                            ..l.clone()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             out.push(ObjFunc {
+                lines,
                 subprog: sec_name == ".text",
                 section: sec_name.clone(),
                 relocs: relocs
@@ -167,6 +184,82 @@ pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
     // Programs first, then subprograms (stable within each group).
     out.sort_by_key(|f| f.subprog);
     Ok(out)
+}
+
+/// The line info of `.BTF.ext` by section name, insn_off in instructions
+/// from the start of the section; strings from `.BTF`. Empty when either
+/// section is missing or malformed: lines are a help, not a requirement.
+fn section_lines(file: &object::File) -> HashMap<String, Vec<LineInfo>> {
+    let data = |name: &str| file.section_by_name(name).and_then(|s| s.data().ok());
+    let (Some(btf), Some(ext)) = (data(".BTF"), data(".BTF.ext")) else {
+        return HashMap::new();
+    };
+    let Ok(view) = crate::btf::View::for_lookup(crate::btf::view::Bytes::Owned(btf.to_vec()))
+    else {
+        return HashMap::new();
+    };
+    parse_line_info(ext, &|off| {
+        view.str_at(off)
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+    })
+}
+
+/// `.BTF.ext` (struct btf_ext_header, then the line_info block: rec_size,
+/// then per section: name offset, count, records of insn_off in bytes,
+/// file name, source line, line << 10 | column).
+fn parse_line_info(
+    ext: &[u8],
+    name: &dyn Fn(u32) -> Option<String>,
+) -> HashMap<String, Vec<LineInfo>> {
+    let mut out = HashMap::new();
+    let rd = |b: &[u8], off: usize| -> Option<u32> {
+        Some(u32::from_ne_bytes(
+            b.get(off..off.checked_add(4)?)?.try_into().ok()?,
+        ))
+    };
+    let magic = ext.get(..2).map(|m| u16::from_ne_bytes([m[0], m[1]]));
+    if magic != Some(0xeb9f) {
+        return out;
+    }
+    let (Some(hdr_len), Some(off), Some(len)) = (rd(ext, 4), rd(ext, 16), rd(ext, 20)) else {
+        return out;
+    };
+    // Offsets are from the end of the header; the header must hold them.
+    if hdr_len < 24 {
+        return out;
+    }
+    let start = hdr_len as usize + off as usize;
+    let Some(block) = ext.get(start..start.saturating_add(len as usize)) else {
+        return out;
+    };
+    let Some(rec) = rd(block, 0).map(|r| r as usize).filter(|&r| r >= 16) else {
+        return out;
+    };
+    let mut pos = 4usize;
+    while let (Some(sec_off), Some(n)) = (rd(block, pos), rd(block, pos + 4)) {
+        pos += 8;
+        let Some(sec) = name(sec_off) else { break };
+        let v: &mut Vec<LineInfo> = out.entry(sec).or_default();
+        for _ in 0..n {
+            let (Some(insn), Some(file), Some(line), Some(col)) = (
+                rd(block, pos),
+                rd(block, pos + 4),
+                rd(block, pos + 8),
+                rd(block, pos + 12),
+            ) else {
+                return out;
+            };
+            pos += rec;
+            v.push(LineInfo {
+                insn_off: insn / INSN_SIZE as u32,
+                src: name(line).map(|s| s.trim_start().to_string()),
+                file: name(file),
+                line_num: col >> 10,
+                line_col: col & 0x3ff,
+            });
+        }
+    }
+    out
 }
 
 /// Names for a pre-load program: relocated ld_imm64 and calls by symbol.
@@ -244,5 +337,61 @@ pub fn func_info(f: &ObjFunc) -> FuncInfo {
         insn_off: 0,
         proto: f.proto.clone(),
         name: Some(f.name.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A .BTF.ext with one section of two line records.
+    fn ext() -> Vec<u8> {
+        let mut b = Vec::new();
+        let w = |b: &mut Vec<u8>, v: u32| b.extend_from_slice(&v.to_ne_bytes());
+        b.extend_from_slice(&0xeb9fu16.to_ne_bytes());
+        b.extend_from_slice(&[1, 0]);
+        // hdr_len, func_info off/len, line_info off/len
+        for v in [24, 0, 0, 0, 4 + 8 + 2 * 16] {
+            w(&mut b, v);
+        }
+        w(&mut b, 16); // rec_size
+        w(&mut b, 1); // section name
+        w(&mut b, 2); // records
+        for (insn, line, col) in [(0, 2, 3 << 10 | 5), (16, 3, 4 << 10)] {
+            for v in [insn, 4, line, col] {
+                w(&mut b, v);
+            }
+        }
+        b
+    }
+
+    fn names(off: u32) -> Option<String> {
+        ["", "sec", "  a = 1;", "return a;", "x.c"]
+            .get(off as usize)
+            .map(|s| s.to_string())
+    }
+
+    #[test]
+    fn line_info_records_and_damaged_input() {
+        let all = parse_line_info(&ext(), &names);
+        let v = &all["sec"];
+        assert_eq!(v.len(), 2);
+        assert_eq!(
+            (v[0].insn_off, v[0].src.as_deref(), v[0].file.as_deref()),
+            (0, Some("a = 1;"), Some("x.c"))
+        );
+        assert_eq!((v[0].line_num, v[0].line_col), (3, 5));
+        assert_eq!((v[1].insn_off, v[1].line_num), (2, 4));
+        // Every truncation and a bad magic give fewer records, never a panic.
+        let full = ext();
+        for n in 0..full.len() {
+            let _ = parse_line_info(&full[..n], &names);
+        }
+        let mut bad = full.clone();
+        bad[0] ^= 0xff;
+        assert!(parse_line_info(&bad, &names).is_empty());
+        let mut huge = full;
+        huge[24..28].copy_from_slice(&u32::MAX.to_ne_bytes()); // rec_size
+        let _ = parse_line_info(&huge, &names);
     }
 }
