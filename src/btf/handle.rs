@@ -291,19 +291,21 @@ fn new_split(data: &[u8], size: u32, base: &Option<Rc<Btf>>) -> *mut libbpf_sys:
     unsafe { libbpf_sys::btf__new_split(data.as_ptr().cast(), size, base_ptr) }
 }
 
-/// A file's bytes through a private read-only mapping (sysfs BTF files
-/// allow it since 6.16), else read: reading sysfs returns one page per
-/// read(2), about 1350 calls and 7 ms for vmlinux's 5.5 MB.
+/// A file's bytes: through a private read-only mapping for sysfs BTF files
+/// (allowed since 6.16; reading sysfs returns one page per read(2), about
+/// 1350 calls and 7 ms for vmlinux's 5.5 MB), read for everything else. Only
+/// sysfs is mapped: its BTF never changes, where a regular file truncated
+/// under a mapping would kill us with SIGBUS.
 pub fn map_file(path: &Path) -> std::io::Result<Bytes> {
     let file = std::fs::File::open(path)?;
-    // SAFETY: a private read-only mapping; the files mapped here (BTF) are
-    // not written while we read them (vmlinux BTF never changes).
-    if let Ok(map) = unsafe {
-        memmap2::MmapOptions::new()
-            .populate()
-            .map_copy_read_only(&file)
-    } {
-        return Ok(Bytes::Mapped(Arc::new(map)));
+    let on_sysfs = nix::sys::statfs::fstatfs(&file)
+        .is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::SYSFS_MAGIC);
+    if on_sysfs {
+        // SAFETY: a private read-only mapping of a sysfs BTF file, whose
+        // contents the kernel never changes.
+        if let Ok(map) = unsafe { memmap2::MmapOptions::new().map_copy_read_only(&file) } {
+            return Ok(Bytes::Mapped(Arc::new(map)));
+        }
     }
     let mut data = Vec::new();
     std::io::Read::read_to_end(&mut &file, &mut data)?;
