@@ -658,6 +658,43 @@ fn cachestat_page_cache_reads() {
 }
 
 #[test]
+fn profile_one_thread_and_one_cpu() {
+    // -L: only the spinning child's thread (single-threaded: tid = pid).
+    let kid = spawn_workload(&["cpu", "30"]);
+    let tid = kid.0.id().to_string();
+    let root = Root::new();
+    let loaded = load_attach(&root, "profile", &["-L", &tid, "-F", "499"]);
+    std::thread::sleep(Duration::from_millis(1200));
+    let r = root.json(&["tool", "report", "profile"]);
+    let stacks = array(&r["stacks"]);
+    assert!(!stacks.is_empty(), "no samples of thread {tid}: {r}");
+    assert!(
+        stacks
+            .iter()
+            .all(|s| s["pid"].as_u64().map(|p| p.to_string()) == Some(tid.clone())),
+        "-L leaked: {r}"
+    );
+    drop(kid);
+    unload(&root, loaded);
+
+    // -C: one perf event, on that CPU only.
+    let root = Root::new();
+    let loaded = load_attach(&root, "profile", &["-C", "0"]);
+    assert_eq!(root.entries("profile/links"), vec!["do_perf_event-cpu0"]);
+    unload(&root, loaded);
+
+    // A CPU that is not online fails the attach, which leaves no link.
+    root.ok(&["tool", "load", "profile", "-C", "4096"]);
+    let e = root.fails(&["tool", "attach", "profile"]);
+    assert!(e.contains("CPU 4096") && e.contains("not online"), "{e}");
+    assert!(root.entries("profile/links").is_empty());
+    root.ok(&["tool", "unload", "profile"]);
+    let e = root.fails(&["tool", "load", "profile", "-p", "1", "-L", "1"]);
+    assert!(e.contains("exclusive"), "{e}");
+    assert!(!root.path().join("profile").exists());
+}
+
+#[test]
 fn profile_stacks_folded_and_svg() {
     // Runs until killed at the end: symbolization needs it alive.
     let kid = spawn_workload(&["cpu", "60"]);

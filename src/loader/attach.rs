@@ -164,6 +164,14 @@ fn open_kprobe_event(func: &str, retprobe: bool) -> Result<OwnedFd, std::io::Err
 }
 
 /// Online CPUs from /sys/devices/system/cpu/online ("0-3,5").
+/// `0 1 3` for display.
+fn cpu_list(cpus: &[i32]) -> String {
+    cpus.iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn online_cpus() -> Result<Vec<i32>, LoaderError> {
     let path = "/sys/devices/system/cpu/online";
     let text = std::fs::read_to_string(path).map_err(super::io_err("can't read", path))?;
@@ -184,20 +192,32 @@ fn online_cpus() -> Result<Vec<i32>, LoaderError> {
 }
 
 /// Attaches the perf_event program pinned at `prog_path` to a software
-/// cpu-clock event sampling at `freq` Hz on each online CPU (this works
-/// without a hardware PMU, e.g. in VMs). Returns (cpu, link) pairs; on a
-/// failure the links made so far are dropped (closed) with the error.
+/// cpu-clock event sampling at `freq` Hz on each online CPU, or on `only`
+/// (this works without a hardware PMU, e.g. in VMs). Returns (cpu, link)
+/// pairs; on a failure the links made so far are dropped (closed) with the
+/// error.
 pub fn attach_perf_cpus(
     prog_name: &str,
     prog_path: &Path,
     freq: u64,
+    only: Option<u32>,
 ) -> Result<Vec<(i32, OwnedFd)>, LoaderError> {
+    let mut cpus = online_cpus()?;
+    if let Some(want) = only {
+        if !cpus.iter().any(|&c| i64::from(c) == i64::from(want)) {
+            return Err(LoaderError::Other {
+                what: format!("can't sample CPU {want}"),
+                why: format!("it is not online (online: {})", cpu_list(&cpus)),
+            });
+        }
+        cpus.retain(|&c| i64::from(c) == i64::from(want));
+    }
     let prog = libbpf_rs::Program::fd_from_pinned_path(prog_path).map_err(bpf_err(format!(
         "can't open pinned program '{}'",
         prog_path.display()
     )))?;
     let mut links = Vec::new();
-    for cpu in online_cpus()? {
+    for cpu in cpus {
         let fail = |source| LoaderError::Attach {
             prog: prog_name.to_string(),
             point: format!("{} on CPU {cpu}", AttachPoint::PerfCpuClock),

@@ -212,7 +212,7 @@ pub fn attach_with(
                 } else {
                     DEFAULT_SAMPLE_FREQ
                 };
-                for (cpu, link) in attach_perf_cpus(spec.name, &prog_path, freq)? {
+                for (cpu, link) in attach_perf_cpus(spec.name, &prog_path, freq, config.cpu)? {
                     let path = paths.link(&format!("{}-cpu{cpu}", spec.name))?;
                     pin_link(spec, &link, &path)?;
                     made.push(path);

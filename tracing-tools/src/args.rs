@@ -204,6 +204,8 @@ pub struct Config {
     pub unit: &'static str,
     /// perf_event tools (profile): sampling frequency in Hz.
     pub sample_freq: u64,
+    /// perf_event tools (profile -C): sample this CPU only, not every one.
+    pub cpu: Option<u32>,
     /// Stack tools: print folded stacks (-f), write a flame graph (--svg).
     pub folded: bool,
     pub svg: Option<String>,

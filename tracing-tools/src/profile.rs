@@ -1,5 +1,5 @@
 //! profile: CPU sampling with stacks at -F Hz on every CPU (libbpf-tools'
-//! -p -U -K -F -I -f, duration; --svg FILE writes a flame graph).
+//! -p -L -U -K -F -I -f -C, duration; --svg FILE writes a flame graph).
 
 use crate::args::{duration, err, Config, OptSpec, Parsed, RoValue};
 use crate::more::{flag, opt, pid_opt};
@@ -12,6 +12,7 @@ const OPTIONS: &[OptSpec] = &[
         "PID",
         "Profile process with this PID only",
     ),
+    opt(Some('L'), "tid", "TID", "Profile thread with this TID only"),
     flag(
         'U',
         "user-stacks-only",
@@ -29,6 +30,7 @@ const OPTIONS: &[OptSpec] = &[
         "Sample frequency, Hertz (default 49)",
     ),
     flag('I', "include-idle", "Include CPU idle stacks"),
+    opt(Some('C'), "cpu", "CPU", "CPU number to run profile on"),
     flag(
         'f',
         "folded",
@@ -72,9 +74,18 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     };
     c.folded = p.has("folded");
     c.svg = p.value("svg").map(String::from);
+    if p.has("pid") && p.has("tid") {
+        return err("-p and -L are exclusive");
+    }
     if let Some(pid) = pid_opt(p, "pid")? {
         c.rodata.push(("targ_tgid", RoValue::U32(pid)));
     }
+    if let Some(tid) = pid_opt(p, "tid")? {
+        c.rodata.push(("targ_tid", RoValue::U32(tid)));
+    }
+    // Whether the CPU is online is for the attach to say: it may change
+    // between load and attach.
+    c.cpu = p.number::<u32>("cpu")?;
     c.rodata
         .push(("user_stacks_only", RoValue::Bool(p.has("user-stacks-only"))));
     c.rodata.push((

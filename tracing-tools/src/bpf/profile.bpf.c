@@ -18,6 +18,7 @@ TOOL_METADATA("profile");
 #define STACK_FLAGS_USER (1ULL << 8) /* BPF_F_USER_STACK */
 
 const volatile __u32 targ_tgid = 0;
+const volatile __u32 targ_tid = 0;
 const volatile bool user_stacks_only = false;
 const volatile bool kernel_stacks_only = false;
 const volatile bool include_idle = false;
@@ -55,6 +56,8 @@ int do_perf_event(struct bpf_perf_event_data *ctx)
 	if (!include_idle && tid == 0)
 		return 0;
 	if (targ_tgid && targ_tgid != tgid)
+		return 0;
+	if (targ_tid && targ_tid != tid)
 		return 0;
 	key.pid = tgid;
 	bpf_get_current_comm(&key.name, sizeof(key.name));
