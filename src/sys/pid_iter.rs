@@ -100,8 +100,9 @@ pub fn holders(kind: ObjKind, layout: &Layout, skip_pid: i32) -> Result<PidTable
                 e.raw_os_error().unwrap_or(0),
             )
         })?;
-    // The iterator's file is closed; the link and program go in this order
-    // too, so their ids are released before the caller lists objects.
+    // The iterator's file is closed; then the link, then the program: each
+    // id is released as its last fd goes, so another process listing
+    // objects sees them only while this runs (as with bpftool's iterator).
     drop(link);
     drop(prog);
     Ok(parse(&data, skip_pid))
