@@ -1,13 +1,8 @@
 //! Where kernel struct members lie, read from vmlinux BTF: CO-RE done by
 //! hand for the few programs bpfscope builds itself (the holder iterator),
 //! so they need neither clang nor libbpf's relocation pass at run time.
+//! Types are found by name with [`View::find_named`].
 use super::view::{kind, View};
-
-/// Finds the ids of named types: `wanted` pairs a kind (STRUCT, FUNC, …)
-/// with a name; the answer is in the same order.
-pub fn find_types(view: &View, wanted: &[(u32, &str)]) -> Vec<Option<u32>> {
-    view.find_named(wanted)
-}
 
 /// Byte offset of `path` (member names, outermost first) inside the struct
 /// or union `id`. Members of anonymous structs and unions are found as the

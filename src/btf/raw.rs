@@ -254,34 +254,23 @@ fn type_json<W: Write>(v: &View, t: &Type<'_>, w: &mut JsonW<W>) -> io::Result<(
             }
             w.end_array()?;
         }
-        kind::ENUM => {
+        kind::ENUM | kind::ENUM64 => {
             let signed = t.kflag();
             w.string_field("encoding", if signed { b"SIGNED" } else { b"UNSIGNED" })?;
             w.uint_field("size", u64::from(t.size()))?;
             w.uint_field("vlen", u64::from(t.vlen()))?;
             w.name(b"values")?;
             w.start_array()?;
-            for (name, val) in t.enum32() {
-                w.start_object()?;
-                w.string_field("name", v.display_name(name))?;
-                if signed {
-                    w.int_field("val", i64::from(val))?;
-                } else {
-                    // bpftool passes the __s32 to a u64 parameter: sign-extended.
-                    w.uint_field("val", i64::from(val) as u64)?;
-                }
-                w.end_object()?;
-            }
-            w.end_array()?;
-        }
-        kind::ENUM64 => {
-            let signed = t.kflag();
-            w.string_field("encoding", if signed { b"SIGNED" } else { b"UNSIGNED" })?;
-            w.uint_field("size", u64::from(t.size()))?;
-            w.uint_field("vlen", u64::from(t.vlen()))?;
-            w.name(b"values")?;
-            w.start_array()?;
-            for (name, val) in t.enum64() {
+            // As 64 bits: bpftool passes an ENUM's __s32 to a u64
+            // parameter, so unsigned 32-bit values print sign-extended.
+            let values: Vec<(u32, u64)> = if t.kind() == kind::ENUM {
+                t.enum32()
+                    .map(|(n, val)| (n, i64::from(val) as u64))
+                    .collect()
+            } else {
+                t.enum64().collect()
+            };
+            for (name, val) in values {
                 w.start_object()?;
                 w.string_field("name", v.display_name(name))?;
                 if signed {

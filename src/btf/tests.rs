@@ -638,7 +638,7 @@ fn fmt_json_markers_stay_valid_json() {
 
 #[test]
 fn layout_offsets_through_anonymous_members_and_nested_paths() {
-    use super::layout::{find_types, member_offset};
+    use super::layout::member_offset;
     // struct path { long mnt; long dentry; };
     // struct file { int a; union { int b; struct { int c; int d; }; };
     //               struct path f_path; int bf: 3; };
@@ -664,14 +664,11 @@ fn layout_offsets_through_anonymous_members_and_nested_paths() {
     assert_eq!(member_offset(&view, file, &["nope"]), None);
     assert_eq!(member_offset(&view, file, &["a", "x"]), None);
     assert_eq!(
-        find_types(
-            &view,
-            &[
-                (kind::STRUCT, "path"),
-                (kind::STRUCT, "file"),
-                (kind::FUNC, "file")
-            ]
-        ),
+        view.find_named(&[
+            (kind::STRUCT, "path"),
+            (kind::STRUCT, "file"),
+            (kind::FUNC, "file")
+        ]),
         vec![Some(path), Some(file), None]
     );
 }

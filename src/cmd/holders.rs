@@ -1,10 +1,10 @@
 //! The struct layout the holder iterator needs, read from vmlinux BTF: the
 //! bridge between src/btf (which reads BTF) and src/sys (which runs the
 //! program), so neither depends on the other.
-use crate::btf::layout::{find_types, member_offset};
-use crate::btf::view::kind;
 use std::path::Path;
 
+use crate::btf::layout::member_offset;
+use crate::btf::view::kind;
 use crate::btf::{map_file, View, SYSFS_VMLINUX};
 use crate::sys::pid_iter::Layout;
 use crate::sys::pids::{self, PidTable};
@@ -20,9 +20,8 @@ pub fn build(kind: ObjKind) -> PidTable {
 pub fn layout() -> Option<Layout> {
     let view = View::for_lookup(map_file(Path::new(SYSFS_VMLINUX)).ok()?).ok()?;
     const S: u32 = kind::STRUCT;
-    let ids = find_types(
-        &view,
-        &[
+    let ids: Vec<u32> = view
+        .find_named(&[
             (kind::FUNC, "bpf_iter_task_file"),
             (S, "bpf_iter__task_file"),
             (S, "bpf_iter_meta"),
@@ -36,24 +35,17 @@ pub fn layout() -> Option<Layout> {
             (S, "bpf_map"),
             (S, "bpf_link"),
             (S, "btf"),
-        ],
-    );
+        ])
+        .into_iter()
+        .collect::<Option<_>>()?;
     let [func, ctx, meta, file, inode, sb, dentry, task, prog, aux, map, link, btf] =
-        <[Option<u32>; 13]>::try_from(ids)
-            .ok()?
-            .map(|x| x.unwrap_or(0));
-    if [
-        func, ctx, meta, file, inode, sb, dentry, task, prog, aux, map, link, btf,
-    ]
-    .contains(&0)
-    {
-        return None;
-    }
+        <[u32; 13]>::try_from(ids).ok()?;
     let off = |id: u32, path: &[&str]| member_offset(&view, id, path);
     // Loads take a 16-bit offset; helper pointers a 32-bit one.
     let small = |id: u32, path: &[&str]| i16::try_from(off(id, path)?).ok();
     let big = |id: u32, path: &[&str]| i32::try_from(off(id, path)?).ok();
     let task_comm = small(task, &["comm"])?;
+    // comm is read as two words: the second one's offset must fit too.
     task_comm.checked_add(8)?;
     Some(Layout {
         attach_btf_id: func,

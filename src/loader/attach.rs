@@ -163,7 +163,6 @@ fn open_kprobe_event(func: &str, retprobe: bool) -> Result<OwnedFd, std::io::Err
     perf_event_open(&attr, -1, 0)
 }
 
-/// Online CPUs from /sys/devices/system/cpu/online ("0-3,5").
 /// `0 1 3` for display.
 fn cpu_list(cpus: &[i32]) -> String {
     cpus.iter()
@@ -172,6 +171,7 @@ fn cpu_list(cpus: &[i32]) -> String {
         .join(" ")
 }
 
+/// Online CPUs from /sys/devices/system/cpu/online ("0-3,5").
 fn online_cpus() -> Result<Vec<i32>, LoaderError> {
     let path = "/sys/devices/system/cpu/online";
     let text = std::fs::read_to_string(path).map_err(super::io_err("can't read", path))?;
@@ -204,13 +204,14 @@ pub fn attach_perf_cpus(
 ) -> Result<Vec<(i32, OwnedFd)>, LoaderError> {
     let mut cpus = online_cpus()?;
     if let Some(want) = only {
-        if !cpus.iter().any(|&c| i64::from(c) == i64::from(want)) {
+        let wanted = |c: &i32| u32::try_from(*c) == Ok(want);
+        if !cpus.iter().any(wanted) {
             return Err(LoaderError::Other {
                 what: format!("can't sample CPU {want}"),
                 why: format!("it is not online (online: {})", cpu_list(&cpus)),
             });
         }
-        cpus.retain(|&c| i64::from(c) == i64::from(want));
+        cpus.retain(wanted);
     }
     let prog = libbpf_rs::Program::fd_from_pinned_path(prog_path).map_err(bpf_err(format!(
         "can't open pinned program '{}'",

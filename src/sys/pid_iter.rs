@@ -19,7 +19,7 @@ use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use super::ids::ObjKind;
-use super::pids::{PidRef, PidTable};
+use super::pids::{add_holder, PidTable};
 use super::{errno, Result, SysError};
 
 /// Byte offsets of the kernel struct members the program reads, and the
@@ -126,13 +126,9 @@ fn parse(data: &[u8], skip_pid: i32) -> PidTable {
         }
         let comm = &e[8..24];
         let comm = &comm[..comm.iter().position(|&b| b == 0).unwrap_or(comm.len())];
-        let refs = table.entry(id).or_default();
-        if !refs.iter().any(|r| r.pid == pid) {
-            refs.push(PidRef {
-                pid,
-                comm: String::from_utf8_lossy(comm).into_owned(),
-            });
-        }
+        add_holder(&mut table, id, pid, || {
+            String::from_utf8_lossy(comm).into_owned()
+        });
     }
     table
 }
@@ -266,13 +262,13 @@ impl Asm {
     }
 }
 
-/// A name padded with NULs to 16 bytes, as two native-endian words.
-fn name_words(name: &str) -> (u64, u64) {
-    let mut b = [0u8; 16];
-    let n = name.len().min(15);
+/// A name of at most 8 bytes, NUL-padded, as one native-endian word (the
+/// program checks that the dentry name's second word is all NULs).
+fn name_word(name: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = name.len().min(8);
     b[..n].copy_from_slice(&name.as_bytes()[..n]);
-    let w = |s: &[u8]| u64::from_ne_bytes(s.try_into().unwrap_or_default());
-    (w(&b[..8]), w(&b[8..]))
+    u64::from_ne_bytes(b)
 }
 
 /// The program for `kind`: for every file of every task, when the file is a
@@ -306,8 +302,7 @@ fn program(kind: ObjKind, l: &Layout) -> Vec<libbpf_sys::bpf_insn> {
     // Every accepted first word jumps over the final "no match" jump.
     let names = anon_names(kind);
     for (i, n) in names.iter().enumerate() {
-        let (w0, _) = name_words(n);
-        a.ld_imm64(R2, w0);
+        a.ld_imm64(R2, name_word(n));
         if i + 1 < names.len() {
             // if r1 == r2 skip the remaining compares
             let skip = (names.len() - i - 1) as i16 * 3;
@@ -385,6 +380,16 @@ mod tests {
         let refs = &t[&5];
         assert_eq!(refs.len(), 2);
         assert_eq!(refs[1].comm, "full_sixteen_chr");
+    }
+
+    #[test]
+    fn anon_names_fit_the_one_word_compare() {
+        for kind in [ObjKind::Prog, ObjKind::Map, ObjKind::Link, ObjKind::Btf] {
+            for n in anon_names(kind) {
+                assert!(n.len() <= 8, "{n}: the program compares one word");
+            }
+        }
+        assert_eq!(name_word("btf"), u64::from_ne_bytes(*b"btf\0\0\0\0\0"));
     }
 
     #[test]

@@ -28,6 +28,14 @@ fn id_key(kind: ObjKind) -> &'static str {
     }
 }
 
+/// Records `pid` as a holder of `id` once, however many fds it has to it.
+pub fn add_holder(table: &mut PidTable, id: u32, pid: i32, comm: impl FnOnce() -> String) {
+    let refs = table.entry(id).or_default();
+    if !refs.iter().any(|r| r.pid == pid) {
+        refs.push(PidRef { pid, comm: comm() });
+    }
+}
+
 /// Holders of every object of `kind`, except this process. `layout` (from
 /// vmlinux BTF) lets the iterator run; without it, or when it fails, /proc
 /// is scanned.
@@ -76,17 +84,14 @@ pub fn scan_proc(kind: ObjKind, me: i32) -> PidTable {
             let Some(id) = info.get_num::<u32>(id_key(kind)) else {
                 continue;
             };
-            let comm = comm
-                .get_or_insert_with(|| {
+            add_holder(&mut table, id, pid, || {
+                comm.get_or_insert_with(|| {
                     std::fs::read_to_string(format!("/proc/{pid}/comm"))
                         .map(|s| s.trim_end_matches('\n').to_string())
                         .unwrap_or_default()
                 })
-                .clone();
-            let refs = table.entry(id).or_default();
-            if !refs.iter().any(|r| r.pid == pid) {
-                refs.push(PidRef { pid, comm });
-            }
+                .clone()
+            });
         }
     }
     table
