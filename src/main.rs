@@ -1,13 +1,9 @@
 //! bpfscope's entry point: parse, dispatch, map errors to `Error: …` and exit 255.
 use std::process::ExitCode;
 
-use bpfscope::cli::{self, Cli};
+use bpfscope::cli::{self, Action};
 use bpfscope::cmd::{self, CmdError};
 use bpfscope::output;
-
-fn fail(json: bool, msg: &str) -> ExitCode {
-    fail_with(json, msg, &[], &serde_json::json!({ "error": msg }))
-}
 
 /// `Error: <msg>` on one line (control characters, newlines included, are
 /// escaped: messages quote paths and names from the user's files), then the
@@ -34,45 +30,25 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let json_requested = argv.iter().any(|a| {
-        a == "--json"
-            || a == "--pretty"
-            || (a.starts_with('-')
-                && !a.starts_with("--")
-                && (a.contains('j') || a.contains('p'))
-                && a[1..].chars().all(|c| "jpfndVh".contains(c)))
-    });
-    let words = match cli::normalize(&argv) {
-        Ok(w) => w,
-        Err(e) => return fail(json_requested, &e.0),
-    };
-    let cli = match <Cli as clap::Parser>::try_parse_from(&words) {
-        Ok(c) => c,
+    let inv = match cli::parse(&argv) {
+        Ok(inv) => inv,
         Err(e) => {
-            use clap::error::ErrorKind;
-            if matches!(
-                e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
-            }
-            let msg = e
-                .kind()
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| e.to_string());
-            return fail(
-                json_requested,
-                msg.lines().next().unwrap_or("bad command line"),
-            );
+            return fail_with(
+                cli::wants_json(&argv),
+                &e.0,
+                &[],
+                &serde_json::json!({ "error": e.0 }),
+            )
         }
     };
-    let ctx = cli.global.ctx();
+    let ctx = inv.global.ctx();
     let mut out = output::stdout();
-    match cmd::run(&ctx, cli.object, &mut out) {
+    let r = match inv.action {
+        Action::Help(topic) => cmd::help(topic, &mut out),
+        Action::Version => cmd::version(&ctx, &mut out),
+        Action::Run(request) => cmd::run(&ctx, request, &mut out),
+    };
+    match r {
         Ok(()) => ExitCode::SUCCESS,
         // `bpfscope … | head` closing the pipe is not an error worth a message.
         Err(CmdError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -436,7 +436,7 @@ fn errors_are_one_line_exit_255() {
     ]);
     assert!(e.contains("error parsing byte: 256"), "{e}");
     let e = fails(&["map", "lookup", "pinned", p(&h), "key", "zz", "0", "0", "0"]);
-    assert_eq!(e, "Error: error parsing byte: zz");
+    assert!(e.starts_with("Error: error parsing byte: zz"), "{e}");
     let e = fails(&["map", "lookup", "pinned", p(&h)]);
     assert_eq!(e, "Error: did not find key");
     // frozen: reads work, writes say why they fail

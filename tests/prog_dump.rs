@@ -616,7 +616,7 @@ fn errors() {
         ),
         (
             &["prog", "dump", "xlated", "id", &id, "bogus"],
-            "unknown word",
+            "expected 'file', 'opcodes', 'visual' or 'linum', got: 'bogus'",
         ),
         (
             &["prog", "dump", "bogus", "id", &id],
@@ -624,7 +624,7 @@ fn errors() {
         ),
         (
             &["prog", "dump", "jited", "id", &id, "visual"],
-            "'xlated' only",
+            "'opcodes' or 'linum', got: 'visual'",
         ),
         (
             &["prog", "dump", "xlated", "id", "4294967295"],
@@ -730,7 +730,7 @@ fn object_file_before_loading() {
             vec!["prog", "dump", "xlated", "file", o, "visual"],
             "one program",
         ),
-        (vec!["prog", "dump", "jited", "file", o], "no jited code"),
+        (vec!["prog", "dump", "jited", "file", o], "got: 'file'"),
     ] {
         let r = bpfscope(&args);
         assert_eq!(r.status.code(), Some(255), "{args:?}");

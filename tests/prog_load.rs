@@ -184,7 +184,7 @@ fn loadall_pinmaps_and_map_reuse() {
         "pinned",
         s(&socks),
     ]);
-    assert!(err.contains("invalid attach/detach type"), "{err}");
+    assert!(err.contains("expected ATTACH_TYPE (stream_parser"), "{err}");
 }
 
 #[test]

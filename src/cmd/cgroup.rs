@@ -3,38 +3,47 @@
 //! `cgroup detach CGROUP ATTACH_TYPE PROG` (bpftool's src/cgroup.c).
 use std::path::{Path, PathBuf};
 
-use super::{CmdError, Result};
+use std::os::fd::OwnedFd;
+
+use super::{json_null, CmdError, Result};
+use crate::cli::request::{CgroupAttachFlag, CgroupReq};
 use crate::output::{self, render_cgroup, Ctx, Out};
 use crate::sys::cgroup::{self, AttachBtfNames};
-use crate::sys::handle::{self, is_prefix};
+use crate::sys::handle::{self, Handle};
 use crate::sys::{ObjKind, SysError};
 
-/// Parses the words after the cgroup path: only `effective`, once.
-fn parse_effective(words: &[String]) -> Result<bool> {
-    let mut effective = false;
-    for w in words {
-        if is_prefix(w, "effective") {
-            if effective {
-                return Err(CmdError::Usage(format!("duplicated argument: {w}")));
-            }
-            effective = true;
-        } else {
-            return Err(CmdError::Usage(format!(
-                "expected no more arguments, 'effective', got: '{w}'?"
-            )));
+pub fn run(ctx: &Ctx, req: CgroupReq, out: &mut Out) -> Result<()> {
+    match req {
+        CgroupReq::Show { cgroup, effective } => show(ctx, &cgroup, effective, out),
+        CgroupReq::Tree { root, effective } => tree(ctx, root, effective, out),
+        CgroupReq::Attach {
+            cgroup,
+            attach_type,
+            prog,
+            flag,
+        } => {
+            let (cg, attach_type, prog) = target(&cgroup, &attach_type, &prog)?;
+            let flags = match flag {
+                Some(CgroupAttachFlag::Multi) => libbpf_sys::BPF_F_ALLOW_MULTI,
+                Some(CgroupAttachFlag::Override) => libbpf_sys::BPF_F_ALLOW_OVERRIDE,
+                None => 0,
+            };
+            cgroup::attach(&cg, &prog, attach_type, flags)?;
+            json_null(ctx, out)
+        }
+        CgroupReq::Detach {
+            cgroup,
+            attach_type,
+            prog,
+        } => {
+            let (cg, attach_type, prog) = target(&cgroup, &attach_type, &prog)?;
+            cgroup::detach(&cg, &prog, attach_type)?;
+            json_null(ctx, out)
         }
     }
-    Ok(effective)
 }
 
-pub fn show(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
-    let Some((path, rest)) = args.split_first() else {
-        return Err(CmdError::Usage(
-            "'cgroup show' needs a cgroup path: show CGROUP [effective]".into(),
-        ));
-    };
-    let effective = parse_effective(rest)?;
-    let path = Path::new(path);
+fn show(ctx: &Ctx, path: &Path, effective: bool, out: &mut Out) -> Result<()> {
     let fd = cgroup::open(path)?;
     let attached = cgroup::has_attached(&fd, effective).map_err(|e| {
         CmdError::Sys(SysError::os(
@@ -59,20 +68,12 @@ pub fn show(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-pub fn tree(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
-    // bpftool reads `effective` only after an explicit root; a lone
-    // `effective` that is not a directory here means the flag.
-    let (root, rest) = match args.split_first() {
-        Some((first, rest)) if !is_prefix(first, "effective") || Path::new(first).exists() => {
-            (PathBuf::from(first), rest)
-        }
-        _ => (
-            cgroup::cgroup2_root()
-                .ok_or_else(|| CmdError::Failed("cgroup v2 isn't mounted".into()))?,
-            args,
-        ),
+fn tree(ctx: &Ctx, root: Option<PathBuf>, effective: bool, out: &mut Out) -> Result<()> {
+    let root = match root {
+        Some(r) => r,
+        None => cgroup::cgroup2_root()
+            .ok_or_else(|| CmdError::Failed("cgroup v2 isn't mounted".into()))?,
     };
-    let effective = parse_effective(rest)?;
     let entries = cgroup::tree(&root, effective)?;
     if ctx.json {
         output::write_json(ctx, out, &entries)?;
@@ -85,54 +86,10 @@ pub fn tree(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
 }
 
 /// CGROUP ATTACH_TYPE PROG: the cgroup fd, the attach type and the one program.
-fn target(
-    command: &str,
-    args: &[String],
-) -> Result<(std::os::fd::OwnedFd, u32, std::os::fd::OwnedFd, Vec<String>)> {
-    if args.len() < 4 {
-        return Err(CmdError::Usage(format!(
-            "too few parameters for cgroup {command}"
-        )));
-    }
-    let cg = cgroup::open(Path::new(&args[0]))?;
-    let attach_type = cgroup::parse_attach_type(&args[1])
-        .ok_or_else(|| CmdError::Usage(format!("invalid attach type '{}'", args[1])))?;
-    let (h, rest) = handle::parse(ObjKind::Prog, &args[2..])?;
-    let mut progs = handle::resolve(ObjKind::Prog, &h)?;
-    if progs.len() > 1 {
-        return Err(CmdError::Usage("several programs match this handle".into()));
-    }
-    let (_, prog) = progs
-        .pop()
-        .ok_or_else(|| CmdError::Usage("no program matches this handle".into()))?;
-    Ok((cg, attach_type, prog, rest.to_vec()))
-}
-
-pub fn attach(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
-    let (cg, attach_type, prog, rest) = target("attach", args)?;
-    let mut flags = 0;
-    for w in &rest {
-        if is_prefix(w, "multi") {
-            flags |= libbpf_sys::BPF_F_ALLOW_MULTI;
-        } else if is_prefix(w, "override") {
-            flags |= libbpf_sys::BPF_F_ALLOW_OVERRIDE;
-        } else {
-            return Err(CmdError::Usage(format!("unknown option: {w}")));
-        }
-    }
-    cgroup::attach(&cg, &prog, attach_type, flags)?;
-    if ctx.json {
-        output::write_json(ctx, out, &serde_json::Value::Null)?;
-    }
-    Ok(())
-}
-
-pub fn detach(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
-    let (cg, attach_type, prog, rest) = target("detach", args)?;
-    super::no_more_args(&rest)?;
-    cgroup::detach(&cg, &prog, attach_type)?;
-    if ctx.json {
-        output::write_json(ctx, out, &serde_json::Value::Null)?;
-    }
-    Ok(())
+fn target(cgroup_path: &Path, attach_type: &str, prog: &Handle) -> Result<(OwnedFd, u32, OwnedFd)> {
+    let cg = cgroup::open(cgroup_path)?;
+    let attach_type = cgroup::parse_attach_type(attach_type)
+        .ok_or_else(|| CmdError::Usage(format!("invalid attach type '{attach_type}'")))?;
+    let (_, prog) = handle::resolve_one(ObjKind::Prog, prog)?;
+    Ok((cg, attach_type, prog))
 }

@@ -1,29 +1,25 @@
-//! Commands: one file per OBJECT. Each turns a parsed request into calls to
-//! `sys`/`btf`/`disasm`/`loader` and records for `output`; no raw syscalls here.
+//! Commands: one home per OBJECT (a file, or a folder whose mod.rs holds the
+//! object's command table). Each takes a typed request from `cli` and turns
+//! it into calls to `sys`/`btf`/`disasm`/`loader` and records for `output`.
 pub mod btf;
-pub mod btf_dump;
 pub mod cgroup;
 pub mod completions;
 pub mod feature;
 pub mod holders;
 pub mod link;
 pub mod map;
-pub mod map_ops;
 pub mod net;
 pub mod perf;
 pub mod prog;
-pub mod prog_dump;
-pub mod prog_dump_elf;
-pub mod prog_load;
-pub mod prog_verify;
 pub mod show;
 pub mod tool;
+pub mod version;
 
 use std::io::Write;
 
-use crate::cli::{Object, ProgCmd};
+use crate::cli::request::{LinkReq, MapReq, ProgReq, ToolVerb};
+use crate::cli::{Request, Topic};
 use crate::output::{Ctx, Out};
-use crate::sys::handle::HandleError;
 use crate::sys::SysError;
 
 /// Everything a command can fail with; main prints `Error: {self}` and exits 255.
@@ -62,107 +58,64 @@ impl CmdError {
     }
 }
 
-impl From<HandleError> for CmdError {
-    fn from(e: HandleError) -> Self {
-        CmdError::Usage(e.0)
-    }
-}
-
 pub type Result<T> = std::result::Result<T, CmdError>;
 
-/// Errors out on words left over after a complete command.
-pub fn no_more_args(rest: &[String]) -> Result<()> {
-    match rest.first() {
-        None => Ok(()),
-        Some(w) => Err(CmdError::Usage(format!(
-            "too many arguments: unexpected '{w}'"
-        ))),
+/// Commands that write to bpffs get it mounted first (unless -n), like bpftool's mount_bpffs_for_pin.
+fn needs_bpffs(r: &Request) -> bool {
+    match r {
+        Request::Prog(p) => matches!(p, ProgReq::Pin { .. } | ProgReq::Load(_)),
+        Request::Map(m) => matches!(m, MapReq::Pin { .. } | MapReq::Create(_)),
+        Request::Link(l) => matches!(l, LinkReq::Pin { .. }),
+        Request::Tool(t) => matches!(t.verb, ToolVerb::Load | ToolVerb::Run | ToolVerb::Attach),
+        _ => false,
     }
 }
 
-/// Commands that write to bpffs get it mounted first (unless -n), like bpftool's mount_bpffs_for_pin.
-fn needs_bpffs(obj: &Object) -> bool {
-    use crate::cli::{LinkCmd, MapCmd, ToolCmd};
-    matches!(
-        obj,
-        Object::Prog(ProgCmd::Pin(_) | ProgCmd::Load(_) | ProgCmd::Loadall(_))
-            | Object::Map(MapCmd::Pin(_) | MapCmd::Create(_))
-            | Object::Link(LinkCmd::Pin(_))
-            | Object::Tool(ToolCmd::Load(_) | ToolCmd::Run(_) | ToolCmd::Attach(_))
-    )
-}
-
-pub fn run(ctx: &Ctx, object: Object, out: &mut Out) -> Result<()> {
-    if !ctx.nomount && (needs_bpffs(&object) || ctx.bpffs) {
+pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
+    if !ctx.nomount && (needs_bpffs(&request) || ctx.bpffs) {
         // Showing pins (-f) with nothing mounted is not an error; pinning is.
         if let Err(e) = crate::sys::bpffs::ensure_mounted() {
-            if needs_bpffs(&object) {
+            if needs_bpffs(&request) {
                 return Err(e.into());
             }
         }
     }
-    let r = dispatch(ctx, object, out);
+    let r = match request {
+        Request::Prog(r) => prog::run(ctx, r, out),
+        Request::Map(r) => map::run(ctx, r, out),
+        Request::Link(r) => link::run(ctx, r, out),
+        Request::Cgroup(r) => cgroup::run(ctx, r, out),
+        Request::Perf => perf::show(ctx, out),
+        Request::Net { dev } => net::show(ctx, dev.as_deref(), out),
+        Request::Feature(r) => feature::probe(ctx, &r, out),
+        Request::Btf(r) => btf::run(ctx, r, out),
+        Request::Tool(r) => tool::run(ctx, r),
+        Request::Completions(what) => completions::generate(what, out),
+        Request::CompleteWords(words) => completions::words(&words, out),
+        Request::Version => version::print(ctx, out),
+    };
     out.flush()?;
     r
 }
 
-fn dispatch(ctx: &Ctx, object: Object, out: &mut Out) -> Result<()> {
-    use crate::cli::{BtfCmd, CgroupCmd, FeatureCmd, LinkCmd, MapCmd, NetCmd, PerfCmd, ToolCmd};
-    match object {
-        Object::Prog(c) => match c {
-            ProgCmd::Show(w) => prog::show(ctx, &w.args, out),
-            ProgCmd::Dump(w) => prog_dump::run(ctx, &w.args, out),
-            ProgCmd::Pin(w) => prog_load::run(ctx, "pin", &w.args),
-            ProgCmd::Load(w) => prog_load::run(ctx, "load", &w.args),
-            ProgCmd::Loadall(w) => prog_load::run(ctx, "loadall", &w.args),
-            ProgCmd::Attach(w) => prog_load::run(ctx, "attach", &w.args),
-            ProgCmd::Detach(w) => prog_load::run(ctx, "detach", &w.args),
-            ProgCmd::Verify(w) => prog_verify::run(ctx, &w.args, out),
-        },
-        Object::Map(c) => match c {
-            MapCmd::Show(w) => map::show(ctx, &w.args, out),
-            MapCmd::Dump(w) => map_ops::run(ctx, "dump", &w.args, out),
-            MapCmd::Update(w) => map_ops::run(ctx, "update", &w.args, out),
-            MapCmd::Lookup(w) => map_ops::run(ctx, "lookup", &w.args, out),
-            MapCmd::Getnext(w) => map_ops::run(ctx, "getnext", &w.args, out),
-            MapCmd::Delete(w) => map_ops::run(ctx, "delete", &w.args, out),
-            MapCmd::Pin(w) => map_ops::run(ctx, "pin", &w.args, out),
-            MapCmd::Create(w) => map_ops::run(ctx, "create", &w.args, out),
-            MapCmd::Peek(w) => map_ops::run(ctx, "peek", &w.args, out),
-            MapCmd::Push(w) => map_ops::run(ctx, "push", &w.args, out),
-            MapCmd::Enqueue(w) => map_ops::run(ctx, "enqueue", &w.args, out),
-            MapCmd::Pop(w) => map_ops::run(ctx, "pop", &w.args, out),
-            MapCmd::Dequeue(w) => map_ops::run(ctx, "dequeue", &w.args, out),
-            MapCmd::Freeze(w) => map_ops::run(ctx, "freeze", &w.args, out),
-        },
-        Object::Link(c) => match c {
-            LinkCmd::Show(w) => link::show(ctx, &w.args, out),
-            LinkCmd::Pin(w) => prog_load::run(ctx, "link-pin", &w.args),
-            LinkCmd::Detach(w) => prog_load::run(ctx, "link-detach", &w.args),
-        },
-        Object::Btf(c) => match c {
-            BtfCmd::Show(w) => btf::show(ctx, &w.args, out),
-            BtfCmd::Dump(w) => btf_dump::run(ctx, &w.args, out),
-        },
-        Object::Perf(PerfCmd::Show(w)) => perf::show(ctx, &w.args, out),
-        Object::Net(NetCmd::Show(w)) => net::show(ctx, &w.args, out),
-        Object::Cgroup(CgroupCmd::Show(w)) => cgroup::show(ctx, &w.args, out),
-        Object::Cgroup(CgroupCmd::Tree(w)) => cgroup::tree(ctx, &w.args, out),
-        Object::Cgroup(CgroupCmd::Attach(w)) => cgroup::attach(ctx, &w.args, out),
-        Object::Cgroup(CgroupCmd::Detach(w)) => cgroup::detach(ctx, &w.args, out),
-        Object::Feature(FeatureCmd::Probe(w)) => feature::probe(ctx, &w.args, out),
-        Object::Tool(c) => {
-            let (name, w) = match c {
-                ToolCmd::List(w) => ("list", w),
-                ToolCmd::Load(w) => ("load", w),
-                ToolCmd::Attach(w) => ("attach", w),
-                ToolCmd::Detach(w) => ("detach", w),
-                ToolCmd::Report(w) => ("report", w),
-                ToolCmd::Unload(w) => ("unload", w),
-                ToolCmd::Run(w) => ("run", w),
-            };
-            tool::run(ctx, name, &w.args)
-        }
-        Object::Completions { what } => completions::generate(what, out),
+/// `bpfscope help`, `bpfscope OBJECT help`, `… COMMAND --help`.
+pub fn help(topic: Topic, out: &mut Out) -> Result<()> {
+    out.write_all(crate::cli::help::help(topic).as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// `bpfscope version` and `-V`.
+pub fn version(ctx: &Ctx, out: &mut Out) -> Result<()> {
+    version::print(ctx, out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// `-j` commands that print nothing in text print `null`, as bpftool does.
+pub fn json_null(ctx: &Ctx, out: &mut Out) -> Result<()> {
+    if ctx.json {
+        writeln!(out, "null")?;
     }
+    Ok(())
 }

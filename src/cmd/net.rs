@@ -2,20 +2,14 @@
 //! flow dissector and netfilter attachments of the current network namespace.
 use super::{CmdError, Result};
 use crate::output::{self, render_net, Ctx, Out};
-use crate::sys::handle::is_prefix;
 use crate::sys::net;
 
-pub fn show(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
-    let filter = match args {
-        [] => None,
-        [kw, name] if is_prefix(kw, "dev") => Some(
-            net::ifindex(name).ok_or_else(|| CmdError::Usage(format!("invalid devname {name}")))?,
-        ),
-        [kw, _] => {
-            return Err(CmdError::Usage(format!("expected 'dev', got: '{kw}'?")));
-        }
-        _ => return Err(CmdError::Usage("usage: net show [dev NAME]".into())),
-    };
+pub fn show(ctx: &Ctx, dev: Option<&str>, out: &mut Out) -> Result<()> {
+    let filter = dev
+        .map(|name| {
+            net::ifindex(name).ok_or_else(|| CmdError::Usage(format!("invalid devname {name}")))
+        })
+        .transpose()?;
     let r = net::show(filter)?;
     if ctx.json {
         // bpftool wraps the sections in a one-element array.

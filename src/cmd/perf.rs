@@ -5,8 +5,7 @@ use crate::output::{self, Ctx, Out};
 use crate::sys::perf::{self, PerfRecord};
 use crate::sys::{ids, link, ObjKind};
 
-pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
-    super::no_more_args(words)?;
+pub fn show(ctx: &Ctx, out: &mut Out) -> Result<()> {
     perf::check_supported()?;
     let mut records: Vec<PerfRecord> = perf::scan_fds();
     let mut links = Vec::new();

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Result;
 use crate::output::{self, Ctx, Out, Render};
-use crate::sys::handle;
+use crate::sys::handle::{self, Handle};
 use crate::sys::pids::PidRef;
 use crate::sys::{ids, pins, ObjKind};
 
@@ -19,7 +19,7 @@ pub trait Annotate {
 pub fn show<R, F>(
     ctx: &Ctx,
     kind: ObjKind,
-    words: &[String],
+    handle: Option<&Handle>,
     out: &mut Out,
     mut build: F,
 ) -> Result<()>
@@ -29,7 +29,12 @@ where
 {
     let pin_table = ctx.bpffs.then(|| pins::build(kind));
     let mut records = Vec::new();
-    let h = if words.is_empty() {
+    let h = if let Some(h) = handle {
+        for (id, fd) in handle::resolve(kind, h)? {
+            records.push(build(id, &fd)?);
+        }
+        Some(h)
+    } else {
         // One object at a time, each fd closed before the next id is opened:
         // the fd number is then reused and so is the kernel's cached
         // /proc/self/fdinfo entry, where 2000 open fds would cost 2000 new
@@ -44,13 +49,6 @@ where
             }
         }
         None
-    } else {
-        let (h, rest) = handle::parse(kind, words)?;
-        super::no_more_args(rest)?;
-        for (id, fd) in handle::resolve(kind, &h)? {
-            records.push(build(id, &fd)?);
-        }
-        Some(h)
     };
     // Holders last: by then every fd of ours is closed, and our iterator
     // program is loaded after the listing, so it never appears in it.

@@ -14,6 +14,7 @@ use tracing_tools::{Config, Histogram, Report, Session, Tool};
 mod more;
 
 use super::{CmdError, Result};
+use crate::cli::request::{ToolReq, ToolVerb};
 use crate::loader::maps::{self, Follow};
 use crate::loader::{self, fs, pins, signal, tool as lt, LoaderError};
 use crate::output::tool::{
@@ -22,51 +23,43 @@ use crate::output::tool::{
 };
 use crate::output::{self, write_json, Ctx};
 
-const COMMANDS: &[&str] = &[
-    "list", "load", "attach", "detach", "report", "unload", "run",
-];
-
-pub fn run(ctx: &Ctx, command: &str, args: &[String]) -> Result<()> {
+pub fn run(ctx: &Ctx, req: ToolReq) -> Result<()> {
     loader::log::set_debug(ctx.debug);
-    let command = resolve(command)?;
-    if command != "list" && !wants_help(args) {
+    // The tool's words as its commands read them: NAME first, then its options.
+    let args: Vec<String> = req.name.iter().cloned().chain(req.args).collect();
+    let args = &args[..];
+    if req.verb != ToolVerb::List && !wants_help(args) {
         // Without the capabilities every step fails, some only as "not
         // loaded" (the pins are unreadable): say the real reason first.
         if let Err(e) = crate::sys::ids::next_id(crate::sys::ObjKind::Prog, 0) {
             if matches!(e.errno(), Some(libc::EPERM | libc::EACCES)) {
-                return Err(
-                    crate::sys::SysError::os(format!("tool {command}"), libc::EPERM).into(),
-                );
+                let verb = format!("{:?}", req.verb).to_lowercase();
+                return Err(crate::sys::SysError::os(format!("tool {verb}"), libc::EPERM).into());
             }
         }
     }
     let mut out = output::stdout();
-    let r = match command {
-        "list" => list(ctx, args, &mut out),
-        "load" => load(ctx, args, &mut out),
-        "attach" => attach(ctx, args, &mut out),
-        "detach" => detach(ctx, args, &mut out),
-        "report" => report(ctx, args, &mut out),
-        "unload" => unload(ctx, args, &mut out),
-        _ => run_foreground(ctx, args, &mut out),
+    let r = match req.verb {
+        ToolVerb::List => list(ctx, args, &mut out),
+        ToolVerb::Load => load(ctx, args, &mut out),
+        ToolVerb::Attach => attach(ctx, args, &mut out),
+        ToolVerb::Detach => detach(ctx, args, &mut out),
+        ToolVerb::Report => report(ctx, args, &mut out),
+        ToolVerb::Unload => unload(ctx, args, &mut out),
+        ToolVerb::Run => run_foreground(ctx, args, &mut out),
     };
     out.flush()?;
     r
 }
 
-/// bpftool-style prefix: the first command in table order that starts with it.
-fn resolve(word: &str) -> Result<&'static str> {
-    let word = if word == "show" { "list" } else { word };
-    COMMANDS
-        .iter()
-        .find(|c| !word.is_empty() && c.starts_with(word))
-        .copied()
-        .ok_or_else(|| {
-            CmdError::Usage(format!(
-                "unknown tool command '{word}' (expected one of: {})",
-                COMMANDS.join(", ")
-            ))
-        })
+/// Errors out on words left over after a complete command.
+fn no_more_args(rest: &[String]) -> Result<()> {
+    match rest.first() {
+        None => Ok(()),
+        Some(w) => Err(CmdError::Usage(format!(
+            "too many arguments: unexpected '{w}'"
+        ))),
+    }
 }
 
 /// A loader error as one message: `what: why (hint)`, then the verifier's
@@ -124,7 +117,7 @@ fn wants_help(args: &[String]) -> bool {
 }
 
 fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
-    super::no_more_args(args)?;
+    no_more_args(args)?;
     let root = root()?;
     let probe = fs::AttachProbe::new();
     let mut records = Vec::new();
@@ -172,7 +165,7 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     }
     let root = root()?;
     let loaded = lt::load(&root, tool.name, tool, &config, force).map_err(|e| {
-        super::prog_load::explain_rejection(ctx, e, |prog, opts| {
+        super::prog::load::explain_rejection(ctx, e, |prog, opts| {
             crate::loader::verifier::verify_bytes(tool.object, prog, opts)
         })
     })?;
@@ -194,7 +187,7 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
 
 fn one_name(args: &[String]) -> Result<&'static Tool> {
     let tool = find_tool(args.first())?;
-    super::no_more_args(&args[1..])?;
+    no_more_args(&args[1..])?;
     Ok(tool)
 }
 
@@ -642,16 +635,6 @@ mod tests {
 
     fn w(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()
-    }
-
-    #[test]
-    fn prefixes() {
-        assert_eq!(resolve("l").unwrap(), "list");
-        assert_eq!(resolve("lo").unwrap(), "load");
-        assert_eq!(resolve("show").unwrap(), "list");
-        assert_eq!(resolve("r").unwrap(), "report");
-        assert_eq!(resolve("ru").unwrap(), "run");
-        assert!(resolve("x").is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Object handles (`id N`, `pinned PATH`, `tag TAG`, `name NAME`): parsing
-//! the words once for every command, and resolving them to fds.
+//! Object handles (`id N`, `pinned PATH`, `tag TAG`, `name NAME`), as
+//! `cli` parsed them, resolved to fds: every match, or exactly one.
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 
@@ -23,73 +23,6 @@ impl Handle {
 /// bpftool's is_prefix: a non-empty word that starts `full`.
 pub fn is_prefix(word: &str, full: &str) -> bool {
     !word.is_empty() && full.starts_with(word)
-}
-
-/// Error for malformed handle words; the cmd layer turns it into a usage error.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct HandleError(pub String);
-
-/// Parses a handle from the front of `words`, returning it and the rest.
-/// `allowed` lists the keywords valid for this object (in bpftool's order).
-pub fn parse(
-    kind: ObjKind,
-    words: &[String],
-) -> std::result::Result<(Handle, &[String]), HandleError> {
-    let allowed: &[&str] = match kind {
-        ObjKind::Prog => &["id", "pinned", "tag", "name"],
-        ObjKind::Map => &["id", "pinned", "name"],
-        ObjKind::Link | ObjKind::Btf => &["id", "pinned"],
-    };
-    let expected = || {
-        let quoted: Vec<String> = allowed.iter().map(|k| format!("'{k}'")).collect();
-        match quoted.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            _ => quoted.join(""),
-        }
-    };
-    let Some(kw) = words.first() else {
-        return Err(HandleError(format!("expected {}, got nothing", expected())));
-    };
-    let Some(&key) = allowed.iter().find(|k| is_prefix(kw, k)) else {
-        return Err(HandleError(format!(
-            "expected {}, got: '{kw}'?",
-            expected()
-        )));
-    };
-    let Some(arg) = words.get(1) else {
-        return Err(HandleError(format!("'{key}' needs an argument")));
-    };
-    let h = match key {
-        "id" => Handle::Id(
-            arg.parse::<u32>()
-                .map_err(|_| HandleError(format!("can't parse {arg} as ID")))?,
-        ),
-        "pinned" => Handle::Pinned(PathBuf::from(arg)),
-        "tag" => Handle::Tag(
-            parse_tag(arg).ok_or_else(|| HandleError(format!("can't parse tag {arg}")))?,
-        ),
-        _ => {
-            if arg.is_empty() {
-                return Err(HandleError("empty name".into()));
-            }
-            Handle::Name(arg.clone())
-        }
-    };
-    Ok((h, &words[2..]))
-}
-
-/// A tag is 8 bytes in hex, either run together (`a04f5eef06a7f555`) or in
-/// separate words is not supported; bpftool prints it run together.
-fn parse_tag(s: &str) -> Option<[u8; 8]> {
-    if s.len() != 16 {
-        return None;
-    }
-    let mut tag = [0u8; 8];
-    for (i, b) in tag.iter_mut().enumerate() {
-        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(tag)
 }
 
 /// Opens a pinned object and checks it is of the expected kind.
@@ -159,27 +92,18 @@ fn filter(kind: ObjKind, mut pred: impl FnMut(&OwnedFd) -> bool) -> Result<Vec<(
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    fn w(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+/// Exactly one object, as bpftool's prog_parse_fd/map_parse_fd require for
+/// commands that act on one; a name or tag that fits several is an error.
+pub fn resolve_one(kind: ObjKind, h: &Handle) -> Result<(u32, OwnedFd)> {
+    let mut fds = resolve(kind, h)?;
+    if fds.len() > 1 {
+        let ids: Vec<String> = fds.iter().map(|(id, _)| id.to_string()).collect();
+        return Err(SysError::Msg(format!(
+            "several {}s match this handle (ids {}): use 'id ID' or 'pinned PATH'",
+            kind.noun(),
+            ids.join(", ")
+        )));
     }
-    #[test]
-    fn parses_handles_with_prefixes() {
-        let words = w(&["i", "42", "rest"]);
-        let (h, rest) = parse(ObjKind::Prog, &words).unwrap();
-        assert_eq!(h, Handle::Id(42));
-        assert_eq!(rest, &words[2..]);
-        let (h, _) = parse(ObjKind::Prog, &w(&["ta", "0102030405060708"])).unwrap();
-        assert_eq!(h, Handle::Tag([1, 2, 3, 4, 5, 6, 7, 8]));
-        let (h, _) = parse(ObjKind::Map, &w(&["pinned", "/sys/fs/bpf/x"])).unwrap();
-        assert!(h.is_single());
-        assert!(parse(ObjKind::Map, &w(&["tag", "00"])).is_err());
-        assert!(parse(ObjKind::Prog, &w(&["id", "x"]))
-            .unwrap_err()
-            .0
-            .contains("can't parse x as ID"));
-        assert!(parse(ObjKind::Link, &w(&["id"])).is_err());
-    }
+    fds.pop()
+        .ok_or_else(|| SysError::Msg(format!("no {} found", kind.noun())))
 }

@@ -152,3 +152,15 @@ pub(crate) fn cstr_name(raw: &[libc::c_char]) -> String {
         .collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// The linked libbpf's version, as bpftool prints it (`1.7`).
+pub fn libbpf_version() -> String {
+    // SAFETY: libbpf returns a pointer to a static NUL-terminated string.
+    let p = unsafe { libbpf_sys::libbpf_version_string() };
+    if p.is_null() {
+        return String::new();
+    }
+    // SAFETY: p is non-null and points to libbpf's static version string.
+    let s = unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy();
+    s.trim_start_matches('v').to_string()
+}

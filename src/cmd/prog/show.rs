@@ -1,7 +1,8 @@
-//! `prog` commands: show here; dump, load and friends in their own files.
-use super::show::{self, Annotate};
-use super::Result;
+//! `prog show [PROG]`: programs with their pins, holders and metadata.
+use crate::cmd::show::{self, Annotate};
+use crate::cmd::Result;
 use crate::output::{Ctx, Out};
+use crate::sys::handle::Handle;
 use crate::sys::pids::PidRef;
 use crate::sys::prog::{self, ProgRecord};
 use crate::sys::ObjKind;
@@ -18,8 +19,8 @@ impl Annotate for ProgRecord {
 
 const METADATA_PREFIX: &[u8] = b"bpf_metadata_";
 
-pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
-    show::show(ctx, ObjKind::Prog, words, out, |_, fd| {
+pub fn show(ctx: &Ctx, h: Option<&Handle>, out: &mut Out) -> Result<()> {
+    show::show(ctx, ObjKind::Prog, h, out, |_, fd| {
         let mut r = prog::record(fd)?;
         r.metadata = prog::raw_metadata(&r.map_ids).and_then(|raw| metadata(&raw));
         Ok(r)
@@ -29,7 +30,7 @@ pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
 /// `bpf_metadata_*` variables of the .rodata datasec, formatted by src/btf as
 /// bpftool's btf_dumper does; anything unreadable just means no metadata.
 fn metadata(raw: &prog::RawMetadata) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let btf = super::btf_dump::load_by_id(raw.btf_id).ok()?;
+    let btf = crate::cmd::btf::load_by_id(raw.btf_id).ok()?;
     let view = btf.view();
     let sec = view.ty(raw.datasec_type_id)?;
     if sec.kind() != crate::btf::view::kind::DATASEC {

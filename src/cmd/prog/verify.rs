@@ -5,9 +5,10 @@
 //! Exit status 0 whenever the verification ran: the verdict is the output.
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::{CmdError, Result};
+use crate::cli::request::ProgVerify;
+use crate::cmd::{CmdError, Result};
 use crate::disasm::cfg::{write_dot_marked, Cfg};
 use crate::disasm::printer::NoResolve;
 use crate::disasm::xlated::{DumpOpts, FuncInfo, LineInfo, Xlated};
@@ -15,70 +16,6 @@ use crate::loader::verifier::load::{self, Verdict, VerifyOpts, LOG_LEVEL2};
 use crate::loader::verifier::parse;
 use crate::loader::verifier::record::{CompareRecord, Comparison, VerifyRecord};
 use crate::output::{self, Ctx, Out};
-
-/// The parsed command line.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Request {
-    obj: PathBuf,
-    prog: Option<String>,
-    compare: Option<PathBuf>,
-    log_level: Option<u32>,
-    log_file: Option<PathBuf>,
-    visual: bool,
-}
-
-fn parse_args(args: &[String]) -> Result<Request> {
-    let usage = "usage: prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2] [--log-file FILE] [--visual]";
-    let mut it = args.iter();
-    let Some(obj) = it.next() else {
-        return Err(CmdError::Usage(format!("missing object file ({usage})")));
-    };
-    let mut r = Request {
-        obj: PathBuf::from(obj),
-        ..Default::default()
-    };
-    let value = |it: &mut std::slice::Iter<'_, String>, what: &str| -> Result<String> {
-        it.next()
-            .cloned()
-            .ok_or_else(|| CmdError::Usage(format!("'{what}' needs a value ({usage})")))
-    };
-    while let Some(w) = it.next() {
-        // `--opt=value` as well as `--opt value`; bpftool-style bare keywords too.
-        let (key, inline) = match w.split_once('=') {
-            Some((k, v)) if k.starts_with("--") => (k, Some(v.to_string())),
-            _ => (w.as_str(), None),
-        };
-        let val = |it: &mut std::slice::Iter<'_, String>| match &inline {
-            Some(v) => Ok(v.clone()),
-            None => value(it, key),
-        };
-        match key {
-            "prog" | "--prog" => r.prog = Some(val(&mut it)?),
-            "compare" | "--compare" => r.compare = Some(PathBuf::from(val(&mut it)?)),
-            "--log-level" | "log_level" => {
-                let v = val(&mut it)?;
-                r.log_level = match v.as_str() {
-                    "1" => Some(1),
-                    "2" => Some(2),
-                    _ => {
-                        return Err(CmdError::Usage(format!(
-                            "invalid log level '{v}' (expected 1 or 2)"
-                        )))
-                    }
-                };
-            }
-            "--log-file" | "log_file" => r.log_file = Some(PathBuf::from(val(&mut it)?)),
-            "--visual" | "visual" => r.visual = true,
-            _ => return Err(CmdError::Usage(format!("unexpected '{w}' ({usage})"))),
-        }
-    }
-    if r.visual && r.compare.is_some() {
-        return Err(CmdError::Usage(
-            "--visual and --compare do not go together".into(),
-        ));
-    }
-    Ok(r)
-}
 
 fn failed(e: impl std::fmt::Display) -> CmdError {
     CmdError::Failed(e.to_string())
@@ -125,14 +62,13 @@ fn write_logs(file: &Path, verdicts: &[&Verdict]) -> Result<()> {
         .map_err(|e| CmdError::Failed(format!("can't write log file '{}': {e}", file.display())))
 }
 
-pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
-    let req = parse_args(args)?;
+pub fn run(ctx: &Ctx, req: &ProgVerify, out: &mut Out) -> Result<()> {
     let opts = VerifyOpts {
         log_level: req.log_level,
         debug: ctx.debug,
         whole_log: req.log_file.is_some(),
     };
-    let a = verify_file(&req.obj, req.prog.as_deref(), opts)?;
+    let a = verify_file(&req.object, req.prog.as_deref(), opts)?;
     let b = match &req.compare {
         Some(p) => Some(verify_file(p, req.prog.as_deref(), opts)?),
         None => None,
@@ -144,7 +80,7 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     if req.visual {
         return visual(&a, out);
     }
-    let file_a = req.obj.display().to_string();
+    let file_a = req.object.display().to_string();
     let recs_a: Vec<VerifyRecord> = a.iter().map(|v| VerifyRecord::new(&file_a, v)).collect();
     let Some(b) = b else {
         if ctx.json {
@@ -271,30 +207,4 @@ fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
     write_dot_marked(out, &x, &cfg, DumpOpts::default(), &mark)?;
     out.flush()?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
-
-    #[test]
-    fn grammar() {
-        let r = parse_args(&words(
-            "x.o prog p --compare y.o --log-level 2 --log-file l --visual",
-        ));
-        assert!(r.is_err(), "visual with compare");
-        let r = parse_args(&words("x.o prog p --log-level=2 --log-file l visual")).unwrap();
-        assert_eq!(r.prog.as_deref(), Some("p"));
-        assert_eq!(r.log_level, Some(2));
-        assert_eq!(r.log_file, Some(PathBuf::from("l")));
-        assert!(r.visual);
-        assert!(parse_args(&words("x.o --log-level 3")).is_err());
-        assert!(parse_args(&words("x.o prog")).is_err());
-        assert!(parse_args(&[]).is_err());
-        assert!(parse_args(&words("x.o frob")).is_err());
-    }
 }

@@ -1,61 +1,23 @@
 //! `prog dump {xlated|jited} PROG [file F | opcodes | visual | linum]...`
 //! and `prog dump xlated file OBJ.o [prog NAME] [opcodes | visual]...`.
 //!
-//! Parses the words (bpftool's prefixes and checks), fetches each program's
-//! image through `sys::progdump`, and renders it with `disasm`: text, JSON,
-//! DOT, or the raw image to a file.
+//! Fetches each program's image through `sys::progdump` and renders it with
+//! `disasm`: text, JSON, DOT, or the raw image to a file.
 use std::io::Write;
 
 use serde::Serialize;
 
-use super::{CmdError, Result};
+use crate::cli::request::{DumpImage, ProgDump};
+use crate::cmd::{CmdError, Result};
 use crate::disasm::cfg::Cfg;
 use crate::disasm::insn::parse_insns;
 use crate::disasm::jited::{self, JitedFunc, JitedLineMap};
 use crate::disasm::symbols::KernelSymbols;
 use crate::disasm::xlated::{self, DumpOpts, KernelNames, Xlated};
 use crate::output::{self, Ctx, Out};
-use crate::sys::handle::{self, is_prefix};
+use crate::sys::handle;
 use crate::sys::progdump::{self, Image, ProgImage};
 use crate::sys::ObjKind;
-
-/// Modifiers after the program.
-#[derive(Debug, Default, Clone)]
-struct Mods {
-    file: Option<String>,
-    opcodes: bool,
-    visual: bool,
-    linum: bool,
-}
-
-fn parse_mods(words: &[String]) -> Result<Mods> {
-    let mut m = Mods::default();
-    let mut it = words.iter();
-    while let Some(w) = it.next() {
-        if is_prefix(w, "file") {
-            let f = it
-                .next()
-                .ok_or_else(|| CmdError::Usage("expected file path".into()))?;
-            m.file = Some(f.clone());
-        } else if is_prefix(w, "opcodes") {
-            m.opcodes = true;
-        } else if is_prefix(w, "visual") {
-            m.visual = true;
-        } else if is_prefix(w, "linum") {
-            m.linum = true;
-        } else {
-            return Err(CmdError::Usage(format!(
-                "unknown word '{w}': expected file FILE, opcodes, visual or linum"
-            )));
-        }
-    }
-    if m.file.is_some() && (m.opcodes || m.visual || m.linum) {
-        return Err(CmdError::Usage(
-            "'file' is not compatible with 'opcodes', 'visual', or 'linum'".into(),
-        ));
-    }
-    Ok(m)
-}
 
 /// bpftool's header for one of several matched programs.
 #[derive(Serialize)]
@@ -123,46 +85,18 @@ struct Entry<'a> {
     insns: &'a Dump,
 }
 
-pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
-    let Some(first) = args.first() else {
-        return Err(CmdError::Usage(
-            "expected 'xlated' or 'jited', got nothing".into(),
-        ));
+pub fn run(ctx: &Ctx, mods: &ProgDump, out: &mut Out) -> Result<()> {
+    let image = match mods.image {
+        DumpImage::Xlated => Image::Xlated,
+        DumpImage::Jited => Image::Jited,
     };
-    let image = if is_prefix(first, "jited") {
-        Image::Jited
-    } else if is_prefix(first, "xlated") {
-        Image::Xlated
-    } else {
-        return Err(CmdError::Usage(format!(
-            "expected 'xlated' or 'jited', got: {first}"
-        )));
-    };
-    let rest = &args[1..];
-    if rest.first().is_some_and(|w| is_prefix(w, "file")) {
-        if image == Image::Jited {
-            return Err(CmdError::Usage(
-                "an object file has no jited code before it is loaded: use 'xlated'".into(),
-            ));
-        }
-        return super::prog_dump_elf::run(ctx, &rest[1..], out);
-    }
-    if rest.len() < 2 {
-        return Err(CmdError::Usage(
-            "expected PROG: id ID | pinned FILE | tag TAG | name NAME".into(),
-        ));
-    }
-    let (h, rest) = handle::parse(ObjKind::Prog, rest)?;
-    let mods = parse_mods(rest)?;
-    if mods.visual && image == Image::Jited {
-        return Err(CmdError::Usage("'visual' works with 'xlated' only".into()));
-    }
     if ctx.json && mods.visual {
         return Err(CmdError::Usage(
             "'visual' is not compatible with JSON output".into(),
         ));
     }
-    let progs = handle::resolve(ObjKind::Prog, &h)?;
+    let h = &mods.prog;
+    let progs = handle::resolve(ObjKind::Prog, h)?;
     let multi = progs.len() > 1;
     if multi && (mods.file.is_some() || mods.visual) {
         return Err(CmdError::Usage("several programs matched".into()));
@@ -199,10 +133,10 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
             }
         }
         let dump = if let Some(path) = &mods.file {
-            progdump::write_image(std::path::Path::new(path), &img.image)?;
+            progdump::write_image(path, &img.image)?;
             Dump::None
         } else if image == Image::Xlated {
-            xlated_dump(ctx, &img, &syms, &mods, out)?
+            xlated_dump(ctx, &img, &syms, mods, out)?
         } else {
             if syms.restricted && !noted {
                 // Said once per command, on stderr so that the dump stays clean.
@@ -211,7 +145,7 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
                 );
                 noted = true;
             }
-            jited_dump(ctx, &img, &syms, &mods, out)?
+            jited_dump(ctx, &img, &syms, mods, out)?
         };
         if ctx.json {
             entries.push((header, dump));
@@ -244,7 +178,7 @@ fn xlated_dump(
     ctx: &Ctx,
     img: &ProgImage,
     syms: &KernelSymbols,
-    mods: &Mods,
+    mods: &ProgDump,
     out: &mut Out,
 ) -> Result<Dump> {
     let insns = parse_insns(&img.image);
@@ -280,7 +214,7 @@ fn jited_dump(
     ctx: &Ctx,
     img: &ProgImage,
     syms: &KernelSymbols,
-    mods: &Mods,
+    mods: &ProgDump,
     out: &mut Out,
 ) -> Result<Dump> {
     let fail =
@@ -343,29 +277,4 @@ fn jited_dump(
     }
     jited::write_plain(out, &recs)?;
     Ok(Dump::None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn w(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn modifiers() {
-        let m = parse_mods(&w(&["op", "li", "v"])).unwrap();
-        assert!(m.opcodes && m.linum && m.visual && m.file.is_none());
-        assert_eq!(
-            parse_mods(&w(&["file", "/tmp/x"])).unwrap().file.as_deref(),
-            Some("/tmp/x")
-        );
-        assert!(parse_mods(&w(&["file"])).is_err());
-        assert!(parse_mods(&w(&["file", "x", "opcodes"]))
-            .unwrap_err()
-            .to_string()
-            .contains("not compatible"));
-        assert!(parse_mods(&w(&["bogus"])).is_err());
-    }
 }

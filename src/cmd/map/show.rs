@@ -1,7 +1,8 @@
-//! `map show`; the other map commands live in map_ops.rs.
-use super::show::{self, Annotate};
-use super::Result;
+//! `map show [MAP]`.
+use crate::cmd::show::{self, Annotate};
+use crate::cmd::Result;
 use crate::output::{Ctx, Out};
+use crate::sys::handle::Handle;
 use crate::sys::map::{self, MapRecord};
 use crate::sys::pids::PidRef;
 use crate::sys::ObjKind;
@@ -16,6 +17,6 @@ impl Annotate for MapRecord {
     }
 }
 
-pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
-    show::show(ctx, ObjKind::Map, words, out, |_, fd| map::record(fd))
+pub fn show(ctx: &Ctx, h: Option<&Handle>, out: &mut Out) -> Result<()> {
+    show::show(ctx, ObjKind::Map, h, out, |_, fd| map::record(fd))
 }

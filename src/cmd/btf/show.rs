@@ -1,10 +1,11 @@
-//! `btf show`; `btf dump` lives in btf_dump.rs.
+//! `btf show [id ID]`: BTF objects and the programs and maps using them.
 use std::collections::HashMap;
 
-use super::show::{self, Annotate};
-use super::Result;
+use crate::cmd::show::{self, Annotate};
+use crate::cmd::Result;
 use crate::output::{Ctx, Out};
 use crate::sys::btf::{self, BtfRecord};
+use crate::sys::handle::Handle;
 use crate::sys::pids::PidRef;
 use crate::sys::{ids, map, prog, ObjKind};
 
@@ -38,9 +39,9 @@ fn users() -> (HashMap<u32, Vec<u32>>, HashMap<u32, Vec<u32>>) {
     (progs, maps)
 }
 
-pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
+pub fn show(ctx: &Ctx, h: Option<&Handle>, out: &mut Out) -> Result<()> {
     let (progs, maps) = users();
-    show::show(ctx, ObjKind::Btf, words, out, |id, fd| {
+    show::show(ctx, ObjKind::Btf, h, out, |id, fd| {
         let mut r = btf::btf_record(id, fd)?;
         r.prog_ids = progs.get(&r.id).cloned().unwrap_or_default();
         r.map_ids = maps.get(&r.id).cloned().unwrap_or_default();

@@ -2,12 +2,12 @@
 //! the programs of an ELF object before loading, through `loader::objdump`.
 use serde::Serialize;
 
-use super::{CmdError, Result};
+use crate::cli::request::ProgDumpFile;
+use crate::cmd::{CmdError, Result};
 use crate::disasm::cfg::{self, Cfg};
 use crate::disasm::xlated::{self, DumpOpts, Xlated, XlatedInsn};
 use crate::loader::objdump::{self, ObjFunc, ObjNames};
 use crate::output::{self, Ctx, Out};
-use crate::sys::handle::is_prefix;
 
 #[derive(Serialize)]
 struct FuncDump {
@@ -17,40 +17,21 @@ struct FuncDump {
     insns: Vec<XlatedInsn>,
 }
 
-pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
+pub fn run(ctx: &Ctx, r: &ProgDumpFile, out: &mut Out) -> Result<()> {
     use std::io::Write;
-    let Some(path) = args.first() else {
-        return Err(CmdError::Usage("expected object file path".into()));
+    let path = r.object.display().to_string();
+    let name = r.prog.as_deref();
+    let visual = r.visual;
+    let opts = DumpOpts {
+        opcodes: r.opcodes,
+        linum: r.linum,
     };
-    let mut name: Option<&str> = None;
-    let mut opts = DumpOpts::default();
-    let mut visual = false;
-    let mut it = args[1..].iter();
-    while let Some(w) = it.next() {
-        if is_prefix(w, "prog") {
-            name = Some(
-                it.next()
-                    .ok_or_else(|| CmdError::Usage("'prog' needs a program name".into()))?,
-            );
-        } else if is_prefix(w, "opcodes") {
-            opts.opcodes = true;
-        } else if is_prefix(w, "visual") {
-            visual = true;
-        } else if is_prefix(w, "linum") {
-            opts.linum = true;
-        } else {
-            return Err(CmdError::Usage(format!(
-                "unknown word '{w}': expected prog NAME, opcodes, visual or linum"
-            )));
-        }
-    }
     if ctx.json && visual {
         return Err(CmdError::Usage(
             "'visual' is not compatible with JSON output".into(),
         ));
     }
-    let all =
-        objdump::read(std::path::Path::new(path)).map_err(|e| CmdError::Failed(e.to_string()))?;
+    let all = objdump::read(&r.object).map_err(|e| CmdError::Failed(e.to_string()))?;
     let funcs: Vec<&ObjFunc> = match name {
         Some(n) => {
             let f: Vec<&ObjFunc> = all.iter().filter(|f| f.name == n).collect();

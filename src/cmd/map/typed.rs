@@ -1,0 +1,162 @@
+//! What map commands share: a map's layout and header for output, its BTF
+//! types for typed keys and values, and kernel symbols for stack traces.
+use libbpf_sys as bpf;
+
+use crate::btf::{self, Btf};
+use crate::cmd::{CmdError, Result};
+use crate::output::jsonw::JsonW;
+use crate::output::mapdump::{Formatted, Header, Layout};
+use crate::sys::mapops::{self, Map};
+use crate::sys::names::{self, KindName};
+
+pub(super) fn layout(map: &Map) -> Layout {
+    let t = map.map_type();
+    Layout {
+        key_size: map.key_size(),
+        value_size: map.value_size(),
+        percpu: mapops::is_percpu(t),
+        ncpus: map.ncpus(),
+        cpu_step: map.cpu_step(),
+        map_of_maps: mapops::is_map_of_maps(t),
+        skip_enoent: mapops::is_map_of_maps(t) || mapops::is_prog_array(t),
+        reuseport: t == bpf::BPF_MAP_TYPE_REUSEPORT_SOCKARRAY,
+    }
+}
+
+pub(super) fn header(map: &Map) -> Header {
+    let (type_name, type_num) = match names::map_type(map.map_type()) {
+        KindName::Name(n) => (Some(n), map.map_type()),
+        KindName::Num(n) => (None, n),
+    };
+    Header {
+        id: map.id(),
+        type_name,
+        type_num,
+        name: map.name(),
+        flags: map.info.map_flags,
+    }
+}
+
+pub(super) fn type_name(map: &Map) -> String {
+    match names::map_type(map.map_type()) {
+        KindName::Name(n) => n,
+        KindName::Num(n) => format!("type {n}"),
+    }
+}
+
+/// A map's BTF, for `formatted` output and `key-json` / `value-json`: the
+/// map's own BTF object, or vmlinux BTF for struct_ops values (as bpftool's
+/// get_map_kv_btf).
+pub(super) struct Typed {
+    btf: Btf,
+    key_type: u32,
+    value_type: u32,
+    mode: btf::Mode,
+}
+
+impl Typed {
+    pub(super) fn for_map(map: &Map, json: bool) -> Result<Option<Typed>> {
+        let i = &map.info;
+        let btf = if i.btf_vmlinux_value_type_id != 0 {
+            Btf::from_file(std::path::Path::new(btf::SYSFS_VMLINUX))
+                .map_err(|e| CmdError::Failed(format!("failed to get kernel btf: {e}")))?
+        } else if i.btf_value_type_id != 0 {
+            crate::cmd::btf::load_by_id(i.btf_id)?
+        } else {
+            return Ok(None);
+        };
+        Ok(Some(Typed {
+            btf,
+            key_type: i.btf_key_type_id,
+            value_type: if i.btf_vmlinux_value_type_id != 0 {
+                i.btf_vmlinux_value_type_id
+            } else {
+                i.btf_value_type_id
+            },
+            mode: if json {
+                btf::Mode::Json
+            } else {
+                btf::Mode::Text
+            },
+        }))
+    }
+
+    /// bpftool's do_dump_btf for one element; like bpftool, a value the
+    /// formatter cannot finish is shown as far as it got.
+    pub(super) fn entry(&self, map: &Map, key: &[u8], value: &[u8]) -> Option<btf::Value> {
+        let percpu = mapops::is_percpu(map.map_type()).then(|| btf::PerCpu {
+            ncpus: map.ncpus(),
+            value_size: map.value_size(),
+        });
+        let key_type = if key.is_empty() { 0 } else { self.key_type };
+        Some(
+            btf::format_entry(
+                self.btf.view(),
+                key_type,
+                self.value_type,
+                key,
+                value,
+                percpu,
+                self.mode,
+            )
+            .unwrap_or_else(|e| e.partial),
+        )
+    }
+
+    /// `key-json` / `value-json`: JSON encoded through the key or value type.
+    pub(super) fn encode(
+        &self,
+        is_key: bool,
+        size: usize,
+        text: &str,
+    ) -> Result<btf::encode::Encoded> {
+        let what = if is_key { "key-json" } else { "value-json" };
+        let json: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| CmdError::Usage(format!("{what}: invalid JSON: {e}")))?;
+        let ty = if is_key {
+            self.key_type
+        } else {
+            self.value_type
+        };
+        if ty == 0 {
+            return Err(CmdError::Usage(format!(
+                "{what}: the map has no BTF type for its {}",
+                if is_key { "key" } else { "value" }
+            )));
+        }
+        btf::encode::encode(self.btf.view(), ty, size, &json)
+            .map_err(|e| CmdError::Usage(format!("{what}: {e}")))
+    }
+}
+
+/// BTF-formatted elements go into map dumps through the dump writer.
+impl Formatted for btf::Value {
+    fn write(&self, jw: &mut JsonW<Vec<u8>>) -> std::io::Result<()> {
+        btf::Value::write(self, jw)
+    }
+    fn write_members(&self, jw: &mut JsonW<Vec<u8>>) -> std::io::Result<()> {
+        for (k, v) in self.members() {
+            jw.name(k)?;
+            v.write(jw)?;
+        }
+        Ok(())
+    }
+}
+
+/// Kernel symbols for stack_trace maps: /proc/kallsyms, read once per command.
+pub(super) struct Symbols(pub(super) crate::disasm::symbols::KernelSymbols);
+
+impl Symbols {
+    pub(super) fn load() -> Self {
+        Symbols(crate::sys::progdump::kallsyms())
+    }
+    /// `name+0xoff` for a kernel address; None for user addresses or when
+    /// kallsyms hides addresses.
+    pub(super) fn symbolize(&self, addr: u64) -> Option<String> {
+        if (addr as i64) >= 0 {
+            return None;
+        }
+        let (name, off) = self.0.nearest(addr)?;
+        Some(format!("{name}+0x{off:x}"))
+    }
+}
