@@ -84,18 +84,21 @@ pub fn one_line(node: &Node) -> String {
     render(node, false)
 }
 
-/// A command's syntax as one or more lines: alternatives at the top of a
-/// sequence (`{xlated | jited}`) become lines of their own, as in bpftool's help.
+/// A command's syntax as one or more lines: alternatives that lead the
+/// syntax (`{xlated | jited}`, `BTF_SRC`), after keywords only, become lines
+/// of their own, as in bpftool's help.
 pub fn usage_lines(node: &Node) -> Vec<String> {
     match node {
         Node::Alt(alts) => alts.iter().flat_map(usage_lines).collect(),
         Node::Seq(items) => {
             let mut lines = vec![String::new()];
+            let mut leading = true;
             for item in items.iter() {
                 let parts = match item {
-                    Node::Alt(_) | Node::Seq(_) => usage_lines(item),
+                    Node::Alt(_) | Node::Seq(_) if leading => usage_lines(item),
                     _ => vec![render(item, false)],
                 };
+                leading &= matches!(item, Node::Kw(_));
                 lines = lines
                     .iter()
                     .flat_map(|l| {

@@ -402,7 +402,7 @@ const MAP_COMMANDS: &[Command] = &[
     ),
     cmd(
         "create",
-        "Create a map and pin it at FILE",
+        "Create a map and pin it at FILE (type, key, value, entries and name are required)",
         MAP_CREATE,
         CmdId::MapCreate,
     ),
