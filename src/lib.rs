@@ -9,4 +9,6 @@ pub mod cmd;
 pub mod disasm;
 pub mod loader;
 pub mod output;
+pub mod record;
 pub mod sys;
+pub mod text;

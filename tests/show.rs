@@ -460,7 +460,7 @@ fn holders_from_the_iterator_match_a_proc_scan() {
         let by_iter = pid_iter::holders(kind, &layout, 0).expect("holder iterator runs");
         let by_proc = pids::scan_proc(kind, 0);
         for id in ids {
-            let mine = |t: &pids::PidTable| {
+            let mine = |t: &bpfscope::record::pids::PidTable| {
                 t.get(&id)
                     .and_then(|refs| refs.iter().find(|r| r.pid == me).cloned())
             };

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 use super::show::{self, Annotate};
 use super::Result;
 use crate::output::{Ctx, Out};
-use crate::sys::btf::{self, BtfRecord};
-use crate::sys::pids::PidRef;
+use crate::record::btf::BtfRecord;
+use crate::record::pids::PidRef;
+use crate::sys::btf;
 use crate::sys::{ids, map, prog, ObjKind};
 
 impl Annotate for BtfRecord {

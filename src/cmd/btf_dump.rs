@@ -8,10 +8,11 @@ use std::path::Path;
 use std::rc::Rc;
 
 use super::{CmdError, Result};
-use crate::btf::{self, Btf, JsonW};
+use crate::btf::{self, Btf};
 use crate::output::{Ctx, Out};
 use crate::sys::handle::{self, is_prefix};
 use crate::sys::{self, ObjKind};
+use crate::text::JsonW;
 
 /// bpftool's limit on `root_id` options.
 const MAX_ROOT_IDS: usize = 16;

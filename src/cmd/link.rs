@@ -2,8 +2,9 @@
 use super::show::{self, Annotate};
 use super::Result;
 use crate::output::{Ctx, Out};
-use crate::sys::link::{self, LinkDetail, LinkRecord};
-use crate::sys::pids::PidRef;
+use crate::record::link::{LinkDetail, LinkRecord};
+use crate::record::pids::PidRef;
+use crate::sys::link;
 use crate::sys::ObjKind;
 
 impl Annotate for LinkRecord {

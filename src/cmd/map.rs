@@ -2,8 +2,9 @@
 use super::show::{self, Annotate};
 use super::Result;
 use crate::output::{Ctx, Out};
-use crate::sys::map::{self, MapRecord};
-use crate::sys::pids::PidRef;
+use crate::record::map::MapRecord;
+use crate::record::pids::PidRef;
+use crate::sys::map;
 use crate::sys::ObjKind;
 
 impl Annotate for MapRecord {

@@ -10,13 +10,14 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use super::{no_more_args, CmdError, Result};
 use crate::btf::{self, Btf};
-use crate::output::jsonw::JsonW;
 use crate::output::mapdump::{self, DumpWriter, Formatted, Header, Layout, Style};
 use crate::output::{Ctx, Out};
+use crate::record::names::KindName;
 use crate::sys::handle::{self, is_prefix};
 use crate::sys::mapops::{self, Map};
-use crate::sys::names::{self, KindName};
+use crate::sys::names;
 use crate::sys::{ObjKind, SysError};
+use crate::text::JsonW;
 
 use libbpf_sys as bpf;
 

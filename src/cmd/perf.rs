@@ -2,7 +2,8 @@
 //! (bpftool's list), then perf_event links, which bpftool does not list.
 use super::Result;
 use crate::output::{self, Ctx, Out};
-use crate::sys::perf::{self, PerfRecord};
+use crate::record::perf::PerfRecord;
+use crate::sys::perf;
 use crate::sys::{ids, link, ObjKind};
 
 pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {

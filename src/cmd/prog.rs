@@ -2,8 +2,9 @@
 use super::show::{self, Annotate};
 use super::Result;
 use crate::output::{Ctx, Out};
-use crate::sys::pids::PidRef;
-use crate::sys::prog::{self, ProgRecord};
+use crate::record::pids::PidRef;
+use crate::record::prog::ProgRecord;
+use crate::sys::prog;
 use crate::sys::ObjKind;
 
 impl Annotate for ProgRecord {

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::Result;
 use crate::output::{self, Ctx, Out, Render};
+use crate::record::pids::PidRef;
 use crate::sys::handle;
-use crate::sys::pids::PidRef;
 use crate::sys::{ids, pins, ObjKind};
 
 /// A record that can take its pins and holders once they are known.

@@ -196,7 +196,7 @@ pub fn line_plain(l: &LineInfo, linum: bool) -> Option<String> {
 pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().any(|c| c.is_control() && c != '\t') {
         s.split('\t')
-            .map(crate::output::escape)
+            .map(crate::text::escape)
             .collect::<Vec<_>>()
             .join("\t")
             .into()

@@ -9,7 +9,7 @@
 //! from the layer that formats them, as a `Formatted`.
 use std::io::{self, Write};
 
-use super::jsonw::JsonW;
+use crate::text::JsonW;
 
 /// `"0xab"` for every byte, for the hot loop of JSON dumps.
 static HEX_QUOTED: [[u8; 6]; 256] = {
@@ -245,7 +245,7 @@ impl<'w> DumpWriter<'w> {
             None => write!(b, "type {}  ", h.type_num)?,
         }
         if !h.name.is_empty() {
-            write!(b, "name {}  ", super::escape(&h.name))?;
+            write!(b, "name {}  ", crate::text::escape(&h.name))?;
         }
         writeln!(b, "flags 0x{:x}", h.flags)
     }

@@ -2,8 +2,6 @@
 //!
 //! JSON is serde over the record; text and table are `Render` impls over the
 //! same record, so the three views cannot drift apart.
-pub mod escape;
-pub mod jsonw;
 pub mod mapdump;
 pub mod render;
 pub mod render_cgroup;
@@ -20,7 +18,7 @@ use std::io::{self, BufWriter, Stdout, Write};
 
 use serde::Serialize;
 
-pub use escape::escape;
+pub use crate::text::escape;
 pub use render::Render;
 
 /// Global options, passed by value to every command (no global state).

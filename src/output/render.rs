@@ -2,11 +2,11 @@
 //! JSON needs nothing here: it is serde over the same records.
 use std::io::{self, Write};
 
-use super::escape;
-use crate::sys::btf::BtfRecord;
-use crate::sys::map::MapRecord;
-use crate::sys::pids::PidRef;
-use crate::sys::prog::ProgRecord;
+use crate::record::btf::BtfRecord;
+use crate::record::map::MapRecord;
+use crate::record::pids::PidRef;
+use crate::record::prog::ProgRecord;
+use crate::text::escape;
 
 /// One record, three views: `text` (bpftool's layout), and a table header/row.
 pub trait Render {

@@ -1,7 +1,9 @@
 //! The BPF file system: detection and mounting.
+use std::os::fd::OwnedFd;
 use std::path::Path;
 
-use super::{Result, SysError};
+use super::call::{cpath, fd_result};
+use super::error::{Result, SysError};
 
 pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
 pub const DEFAULT_MOUNT: &str = "/sys/fs/bpf";
@@ -84,6 +86,32 @@ pub(crate) fn unescape_mount(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// BPF_OBJ_GET on a pinned path, with the distinctions a user needs.
+pub fn obj_get(path: &Path) -> Result<OwnedFd> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| {
+        SysError::os(
+            format!("bpf obj get ({})", path.display()),
+            e.raw_os_error().unwrap_or(libc::ENOENT),
+        )
+    })?;
+    if meta.is_dir() {
+        return Err(SysError::Msg(format!(
+            "bpf obj get ({}): is a directory, not a pinned object",
+            path.display()
+        )));
+    }
+    if !is_bpffs(path.parent().unwrap_or(Path::new("/")))? {
+        return Err(SysError::Msg(format!(
+            "bpf obj get ({}): not on a BPF file system (mount bpffs, e.g. at /sys/fs/bpf)",
+            path.display()
+        )));
+    }
+    let c = cpath(path)?;
+    // SAFETY: c is a valid NUL-terminated path.
+    let ret = unsafe { libbpf_sys::bpf_obj_get(c.as_ptr()) };
+    fd_result(ret, || format!("bpf obj get ({})", path.display()))
 }
 
 #[cfg(test)]
