@@ -64,18 +64,7 @@ fn parse_u32(s: &str) -> Option<u32> {
 /// `prog_parse_fd`/`map_parse_fd` do.
 fn one_object(kind: ObjKind, words: &[String]) -> Result<(u32, std::os::fd::OwnedFd, &[String])> {
     let (h, rest) = handle::parse(kind, words)?;
-    let mut all = handle::resolve(kind, &h)?;
-    if all.len() > 1 {
-        let what = if kind == ObjKind::Prog {
-            "programs"
-        } else {
-            "maps"
-        };
-        return Err(CmdError::Usage(format!("several {what} match this handle")));
-    }
-    let (id, fd) = all
-        .pop()
-        .ok_or_else(|| CmdError::Usage(format!("no {} found", kind.noun())))?;
+    let (id, fd) = handle::resolve_one(kind, &h)?;
     Ok((id, fd, rest))
 }
 

@@ -98,13 +98,7 @@ fn target(
     let attach_type = cgroup::parse_attach_type(&args[1])
         .ok_or_else(|| CmdError::Usage(format!("invalid attach type '{}'", args[1])))?;
     let (h, rest) = handle::parse(ObjKind::Prog, &args[2..])?;
-    let mut progs = handle::resolve(ObjKind::Prog, &h)?;
-    if progs.len() > 1 {
-        return Err(CmdError::Usage("several programs match this handle".into()));
-    }
-    let (_, prog) = progs
-        .pop()
-        .ok_or_else(|| CmdError::Usage("no program matches this handle".into()))?;
+    let (_, prog) = handle::resolve_one(ObjKind::Prog, &h)?;
     Ok((cg, attach_type, prog, rest.to_vec()))
 }
 

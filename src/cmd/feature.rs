@@ -30,7 +30,7 @@ fn parse(args: &[String]) -> Result<(ProbeOpts, Option<String>)> {
             let name = it
                 .next()
                 .ok_or_else(|| CmdError::Usage("'dev' needs a device name".into()))?;
-            opts.ifindex = Some(feature::dev_ifindex(name)?);
+            opts.ifindex = Some(crate::sys::net::dev_ifindex(name)?);
         } else if is_prefix(w, "full") {
             opts.full = true;
         } else if is_prefix(w, "macros") && prefix.is_none() {

@@ -46,30 +46,21 @@ fn take_flag(words: &[String], flag: &str) -> (bool, Vec<String>) {
 }
 
 /// Every map a handle names (a name may match several), and the words after it.
-fn open_maps(words: &[String]) -> Result<(bool, Vec<Map>, &[String])> {
+fn open_maps(words: &[String]) -> Result<(Vec<Map>, &[String])> {
     let (h, rest) = handle::parse(ObjKind::Map, words)?;
     let fds = handle::resolve(ObjKind::Map, &h)?;
     let maps = fds
         .into_iter()
         .map(|(_, fd)| Map::from_fd(fd))
         .collect::<crate::sys::Result<Vec<_>>>()?;
-    Ok((h.is_single(), maps, rest))
+    Ok((maps, rest))
 }
 
 /// Exactly one map, as bpftool's map_parse_fd requires for element commands.
 fn open_one(words: &[String]) -> Result<(Map, &[String])> {
-    let (_, mut maps, rest) = open_maps(words)?;
-    if maps.len() != 1 {
-        let ids: Vec<String> = maps.iter().map(|m| m.id().to_string()).collect();
-        return Err(CmdError::Usage(format!(
-            "several maps match this handle (ids {}): use 'id ID' or 'pinned PATH'",
-            ids.join(", ")
-        )));
-    }
-    let map = maps
-        .pop()
-        .ok_or_else(|| CmdError::Usage("no map found".into()))?;
-    Ok((map, rest))
+    let (h, rest) = handle::parse(ObjKind::Map, words)?;
+    let (_, fd) = handle::resolve_one(ObjKind::Map, &h)?;
+    Ok((Map::from_fd(fd)?, rest))
 }
 
 fn layout(map: &Map) -> Layout {
@@ -444,14 +435,7 @@ fn value_fd<'a>(map: &Map, words: &'a [String]) -> Result<(OwnedFd, &'a [String]
             "Warning: updating program array via MAP_ID, make sure this map is kept open\n         by some process or pinned otherwise update will be lost"
         );
     }
-    let mut fds = handle::resolve(kind, &h)?;
-    if fds.len() != 1 {
-        return Err(CmdError::Usage(format!(
-            "several {}s match this handle: use 'id ID' or 'pinned PATH'",
-            kind.noun()
-        )));
-    }
-    let (_, fd) = fds.remove(0);
+    let (_, fd) = handle::resolve_one(kind, &h)?;
     Ok((fd, rest))
 }
 
@@ -499,10 +483,6 @@ fn not_dumpable(map: &Map) -> Option<String> {
             "map {id} is a user_ringbuf: user space writes records that programs drain with \
              bpf_user_ringbuf_drain(); there are no elements to dump"
         ),
-        bpf::BPF_MAP_TYPE_PERF_EVENT_ARRAY => format!(
-            "map {id} is a perf_event_array: its values are perf event fds, not data (read its \
-             events with 'bpftool map event_pipe id {id}' or a perf_buffer reader)"
-        ),
         bpf::BPF_MAP_TYPE_ARENA => format!(
             "map {id} is an arena: its memory is shared with programs through mmap(), not \
              stored as elements"
@@ -531,7 +511,7 @@ struct DumpOpts {
 
 fn dump(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
     let (recursive, words) = take_flag(words, "--recursive");
-    let (_, maps, rest) = open_maps(&words)?;
+    let (maps, rest) = open_maps(&words)?;
     no_more_args(rest)?;
     for m in &maps {
         if let Some(msg) = not_dumpable(m) {
@@ -1222,17 +1202,7 @@ fn create(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
             spec.map_extra = parse_u32(arg, "map extra")? as u64;
             w = &w[2..];
         } else if is_prefix(kw, "offload_dev") || is_prefix(kw, "dev") {
-            let c = std::ffi::CString::new(arg.as_str())
-                .map_err(|_| CmdError::Usage(format!("bad netdevice name '{arg}'")))?;
-            // SAFETY: c is a valid NUL-terminated interface name.
-            let idx = unsafe { libc::if_nametoindex(c.as_ptr()) };
-            if idx == 0 {
-                return Err(CmdError::Usage(format!(
-                    "unrecognized netdevice '{arg}': {}",
-                    mapdump::strerror(crate::sys::errno())
-                )));
-            }
-            spec.ifindex = idx;
+            spec.ifindex = crate::sys::net::dev_ifindex(arg)?;
             w = &w[2..];
         } else if is_prefix(kw, "inner_map") {
             let (m, rest) = open_one(&w[1..])?;

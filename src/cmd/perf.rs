@@ -1,13 +1,23 @@
-//! `perf show`: perf-event and raw-tracepoint attachments held by processes
-//! (bpftool's list), then perf_event links, which bpftool does not list.
-use super::Result;
+//! `perf show [links]`: perf-event and raw-tracepoint attachments held by
+//! processes (bpftool's list, with the link behind each when there is one);
+//! with `links`, also the perf_event links no process holds a perf fd of.
+use super::{CmdError, Result};
 use crate::output::{self, Ctx, Out};
 use crate::record::perf::PerfRecord;
 use crate::sys::perf;
 use crate::sys::{ids, link, ObjKind};
 
 pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
-    super::no_more_args(words)?;
+    let with_links = match words.first() {
+        Some(w) if crate::sys::handle::is_prefix(w, "links") => true,
+        Some(w) => {
+            return Err(CmdError::Usage(format!(
+                "too many arguments: unexpected '{w}'"
+            )))
+        }
+        None => false,
+    };
+    super::no_more_args(words.get(1..).unwrap_or_default())?;
     perf::check_supported()?;
     let mut records: Vec<PerfRecord> = perf::scan_fds();
     let mut links = Vec::new();
@@ -28,11 +38,18 @@ pub fn show(ctx: &Ctx, words: &[String], out: &mut Out) -> Result<()> {
     // then never listed.
     if !links.is_empty() {
         let holders = super::holders::build(ObjKind::Link);
-        for (id, mut p) in links {
-            let mut h = holders.get(&id).cloned().unwrap_or_default();
-            h.sort_by_key(|x| x.pid);
-            p.pids = h;
-            records.push(p);
+        let links = links
+            .into_iter()
+            .map(|(id, mut p)| {
+                let mut h = holders.get(&id).cloned().unwrap_or_default();
+                h.sort_by_key(|x| x.pid);
+                p.pids = h;
+                p
+            })
+            .collect();
+        let rest = perf::join_links(&mut records, links);
+        if with_links {
+            records.extend(rest);
         }
     }
     output::emit(ctx, out, &records, false)?;

@@ -162,11 +162,13 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
             "'visual' is not compatible with JSON output".into(),
         ));
     }
-    let progs = handle::resolve(ObjKind::Prog, &h)?;
+    // `file` and `visual` take one program; text and JSON take every match.
+    let progs = if mods.file.is_some() || mods.visual {
+        vec![handle::resolve_one(ObjKind::Prog, &h)?]
+    } else {
+        handle::resolve(ObjKind::Prog, &h)?
+    };
     let multi = progs.len() > 1;
-    if multi && (mods.file.is_some() || mods.visual) {
-        return Err(CmdError::Usage("several programs matched".into()));
-    }
 
     // /proc/kallsyms is read once, for all the programs.
     let syms = if mods.file.is_none() {

@@ -42,18 +42,7 @@ pub fn run(ctx: &Ctx, command: &str, args: &[String]) -> Result<()> {
 /// Exactly one object for the handle at the front of `words`.
 fn one(kind: ObjKind, words: &[String]) -> Result<(OwnedFd, &[String])> {
     let (h, rest) = handle::parse(kind, words)?;
-    let mut fds = handle::resolve(kind, &h)?;
-    if fds.len() != 1 {
-        let ids: Vec<String> = fds.iter().map(|(id, _)| id.to_string()).collect();
-        return Err(CmdError::Usage(format!(
-            "several {}s match this handle (ids {}): use 'id ID' or 'pinned PATH'",
-            kind.noun(),
-            ids.join(", ")
-        )));
-    }
-    let (_, fd) = fds
-        .pop()
-        .ok_or_else(|| SysError::Msg(format!("no {} found", kind.noun())))?;
+    let (_, fd) = handle::resolve_one(kind, &h)?;
     Ok((fd, rest))
 }
 

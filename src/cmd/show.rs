@@ -68,7 +68,8 @@ where
         p.sort_by_key(|x| x.pid);
         r.annotate(pinned, p);
     }
-    let single = h.as_ref().is_some_and(|h| h.is_single());
-    output::emit(ctx, out, &records, single)?;
+    // As bpftool: a handle that matched one object prints it bare, one that
+    // matched several (a name or tag) prints an array, as a listing does.
+    output::emit(ctx, out, &records, h.is_some())?;
     Ok(())
 }

@@ -59,7 +59,9 @@ pub enum LoaderError {
         source: nix::Error,
     },
     #[error("{}: already exists", path.display())]
-    Exists { path: PathBuf },
+    /// `force`: the command has `--force` to replace it (`tool load` does,
+    /// `prog load` does not), so the hint may name it.
+    Exists { path: PathBuf, force: bool },
     #[error("tool '{name}' is not loaded")]
     NotLoaded { name: String },
     #[error("can't set read-only variable '{var}': {why}")]
@@ -88,7 +90,7 @@ impl LoaderError {
     /// The `(hint)` of the error line, when the loader knows one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            LoaderError::Exists { .. } => Some("use --force to replace it".into()),
+            LoaderError::Exists { force: true, .. } => Some("use --force to replace it".into()),
             LoaderError::NotLoaded { name } => {
                 Some(format!("run 'bpfscope tool load {name}' first"))
             }

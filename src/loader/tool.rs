@@ -73,7 +73,10 @@ pub fn load(
     fs::ensure_bpffs(root)?;
     if paths.exists() {
         if !force {
-            return Err(LoaderError::Exists { path: paths.dir });
+            return Err(LoaderError::Exists {
+                path: paths.dir,
+                force: true,
+            });
         }
         pins::remove_tool_dir(&paths)?;
     }
@@ -105,6 +108,7 @@ pub fn load(
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             LoaderError::Exists {
                 path: paths.dir.clone(),
+                force: true,
             }
         } else {
             io_err("can't create directory", &paths.dir)(e)

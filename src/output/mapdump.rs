@@ -512,7 +512,7 @@ impl<'w> DumpWriter<'w> {
         if l.skip_enoent && errno == libc::ENOENT {
             return Ok(());
         }
-        let msg = strerror(errno);
+        let msg = crate::text::strerror(errno);
         if self.is_json() {
             let jw = &mut self.jw;
             jw.start_object()?;
@@ -556,19 +556,6 @@ impl<'w> DumpWriter<'w> {
 
 fn u32_ne(v: &[u8]) -> u32 {
     u32::from_ne_bytes([v[0], v[1], v[2], v[3]])
-}
-
-/// strerror without Rust's " (os error N)" suffix; the kernel's internal
-/// ENOTSUPP gets a name instead of "Unknown error 524".
-pub fn strerror(errno: i32) -> String {
-    if errno == 524 {
-        return "Operation not supported".into();
-    }
-    let s = io::Error::from_raw_os_error(errno).to_string();
-    match s.rfind(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
 }
 
 #[cfg(test)]

@@ -50,15 +50,17 @@ pub fn write_json<T: Serialize + ?Sized>(ctx: &Ctx, w: &mut impl Write, v: &T) -
     w.write_all(b"\n")
 }
 
-/// Prints a listing: JSON object (single handle) or array, a table, or bpftool-style text.
+/// Prints records: JSON, a table, or bpftool-style text. In JSON, what a
+/// handle matched prints as one bare object when it is one, else as an
+/// array (bpftool's rule); a listing without a handle is always an array.
 pub fn emit<T: Serialize + Render>(
     ctx: &Ctx,
     w: &mut impl Write,
     items: &[T],
-    single: bool,
+    by_handle: bool,
 ) -> io::Result<()> {
     if ctx.json {
-        if single && items.len() == 1 {
+        if by_handle && items.len() == 1 {
             write_json(ctx, w, &items[0])
         } else {
             write_json(ctx, w, items)

@@ -4,19 +4,21 @@ use serde::Serialize;
 use super::link::NameOrNum;
 use super::pids::PidRef;
 
+/// One attachment. bpftool lists the (pid, fd) pairs that carry a program;
+/// `pid` and `fd` are null only on the perf_event links no process holds a
+/// perf fd of, which `perf show links` adds after bpftool's list.
 #[derive(Debug, Clone, Serialize)]
 pub struct PerfRecord {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fd: Option<i32>,
-    /// Not in bpftool: the link behind this attachment (perf_event links, raw_tracepoint link fds).
+    /// Not in bpftool: the link behind this attachment (the link of a
+    /// perf_event fd, or the raw_tracepoint link the fd is).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_id: Option<u32>,
     pub prog_id: u32,
     #[serde(flatten)]
     pub target: PerfTarget,
-    /// Not in bpftool: a perf_event link's bpf cookie, when set.
+    /// Not in bpftool: the bpf cookie of the perf_event link, when set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookie: Option<u64>,
     /// Not in bpftool: processes holding a perf_event link's fd.

@@ -1,6 +1,8 @@
 //! The error every kernel call returns: what we tried and the errno, shown
 //! as bpftool shows it (plain strerror, a hint for missing privileges).
 /// A failed kernel or file-system operation: what we tried, and the errno.
+use crate::text::strerror;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SysError {
     #[error("{what}: {}{}", strerror(*.errno), hint(*.errno))]
@@ -32,19 +34,6 @@ impl SysError {
 
 pub fn errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
-
-pub(crate) fn strerror(errno: i32) -> String {
-    // The kernel's internal ENOTSUPP reaches user space through bpf(2).
-    if errno == 524 {
-        return "Operation not supported".into();
-    }
-    let s = std::io::Error::from_raw_os_error(errno).to_string();
-    // io::Error appends " (os error N)"; bpftool prints plain strerror.
-    match s.rfind(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
 }
 
 fn hint(errno: i32) -> &'static str {

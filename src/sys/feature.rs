@@ -112,7 +112,7 @@ fn kernel_config_text() -> std::result::Result<String, String> {
     }
     let why = tried
         .last()
-        .map(|e| super::error::strerror(e.raw_os_error().unwrap_or(libc::ENOENT)))
+        .map(|e| crate::text::strerror(e.raw_os_error().unwrap_or(libc::ENOENT)))
         .unwrap_or_default();
     Err(format!("skipping kernel config, can't open file: {why}"))
 }
@@ -599,21 +599,6 @@ pub fn probe(opts: &ProbeOpts, helper_names: &[&'static str]) -> FeatureReport {
     }
     report.misc = misc(opts.ifindex.unwrap_or(0));
     report
-}
-
-/// The index of a device for `dev NAME`, with bpftool's error.
-pub fn dev_ifindex(name: &str) -> Result<u32> {
-    let c = std::ffi::CString::new(name)
-        .map_err(|_| SysError::Msg(format!("unrecognized netdevice '{name}'")))?;
-    // SAFETY: c is NUL-terminated.
-    let i = unsafe { libc::if_nametoindex(c.as_ptr()) };
-    if i == 0 {
-        return Err(SysError::os(
-            format!("unrecognized netdevice '{name}'"),
-            errno(),
-        ));
-    }
-    Ok(i)
 }
 
 #[cfg(test)]

@@ -549,10 +549,23 @@ fn netfilter() -> Result<Vec<NetfilterEntry>> {
 
 /// The index of a device by name, in the current network namespace.
 pub fn ifindex(name: &str) -> Option<u32> {
-    let c = std::ffi::CString::new(name).ok()?;
-    // SAFETY: c is a NUL-terminated string.
+    dev_ifindex(name).ok()
+}
+
+/// The index of a device for `dev NAME` (feature probe, map create), with
+/// bpftool's error.
+pub fn dev_ifindex(name: &str) -> Result<u32> {
+    let c = std::ffi::CString::new(name)
+        .map_err(|_| SysError::Msg(format!("unrecognized netdevice '{name}'")))?;
+    // SAFETY: c is NUL-terminated.
     let i = unsafe { libc::if_nametoindex(c.as_ptr()) };
-    (i != 0).then_some(i)
+    if i == 0 {
+        return Err(SysError::os(
+            format!("unrecognized netdevice '{name}'"),
+            errno(),
+        ));
+    }
+    Ok(i)
 }
 
 /// `net show [dev NAME]` in the current network namespace.

@@ -230,6 +230,32 @@ pub fn from_link(link: &LinkRecord) -> Option<PerfRecord> {
     })
 }
 
+/// Joins perf_event links (from [`from_link`], with their holders in `pids`)
+/// to the fd entries of [`scan_fds`]: an fd of a process that holds the link,
+/// with the same program and target, is that link's perf event, and gets
+/// `link_id` and `cookie`. Each link joins one fd at most. Returns the links
+/// no fd showed (pinned only, or on events bpftool's query does not report).
+pub fn join_links(fds: &mut [PerfRecord], links: Vec<PerfRecord>) -> Vec<PerfRecord> {
+    let mut rest = Vec::new();
+    for link in links {
+        let held_by = |pid: Option<i32>| link.pids.iter().any(|p| Some(p.pid) == pid);
+        let slot = fds.iter_mut().find(|f| {
+            f.link_id.is_none()
+                && f.prog_id == link.prog_id
+                && f.target == link.target
+                && held_by(f.pid)
+        });
+        match slot {
+            Some(f) => {
+                f.link_id = link.link_id;
+                f.cookie = link.cookie;
+            }
+            None => rest.push(link),
+        }
+    }
+    rest
+}
+
 const TRACEFS: &str = "/sys/kernel/tracing";
 const DEBUGFS_TRACING: &str = "/sys/kernel/debug/tracing";
 const TRACEFS_MAGIC: i64 = 0x74726163;
@@ -284,6 +310,7 @@ pub fn tracepoint_id(category: &str, name: &str) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::pids::PidRef;
 
     #[test]
     fn targets_by_fd_type() {
@@ -308,6 +335,45 @@ mod tests {
             r#"{"pid":1,"fd":3,"prog_id":4,"fd_type":"uretprobe","filename":"/bin/x","offset":16}"#
         );
         assert_eq!(target(99, "x".into(), 0, 0).fd_type(), None);
+    }
+
+    fn rec(pid: Option<i32>, link: Option<u32>, tp: &str, holders: &[i32]) -> PerfRecord {
+        PerfRecord {
+            pid,
+            fd: pid.map(|_| 5),
+            link_id: link,
+            prog_id: 7,
+            target: PerfTarget::Tracepoint {
+                fd_type: "tracepoint",
+                tracepoint: tp.into(),
+            },
+            cookie: link.map(|_| 42),
+            pids: holders
+                .iter()
+                .map(|&pid| PidRef {
+                    pid,
+                    comm: "x".into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn links_join_the_fd_of_their_holder() {
+        let mut fds = vec![rec(Some(10), None, "a", &[]), rec(Some(11), None, "a", &[])];
+        let links = vec![
+            rec(None, Some(1), "a", &[11]), // held by 11: joins its fd
+            rec(None, Some(2), "a", &[]),   // pinned only
+            rec(None, Some(3), "b", &[10]), // another target
+        ];
+        let rest = join_links(&mut fds, links);
+        assert_eq!(fds[0].link_id, None);
+        assert_eq!((fds[1].link_id, fds[1].cookie), (Some(1), Some(42)));
+        let left: Vec<_> = rest.iter().map(|r| r.link_id).collect();
+        assert_eq!(left, [Some(2), Some(3)]);
+        // A link-only entry keeps bpftool's keys, as null.
+        let v = serde_json::to_value(&rest[0]).unwrap();
+        assert!(v["pid"].is_null() && v["fd"].is_null() && v["prog_id"] == 7);
     }
 
     #[test]
