@@ -4,6 +4,8 @@
 //! - no file in src/btf or src/disasm refers to src/output (the JSON writer
 //!   and escaping live in src/text);
 //! - no import cycle between files;
+//! - raw kernel calls (libbpf-sys's bpf(2) wrappers, syscall, mount) only in
+//!   src/sys (src/loader reaches the kernel through libbpf-rs objects);
 //! - no file under src/ over 800 lines, unless it mirrors a kernel table.
 //!
 //! A file "refers to" another when any path in it (a `use`, or a path in
@@ -53,6 +55,8 @@ struct File {
     refs: Vec<Vec<String>>,
     /// `pub use` re-exports: name → absolute path (for following).
     reexports: HashMap<String, Vec<String>>,
+    /// Functions called, by their full path (external crates included).
+    calls: Vec<Vec<String>>,
     lines: usize,
 }
 
@@ -80,6 +84,9 @@ struct Collector {
     names: Vec<HashMap<String, Vec<String>>>,
     refs: Vec<Vec<String>>,
     reexports: HashMap<String, Vec<String>>,
+    /// Names `use`d from other crates (`mount` → nix::mount::mount).
+    externs: HashMap<String, Vec<String>>,
+    calls: Vec<Vec<String>>,
     /// Length of the file's own module path (re-exports are taken at file level).
     depth0: usize,
 }
@@ -151,6 +158,7 @@ impl Collector {
 
     fn bind(&mut self, name: &str, written: &[String], public: bool) {
         let Some(abs) = self.absolute(written) else {
+            self.externs.insert(name.to_string(), written.to_vec());
             return;
         };
         // A public re-export of one's own descendant is the module's table of
@@ -223,6 +231,24 @@ impl<'ast> Visit<'ast> for Collector {
         self.items(&f.items);
     }
 
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*c.func {
+            let mut segs: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            if let Some(full) = segs.first().and_then(|f| self.externs.get(f)) {
+                let mut full = full.clone();
+                full.extend(segs.drain(1..));
+                segs = full;
+            }
+            self.calls.push(segs);
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
     fn visit_path(&mut self, p: &'ast syn::Path) {
         self.path(p);
         syn::visit::visit_path(self, p);
@@ -274,6 +300,8 @@ fn load() -> Vec<File> {
                 names: vec![HashMap::new()],
                 refs: Vec::new(),
                 reexports: HashMap::new(),
+                externs: HashMap::new(),
+                calls: Vec::new(),
                 depth0: module.len(),
             };
             c.visit_file(&ast);
@@ -282,6 +310,7 @@ fn load() -> Vec<File> {
                 module,
                 refs: c.refs,
                 reexports: c.reexports,
+                calls: c.calls,
                 lines: text.lines().count(),
             }
         })
@@ -479,6 +508,36 @@ fn no_import_cycles_between_files() {
     assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
 }
 
+/// A raw kernel call: a libbpf-sys bpf(2) wrapper (`bpf_prog_load`, not the
+/// object API's `bpf_object__load`), a raw syscall, or a mount.
+fn is_raw_kernel_call(path: &[String]) -> bool {
+    match path {
+        [c, f] if c == "libbpf_sys" => f.starts_with("bpf_") && !f.contains("__"),
+        [c, f] if c == "libc" => f == "syscall",
+        [c, m, f] if c == "nix" && m == "mount" => f == "mount" || f == "umount",
+        _ => false,
+    }
+}
+
+#[test]
+fn raw_kernel_calls_only_in_sys() {
+    let bad: Vec<String> = load()
+        .iter()
+        .filter(|f| !under(f, "src/sys/") && !in_flux(&f.rel))
+        .flat_map(|f| {
+            f.calls
+                .iter()
+                .filter(|c| is_raw_kernel_call(c))
+                .map(move |c| format!("{}: {}", f.rel, c.join("::")))
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "raw kernel calls outside src/sys:\n{}",
+        bad.join("\n")
+    );
+}
+
 #[test]
 fn no_long_files() {
     let files = load();
@@ -515,6 +574,8 @@ fn checker_follows_reexports_and_super() {
         names: vec![HashMap::new()],
         refs: Vec::new(),
         reexports: HashMap::new(),
+        externs: HashMap::new(),
+        calls: Vec::new(),
         depth0: 2,
     };
     c.visit_file(&ast);
@@ -525,6 +586,10 @@ fn checker_follows_reexports_and_super() {
     assert!(c
         .refs
         .contains(&vec!["crate".into(), "sys".into(), "y".into()]));
+    let src = "use nix::mount::mount; fn g() { mount(1); libbpf_sys::bpf_obj_pin(1); libbpf_sys::bpf_object__load(1); }";
+    c.visit_file(&syn::parse_file(src).unwrap());
+    let raw: Vec<_> = c.calls.iter().filter(|p| is_raw_kernel_call(p)).collect();
+    assert_eq!(raw.len(), 2, "{raw:?}");
     // A public re-export of a child is not a reference.
     assert!(!c
         .refs

@@ -347,7 +347,7 @@ impl Drop for Fixture {
 }
 
 fn tracepoint_id(cat: &str, name: &str) -> u64 {
-    bpfscope::sys::perf::tracepoint_id(cat, name)
+    bpfscope::sys::tracefs::tracepoint_id(cat, name)
         .unwrap_or_else(|e| panic!("tracepoint {cat}:{name}: {e}"))
 }
 

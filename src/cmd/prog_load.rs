@@ -9,9 +9,10 @@ use std::path::Path;
 
 use super::tool::loader_error;
 use super::{no_more_args, CmdError, Result};
-use crate::loader::attach::{link_detach, prog_attach, prog_detach, MAP_ATTACH_TYPES};
+use crate::loader::attach::MAP_ATTACH_TYPES;
 use crate::loader::prog::{load_file, FileLoad, MapRef};
 use crate::output::{self, Ctx};
+use crate::sys::attach::{link_detach, prog_attach, prog_detach};
 use crate::sys::handle::{self, is_prefix};
 use crate::sys::{mapops, ObjKind, SysError};
 

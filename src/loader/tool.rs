@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 use libbpf_rs::MapCore;
 use tracing_tools::{AttachPoint, Config, RoValue, Tool, METADATA_ARGS_VAR};
 
-use super::attach::{attach_perf_cpus, attach_pinned, pin_fd};
+use super::attach::{attach_perf_cpus, attach_pinned};
 use super::object::{self, map_pin_name, RodataValue};
 use super::pins::{self, ToolPaths};
 use super::{bpf_err, fs, io_err, LoaderError};
+use crate::sys::attach::pin_fd;
 
 /// A pinned program or map of a loaded tool.
 #[derive(Debug, Clone, PartialEq, Eq)]

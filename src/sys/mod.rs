@@ -1,9 +1,13 @@
-//! The only code that talks to the kernel.
+//! Every raw kernel call: bpf(2) through libbpf-sys's thin wrappers
+//! (`bpf_prog_load`, `bpf_link_create`, …), perf_event_open(2), mounts,
+//! tracefs, and the /proc and bpffs scans. The one other module that reaches
+//! the kernel is `loader`, and only through libbpf-rs objects (open, load,
+//! pin, attach, map reads); tests/layering.rs checks that raw calls stay here.
 //!
-//! Every bpf(2) call goes through libbpf-sys's thin wrappers from here; the
-//! rest of bpfscope sees records (`ProgRecord`, `MapRecord`, …) and typed
-//! errors that carry what failed and the errno, so the CLI can print
+//! The rest of bpfscope sees records (`crate::record`, filled here) and
+//! typed errors that carry what failed and the errno, so the CLI can print
 //! `Error: can't get prog by id (4242): No such file or directory`.
+pub mod attach;
 pub mod bpffs;
 pub mod btf;
 pub mod call;
@@ -25,6 +29,7 @@ pub mod pins;
 pub mod prog;
 pub mod progdump;
 pub mod query;
+pub mod tracefs;
 
 pub use bpffs::obj_get;
 pub(crate) use call::{cpath, cstr_name, fd_result, get_info};

@@ -2,9 +2,7 @@
 //! kprobes, uprobes) and raw tracepoints, found as bpftool's src/perf.c does,
 //! by BPF_TASK_FD_QUERY on every fd of every process; plus perf_event links,
 //! which bpftool misses (a pinned link has no fd in any process).
-//! Also the tracefs helpers that turn a tracepoint name into its perf id.
 use std::os::fd::AsRawFd;
-use std::path::{Path, PathBuf};
 
 use super::{fdinfo, Result, SysError};
 use crate::record::link::{LinkDetail, LinkRecord, PerfLink};
@@ -256,57 +254,6 @@ pub fn join_links(fds: &mut [PerfRecord], links: Vec<PerfRecord>) -> Vec<PerfRec
     rest
 }
 
-const TRACEFS: &str = "/sys/kernel/tracing";
-const DEBUGFS_TRACING: &str = "/sys/kernel/debug/tracing";
-const TRACEFS_MAGIC: i64 = 0x74726163;
-
-fn is_tracefs(p: &Path) -> bool {
-    nix::sys::statfs::statfs(p).is_ok_and(|st| st.filesystem_type().0 == TRACEFS_MAGIC)
-}
-
-/// The tracefs directory; mounts tracefs at /sys/kernel/tracing when none is mounted.
-pub fn tracefs_dir() -> Result<PathBuf> {
-    for dir in [TRACEFS, DEBUGFS_TRACING] {
-        let p = Path::new(dir);
-        if is_tracefs(p) {
-            return Ok(p.to_path_buf());
-        }
-    }
-    nix::mount::mount(
-        Some("tracefs"),
-        TRACEFS,
-        Some("tracefs"),
-        nix::mount::MsFlags::empty(),
-        None::<&str>,
-    )
-    .map_err(|e| SysError::os(format!("can't mount tracefs at {TRACEFS}"), e as i32))?;
-    Ok(PathBuf::from(TRACEFS))
-}
-
-/// The perf event id of tracepoint `category:name` (e.g. `syscalls`, `sys_enter_getpid`).
-pub fn tracepoint_id(category: &str, name: &str) -> Result<u64> {
-    let bad = |s: &str| s.is_empty() || s.contains('/') || s == "." || s == "..";
-    if bad(category) || bad(name) {
-        return Err(SysError::Msg(format!(
-            "bad tracepoint name '{category}:{name}'"
-        )));
-    }
-    let path = tracefs_dir()?
-        .join("events")
-        .join(category)
-        .join(name)
-        .join("id");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        SysError::os(
-            format!("can't read tracepoint id ({})", path.display()),
-            e.raw_os_error().unwrap_or(0),
-        )
-    })?;
-    text.trim()
-        .parse()
-        .map_err(|_| SysError::Msg(format!("bad tracepoint id in {}", path.display())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,11 +321,5 @@ mod tests {
         // A link-only entry keeps bpftool's keys, as null.
         let v = serde_json::to_value(&rest[0]).unwrap();
         assert!(v["pid"].is_null() && v["fd"].is_null() && v["prog_id"] == 7);
-    }
-
-    #[test]
-    fn bad_tracepoint_names_are_refused() {
-        assert!(tracepoint_id("..", "x").is_err());
-        assert!(tracepoint_id("a/b", "x").is_err());
     }
 }
