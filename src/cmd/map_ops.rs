@@ -193,7 +193,7 @@ impl Formatted for btf::Value {
 }
 
 /// Kernel symbols for stack_trace maps: /proc/kallsyms, read once per command.
-struct Symbols(crate::disasm::symbols::KernelSymbols);
+struct Symbols(crate::record::kallsyms::KernelSymbols);
 
 impl Symbols {
     fn load() -> Self {

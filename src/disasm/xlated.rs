@@ -14,7 +14,7 @@ use serde::{Serialize, Serializer};
 
 use super::insn::*;
 use super::printer::{write_insn, Resolve};
-use super::symbols::KernelSymbols;
+use crate::record::kallsyms::KernelSymbols;
 
 /// One `bpf_func_info` record, its prototype already formatted from BTF.
 #[derive(Clone, Debug, Default)]

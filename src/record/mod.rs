@@ -6,6 +6,7 @@
 pub mod btf;
 pub mod cgroup;
 pub mod feature;
+pub mod kallsyms;
 pub mod link;
 pub mod map;
 pub mod names;

@@ -4,11 +4,11 @@
 //! Names (tracepoint, iterator target, probed function or file) and the
 //! multi-probe arrays are not in the first BPF_OBJ_GET_INFO_BY_FD answer: as
 //! bpftool does, a second call hands the kernel buffers sized from the first.
-use std::collections::HashMap;
 use std::os::fd::OwnedFd;
 
 use super::names;
 use super::{get_info, ids, prog, ObjKind, Result};
+use crate::record::kallsyms::KernelSymbols;
 use crate::record::link::{
     Device, IterDetail, KprobeFunc, LinkDetail, LinkRecord, NameOrNum, PerfLink, UprobeFunc,
 };
@@ -109,48 +109,14 @@ fn fetch(fd: &OwnedFd) -> Result<Fetched> {
     })
 }
 
-/// /proc/kallsyms as address → (name, module), loaded once per `link show`.
-#[derive(Debug, Default)]
-pub struct Kallsyms {
-    by_addr: HashMap<u64, (String, Option<String>)>,
-}
-
-impl Kallsyms {
-    pub fn load() -> Self {
-        let text = std::fs::read_to_string("/proc/kallsyms").unwrap_or_default();
-        let mut by_addr = HashMap::new();
-        for line in text.lines() {
-            let mut it = line.split_whitespace();
-            let (Some(addr), Some(_kind), Some(name)) = (it.next(), it.next(), it.next()) else {
-                continue;
-            };
-            let Ok(addr) = u64::from_str_radix(addr, 16) else {
-                continue;
-            };
-            if addr == 0 {
-                continue;
-            }
-            let module = it
-                .next()
-                .map(|m| m.trim_start_matches('[').trim_end_matches(']').to_string());
-            // First symbol at an address wins, as bpftool's in-order scan does.
-            by_addr
-                .entry(addr)
-                .or_insert_with(|| (name.to_string(), module));
-        }
-        Kallsyms { by_addr }
-    }
-
-    /// The symbol at a kprobe target: exact, or 4 bytes before it when x86 IBT
-    /// put an `endbr` at the function entry (bpftool's symbol_matches_target).
-    /// bpftool reads the kernel config to know about IBT; kprobe_multi targets
-    /// are function entries, so a miss at `addr` that hits at `addr - 4` can only
-    /// be that case, and no config is needed (it may be only in /proc/config.gz).
-    fn lookup(&self, addr: u64) -> Option<&(String, Option<String>)> {
-        self.by_addr
-            .get(&addr)
-            .or_else(|| self.by_addr.get(&addr.wrapping_sub(4)))
-    }
+/// The symbol at a kprobe target: exact, or 4 bytes before it when x86 IBT
+/// put an `endbr` at the function entry (bpftool's symbol_matches_target).
+/// bpftool reads the kernel config to know about IBT; kprobe_multi targets
+/// are function entries, so a miss at `addr` that hits at `addr - 4` can only
+/// be that case, and no config is needed (it may be only in /proc/config.gz).
+fn kprobe_target(syms: &KernelSymbols, addr: u64) -> Option<(&str, Option<&str>)> {
+    syms.exact_with_module(addr)
+        .or_else(|| syms.exact_with_module(addr.wrapping_sub(4)))
 }
 
 fn device(ifindex: u32) -> Device {
@@ -278,7 +244,7 @@ fn is_iter_task_target(t: &str) -> bool {
 }
 
 /// The record for one link fd. `ksyms` is loaded on the first kprobe_multi link.
-pub fn record(fd: &OwnedFd, ksyms: &mut Option<Kallsyms>) -> Result<LinkRecord> {
+pub fn record(fd: &OwnedFd, ksyms: &mut Option<KernelSymbols>) -> Result<LinkRecord> {
     let Fetched { info, name, u64s } = fetch(fd)?;
     let u = &info.__bindgen_anon_1;
     // SAFETY (all union reads below): the member read is the one info.type_ selects.
@@ -346,7 +312,7 @@ pub fn record(fd: &OwnedFd, ksyms: &mut Option<Kallsyms>) -> Result<LinkRecord> 
             },
             libbpf_sys::BPF_LINK_TYPE_KPROBE_MULTI => {
                 let km = u.kprobe_multi;
-                let syms = ksyms.get_or_insert_with(Kallsyms::load);
+                let syms = ksyms.get_or_insert_with(super::progdump::kallsyms);
                 LinkDetail::KprobeMulti {
                     retprobe: km.flags & libbpf_sys::BPF_F_KPROBE_MULTI_RETURN != 0,
                     func_cnt: km.count,
@@ -422,7 +388,12 @@ pub fn record(fd: &OwnedFd, ksyms: &mut Option<Kallsyms>) -> Result<LinkRecord> 
 
 /// kprobe_multi targets sorted by address, each named from kallsyms; like
 /// bpftool, addresses kallsyms cannot name are left out.
-fn kprobe_funcs(addrs: &[u64], cookies: &[u64], count: usize, syms: &Kallsyms) -> Vec<KprobeFunc> {
+fn kprobe_funcs(
+    addrs: &[u64],
+    cookies: &[u64],
+    count: usize,
+    syms: &KernelSymbols,
+) -> Vec<KprobeFunc> {
     let n = count.min(addrs.len()).min(cookies.len());
     let mut pairs: Vec<(u64, u64)> = addrs[..n]
         .iter()
@@ -433,11 +404,11 @@ fn kprobe_funcs(addrs: &[u64], cookies: &[u64], count: usize, syms: &Kallsyms) -
     pairs
         .into_iter()
         .filter_map(|(addr, cookie)| {
-            let (func, module) = syms.lookup(addr)?;
+            let (func, module) = kprobe_target(syms, addr)?;
             Some(KprobeFunc {
                 addr,
-                func: func.clone(),
-                module: module.clone(),
+                func: func.to_string(),
+                module: module.map(str::to_string),
                 cookie,
             })
         })
@@ -523,9 +494,7 @@ mod tests {
 
     #[test]
     fn kprobe_funcs_sorted_and_named() {
-        let mut syms = Kallsyms::default();
-        syms.by_addr.insert(0x100, ("a".into(), None));
-        syms.by_addr.insert(0x200, ("b".into(), Some("m".into())));
+        let syms = KernelSymbols::parse("0000000000000100 T a\n0000000000000200 t b\t[m]\n".into());
         let f = kprobe_funcs(&[0x200, 0x100, 0x300], &[2, 1, 3], 3, &syms);
         assert_eq!(f.len(), 2);
         assert_eq!((f[0].func.as_str(), f[0].cookie), ("a", 1));
