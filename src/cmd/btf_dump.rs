@@ -72,33 +72,18 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     // libbpf warns on stderr about malformed input; bpfscope prints one
     // error line instead (with libbpf's last warning in it), and libbpf's
     // own lines only with -d.
-    if ctx.debug {
-        libbpf_rs::set_print(Some((libbpf_rs::PrintLevel::Debug, |_, msg| {
-            eprint!("{msg}")
-        })));
-    } else {
-        libbpf_rs::set_print(Some((libbpf_rs::PrintLevel::Debug, |_, msg| {
-            if let Ok(mut last) = LIBBPF_LAST.lock() {
-                let m = msg.trim();
-                *last = m.strip_prefix("libbpf: ").unwrap_or(m).to_string();
-            }
-        })));
-    }
-    dump(ctx, args, out).map_err(|e| match e {
+    crate::loader::log::set_debug(ctx.debug);
+    let (res, lines) = crate::loader::log::with_capture(|| dump(ctx, args, out));
+    res.map_err(|e| match e {
         CmdError::Failed(m) if m.starts_with("failed to load BTF") => {
-            let last = LIBBPF_LAST.lock().map(|l| l.clone()).unwrap_or_default();
-            if last.is_empty() {
-                CmdError::Failed(m)
-            } else {
-                CmdError::Failed(format!("{m} (libbpf: {last})"))
+            match crate::loader::log::last_error(&lines) {
+                Some(last) => CmdError::Failed(format!("{m} (libbpf: {last})")),
+                None => CmdError::Failed(m),
             }
         }
         other => other,
     })
 }
-
-/// libbpf's last warning, to explain a load failure in one line.
-static LIBBPF_LAST: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
 
 fn dump(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     let usage = || {
