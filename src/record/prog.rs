@@ -44,3 +44,37 @@ pub struct ProgRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<JsonMap<String, Value>>,
 }
+
+/// The first line bpftool prints for a program (`prog show`, and before each
+/// program's dump when a handle matched several): the same keys in JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgHeader {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub prog_type: KindName,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub tag: String,
+    pub gpl_compatible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_time_ns: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_cnt: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recursion_misses: Option<u64>,
+}
+
+impl ProgRecord {
+    pub fn header(&self) -> ProgHeader {
+        ProgHeader {
+            id: self.id,
+            prog_type: self.prog_type.clone(),
+            name: self.name.clone(),
+            tag: self.tag.clone(),
+            gpl_compatible: self.gpl_compatible,
+            run_time_ns: self.run_time_ns,
+            run_cnt: self.run_cnt,
+            recursion_misses: self.recursion_misses,
+        }
+    }
+}
