@@ -37,7 +37,7 @@ set -g __bpfscope_kw_cgroup_tree effective
 set -g __bpfscope_kw_cgroup_attach ingress egress sock_create sock_ops device bind4 bind6 connect4 connect6 post_bind4 post_bind6 sendmsg4 sendmsg6 sysctl recvmsg4 recvmsg6 getsockopt setsockopt sock_release getpeername4 getpeername6 getsockname4 getsockname6 connect_unix sendmsg_unix recvmsg_unix getpeername_unix getsockname_unix id pinned tag name multi override
 set -g __bpfscope_kw_cgroup_detach ingress egress sock_create sock_ops device bind4 bind6 connect4 connect6 post_bind4 post_bind6 sendmsg4 sendmsg6 sysctl recvmsg4 recvmsg6 getsockopt setsockopt sock_release getpeername4 getpeername6 getsockname4 getsockname6 connect_unix sendmsg_unix recvmsg_unix getpeername_unix getsockname_unix id pinned tag name
 set -g __bpfscope_kw_perf show help
-set -g __bpfscope_kw_perf_show 
+set -g __bpfscope_kw_perf_show links
 set -g __bpfscope_kw_net show help
 set -g __bpfscope_kw_net_show dev
 set -g __bpfscope_kw_feature probe help

@@ -2,11 +2,16 @@
 //!
 //! Layers, one direction: `cli` parses, `cmd` plans and builds records,
 //! `sys`/`btf`/`disasm`/`loader` do the work (only `sys` and `loader` touch
-//! the kernel), `output` renders records as text, table or JSON.
+//! the kernel: raw calls in `sys`, libbpf-rs objects in `loader`), `output`
+//! renders records as text, table or JSON. `record` holds the records (sys
+//! fills them, output renders them); `text` holds the JSON writer, errno
+//! texts and escaping that every layer shares. tests/layering.rs checks it.
 pub mod btf;
 pub mod cli;
 pub mod cmd;
 pub mod disasm;
 pub mod loader;
 pub mod output;
+pub mod record;
 pub mod sys;
+pub mod text;

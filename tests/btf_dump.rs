@@ -8,7 +8,8 @@ use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use bpfscope::btf::{self, JsonW, Mode, PerCpu};
+use bpfscope::btf::{self, Mode, PerCpu};
+use bpfscope::text::JsonW;
 use common::*;
 use libbpf_rs::{MapCore, MapFlags};
 

@@ -347,7 +347,7 @@ impl Drop for Fixture {
 }
 
 fn tracepoint_id(cat: &str, name: &str) -> u64 {
-    bpfscope::sys::perf::tracepoint_id(cat, name)
+    bpfscope::sys::tracefs::tracepoint_id(cat, name)
         .unwrap_or_else(|e| panic!("tracepoint {cat}:{name}: {e}"))
 }
 
@@ -860,6 +860,17 @@ fn perf_show_matches_bpftool() {
     let link_prog = prog_id(&p);
     let pinned_link = pinned_only_perf_link(&mut fx, &p, tp);
     fx.keep(p);
+    // A perf_event link held as libbpf holds one: its perf fd and its link fd.
+    let p = prog_load(libbpf_sys::BPF_PROG_TYPE_TRACEPOINT, 0, 0, 0).expect("load tp prog");
+    let held_prog = prog_id(&p);
+    let pfd = perf_event_open(libbpf_sys::PERF_TYPE_TRACEPOINT, tp, 0, 0, 1, false)
+        .expect("perf_event_open(tracepoint)");
+    let l = link_create(&p, pfd.as_raw_fd(), libbpf_sys::BPF_PERF_EVENT, None)
+        .expect("perf_event link");
+    let held_link = link_id(&l);
+    fx.keep(p);
+    let held_fd = fx.keep(pfd);
+    fx.keep(l);
 
     let file = fx.probe_file();
     let path = cstr(file.to_str().expect("utf-8 temp path"));
@@ -904,14 +915,50 @@ fn perf_show_matches_bpftool() {
         e["link_id"], raw_link,
         "raw_tracepoint fd names its link: {e}"
     );
-    // The pinned-only link: listed by id, with no process.
-    let l = ours
+    // The held link is listed once, as its perf fd (bpftool's entry), naming the link.
+    let e = mine(held_fd);
+    assert_eq!(
+        (e["prog_id"].clone(), e["link_id"].clone()),
+        (held_prog.into(), held_link.into()),
+        "{e}"
+    );
+    assert_eq!(
+        ours.iter().filter(|e| e["link_id"] == held_link).count(),
+        1,
+        "one entry per attachment: {ours:?}"
+    );
+    // Every entry carries bpftool's keys: the pinned-only link is not in the list.
+    for e in ours {
+        assert!(
+            e["pid"].is_i64()
+                && e["fd"].is_i64()
+                && e["prog_id"].is_u64()
+                && e["fd_type"].is_string(),
+            "entry without bpftool's keys: {e}"
+        );
+    }
+    assert!(
+        !ours.iter().any(|e| e["link_id"] == pinned_link),
+        "{ours:?}"
+    );
+    // `perf show links` adds it after them, by id, with no process.
+    let with_links = json(BPFSCOPE, &["-j", "perf", "show", "links"]);
+    let with_links = with_links.as_array().expect("array");
+    let l = with_links
         .iter()
-        .find(|e| e["link_id"] == pinned_link && e.get("pid").is_none())
-        .unwrap_or_else(|| panic!("perf_event link {pinned_link} missing: {ours:?}"));
+        .find(|e| e["link_id"] == pinned_link)
+        .unwrap_or_else(|| panic!("perf_event link {pinned_link} missing: {with_links:?}"));
+    assert!(l["pid"].is_null() && l["fd"].is_null(), "{l}");
     assert_eq!(l["fd_type"], "tracepoint");
     assert_eq!(l["tracepoint"], "sched_process_free");
     assert_eq!(l["prog_id"], link_prog);
+    assert_eq!(
+        with_links
+            .iter()
+            .filter(|e| e["link_id"] == held_link)
+            .count(),
+        1
+    );
 
     if bpftool {
         let theirs = json(BPFTOOL, &["-j", "perf", "show"]);
@@ -921,12 +968,15 @@ fn perf_show_matches_bpftool() {
         let mine_in = |list: &[Value]| {
             list.iter()
                 .filter(|e| {
-                    e["pid"] == me() && [tp_fd, up_fd, raw_fd].iter().any(|f| e["fd"] == *f)
+                    e["pid"] == me()
+                        && [tp_fd, up_fd, raw_fd, held_fd]
+                            .iter()
+                            .any(|f| e["fd"] == *f)
                 })
                 .count()
         };
-        assert_eq!(mine_in(theirs), 3, "bpftool sees our three fds: {theirs:?}");
-        assert_eq!(mine_in(ours), 3, "{ours:?}");
+        assert_eq!(mine_in(theirs), 4, "bpftool sees our four fds: {theirs:?}");
+        assert_eq!(mine_in(ours), 4, "{ours:?}");
         // Every entry both list (ours and other people's) agrees on bpftool's keys.
         for t in theirs {
             if let Some(o) = ours
@@ -944,7 +994,7 @@ fn perf_show_matches_bpftool() {
         let pick = |text: String| -> Vec<String> {
             text.lines()
                 .filter(|l| {
-                    [tp_fd, up_fd, raw_fd]
+                    [tp_fd, up_fd, raw_fd, held_fd]
                         .iter()
                         .any(|f| l.starts_with(&format!("pid {}  fd {f}: ", me())))
                 })
@@ -955,13 +1005,11 @@ fn perf_show_matches_bpftool() {
         let tt = pick(stdout_of(BPFTOOL, &["perf", "show"]));
         assert_eq!(ot, tt, "perf show text differs");
     }
+    let line = format!("link {pinned_link}: prog_id {link_prog}  tracepoint  sched_process_free\n");
     let text = stdout_of(BPFSCOPE, &["perf", "show"]);
-    assert!(
-        text.contains(&format!(
-            "link {pinned_link}: prog_id {link_prog}  tracepoint  sched_process_free\n"
-        )),
-        "{text}"
-    );
+    assert!(!text.contains(&line), "{text}");
+    let text = stdout_of(BPFSCOPE, &["perf", "show", "links"]);
+    assert!(text.contains(&line), "{text}");
     let table = stdout_of(BPFSCOPE, &["--table", "perf", "show"]);
     assert!(table.contains("sched_process_free"), "{table}");
 }
@@ -1007,7 +1055,7 @@ fn link_and_perf_errors() {
         "is not a link pin",
     );
     drop(p);
-    assert_fails(&["perf", "show", "extra"], "unexpected 'extra'");
+    assert_fails(&["perf", "show", "extra"], "expected 'links', got: 'extra'");
 
     // -j: the error as JSON on stdout too.
     let o = run(BPFSCOPE, &["-j", "link", "show", "id", "4294967295"]);

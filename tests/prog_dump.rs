@@ -269,7 +269,7 @@ fn several_matches_print_headers_like_bpftool() {
     // file and visual need exactly one program.
     let o = bpfscope(&["prog", "dump", "xlated", "name", "raw_simple", "visual"]);
     assert_eq!(o.status.code(), Some(255));
-    assert!(stderr(&o).contains("several programs matched"));
+    assert!(stderr(&o).contains("several programs match this handle: ids "));
 }
 
 /// The v4 program: signed division and modulo, sign-extending moves and

@@ -289,6 +289,8 @@ fn failed_pinmaps_rolls_back_program_pins() {
     let second = dir.join("second");
     let err = fails(&["prog", "loadall", s(&obj), s(&second), "pinmaps", s(&maps)]);
     assert!(err.contains("already exists"), "{err}");
+    // prog load has no --force: the error must not offer it.
+    assert!(!err.contains("--force"), "{err}");
     assert!(!second.exists(), "rollback left {:?}", entries(&second));
     assert_eq!(entries(&dir.path), ["first", "maps"]);
 }

@@ -107,6 +107,182 @@ fn prog_show_matches_bpftool() {
     }
 }
 
+/// What a name/tag handle matched: one bare object, or an array of several.
+fn matches(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Object(_) => vec![v.clone()],
+        Value::Array(a) => {
+            assert!(a.len() >= 2, "one match must print a bare object: {v}");
+            a.clone()
+        }
+        _ => panic!("not an object or array: {v}"),
+    }
+}
+
+/// A name no other program or map has (kernel names: 15 characters).
+fn unique_name(kind: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{kind}{:08x}", std::process::id() ^ nanos.rotate_left(12))
+}
+
+/// A socket filter `r0 = imm; exit` named `name` (no BTF: the kernel's name is the name).
+fn raw_prog(name: &str, imm: i32) -> std::os::fd::OwnedFd {
+    use std::os::fd::FromRawFd;
+    let insns: [u64; 2] = [0xb7 | ((imm as u32 as u64) << 32), 0x95];
+    let name = std::ffi::CString::new(name).unwrap();
+    let license = std::ffi::CString::new("GPL").unwrap();
+    // SAFETY: insns, name and license live across the call; the count matches.
+    let fd = unsafe {
+        libbpf_sys::bpf_prog_load(
+            libbpf_sys::BPF_PROG_TYPE_SOCKET_FILTER,
+            name.as_ptr(),
+            license.as_ptr(),
+            insns.as_ptr().cast(),
+            insns.len() as _,
+            std::ptr::null_mut(),
+        )
+    };
+    assert!(fd >= 0, "prog load: {}", std::io::Error::last_os_error());
+    // SAFETY: a fresh fd from the kernel.
+    unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) }
+}
+
+fn raw_map(name: &str) -> std::os::fd::OwnedFd {
+    use std::os::fd::FromRawFd;
+    let name = std::ffi::CString::new(name).unwrap();
+    // SAFETY: name lives across the call; no options.
+    let fd = unsafe {
+        libbpf_sys::bpf_map_create(
+            libbpf_sys::BPF_MAP_TYPE_ARRAY,
+            name.as_ptr(),
+            4,
+            4,
+            1,
+            std::ptr::null(),
+        )
+    };
+    assert!(fd >= 0, "map create: {}", std::io::Error::last_os_error());
+    // SAFETY: a fresh fd from the kernel.
+    unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) }
+}
+
+/// bpftool's rule for `name`/`tag` handles: one match prints a bare object,
+/// several print an array (prog show, map show, prog dump).
+#[test]
+fn name_and_tag_handles_give_an_object_for_one_match_as_bpftool() {
+    let bpftool = have_bpftool();
+    let name = unique_name("jc");
+    let imm = (std::process::id() as i32).wrapping_mul(7919) | 1;
+    let a = raw_prog(&name, imm);
+    let a_id = prog_id(&a);
+    let one = json(BPFSCOPE, &["-j", "prog", "show", "name", &name]);
+    assert!(one.is_object(), "{one}");
+    assert_eq!(one["id"], a_id);
+    let tag = one["tag"].as_str().unwrap().to_string();
+    let by_tag = json(BPFSCOPE, &["-j", "prog", "show", "tag", &tag]);
+    assert!(by_tag.is_object() && by_tag["id"] == a_id, "{by_tag}");
+    // prog dump: one match is the bare instruction list, as bpftool prints it.
+    let insns = json(BPFSCOPE, &["-j", "prog", "dump", "xlated", "name", &name]);
+    assert!(
+        insns
+            .as_array()
+            .is_some_and(|i| i[0].get("disasm").is_some()),
+        "{insns}"
+    );
+    if bpftool {
+        for args in [
+            ["prog", "show", "name", &name],
+            ["prog", "show", "tag", &tag],
+        ] {
+            let mut full = vec!["-j"];
+            full.extend(args);
+            let theirs = json("bpftool", &full);
+            assert!(theirs.is_object(), "bpftool {full:?}: {theirs}");
+            assert_superset(&json(BPFSCOPE, &full), &theirs, &["pids"], "one match");
+        }
+        let theirs = json("bpftool", &["-j", "prog", "dump", "xlated", "name", &name]);
+        assert!(
+            theirs
+                .as_array()
+                .is_some_and(|i| i[0].get("disasm").is_some()),
+            "{theirs}"
+        );
+    }
+    // Two programs with the same name and code: an array of both, for name and tag.
+    let b = raw_prog(&name, imm);
+    let b_id = prog_id(&b);
+    let ids = |v: &Value| -> Vec<u64> {
+        let mut ids: Vec<u64> = v
+            .as_array()
+            .unwrap_or_else(|| panic!("array: {v}"))
+            .iter()
+            .map(|p| p["id"].as_u64().unwrap())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut want = vec![u64::from(a_id), u64::from(b_id)];
+    want.sort();
+    for h in [["name", name.as_str()], ["tag", tag.as_str()]] {
+        let mut full = vec!["-j", "prog", "show"];
+        full.extend(h);
+        let ours = json(BPFSCOPE, &full);
+        assert_eq!(ids(&ours), want, "{full:?}");
+        if bpftool {
+            let theirs = json("bpftool", &full);
+            assert_eq!(ids(&theirs), want, "bpftool {full:?}");
+            for t in theirs.as_array().unwrap() {
+                let o = ours
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|o| o["id"] == t["id"])
+                    .unwrap();
+                assert_superset(o, t, &["pids"], "several matches");
+            }
+        }
+    }
+    // Maps: the same rule.
+    let mname = unique_name("jm");
+    let m1 = raw_map(&mname);
+    let one = json(BPFSCOPE, &["-j", "map", "show", "name", &mname]);
+    assert!(one.is_object() && one["id"] == map_id(&m1), "{one}");
+    if bpftool {
+        let theirs = json("bpftool", &["-j", "map", "show", "name", &mname]);
+        assert!(theirs.is_object(), "{theirs}");
+        assert_superset(&one, &theirs, &["pids"], "map one match");
+    }
+    let m2 = raw_map(&mname);
+    let two = json(BPFSCOPE, &["-j", "map", "show", "name", &mname]);
+    let mut want = vec![u64::from(map_id(&m1)), u64::from(map_id(&m2))];
+    want.sort();
+    assert_eq!(ids(&two), want);
+    if bpftool {
+        let theirs = json("bpftool", &["-j", "map", "show", "name", &mname]);
+        assert_eq!(ids(&theirs), want);
+    }
+    // Commands that need one object say which ones matched, in one message.
+    let o = bpfscope(&["prog", "pin", "name", &name, "/sys/fs/bpf/never"]);
+    assert_eq!(o.status.code(), Some(255));
+    let err = stderr(&o);
+    // Ids come in the kernel's order, ascending.
+    let (lo, hi) = (a_id.min(b_id), a_id.max(b_id));
+    let want_err = format!(
+        "Error: several programs match this handle: ids {lo}, {hi} (use 'id ID' or 'pinned PATH')"
+    );
+    assert!(err.starts_with(&want_err), "{err}");
+    let o = bpfscope(&["map", "lookup", "name", &mname, "key", "0", "0", "0", "0"]);
+    assert_eq!(o.status.code(), Some(255));
+    assert!(
+        stderr(&o).starts_with("Error: several maps match this handle: ids "),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn prog_show_all_and_handles() {
     let l = load();
@@ -118,7 +294,9 @@ fn prog_show_all_and_handles() {
         .map(|p| p["id"].as_u64().unwrap())
         .collect();
     assert!(ids.contains(&(l.tp_id as u64)) && ids.contains(&(l.sock_id as u64)));
-    // name handle: array; matches the full name and the kernel's cut name.
+    // name handle: matches the full name and the kernel's cut name. Other
+    // tests of this binary load the same fixture meanwhile, so the match is
+    // one object or an array of several (see name_and_tag_handles_…).
     let by_name = json(
         BPFSCOPE,
         &[
@@ -129,32 +307,17 @@ fn prog_show_all_and_handles() {
             "handle_getppid_with_a_long_name",
         ],
     );
-    assert!(by_name
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|p| p["id"] == l.tp_id));
+    assert!(matches(&by_name).iter().any(|p| p["id"] == l.tp_id));
     let by_short = json(BPFSCOPE, &["-j", "p", "s", "n", "handle_getppid_"]);
-    assert!(by_short
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|p| p["id"] == l.tp_id));
-    // tag handle: array.
+    assert!(matches(&by_short).iter().any(|p| p["id"] == l.tp_id));
+    // tag handle: the same rule.
     let one = json(
         BPFSCOPE,
         &["-j", "prog", "show", "id", &l.tp_id.to_string()],
     );
     let tag = one["tag"].as_str().unwrap();
     let by_tag = json(BPFSCOPE, &["-j", "prog", "show", "tag", tag]);
-    assert!(
-        by_tag.is_array()
-            && by_tag
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|p| p["id"] == l.tp_id)
-    );
+    assert!(matches(&by_tag).iter().any(|p| p["id"] == l.tp_id));
     // pinned handle: object; -f shows the pin.
     let pin = l.dir.join("sock_filter");
     let pin = pin.to_str().unwrap();
@@ -460,7 +623,7 @@ fn holders_from_the_iterator_match_a_proc_scan() {
         let by_iter = pid_iter::holders(kind, &layout, 0).expect("holder iterator runs");
         let by_proc = pids::scan_proc(kind, 0);
         for id in ids {
-            let mine = |t: &pids::PidTable| {
+            let mine = |t: &bpfscope::record::pids::PidTable| {
                 t.get(&id)
                     .and_then(|refs| refs.iter().find(|r| r.pid == me).cloned())
             };

@@ -15,8 +15,8 @@
 
 use std::io::{self, Write};
 
-use super::jsonw::JsonW;
 use super::view::{kind, View};
+use crate::text::JsonW;
 
 /// Which of bpftool's two renderings (`is_plain_text`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

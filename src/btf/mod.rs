@@ -16,19 +16,20 @@ pub mod encode;
 mod fmt;
 mod handle;
 pub mod layout;
-// The bpftool-compatible JSON writer lives in output (map dumps use it too).
-pub use crate::output::jsonw;
+mod order;
 mod raw;
 pub mod view;
 
 use std::io::{self, Write};
 
-pub use c::{dump_c, sorted_ids};
+use crate::text::JsonW;
+
+pub use c::dump_c;
 pub use fmt::{
     format_entry, format_json, format_text, format_value, FormatError, Mode, PerCpu, Value,
 };
 pub use handle::{map_file, Btf, SYSFS_BTF_DIR, SYSFS_VMLINUX};
-pub use jsonw::JsonW;
+pub use order::sorted_ids;
 pub use raw::put_name;
 pub use view::View;
 

@@ -6,8 +6,8 @@
 
 use std::io::{self, Write};
 
-use super::jsonw::JsonW;
 use super::view::{kind, kind_name, Type, View};
+use crate::text::JsonW;
 
 fn int_encoding(enc: u32) -> &'static str {
     match enc {

@@ -161,6 +161,11 @@ impl Match {
     }
 }
 
+/// A grammar error: bpftool-like message, exit 255.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// What the matcher was looking for where it stopped: for errors and completion.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expect {

@@ -3,8 +3,7 @@
 use std::fmt::Write as _;
 
 use super::grammar::{HandleKind, Node, Value};
-use super::spec::{Command, Object, GLOBALS, HANDLES, OBJECTS};
-use super::Topic;
+use super::spec::{Command, Object, Topic, GLOBALS, HANDLES, OBJECTS};
 
 /// Visits every node of a syntax tree.
 pub fn walk(node: &Node, f: &mut dyn FnMut(&Node)) {

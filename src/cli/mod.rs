@@ -15,13 +15,10 @@ use std::path::PathBuf;
 
 use crate::output::Ctx;
 use grammar::Node;
+pub use grammar::UsageError;
 pub use request::Request;
+pub use spec::Topic;
 use spec::{Command, Object, GLOBALS, OBJECTS};
-
-/// A grammar error: bpftool-like message, exit 255.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
 
 /// The global options (bpftool's getopt_long set, plus `--table`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,14 +45,6 @@ impl Global {
             table: self.table,
         }
     }
-}
-
-/// What to print when help is asked for.
-#[derive(Debug, Clone, Copy)]
-pub enum Topic {
-    Top,
-    Object(&'static Object),
-    Command(&'static Object, &'static Command),
 }
 
 #[derive(Debug)]

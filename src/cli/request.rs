@@ -3,9 +3,9 @@
 //! in `cmd` takes these types and never sees the words.
 use std::path::PathBuf;
 
+use super::grammar::UsageError;
 use super::grammar::{parse_u32, Match};
 use super::spec::{CmdId, MAP_ATTACH_TYPES};
-use super::UsageError;
 use crate::sys::handle::Handle;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +14,10 @@ pub enum Request {
     Map(MapReq),
     Link(LinkReq),
     Cgroup(CgroupReq),
-    Perf,
+    /// `perf show [links]`.
+    Perf {
+        links: bool,
+    },
     Net {
         dev: Option<String>,
     },
@@ -654,7 +657,9 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
             attach_type: m.word("attach_type").unwrap_or_default().to_string(),
             prog: handle(m, "prog")?,
         }),
-        PerfShow => Request::Perf,
+        PerfShow => Request::Perf {
+            links: m.has("links"),
+        },
         NetShow => Request::Net {
             dev: m.word("dev").map(str::to_string),
         },

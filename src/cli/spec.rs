@@ -87,6 +87,14 @@ const fn hidden(name: &'static str, about: &'static str, syntax: Node, id: CmdId
     }
 }
 
+/// What to print when help is asked for.
+#[derive(Debug, Clone, Copy)]
+pub enum Topic {
+    Top,
+    Object(&'static Object),
+    Command(&'static Object, &'static Command),
+}
+
 #[derive(Debug)]
 pub struct Object {
     pub name: &'static str,
@@ -508,8 +516,8 @@ const CGROUP_COMMANDS: &[Command] = &[
 
 const PERF_COMMANDS: &[Command] = &[cmd(
     "show",
-    "Show perf-event attachments: tracepoints, kprobes, uprobes, raw tracepoints",
-    Seq(&[]),
+    "Show perf-event attachments: tracepoints, kprobes, uprobes, raw tracepoints (links: also the perf_event links no process holds a perf fd of)",
+    Opt(&Kw("links")),
     CmdId::PerfShow,
 )];
 

@@ -29,7 +29,7 @@ fn err(s: &str) -> String {
 #[test]
 fn prefixes_follow_bpftool_table_order() {
     assert_eq!(req("p s"), Request::Prog(ProgReq::Show(None)));
-    assert_eq!(req("pe"), Request::Perf);
+    assert_eq!(req("pe"), Request::Perf { links: false });
     assert_eq!(
         req("m l id 3"),
         Request::Map(MapReq::Show(Some(Handle::Id(3))))

@@ -13,7 +13,7 @@ pub fn probe(ctx: &Ctx, req: &FeatureProbe, out: &mut Out) -> Result<()> {
         ..Default::default()
     };
     if let Some(dev) = &req.dev {
-        opts.ifindex = Some(feature::dev_ifindex(dev)?);
+        opts.ifindex = Some(crate::sys::net::dev_ifindex(dev)?);
     }
     let prefix = req.macros.clone();
     // JSON has no macros (bpftool drops the prefix with -j).

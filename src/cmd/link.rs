@@ -2,11 +2,12 @@
 use super::show::{self, Annotate};
 use super::Result;
 use crate::cli::request::LinkReq;
-use crate::loader::attach::link_detach;
 use crate::output::{Ctx, Out};
+use crate::record::link::{LinkDetail, LinkRecord};
+use crate::record::pids::PidRef;
+use crate::sys::attach::link_detach;
 use crate::sys::handle::{self, Handle};
-use crate::sys::link::{self, LinkDetail, LinkRecord};
-use crate::sys::pids::PidRef;
+use crate::sys::link;
 use crate::sys::{ObjKind, SysError};
 
 impl Annotate for LinkRecord {

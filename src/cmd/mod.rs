@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::Map(r) => map::run(ctx, r, out),
         Request::Link(r) => link::run(ctx, r, out),
         Request::Cgroup(r) => cgroup::run(ctx, r, out),
-        Request::Perf => perf::show(ctx, out),
+        Request::Perf { links } => perf::show(ctx, links, out),
         Request::Net { dev } => net::show(ctx, dev.as_deref(), out),
         Request::Feature(r) => feature::probe(ctx, &r, out),
         Request::Btf(r) => btf::run(ctx, r, out),

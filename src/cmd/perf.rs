@@ -1,11 +1,13 @@
-//! `perf show`: perf-event and raw-tracepoint attachments held by processes
-//! (bpftool's list), then perf_event links, which bpftool does not list.
+//! `perf show [links]`: perf-event and raw-tracepoint attachments held by
+//! processes (bpftool's list, with the link behind each when there is one);
+//! with `links`, also the perf_event links no process holds a perf fd of.
 use super::Result;
 use crate::output::{self, Ctx, Out};
-use crate::sys::perf::{self, PerfRecord};
+use crate::record::perf::PerfRecord;
+use crate::sys::perf;
 use crate::sys::{ids, link, ObjKind};
 
-pub fn show(ctx: &Ctx, out: &mut Out) -> Result<()> {
+pub fn show(ctx: &Ctx, with_links: bool, out: &mut Out) -> Result<()> {
     perf::check_supported()?;
     let mut records: Vec<PerfRecord> = perf::scan_fds();
     let mut links = Vec::new();
@@ -26,11 +28,18 @@ pub fn show(ctx: &Ctx, out: &mut Out) -> Result<()> {
     // then never listed.
     if !links.is_empty() {
         let holders = super::holders::build(ObjKind::Link);
-        for (id, mut p) in links {
-            let mut h = holders.get(&id).cloned().unwrap_or_default();
-            h.sort_by_key(|x| x.pid);
-            p.pids = h;
-            records.push(p);
+        let links = links
+            .into_iter()
+            .map(|(id, mut p)| {
+                let mut h = holders.get(&id).cloned().unwrap_or_default();
+                h.sort_by_key(|x| x.pid);
+                p.pids = h;
+                p
+            })
+            .collect();
+        let rest = perf::join_links(&mut records, links);
+        if with_links {
+            records.extend(rest);
         }
     }
     output::emit(ctx, out, &records, false)?;

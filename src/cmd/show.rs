@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::Result;
 use crate::output::{self, Ctx, Out, Render};
+use crate::record::pids::PidRef;
 use crate::sys::handle::{self, Handle};
-use crate::sys::pids::PidRef;
 use crate::sys::{ids, pins, ObjKind};
 
 /// A record that can take its pins and holders once they are known.
@@ -66,7 +66,8 @@ where
         p.sort_by_key(|x| x.pid);
         r.annotate(pinned, p);
     }
-    let single = h.as_ref().is_some_and(|h| h.is_single());
-    output::emit(ctx, out, &records, single)?;
+    // As bpftool: a handle that matched one object prints it bare, one that
+    // matched several (a name or tag) prints an array, as a listing does.
+    output::emit(ctx, out, &records, h.is_some())?;
     Ok(())
 }

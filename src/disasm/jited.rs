@@ -10,8 +10,8 @@ use capstone::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::symbols::KernelSymbols;
 use super::xlated::{line_plain, sanitize, LineInfo};
+use crate::record::kallsyms::KernelSymbols;
 
 /// Errors of the jited view.
 #[derive(Debug, thiserror::Error)]

@@ -10,5 +10,4 @@ pub mod insn;
 pub mod jited;
 pub mod printer;
 pub mod proto;
-pub mod symbols;
 pub mod xlated;

@@ -14,7 +14,7 @@ use serde::{Serialize, Serializer};
 
 use super::insn::*;
 use super::printer::{write_insn, Resolve};
-use super::symbols::KernelSymbols;
+use crate::record::kallsyms::KernelSymbols;
 
 /// One `bpf_func_info` record, its prototype already formatted from BTF.
 #[derive(Clone, Debug, Default)]
@@ -196,7 +196,7 @@ pub fn line_plain(l: &LineInfo, linum: bool) -> Option<String> {
 pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().any(|c| c.is_control() && c != '\t') {
         s.split('\t')
-            .map(crate::output::escape)
+            .map(crate::text::escape)
             .collect::<Vec<_>>()
             .join("\t")
             .into()

@@ -1,56 +1,18 @@
 //! Attaching programs that are already loaded and pinned. `tool attach`
 //! runs in a later process than `tool load`, so there is no libbpf
 //! `bpf_program` to call `attach()` on: the link is made from the pinned
-//! program's fd, as libbpf does internally, and pinned right away.
+//! program's fd, as libbpf does internally (the calls are in
+//! `sys::attach`), and pinned right away.
 
-use std::ffi::CString;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::OwnedFd;
 use std::path::Path;
 
 use tracing_tools::AttachPoint;
 
-use super::{bpf_err, fs, LoaderError};
-
-fn errno_result(ret: i64) -> Result<i64, std::io::Error> {
-    if ret < 0 {
-        // libbpf 1.x returns -errno; the raw syscall returns -1 with errno set.
-        if ret == -1 {
-            return Err(std::io::Error::last_os_error());
-        }
-        return Err(std::io::Error::from_raw_os_error((-ret) as i32));
-    }
-    Ok(ret)
-}
-
-fn owned(fd: i64) -> OwnedFd {
-    // SAFETY: `fd` was just returned by a successful syscall and nothing
-    // else owns it.
-    unsafe { OwnedFd::from_raw_fd(fd as i32) }
-}
-
-/// perf_event_open(2) of a tracepoint on CPU 0 for all tasks, as libbpf
-/// does for `tracepoint/` programs (the BPF program runs on every CPU).
-fn open_tracepoint_event(id: u64) -> Result<OwnedFd, std::io::Error> {
-    let attr = libbpf_sys::perf_event_attr {
-        type_: libbpf_sys::PERF_TYPE_TRACEPOINT,
-        size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
-        config: id,
-        ..Default::default()
-    };
-    // SAFETY: `attr` is a valid perf_event_attr for the duration of the call.
-    let ret = unsafe {
-        libc::syscall(
-            libc::SYS_perf_event_open,
-            &attr as *const libbpf_sys::perf_event_attr,
-            -1 as libc::c_int,
-            0 as libc::c_int,
-            -1 as libc::c_int,
-            libbpf_sys::PERF_FLAG_FD_CLOEXEC as libc::c_ulong,
-        )
-    };
-    errno_result(ret).map(owned)
-}
+use super::{bpf_err, LoaderError};
+use crate::sys::attach::{
+    cpu_clock_event, kprobe_event, link_btf_typed, link_perf_event, tracepoint_event,
+};
 
 /// Attaches the program pinned at `prog_path` to `point`; returns the link.
 pub fn attach_pinned(
@@ -68,29 +30,19 @@ pub fn attach_pinned(
         source,
     };
     match point {
-        AttachPoint::TpBtf(_) => {
-            // tp_btf programs carry their target (attach_btf_id): no name is passed.
-            // SAFETY: a NULL name is allowed for BTF-typed programs; the fd is valid.
-            let ret =
-                unsafe { libbpf_sys::bpf_raw_tracepoint_open(std::ptr::null(), prog.as_raw_fd()) };
-            errno_result(ret.into()).map(owned).map_err(fail)
+        // tp_btf and tracing programs carry their target (attach_btf_id).
+        AttachPoint::TpBtf(_) | AttachPoint::Fentry(_) | AttachPoint::Fexit(_) => {
+            link_btf_typed(&prog).map_err(fail)
         }
         AttachPoint::Tracepoint(category, name) => {
-            let id = fs::tracepoint_id(category, name)?;
-            let event = open_tracepoint_event(id).map_err(fail)?;
+            let id = crate::sys::tracefs::tracepoint_id(category, name)?;
+            let event = tracepoint_event(id).map_err(fail)?;
             // The link holds the perf event: `event` may be closed after this.
             link_perf_event(&prog, &event).map_err(fail)
         }
-        AttachPoint::Fentry(_) | AttachPoint::Fexit(_) => {
-            // Tracing programs carry their target too (attach_btf_id).
-            // SAFETY: a NULL name is allowed for BTF-typed programs; the fd is valid.
-            let ret =
-                unsafe { libbpf_sys::bpf_raw_tracepoint_open(std::ptr::null(), prog.as_raw_fd()) };
-            errno_result(ret.into()).map(owned).map_err(fail)
-        }
         AttachPoint::Kprobe(func) | AttachPoint::Kretprobe(func) => {
             let retprobe = matches!(point, AttachPoint::Kretprobe(_));
-            let event = open_kprobe_event(func, retprobe).map_err(fail)?;
+            let event = kprobe_event(func, retprobe).map_err(fail)?;
             link_perf_event(&prog, &event).map_err(fail)
         }
         AttachPoint::PerfCpuClock => Err(LoaderError::Other {
@@ -98,69 +50,6 @@ pub fn attach_pinned(
             why: "perf_event programs attach per CPU (attach_perf_cpus)".into(),
         }),
     }
-}
-
-fn link_perf_event(prog: &OwnedFd, event: &OwnedFd) -> Result<OwnedFd, std::io::Error> {
-    // SAFETY: both fds are valid; NULL opts means defaults.
-    let ret = unsafe {
-        libbpf_sys::bpf_link_create(
-            prog.as_raw_fd(),
-            event.as_raw_fd(),
-            libbpf_sys::BPF_PERF_EVENT,
-            std::ptr::null(),
-        )
-    };
-    errno_result(ret.into()).map(owned)
-}
-
-fn perf_event_open(
-    attr: &libbpf_sys::perf_event_attr,
-    pid: i32,
-    cpu: i32,
-) -> Result<OwnedFd, std::io::Error> {
-    // SAFETY: `attr` is a valid perf_event_attr for the duration of the call.
-    let ret = unsafe {
-        libc::syscall(
-            libc::SYS_perf_event_open,
-            attr as *const libbpf_sys::perf_event_attr,
-            pid as libc::c_int,
-            cpu as libc::c_int,
-            -1 as libc::c_int,
-            libbpf_sys::PERF_FLAG_FD_CLOEXEC as libc::c_ulong,
-        )
-    };
-    errno_result(ret).map(owned)
-}
-
-const KPROBE_PMU: &str = "/sys/bus/event_source/devices/kprobe";
-
-/// A kprobe (or kretprobe) perf event on `func` through the kprobe PMU, as
-/// libbpf does; ENOENT-style errors when the kernel has no kprobes.
-fn open_kprobe_event(func: &str, retprobe: bool) -> Result<OwnedFd, std::io::Error> {
-    let read = |f: &str| std::fs::read_to_string(std::path::Path::new(KPROBE_PMU).join(f));
-    let pmu: u32 = read("type")?
-        .trim()
-        .parse()
-        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
-    let mut config = 0u64;
-    if retprobe {
-        // format/retprobe reads "config:N": the bit that asks for a kretprobe.
-        let bit: u32 = read("format/retprobe")?
-            .trim()
-            .strip_prefix("config:")
-            .and_then(|b| b.parse().ok())
-            .ok_or_else(|| std::io::Error::from_raw_os_error(libc::EINVAL))?;
-        config = 1u64 << bit.min(63);
-    }
-    let name = CString::new(func).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
-    let mut attr = libbpf_sys::perf_event_attr {
-        type_: pmu,
-        size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
-        config,
-        ..Default::default()
-    };
-    attr.__bindgen_anon_3.config1 = name.as_ptr() as u64;
-    perf_event_open(&attr, -1, 0)
 }
 
 /// `0 1 3` for display.
@@ -224,28 +113,11 @@ pub fn attach_perf_cpus(
             point: format!("{} on CPU {cpu}", AttachPoint::PerfCpuClock),
             source,
         };
-        let mut attr = libbpf_sys::perf_event_attr {
-            type_: libbpf_sys::PERF_TYPE_SOFTWARE,
-            size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
-            config: libbpf_sys::PERF_COUNT_SW_CPU_CLOCK as u64,
-            ..Default::default()
-        };
-        attr.__bindgen_anon_1.sample_freq = freq;
-        attr.set_freq(1);
-        let event = perf_event_open(&attr, -1, cpu).map_err(fail)?;
+        let event = cpu_clock_event(freq, cpu).map_err(fail)?;
         let link = link_perf_event(&prog, &event).map_err(fail)?;
         links.push((cpu, link));
     }
     Ok(links)
-}
-
-/// Pins any BPF object fd (link, program, map) at `path`.
-pub fn pin_fd(fd: &OwnedFd, path: &Path) -> Result<(), std::io::Error> {
-    let cpath = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
-    // SAFETY: `cpath` is a valid NUL-terminated string and `fd` is open.
-    let ret = unsafe { libbpf_sys::bpf_obj_pin(fd.as_raw_fd(), cpath.as_ptr()) };
-    errno_result(ret.into()).map(|_| ())
 }
 
 /// bpftool's `prog attach|detach` types: programs attached to a map
@@ -257,34 +129,3 @@ pub const MAP_ATTACH_TYPES: &[(&str, u32)] = &[
     ("msg_verdict", libbpf_sys::BPF_SK_MSG_VERDICT),
     ("flow_dissector", libbpf_sys::BPF_FLOW_DISSECTOR),
 ];
-
-/// BPF_PROG_ATTACH of `prog` to `target` (a map fd, or 0 for the netns).
-pub fn prog_attach(
-    prog: &OwnedFd,
-    target: Option<&OwnedFd>,
-    attach_type: u32,
-) -> Result<(), std::io::Error> {
-    let target = target.map(|t| t.as_raw_fd()).unwrap_or(0);
-    // SAFETY: plain integer arguments; the fds are open for the call.
-    let ret = unsafe { libbpf_sys::bpf_prog_attach(prog.as_raw_fd(), target, attach_type, 0) };
-    errno_result(ret.into()).map(|_| ())
-}
-
-/// BPF_PROG_DETACH of `prog` from `target`.
-pub fn prog_detach(
-    prog: &OwnedFd,
-    target: Option<&OwnedFd>,
-    attach_type: u32,
-) -> Result<(), std::io::Error> {
-    let target = target.map(|t| t.as_raw_fd()).unwrap_or(0);
-    // SAFETY: plain integer arguments; the fds are open for the call.
-    let ret = unsafe { libbpf_sys::bpf_prog_detach2(prog.as_raw_fd(), target, attach_type) };
-    errno_result(ret.into()).map(|_| ())
-}
-
-/// BPF_LINK_DETACH: the link stays (and its pins), but no longer attached.
-pub fn link_detach(link: &OwnedFd) -> Result<(), std::io::Error> {
-    // SAFETY: the fd is an open link.
-    let ret = unsafe { libbpf_sys::bpf_link_detach(link.as_raw_fd()) };
-    errno_result(ret.into()).map(|_| ())
-}

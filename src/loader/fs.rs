@@ -1,85 +1,28 @@
-//! Filesystems the loader needs (bpffs for pins, tracefs for tracepoint
-//! ids), mounted on demand unless the user said -n, and attach-point probes
-//! for `tool list`.
+//! What the loader needs of the host: a bpffs under the tool root, the
+//! attach-point probes of `tool list` (vmlinux BTF, tracefs and the fentry
+//! probe through `sys`), and the facts a report needs (/proc/meminfo,
+//! /proc/partitions, clocks).
 
 use std::path::Path;
 
 use libbpf_rs::btf::types::{Func, Typedef};
 use libbpf_rs::btf::Btf;
-use nix::mount::{mount, MsFlags};
-use nix::sys::statfs::statfs;
 use tracing_tools::{AttachPoint, ProgSpec, Tool};
 
 use super::{io_err, LoaderError};
-
-const BPF_FS_MAGIC: i64 = 0xcafe_4a11;
-const TRACEFS: &str = "/sys/kernel/tracing";
-
-fn is_bpffs(path: &Path) -> bool {
-    statfs(path)
-        .map(|s| s.filesystem_type().0 == BPF_FS_MAGIC)
-        .unwrap_or(false)
-}
 
 /// Makes sure `root` exists inside a bpffs. Mounting bpffs is the
 /// command layer's job (`cmd::run`, unless -n); this only refuses to
 /// create pins on anything else.
 pub fn ensure_bpffs(root: &Path) -> Result<(), LoaderError> {
     let bpffs = Path::new(super::pins::BPFFS);
-    if !is_bpffs(bpffs) {
+    if !crate::sys::bpffs::is_bpffs(bpffs).unwrap_or(false) {
         return Err(LoaderError::Other {
             what: format!("{} is not a bpffs", bpffs.display()),
             why: "nothing mounted there (bpfscope mounts it unless -n/--nomount)".into(),
         });
     }
     std::fs::create_dir_all(root).map_err(io_err("can't create directory", root))
-}
-
-/// Makes sure tracefs is reachable (tracepoint ids live there).
-pub fn ensure_tracefs() -> Result<(), LoaderError> {
-    if Path::new(TRACEFS).join("events").is_dir()
-        || Path::new("/sys/kernel/debug/tracing/events").is_dir()
-    {
-        return Ok(());
-    }
-    mount(
-        Some("tracefs"),
-        TRACEFS,
-        Some("tracefs"),
-        MsFlags::empty(),
-        None::<&str>,
-    )
-    .map_err(|source| LoaderError::Mount {
-        fs: "tracefs",
-        path: TRACEFS.into(),
-        source,
-    })
-}
-
-/// The id of tracepoint CATEGORY/NAME, from tracefs.
-pub fn tracepoint_id(category: &str, name: &str) -> Result<u64, LoaderError> {
-    ensure_tracefs()?;
-    let mut last = None;
-    for base in [TRACEFS, "/sys/kernel/debug/tracing"] {
-        let path = Path::new(base)
-            .join("events")
-            .join(category)
-            .join(name)
-            .join("id");
-        match std::fs::read_to_string(&path) {
-            Ok(s) => {
-                return s.trim().parse().map_err(|_| LoaderError::Other {
-                    what: format!("can't read tracepoint id '{}'", path.display()),
-                    why: format!("not a number: {:?}", s.trim()),
-                })
-            }
-            Err(e) => last = Some(io_err("can't read tracepoint id", path)(e)),
-        }
-    }
-    Err(last.unwrap_or(LoaderError::Other {
-        what: "tracefs".into(),
-        why: "not found".into(),
-    }))
 }
 
 /// Answers "does this kernel have attach point X" for `tool list` and
@@ -105,7 +48,9 @@ impl AttachProbe {
                 btf.type_by_name::<Typedef<'_>>(&format!("btf_trace_{name}"))
                     .is_some()
             }),
-            AttachPoint::Tracepoint(cat, name) => tracepoint_id(cat, name).is_ok(),
+            AttachPoint::Tracepoint(cat, name) => {
+                crate::sys::tracefs::tracepoint_id(cat, name).is_ok()
+            }
             AttachPoint::PerfCpuClock => {
                 Path::new("/sys/bus/event_source/devices/software").is_dir()
             }
@@ -190,68 +135,10 @@ impl AttachProbe {
         }
         let ok = self
             .func_btf_id(func)
-            .is_some_and(|id| probe_tracing_attach(exit, id));
+            .is_some_and(|id| crate::sys::attach::probe_tracing_attach(exit, id));
         self.tracing.borrow_mut().push((key, ok));
         ok
     }
-}
-
-/// Loads `r0 = 0; exit` as a fentry/fexit program on vmlinux BTF id
-/// `btf_id` and attaches it: whether this kernel runs BPF trampolines
-/// there (no kernel support, or a locked-down ftrace, fail here). The
-/// program and link are closed right away.
-fn probe_tracing_attach(exit: bool, btf_id: u32) -> bool {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    let insns = [
-        libbpf_sys::bpf_insn {
-            code: (libbpf_sys::BPF_ALU64 | libbpf_sys::BPF_MOV | libbpf_sys::BPF_K) as u8,
-            ..Default::default()
-        },
-        libbpf_sys::bpf_insn {
-            code: (libbpf_sys::BPF_JMP | libbpf_sys::BPF_EXIT) as u8,
-            ..Default::default()
-        },
-    ];
-    let mut opts = libbpf_sys::bpf_prog_load_opts {
-        sz: std::mem::size_of::<libbpf_sys::bpf_prog_load_opts>() as _,
-        expected_attach_type: if exit {
-            libbpf_sys::BPF_TRACE_FEXIT
-        } else {
-            libbpf_sys::BPF_TRACE_FENTRY
-        },
-        attach_btf_id: btf_id,
-        ..Default::default()
-    };
-    // SAFETY: the name and license are NUL-terminated, `insns` and `opts`
-    // outlive the call and `opts.sz` is its size.
-    let fd = unsafe {
-        libbpf_sys::bpf_prog_load(
-            libbpf_sys::BPF_PROG_TYPE_TRACING,
-            c"bpfscope_probe".as_ptr(),
-            c"GPL".as_ptr(),
-            insns.as_ptr(),
-            insns.len() as _,
-            &mut opts,
-        )
-    };
-    if fd < 0 {
-        return false;
-    }
-    // SAFETY: `fd` was just returned by a successful load and is ours.
-    let prog = unsafe { OwnedFd::from_raw_fd(fd) };
-    // SAFETY: a NULL name is allowed for tracing programs; the fd is valid.
-    let link = unsafe {
-        libbpf_sys::bpf_raw_tracepoint_open(
-            std::ptr::null(),
-            std::os::fd::AsRawFd::as_raw_fd(&prog),
-        )
-    };
-    if link < 0 {
-        return false;
-    }
-    // SAFETY: as above, a fresh fd of ours; dropping it detaches.
-    drop(unsafe { OwnedFd::from_raw_fd(link) });
-    true
 }
 
 /// /proc/meminfo's Buffers and Cached (KiB), for cachestat.

@@ -1,14 +1,19 @@
 //! libbpf's output, captured: while a load runs, every libbpf message is
 //! kept (and echoed to stderr with -d), so a failed load can show the
-//! verifier log — the lines between libbpf's BEGIN/END PROG LOAD LOG marks.
+//! verifier log — the lines between libbpf's BEGIN/END PROG LOAD LOG marks —
+//! or libbpf's last complaint. The one libbpf print callback of bpfscope:
+//! libbpf takes a plain function, so the lines go through one global
+//! buffer, and the callback that was set before is put back afterwards.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use libbpf_rs::PrintLevel;
 
 static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 static ECHO: AtomicBool = AtomicBool::new(false);
+/// Captures in progress (one inside another shares the buffer).
+static DEPTH: AtomicUsize = AtomicUsize::new(0);
 
 fn capture(level: PrintLevel, msg: String) {
     let _ = level;
@@ -25,18 +30,30 @@ pub fn set_debug(on: bool) {
     ECHO.store(on, Ordering::Relaxed);
 }
 
-/// Captures libbpf's messages while `f` runs; returns its result and the lines.
+fn take_captured() -> Vec<String> {
+    CAPTURED
+        .lock()
+        .map(|mut l| std::mem::take(&mut *l))
+        .unwrap_or_default()
+}
+
+/// Captures libbpf's messages while `f` runs; returns its result and the
+/// lines. The previous print callback is restored afterwards; a capture
+/// inside another one leaves the outer one all the lines too.
 pub fn with_capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
-    if let Ok(mut lines) = CAPTURED.lock() {
-        lines.clear();
-    }
+    let outer = take_captured();
+    let nested = DEPTH.fetch_add(1, Ordering::SeqCst) > 0;
     let previous = libbpf_rs::set_print(Some((PrintLevel::Debug, capture)));
     let out = f();
     libbpf_rs::set_print(previous);
-    let lines = CAPTURED
-        .lock()
-        .map(|mut l| std::mem::take(&mut *l))
-        .unwrap_or_default();
+    DEPTH.fetch_sub(1, Ordering::SeqCst);
+    let lines = take_captured();
+    if nested {
+        if let Ok(mut buf) = CAPTURED.lock() {
+            *buf = outer;
+            buf.extend(lines.iter().cloned());
+        }
+    }
     (out, lines)
 }
 
@@ -84,6 +101,38 @@ pub fn verifier_tail(lines: &[String], n: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn say(msg: &str) {
+        // libbpf prints through the callback; call it the same way.
+        if let Some((_, cb)) = libbpf_rs::set_print(None) {
+            libbpf_rs::set_print(Some((PrintLevel::Debug, cb)));
+            cb(PrintLevel::Warn, msg.to_string());
+        }
+    }
+
+    fn marker(_: PrintLevel, _: String) {}
+
+    #[test]
+    fn capture_restores_the_callback_and_nests() {
+        let before = libbpf_rs::set_print(Some((PrintLevel::Info, marker)));
+        let ((_, inner), outer) = with_capture(|| {
+            say("libbpf: a\n");
+            let r = with_capture(|| say("libbpf: b\n"));
+            say("libbpf: c\n");
+            r
+        });
+        // Other tests may make libbpf talk meanwhile: look at our lines only.
+        let ours = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .filter(|l| ["libbpf: a", "libbpf: b", "libbpf: c"].contains(&l.as_str()))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(ours(&inner), ["libbpf: b"]);
+        assert_eq!(ours(&outer), ["libbpf: a", "libbpf: b", "libbpf: c"]);
+        let now = libbpf_rs::set_print(before).expect("a callback is set");
+        assert_eq!(now.0, PrintLevel::Info, "the previous callback is back");
+    }
 
     #[test]
     fn extracts_log_tail() {

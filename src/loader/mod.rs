@@ -14,9 +14,12 @@
 //!   ring buffers (followed until a stop condition or Ctrl-C, see [`signal`]).
 //! - [`stacks`] symbolizes profile/offcputime stacks (blazesym).
 //! - `objdump` reads programs of an ELF object before loading (prog dump … file).
-//! - [`fs`] mounts bpffs/tracefs when needed and probes attach points.
+//! - [`fs`] checks bpffs under the tool root and probes attach points.
 //!
-//! Only this module and `sys` touch the kernel; `cmd` calls in here.
+//! Only this module and `sys` touch the kernel: here through libbpf-rs
+//! objects (open, load, pin, attach, map reads), and every raw call
+//! (bpf(2) wrappers, perf_event_open, mounts, tracefs) through `sys`.
+//! `cmd` calls in here.
 
 pub mod attach;
 pub mod fs;
@@ -52,14 +55,10 @@ pub enum LoaderError {
         what: String,
         source: libbpf_rs::Error,
     },
-    #[error("can't mount {fs} on {}: {source}", path.display())]
-    Mount {
-        fs: &'static str,
-        path: PathBuf,
-        source: nix::Error,
-    },
+    /// `force`: the command has `--force` to replace it (`tool load` does,
+    /// `prog load` does not), so the hint may name it.
     #[error("{}: already exists", path.display())]
-    Exists { path: PathBuf },
+    Exists { path: PathBuf, force: bool },
     #[error("tool '{name}' is not loaded")]
     NotLoaded { name: String },
     #[error("can't set read-only variable '{var}': {why}")]
@@ -82,13 +81,16 @@ pub enum LoaderError {
     },
     #[error("{what}: {why}")]
     Other { what: String, why: String },
+    /// A kernel call made through `sys` (tracefs, raw attach calls).
+    #[error(transparent)]
+    Sys(#[from] crate::sys::SysError),
 }
 
 impl LoaderError {
     /// The `(hint)` of the error line, when the loader knows one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            LoaderError::Exists { .. } => Some("use --force to replace it".into()),
+            LoaderError::Exists { force: true, .. } => Some("use --force to replace it".into()),
             LoaderError::NotLoaded { name } => {
                 Some(format!("run 'bpfscope tool load {name}' first"))
             }

@@ -74,6 +74,7 @@ fn check_free(path: &Path) -> Result<(), LoaderError> {
     if std::fs::symlink_metadata(path).is_ok() {
         return Err(LoaderError::Exists {
             path: path.to_path_buf(),
+            force: false,
         });
     }
     Ok(())

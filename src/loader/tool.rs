@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 use libbpf_rs::MapCore;
 use tracing_tools::{AttachPoint, Config, RoValue, Tool, METADATA_ARGS_VAR};
 
-use super::attach::{attach_perf_cpus, attach_pinned, pin_fd};
+use super::attach::{attach_perf_cpus, attach_pinned};
 use super::object::{self, map_pin_name, RodataValue};
 use super::pins::{self, ToolPaths};
 use super::{bpf_err, fs, io_err, LoaderError};
+use crate::sys::attach::pin_fd;
 
 /// A pinned program or map of a loaded tool.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +74,10 @@ pub fn load(
     fs::ensure_bpffs(root)?;
     if paths.exists() {
         if !force {
-            return Err(LoaderError::Exists { path: paths.dir });
+            return Err(LoaderError::Exists {
+                path: paths.dir,
+                force: true,
+            });
         }
         pins::remove_tool_dir(&paths)?;
     }
@@ -105,6 +109,7 @@ pub fn load(
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             LoaderError::Exists {
                 path: paths.dir.clone(),
+                force: true,
             }
         } else {
             io_err("can't create directory", &paths.dir)(e)

@@ -9,7 +9,7 @@
 //! from the layer that formats them, as a `Formatted`.
 use std::io::{self, Write};
 
-use super::jsonw::JsonW;
+use crate::text::JsonW;
 
 /// `"0xab"` for every byte, for the hot loop of JSON dumps.
 static HEX_QUOTED: [[u8; 6]; 256] = {
@@ -245,7 +245,7 @@ impl<'w> DumpWriter<'w> {
             None => write!(b, "type {}  ", h.type_num)?,
         }
         if !h.name.is_empty() {
-            write!(b, "name {}  ", super::escape(&h.name))?;
+            write!(b, "name {}  ", crate::text::escape(&h.name))?;
         }
         writeln!(b, "flags 0x{:x}", h.flags)
     }
@@ -512,7 +512,7 @@ impl<'w> DumpWriter<'w> {
         if l.skip_enoent && errno == libc::ENOENT {
             return Ok(());
         }
-        let msg = strerror(errno);
+        let msg = crate::text::strerror(errno);
         if self.is_json() {
             let jw = &mut self.jw;
             jw.start_object()?;
@@ -556,19 +556,6 @@ impl<'w> DumpWriter<'w> {
 
 fn u32_ne(v: &[u8]) -> u32 {
     u32::from_ne_bytes([v[0], v[1], v[2], v[3]])
-}
-
-/// strerror without Rust's " (os error N)" suffix; the kernel's internal
-/// ENOTSUPP gets a name instead of "Unknown error 524".
-pub fn strerror(errno: i32) -> String {
-    if errno == 524 {
-        return "Operation not supported".into();
-    }
-    let s = io::Error::from_raw_os_error(errno).to_string();
-    match s.rfind(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //!
 //! JSON is serde over the record; text and table are `Render` impls over the
 //! same record, so the three views cannot drift apart.
-pub mod escape;
-pub mod jsonw;
 pub mod mapdump;
 pub mod render;
 pub mod render_cgroup;
@@ -20,7 +18,7 @@ use std::io::{self, BufWriter, Stdout, Write};
 
 use serde::Serialize;
 
-pub use escape::escape;
+pub use crate::text::escape;
 pub use render::Render;
 
 /// Global options, passed by value to every command (no global state).
@@ -52,15 +50,17 @@ pub fn write_json<T: Serialize + ?Sized>(ctx: &Ctx, w: &mut impl Write, v: &T) -
     w.write_all(b"\n")
 }
 
-/// Prints a listing: JSON object (single handle) or array, a table, or bpftool-style text.
+/// Prints records: JSON, a table, or bpftool-style text. In JSON, what a
+/// handle matched prints as one bare object when it is one, else as an
+/// array (bpftool's rule); a listing without a handle is always an array.
 pub fn emit<T: Serialize + Render>(
     ctx: &Ctx,
     w: &mut impl Write,
     items: &[T],
-    single: bool,
+    by_handle: bool,
 ) -> io::Result<()> {
     if ctx.json {
-        if single && items.len() == 1 {
+        if by_handle && items.len() == 1 {
             write_json(ctx, w, &items[0])
         } else {
             write_json(ctx, w, items)

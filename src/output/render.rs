@@ -2,11 +2,11 @@
 //! JSON needs nothing here: it is serde over the same records.
 use std::io::{self, Write};
 
-use super::escape;
-use crate::sys::btf::BtfRecord;
-use crate::sys::map::MapRecord;
-use crate::sys::pids::PidRef;
-use crate::sys::prog::ProgRecord;
+use crate::record::btf::BtfRecord;
+use crate::record::map::MapRecord;
+use crate::record::pids::PidRef;
+use crate::record::prog::{ProgHeader, ProgRecord};
+use crate::text::escape;
 
 /// One record, three views: `text` (bpftool's layout), and a table header/row.
 pub trait Render {
@@ -57,23 +57,28 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(|x| x.to_string()).unwrap_or_default()
 }
 
+/// bpftool's first line of a program, for `prog show` and `prog dump`.
+pub fn prog_header_text(h: &ProgHeader, w: &mut dyn Write) -> io::Result<()> {
+    write!(w, "{}: {}  ", h.id, h.prog_type)?;
+    if let Some(n) = &h.name {
+        write!(w, "name {}  ", escape(n))?;
+    }
+    write!(w, "tag {}", h.tag)?;
+    if h.gpl_compatible {
+        write!(w, "  gpl")?;
+    }
+    if let (Some(t), Some(c)) = (h.run_time_ns, h.run_cnt) {
+        write!(w, " run_time_ns {t} run_cnt {c}")?;
+    }
+    if let Some(m) = h.recursion_misses {
+        write!(w, " recursion_misses {m}")?;
+    }
+    writeln!(w)
+}
+
 impl Render for ProgRecord {
     fn text(&self, w: &mut dyn Write) -> io::Result<()> {
-        write!(w, "{}: {}  ", self.id, self.prog_type)?;
-        if let Some(n) = &self.name {
-            write!(w, "name {}  ", escape(n))?;
-        }
-        write!(w, "tag {}", self.tag)?;
-        if self.gpl_compatible {
-            write!(w, "  gpl")?;
-        }
-        if let (Some(t), Some(c)) = (self.run_time_ns, self.run_cnt) {
-            write!(w, " run_time_ns {t} run_cnt {c}")?;
-        }
-        if let Some(m) = self.recursion_misses {
-            write!(w, " recursion_misses {m}")?;
-        }
-        writeln!(w)?;
+        prog_header_text(&self.header(), w)?;
         if let (Some(at), Some(uid)) = (self.loaded_at, self.uid) {
             writeln!(w, "\tloaded_at {}  uid {uid}", local_time(at))?;
         }

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
-use super::escape;
-use crate::sys::cgroup::{CgroupEntry, CgroupProg};
-use crate::sys::names::KindName;
+use crate::record::cgroup::{CgroupEntry, CgroupProg};
+use crate::record::names::KindName;
+use crate::text::escape;
 
 /// The column header bpftool prints before the programs.
 pub fn header(w: &mut dyn Write, effective: bool) -> io::Result<()> {

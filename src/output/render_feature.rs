@@ -5,11 +5,11 @@ use std::io::{self, Write};
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
-use crate::sys::feature::{BoolFeature, FeatureReport, Sysctls};
+use crate::record::feature::{BoolFeature, FeatureReport, Sysctls};
 
 /// An informational note on stderr, as bpftool's p_info (never with -j).
 pub fn info(msg: &str) {
-    eprintln!("{}", super::escape(msg));
+    eprintln!("{}", crate::text::escape(msg));
 }
 
 /// Plain text, or macros when `prefix` is Some (bpftool's define_prefix).
@@ -250,7 +250,7 @@ pub fn table(w: &mut dyn Write, r: &FeatureReport) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sys::feature::{ConfigOption, HelperSet, SystemConfig};
+    use crate::record::feature::{ConfigOption, HelperSet, SystemConfig};
 
     fn b(plain: &str, define: &str, v: bool) -> BoolFeature {
         BoolFeature {

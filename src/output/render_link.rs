@@ -3,10 +3,10 @@
 //! output diffs clean against bpftool's.
 use std::io::{self, Write};
 
-use super::escape;
 use super::render::{pids_text, Render};
-use crate::sys::link::{Device, LinkDetail, LinkRecord, NameOrNum, PerfLink};
-use crate::sys::names::KindName;
+use crate::record::link::{Device, LinkDetail, LinkRecord, NameOrNum, PerfLink};
+use crate::record::names::KindName;
+use crate::text::escape;
 
 /// A type name, or the bare number for one libbpf does not know (bpftool's `%u`).
 fn kn(k: &KindName) -> String {
@@ -354,8 +354,8 @@ impl Render for LinkRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sys::link::{IterDetail, UprobeFunc};
-    use crate::sys::pids::PidRef;
+    use crate::record::link::{IterDetail, UprobeFunc};
+    use crate::record::pids::PidRef;
 
     fn rec(t: &str, detail: LinkDetail) -> LinkRecord {
         LinkRecord {

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
-use super::escape;
 use super::render_link::netfilter_text;
-use crate::sys::net::{NetRecord, TcEntry, XdpEntry};
+use crate::record::net::{NetRecord, TcEntry, XdpEntry};
+use crate::text::escape;
 
 fn dev(name: &str, ifindex: u32) -> String {
     format!("{}({ifindex})", escape(name))
@@ -177,7 +177,7 @@ pub fn table(w: &mut dyn Write, r: &NetRecord) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sys::net::{FlowDissector, MprogEntry, NetfilterEntry, TcAct, TcFilter, XdpProg};
+    use crate::record::net::{FlowDissector, MprogEntry, NetfilterEntry, TcAct, TcFilter, XdpProg};
 
     #[test]
     fn empty_like_bpftool() {

@@ -3,9 +3,9 @@
 //! line of the same shape that starts `link ID:` instead of `pid P  fd F:`.
 use std::io::{self, Write};
 
-use super::escape;
 use super::render::{pids_text, Render};
-use crate::sys::perf::{PerfRecord, PerfTarget};
+use crate::record::perf::{PerfRecord, PerfTarget};
+use crate::text::escape;
 
 /// bpftool's words after `prog_id N  `.
 fn target_text(t: &PerfTarget) -> String {
@@ -77,7 +77,7 @@ impl Render for PerfRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sys::pids::PidRef;
+    use crate::record::pids::PidRef;
 
     fn text(r: &PerfRecord) -> String {
         let mut v = Vec::new();

@@ -12,7 +12,8 @@ use tracing_tools::event::{event_line, header_line};
 use tracing_tools::hist::slot_range;
 use tracing_tools::{render_log2, Column, Event, Histogram};
 
-use super::{escape, write_json, Ctx};
+use super::{write_json, Ctx};
+use crate::text::escape;
 
 /// One line of `tool list`.
 #[derive(Debug, Clone, Serialize)]

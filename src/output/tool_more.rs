@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 use tracing_tools::stacks::{folded_line, sort_for_text, text_block, StackSample};
 use tracing_tools::{Column, Event};
 
-use super::{escape, Ctx};
+use super::Ctx;
+use crate::text::escape;
 
 fn escaped(e: &Event) -> Event {
     let mut out = Event::default();

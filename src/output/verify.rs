@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
-use super::escape;
 use crate::loader::verifier::record::{CompareRecord, VerifyRecord};
+use crate::text::escape;
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())

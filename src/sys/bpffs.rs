@@ -1,7 +1,10 @@
-//! The BPF file system: detection and mounting.
+//! The BPF file system: detection, mounting (the one mount helper, which
+//! tracefs uses too), and BPF_OBJ_GET on a pinned path.
+use std::os::fd::OwnedFd;
 use std::path::Path;
 
-use super::{Result, SysError};
+use super::call::{cpath, fd_result};
+use super::error::{Result, SysError};
 
 pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
 pub const DEFAULT_MOUNT: &str = "/sys/fs/bpf";
@@ -32,20 +35,39 @@ pub fn ensure_mounted() -> Result<()> {
     if target.exists() && is_bpffs(target)? {
         return Ok(());
     }
+    mount("bpf", target, Some("mode=0700"))
+}
+
+/// The file-system magic of the mount `path` is on (None if unreadable).
+pub(crate) fn fs_magic(path: &Path) -> Option<i64> {
+    nix::sys::statfs::statfs(path)
+        .ok()
+        .map(|st| st.filesystem_type().0)
+}
+
+/// Mounts a pseudo file system (`bpf`, `tracefs`) at `target`, creating
+/// the directory first.
+pub(crate) fn mount(fstype: &'static str, target: &Path, data: Option<&str>) -> Result<()> {
+    let name = if fstype == "bpf" { "bpffs" } else { fstype };
     std::fs::create_dir_all(target).map_err(|e| {
         SysError::os(
-            format!("can't create {DEFAULT_MOUNT}"),
+            format!("can't create {}", target.display()),
             e.raw_os_error().unwrap_or(0),
         )
     })?;
     nix::mount::mount(
-        Some("bpf"),
+        Some(fstype),
         target,
-        Some("bpf"),
+        Some(fstype),
         nix::mount::MsFlags::empty(),
-        Some("mode=0700"),
+        data,
     )
-    .map_err(|e| SysError::os(format!("can't mount bpffs at {DEFAULT_MOUNT}"), e as i32))
+    .map_err(|e| {
+        SysError::os(
+            format!("can't mount {name} at {}", target.display()),
+            e as i32,
+        )
+    })
 }
 
 /// Every bpffs mount point listed in /proc/mounts.
@@ -84,6 +106,32 @@ pub(crate) fn unescape_mount(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// BPF_OBJ_GET on a pinned path, with the distinctions a user needs.
+pub fn obj_get(path: &Path) -> Result<OwnedFd> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| {
+        SysError::os(
+            format!("bpf obj get ({})", path.display()),
+            e.raw_os_error().unwrap_or(libc::ENOENT),
+        )
+    })?;
+    if meta.is_dir() {
+        return Err(SysError::Msg(format!(
+            "bpf obj get ({}): is a directory, not a pinned object",
+            path.display()
+        )));
+    }
+    if !is_bpffs(path.parent().unwrap_or(Path::new("/")))? {
+        return Err(SysError::Msg(format!(
+            "bpf obj get ({}): not on a BPF file system (mount bpffs, e.g. at /sys/fs/bpf)",
+            path.display()
+        )));
+    }
+    let c = cpath(path)?;
+    // SAFETY: c is a valid NUL-terminated path.
+    let ret = unsafe { libbpf_sys::bpf_obj_get(c.as_ptr()) };
+    fd_result(ret, || format!("bpf obj get ({})", path.display()))
 }
 
 #[cfg(test)]

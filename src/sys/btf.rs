@@ -1,9 +1,8 @@
 //! Kernel BTF objects: `btf show` records and a thin handle on a BTF loaded by id.
 use std::os::fd::OwnedFd;
 
-use serde::Serialize;
-
-use super::{pids::PidRef, Result, SysError};
+use super::{Result, SysError};
+use crate::record::btf::BtfRecord;
 
 /// A BTF object loaded from the kernel by id (libbpf's `struct btf`), freed on drop.
 /// libbpf-rs's `Btf` cannot be built from a BTF id, hence this small owner.
@@ -90,20 +89,6 @@ impl Drop for KernelBtf {
         // SAFETY: we own ptr and free it exactly once.
         unsafe { libbpf_sys::btf__free(self.ptr) }
     }
-}
-
-/// One `btf show` entry.
-#[derive(Debug, Clone, Serialize)]
-pub struct BtfRecord {
-    pub id: u32,
-    pub size: u32,
-    pub prog_ids: Vec<u32>,
-    pub map_ids: Vec<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub pids: Vec<PidRef>,
-    pub kernel: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 pub fn btf_record(id: u32, fd: &OwnedFd) -> Result<BtfRecord> {

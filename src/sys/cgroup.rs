@@ -9,12 +9,12 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::btf::KernelBtf;
-use super::names::{self, KindName};
+use super::names;
 use super::query::{self, Ask};
 use super::{errno, ids, prog, ObjKind, Result, SysError};
+use crate::record::cgroup::{CgroupEntry, CgroupProg};
+use crate::record::names::KindName;
 
 /// Cgroup attach types in enum order (see the module comment).
 pub const CGROUP_ATTACH_TYPES: &[u32] = &[
@@ -48,31 +48,6 @@ pub const CGROUP_ATTACH_TYPES: &[u32] = &[
     libbpf_sys::BPF_CGROUP_UNIX_GETPEERNAME,
     libbpf_sys::BPF_CGROUP_UNIX_GETSOCKNAME,
 ];
-
-/// One program attached to a cgroup, as bpftool's show_bpf_prog prints it.
-#[derive(Debug, Clone, Serialize)]
-pub struct CgroupProg {
-    pub id: u32,
-    pub attach_type: KindName,
-    /// `multi`, `override`, `` or `unknown(N)`; absent for effective queries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attach_flags: Option<String>,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attach_btf_name: Option<String>,
-    pub attach_btf_obj_id: u32,
-    pub attach_btf_id: u32,
-    /// Depth below the tree root (text indents programs of sub-cgroups).
-    #[serde(skip)]
-    pub level: usize,
-}
-
-/// A cgroup with programs, in `cgroup tree`.
-#[derive(Debug, Clone, Serialize)]
-pub struct CgroupEntry {
-    pub cgroup: String,
-    pub programs: Vec<CgroupProg>,
-}
 
 /// bpftool's names for the attach flags of one program.
 pub fn flags_str(flags: u32) -> String {

@@ -13,13 +13,6 @@ pub enum Handle {
     Name(String),
 }
 
-impl Handle {
-    /// `id`/`pinned` name one object (JSON object); `tag`/`name` may match several (JSON array).
-    pub fn is_single(&self) -> bool {
-        matches!(self, Handle::Id(_) | Handle::Pinned(_))
-    }
-}
-
 /// bpftool's is_prefix: a non-empty word that starts `full`.
 pub fn is_prefix(word: &str, full: &str) -> bool {
     !word.is_empty() && full.starts_with(word)
@@ -81,6 +74,29 @@ pub fn resolve(kind: ObjKind, h: &Handle) -> Result<Vec<(u32, OwnedFd)>> {
     }
 }
 
+/// Resolves a handle that must name exactly one object, as bpftool's
+/// `prog_parse_fd`/`map_parse_fd` require (every command but show and dump).
+/// A name or tag that matches several objects is refused, with their ids.
+pub fn resolve_one(kind: ObjKind, h: &Handle) -> Result<(u32, OwnedFd)> {
+    let mut all = resolve(kind, h)?;
+    if all.len() > 1 {
+        return Err(several(kind, all.iter().map(|(id, _)| *id)));
+    }
+    // resolve() reports "not found" itself; an empty list cannot reach here.
+    all.pop()
+        .ok_or_else(|| SysError::Msg(format!("no {} found", kind.noun())))
+}
+
+/// The one message for a handle that matches several objects where one is needed.
+pub fn several(kind: ObjKind, ids: impl Iterator<Item = u32>) -> SysError {
+    let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    SysError::Msg(format!(
+        "several {}s match this handle: ids {} (use 'id ID' or 'pinned PATH')",
+        kind.plural(),
+        ids.join(", ")
+    ))
+}
+
 fn filter(kind: ObjKind, mut pred: impl FnMut(&OwnedFd) -> bool) -> Result<Vec<(u32, OwnedFd)>> {
     let mut out = Vec::new();
     for item in ids::iter(kind) {
@@ -90,20 +106,4 @@ fn filter(kind: ObjKind, mut pred: impl FnMut(&OwnedFd) -> bool) -> Result<Vec<(
         }
     }
     Ok(out)
-}
-
-/// Exactly one object, as bpftool's prog_parse_fd/map_parse_fd require for
-/// commands that act on one; a name or tag that fits several is an error.
-pub fn resolve_one(kind: ObjKind, h: &Handle) -> Result<(u32, OwnedFd)> {
-    let mut fds = resolve(kind, h)?;
-    if fds.len() > 1 {
-        let ids: Vec<String> = fds.iter().map(|(id, _)| id.to_string()).collect();
-        return Err(SysError::Msg(format!(
-            "several {}s match this handle (ids {}): use 'id ID' or 'pinned PATH'",
-            kind.noun(),
-            ids.join(", ")
-        )));
-    }
-    fds.pop()
-        .ok_or_else(|| SysError::Msg(format!("no {} found", kind.noun())))
 }

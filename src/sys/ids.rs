@@ -24,7 +24,8 @@ impl ObjKind {
             ObjKind::Btf => "btf",
         }
     }
-    fn plural(self) -> &'static str {
+    /// The word bpftool uses in messages ("several programs match ...").
+    pub fn plural(self) -> &'static str {
         match self {
             ObjKind::Prog => "program",
             ObjKind::Map => "map",

@@ -4,203 +4,17 @@
 //! Names (tracepoint, iterator target, probed function or file) and the
 //! multi-probe arrays are not in the first BPF_OBJ_GET_INFO_BY_FD answer: as
 //! bpftool does, a second call hands the kernel buffers sized from the first.
-use std::collections::HashMap;
 use std::os::fd::OwnedFd;
 
-use serde::Serialize;
-
-use super::names::{self, KindName};
-use super::pids::PidRef;
+use super::names;
 use super::{get_info, ids, prog, ObjKind, Result};
+use crate::record::kallsyms::KernelSymbols;
+use crate::record::link::{
+    Device, IterDetail, KprobeFunc, LinkDetail, LinkRecord, NameOrNum, PerfLink, UprobeFunc,
+};
 
 /// Same size as bpftool's PATH_MAX buffer for names and paths.
 const NAME_BUF: usize = 4096;
-
-/// A link, as bpftool prints it; `detail` holds the type-specific fields.
-#[derive(Debug, Clone, Serialize)]
-pub struct LinkRecord {
-    pub id: u32,
-    #[serde(rename = "type")]
-    pub link_type: KindName,
-    pub prog_id: u32,
-    #[serde(flatten)]
-    pub detail: LinkDetail,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pinned: Option<Vec<String>>,
-    /// bpftool prints the cookie of a perf_event link next to its holders.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bpf_cookie: Option<u64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub pids: Vec<PidRef>,
-}
-
-/// A name where libbpf or bpftool knows one, else the raw number (bpftool's rule).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum NameOrNum {
-    Name(String),
-    Num(u64),
-}
-
-impl std::fmt::Display for NameOrNum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NameOrNum::Name(s) => f.write_str(s),
-            NameOrNum::Num(n) => write!(f, "{n}"),
-        }
-    }
-}
-
-/// The type-specific part of a link, flattened into the record's JSON.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum LinkDetail {
-    RawTracepoint {
-        tp_name: String,
-        cookie: u64,
-    },
-    Tracing {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        prog_type: Option<KindName>,
-        attach_type: KindName,
-        target_obj_id: u32,
-        target_btf_id: u32,
-        cookie: u64,
-    },
-    Cgroup {
-        cgroup_id: u64,
-        attach_type: KindName,
-    },
-    Iter(IterDetail),
-    Netns {
-        netns_ino: u32,
-        attach_type: KindName,
-    },
-    Netfilter {
-        pf: u32,
-        hook: u32,
-        prio: i32,
-        flags: u32,
-    },
-    /// tcx and netkit: a device and a direction.
-    Dev {
-        #[serde(flatten)]
-        dev: Device,
-        attach_type: KindName,
-    },
-    Sockmap {
-        map_id: u32,
-        attach_type: KindName,
-    },
-    Xdp {
-        #[serde(flatten)]
-        dev: Device,
-    },
-    StructOps {
-        map_id: u32,
-    },
-    KprobeMulti {
-        retprobe: bool,
-        func_cnt: u32,
-        missed: u64,
-        funcs: Vec<KprobeFunc>,
-    },
-    UprobeMulti {
-        retprobe: bool,
-        path: String,
-        func_cnt: u32,
-        pid: i32,
-        funcs: Vec<UprobeFunc>,
-    },
-    PerfEvent(PerfLink),
-    /// A link type bpftool prints nothing more for.
-    Other {},
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct IterDetail {
-    pub target_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub map_id: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tid: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pid: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cgroup_id: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<&'static str>,
-}
-
-/// A network device by index: JSON `devname` is the name, `(unknown)` or `(detached)`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Device {
-    pub devname: String,
-    pub ifindex: u32,
-    /// Whether `devname` is a real interface name (text prints `name(ifindex)` then).
-    #[serde(skip)]
-    pub found: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KprobeFunc {
-    pub addr: u64,
-    pub func: String,
-    /// null for vmlinux, as bpftool prints it.
-    pub module: Option<String>,
-    pub cookie: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct UprobeFunc {
-    pub offset: u64,
-    pub ref_ctr_offset: u64,
-    pub cookie: u64,
-}
-
-/// What a perf_event link is attached to (bpf_link_info.perf_event.type).
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum PerfLink {
-    Event {
-        event_type: NameOrNum,
-        event_config: NameOrNum,
-        cookie: u64,
-    },
-    Tracepoint {
-        tracepoint: String,
-        cookie: u64,
-    },
-    Kprobe {
-        retprobe: bool,
-        addr: u64,
-        func: String,
-        offset: u32,
-        missed: u64,
-        cookie: u64,
-    },
-    Uprobe {
-        retprobe: bool,
-        file: String,
-        offset: u32,
-        cookie: u64,
-        ref_ctr_offset: u64,
-    },
-    Unknown {},
-}
-
-impl PerfLink {
-    /// The bpf cookie the link carries (0 when none or unknown).
-    pub fn cookie(&self) -> u64 {
-        match self {
-            PerfLink::Event { cookie, .. }
-            | PerfLink::Tracepoint { cookie, .. }
-            | PerfLink::Kprobe { cookie, .. }
-            | PerfLink::Uprobe { cookie, .. } => *cookie,
-            PerfLink::Unknown {} => 0,
-        }
-    }
-}
 
 /// Everything one link's info calls returned: the info and the buffers it points into.
 struct Fetched {
@@ -295,48 +109,14 @@ fn fetch(fd: &OwnedFd) -> Result<Fetched> {
     })
 }
 
-/// /proc/kallsyms as address → (name, module), loaded once per `link show`.
-#[derive(Debug, Default)]
-pub struct Kallsyms {
-    by_addr: HashMap<u64, (String, Option<String>)>,
-}
-
-impl Kallsyms {
-    pub fn load() -> Self {
-        let text = std::fs::read_to_string("/proc/kallsyms").unwrap_or_default();
-        let mut by_addr = HashMap::new();
-        for line in text.lines() {
-            let mut it = line.split_whitespace();
-            let (Some(addr), Some(_kind), Some(name)) = (it.next(), it.next(), it.next()) else {
-                continue;
-            };
-            let Ok(addr) = u64::from_str_radix(addr, 16) else {
-                continue;
-            };
-            if addr == 0 {
-                continue;
-            }
-            let module = it
-                .next()
-                .map(|m| m.trim_start_matches('[').trim_end_matches(']').to_string());
-            // First symbol at an address wins, as bpftool's in-order scan does.
-            by_addr
-                .entry(addr)
-                .or_insert_with(|| (name.to_string(), module));
-        }
-        Kallsyms { by_addr }
-    }
-
-    /// The symbol at a kprobe target: exact, or 4 bytes before it when x86 IBT
-    /// put an `endbr` at the function entry (bpftool's symbol_matches_target).
-    /// bpftool reads the kernel config to know about IBT; kprobe_multi targets
-    /// are function entries, so a miss at `addr` that hits at `addr - 4` can only
-    /// be that case, and no config is needed (it may be only in /proc/config.gz).
-    fn lookup(&self, addr: u64) -> Option<&(String, Option<String>)> {
-        self.by_addr
-            .get(&addr)
-            .or_else(|| self.by_addr.get(&addr.wrapping_sub(4)))
-    }
+/// The symbol at a kprobe target: exact, or 4 bytes before it when x86 IBT
+/// put an `endbr` at the function entry (bpftool's symbol_matches_target).
+/// bpftool reads the kernel config to know about IBT; kprobe_multi targets
+/// are function entries, so a miss at `addr` that hits at `addr - 4` can only
+/// be that case, and no config is needed (it may be only in /proc/config.gz).
+fn kprobe_target(syms: &KernelSymbols, addr: u64) -> Option<(&str, Option<&str>)> {
+    syms.exact_with_module(addr)
+        .or_else(|| syms.exact_with_module(addr.wrapping_sub(4)))
 }
 
 fn device(ifindex: u32) -> Device {
@@ -464,7 +244,7 @@ fn is_iter_task_target(t: &str) -> bool {
 }
 
 /// The record for one link fd. `ksyms` is loaded on the first kprobe_multi link.
-pub fn record(fd: &OwnedFd, ksyms: &mut Option<Kallsyms>) -> Result<LinkRecord> {
+pub fn record(fd: &OwnedFd, ksyms: &mut Option<KernelSymbols>) -> Result<LinkRecord> {
     let Fetched { info, name, u64s } = fetch(fd)?;
     let u = &info.__bindgen_anon_1;
     // SAFETY (all union reads below): the member read is the one info.type_ selects.
@@ -532,7 +312,7 @@ pub fn record(fd: &OwnedFd, ksyms: &mut Option<Kallsyms>) -> Result<LinkRecord> 
             },
             libbpf_sys::BPF_LINK_TYPE_KPROBE_MULTI => {
                 let km = u.kprobe_multi;
-                let syms = ksyms.get_or_insert_with(Kallsyms::load);
+                let syms = ksyms.get_or_insert_with(super::progdump::kallsyms);
                 LinkDetail::KprobeMulti {
                     retprobe: km.flags & libbpf_sys::BPF_F_KPROBE_MULTI_RETURN != 0,
                     func_cnt: km.count,
@@ -608,7 +388,12 @@ pub fn record(fd: &OwnedFd, ksyms: &mut Option<Kallsyms>) -> Result<LinkRecord> 
 
 /// kprobe_multi targets sorted by address, each named from kallsyms; like
 /// bpftool, addresses kallsyms cannot name are left out.
-fn kprobe_funcs(addrs: &[u64], cookies: &[u64], count: usize, syms: &Kallsyms) -> Vec<KprobeFunc> {
+fn kprobe_funcs(
+    addrs: &[u64],
+    cookies: &[u64],
+    count: usize,
+    syms: &KernelSymbols,
+) -> Vec<KprobeFunc> {
     let n = count.min(addrs.len()).min(cookies.len());
     let mut pairs: Vec<(u64, u64)> = addrs[..n]
         .iter()
@@ -619,11 +404,11 @@ fn kprobe_funcs(addrs: &[u64], cookies: &[u64], count: usize, syms: &Kallsyms) -
     pairs
         .into_iter()
         .filter_map(|(addr, cookie)| {
-            let (func, module) = syms.lookup(addr)?;
+            let (func, module) = kprobe_target(syms, addr)?;
             Some(KprobeFunc {
                 addr,
-                func: func.clone(),
-                module: module.clone(),
+                func: func.to_string(),
+                module: module.map(str::to_string),
                 cookie,
             })
         })
@@ -633,6 +418,7 @@ fn kprobe_funcs(addrs: &[u64], cookies: &[u64], count: usize, syms: &Kallsyms) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::names::KindName;
 
     #[test]
     fn perf_event_names() {
@@ -708,9 +494,7 @@ mod tests {
 
     #[test]
     fn kprobe_funcs_sorted_and_named() {
-        let mut syms = Kallsyms::default();
-        syms.by_addr.insert(0x100, ("a".into(), None));
-        syms.by_addr.insert(0x200, ("b".into(), Some("m".into())));
+        let syms = KernelSymbols::parse("0000000000000100 T a\n0000000000000200 t b\t[m]\n".into());
         let f = kprobe_funcs(&[0x200, 0x100, 0x300], &[2, 1, 3], 3, &syms);
         assert_eq!(f.len(), 2);
         assert_eq!((f[0].func.as_str(), f[0].cookie), ("a", 1));

@@ -1,24 +1,7 @@
 //! Kernel enum values to the names bpftool prints (libbpf's own tables).
 use std::ffi::CStr;
 
-use serde::Serialize;
-
-/// A type name, or the raw number when libbpf does not know it (bpftool prints the number).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum KindName {
-    Name(String),
-    Num(u32),
-}
-
-impl std::fmt::Display for KindName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            KindName::Name(s) => f.write_str(s),
-            KindName::Num(n) => write!(f, "type {n}"),
-        }
-    }
-}
+use crate::record::names::KindName;
 
 fn from_ptr(p: *const libc::c_char, n: u32) -> KindName {
     if p.is_null() {

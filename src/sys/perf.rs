@@ -2,86 +2,16 @@
 //! kprobes, uprobes) and raw tracepoints, found as bpftool's src/perf.c does,
 //! by BPF_TASK_FD_QUERY on every fd of every process; plus perf_event links,
 //! which bpftool misses (a pinned link has no fd in any process).
-//! Also the tracefs helpers that turn a tracepoint name into its perf id.
 use std::os::fd::AsRawFd;
-use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use super::link::{LinkDetail, LinkRecord, NameOrNum, PerfLink};
-use super::pids::PidRef;
 use super::{fdinfo, Result, SysError};
+use crate::record::link::{LinkDetail, LinkRecord, PerfLink};
+use crate::record::perf::{PerfRecord, PerfTarget};
 
 /// The kernel's ENOTSUPP (not libc's ENOTSUP): what TASK_FD_QUERY answers for a non-perf fd.
 const ENOTSUPP: i32 = 524;
 /// bpftool's buffer for the probe name.
 const NAME_BUF: usize = 4096;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PerfRecord {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pid: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fd: Option<i32>,
-    /// Not in bpftool: the link behind this attachment (perf_event links, raw_tracepoint link fds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_id: Option<u32>,
-    pub prog_id: u32,
-    #[serde(flatten)]
-    pub target: PerfTarget,
-    /// Not in bpftool: a perf_event link's bpf cookie, when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cookie: Option<u64>,
-    /// Not in bpftool: processes holding a perf_event link's fd.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub pids: Vec<PidRef>,
-}
-
-/// What the program is attached to, with bpftool's `fd_type` and keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum PerfTarget {
-    /// raw_tracepoint and tracepoint.
-    Tracepoint {
-        fd_type: &'static str,
-        tracepoint: String,
-    },
-    /// kprobe/kretprobe by function name.
-    Func {
-        fd_type: &'static str,
-        func: String,
-        offset: u64,
-    },
-    /// kprobe/kretprobe by address.
-    Addr { fd_type: &'static str, addr: u64 },
-    /// uprobe/uretprobe.
-    File {
-        fd_type: &'static str,
-        filename: String,
-        offset: u64,
-    },
-    /// Not in bpftool: a perf_event link on a hardware/software/cache event.
-    Event {
-        fd_type: &'static str,
-        event_type: NameOrNum,
-        event_config: NameOrNum,
-    },
-    /// An fd type this version does not know: bpftool prints no details either.
-    Unknown {},
-}
-
-impl PerfTarget {
-    pub fn fd_type(&self) -> Option<&'static str> {
-        match self {
-            PerfTarget::Tracepoint { fd_type, .. }
-            | PerfTarget::Func { fd_type, .. }
-            | PerfTarget::Addr { fd_type, .. }
-            | PerfTarget::File { fd_type, .. }
-            | PerfTarget::Event { fd_type, .. } => Some(fd_type),
-            PerfTarget::Unknown {} => None,
-        }
-    }
-}
 
 /// bpftool's print_perf_*: the fields BPF_TASK_FD_QUERY returned, by fd type.
 fn target(fd_type: u32, name: String, offset: u64, addr: u64) -> PerfTarget {
@@ -298,60 +228,36 @@ pub fn from_link(link: &LinkRecord) -> Option<PerfRecord> {
     })
 }
 
-const TRACEFS: &str = "/sys/kernel/tracing";
-const DEBUGFS_TRACING: &str = "/sys/kernel/debug/tracing";
-const TRACEFS_MAGIC: i64 = 0x74726163;
-
-fn is_tracefs(p: &Path) -> bool {
-    nix::sys::statfs::statfs(p).is_ok_and(|st| st.filesystem_type().0 == TRACEFS_MAGIC)
-}
-
-/// The tracefs directory; mounts tracefs at /sys/kernel/tracing when none is mounted.
-pub fn tracefs_dir() -> Result<PathBuf> {
-    for dir in [TRACEFS, DEBUGFS_TRACING] {
-        let p = Path::new(dir);
-        if is_tracefs(p) {
-            return Ok(p.to_path_buf());
+/// Joins perf_event links (from [`from_link`], with their holders in `pids`)
+/// to the fd entries of [`scan_fds`]: an fd of a process that holds the link,
+/// with the same program and target, is that link's perf event, and gets
+/// `link_id` and `cookie`. Each link joins one fd at most. Returns the links
+/// no fd showed (pinned only, or on events bpftool's query does not report).
+pub fn join_links(fds: &mut [PerfRecord], links: Vec<PerfRecord>) -> Vec<PerfRecord> {
+    let mut rest = Vec::new();
+    for link in links {
+        let held_by = |pid: Option<i32>| link.pids.iter().any(|p| Some(p.pid) == pid);
+        let slot = fds.iter_mut().find(|f| {
+            f.link_id.is_none()
+                && f.prog_id == link.prog_id
+                && f.target == link.target
+                && held_by(f.pid)
+        });
+        match slot {
+            Some(f) => {
+                f.link_id = link.link_id;
+                f.cookie = link.cookie;
+            }
+            None => rest.push(link),
         }
     }
-    nix::mount::mount(
-        Some("tracefs"),
-        TRACEFS,
-        Some("tracefs"),
-        nix::mount::MsFlags::empty(),
-        None::<&str>,
-    )
-    .map_err(|e| SysError::os(format!("can't mount tracefs at {TRACEFS}"), e as i32))?;
-    Ok(PathBuf::from(TRACEFS))
-}
-
-/// The perf event id of tracepoint `category:name` (e.g. `syscalls`, `sys_enter_getpid`).
-pub fn tracepoint_id(category: &str, name: &str) -> Result<u64> {
-    let bad = |s: &str| s.is_empty() || s.contains('/') || s == "." || s == "..";
-    if bad(category) || bad(name) {
-        return Err(SysError::Msg(format!(
-            "bad tracepoint name '{category}:{name}'"
-        )));
-    }
-    let path = tracefs_dir()?
-        .join("events")
-        .join(category)
-        .join(name)
-        .join("id");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        SysError::os(
-            format!("can't read tracepoint id ({})", path.display()),
-            e.raw_os_error().unwrap_or(0),
-        )
-    })?;
-    text.trim()
-        .parse()
-        .map_err(|_| SysError::Msg(format!("bad tracepoint id in {}", path.display())))
+    rest
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::pids::PidRef;
 
     #[test]
     fn targets_by_fd_type() {
@@ -378,9 +284,42 @@ mod tests {
         assert_eq!(target(99, "x".into(), 0, 0).fd_type(), None);
     }
 
+    fn rec(pid: Option<i32>, link: Option<u32>, tp: &str, holders: &[i32]) -> PerfRecord {
+        PerfRecord {
+            pid,
+            fd: pid.map(|_| 5),
+            link_id: link,
+            prog_id: 7,
+            target: PerfTarget::Tracepoint {
+                fd_type: "tracepoint",
+                tracepoint: tp.into(),
+            },
+            cookie: link.map(|_| 42),
+            pids: holders
+                .iter()
+                .map(|&pid| PidRef {
+                    pid,
+                    comm: "x".into(),
+                })
+                .collect(),
+        }
+    }
+
     #[test]
-    fn bad_tracepoint_names_are_refused() {
-        assert!(tracepoint_id("..", "x").is_err());
-        assert!(tracepoint_id("a/b", "x").is_err());
+    fn links_join_the_fd_of_their_holder() {
+        let mut fds = vec![rec(Some(10), None, "a", &[]), rec(Some(11), None, "a", &[])];
+        let links = vec![
+            rec(None, Some(1), "a", &[11]), // held by 11: joins its fd
+            rec(None, Some(2), "a", &[]),   // pinned only
+            rec(None, Some(3), "b", &[10]), // another target
+        ];
+        let rest = join_links(&mut fds, links);
+        assert_eq!(fds[0].link_id, None);
+        assert_eq!((fds[1].link_id, fds[1].cookie), (Some(1), Some(42)));
+        let left: Vec<_> = rest.iter().map(|r| r.link_id).collect();
+        assert_eq!(left, [Some(2), Some(3)]);
+        // A link-only entry keeps bpftool's keys, as null.
+        let v = serde_json::to_value(&rest[0]).unwrap();
+        assert!(v["pid"].is_null() && v["fd"].is_null() && v["prog_id"] == 7);
     }
 }

@@ -19,8 +19,8 @@ use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use super::ids::ObjKind;
-use super::pids::{add_holder, PidTable};
 use super::{errno, Result, SysError};
+use crate::record::pids::{add_holder, PidTable};
 
 /// Byte offsets of the kernel struct members the program reads, and the
 /// vmlinux BTF id of `bpf_iter_task_file` (the attach target).

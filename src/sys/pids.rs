@@ -3,21 +3,10 @@
 //! Like bpftool, through a BPF task_file iterator ([`super::pid_iter`]);
 //! when that can't run (no BTF, an old kernel, no JIT), through /proc,
 //! which gives the same answer at a readlink and an fdinfo read per fd.
-use std::collections::HashMap;
-
-use serde::Serialize;
 
 use super::pid_iter::{self, Layout};
 use super::{fdinfo, ids::ObjKind};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PidRef {
-    pub pid: i32,
-    pub comm: String,
-}
-
-/// Object id → holders, for one kind of object.
-pub type PidTable = HashMap<u32, Vec<PidRef>>;
+use crate::record::pids::{add_holder, PidTable};
 
 fn id_key(kind: ObjKind) -> &'static str {
     match kind {
@@ -25,14 +14,6 @@ fn id_key(kind: ObjKind) -> &'static str {
         ObjKind::Map => "map_id",
         ObjKind::Link => "link_id",
         ObjKind::Btf => "btf_id",
-    }
-}
-
-/// Records `pid` as a holder of `id` once, however many fds it has to it.
-pub fn add_holder(table: &mut PidTable, id: u32, pid: i32, comm: impl FnOnce() -> String) {
-    let refs = table.entry(id).or_default();
-    if !refs.iter().any(|r| r.pid == pid) {
-        refs.push(PidRef { pid, comm: comm() });
     }
 }
 

@@ -1,55 +1,12 @@
 //! `prog show` records: everything bpftool prints about a program, plus verified_insns.
 use std::os::fd::{AsRawFd, OwnedFd};
 
-use serde::Serialize;
-use serde_json::{Map as JsonMap, Value};
-
 use super::btf::{KernelBtf, KIND_FUNC};
-use super::names::{self, KindName};
-use super::pids::PidRef;
+use super::names;
 use super::{fdinfo, get_info, Result};
+use crate::record::prog::ProgRecord;
 
 const BPF_OBJ_NAME_LEN: usize = 16;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ProgRecord {
-    pub id: u32,
-    #[serde(rename = "type")]
-    pub prog_type: KindName,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub tag: String,
-    pub gpl_compatible: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_time_ns: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_cnt: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recursion_misses: Option<u64>,
-    /// Wall-clock seconds since the epoch (bpftool's JSON form); text shows ISO 8601.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub loaded_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<u32>,
-    pub bytes_xlated: u32,
-    pub jited: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bytes_jited: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bytes_memlock: Option<i64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub map_ids: Vec<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub btf_id: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pinned: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub pids: Vec<PidRef>,
-    /// Not in bpftool: instructions the verifier processed.
-    pub verified_insns: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<JsonMap<String, Value>>,
-}
 
 pub fn tag_hex(tag: &[u8; 8]) -> String {
     tag.iter().map(|b| format!("{b:02x}")).collect()

@@ -12,8 +12,8 @@ use libbpf_rs::btf::Btf;
 use super::btf::KernelBtf;
 use super::{get_info, Result, SysError};
 use crate::disasm::proto;
-use crate::disasm::symbols::KernelSymbols;
 use crate::disasm::xlated::{FuncInfo, LineInfo};
+use crate::record::kallsyms::KernelSymbols;
 
 /// Which image to fetch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

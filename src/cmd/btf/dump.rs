@@ -7,12 +7,13 @@ use std::io::Write;
 use std::path::Path;
 use std::rc::Rc;
 
-use crate::btf::{self, Btf, JsonW};
+use crate::btf::{self, Btf};
 use crate::cli::request::{BtfSource, MapBtfPart};
 use crate::cmd::{CmdError, Result};
 use crate::output::{Ctx, Out};
 use crate::sys::handle;
 use crate::sys::{self, ObjKind};
+use crate::text::JsonW;
 
 /// bpftool's limit on `root_id` options.
 const MAX_ROOT_IDS: usize = 16;
@@ -61,33 +62,20 @@ pub fn dump(
     // libbpf warns on stderr about malformed input; bpfscope prints one
     // error line instead (with libbpf's last warning in it), and libbpf's
     // own lines only with -d.
-    if ctx.debug {
-        libbpf_rs::set_print(Some((libbpf_rs::PrintLevel::Debug, |_, msg| {
-            eprint!("{msg}")
-        })));
-    } else {
-        libbpf_rs::set_print(Some((libbpf_rs::PrintLevel::Debug, |_, msg| {
-            if let Ok(mut last) = LIBBPF_LAST.lock() {
-                let m = msg.trim();
-                *last = m.strip_prefix("libbpf: ").unwrap_or(m).to_string();
-            }
-        })));
-    }
-    dump_inner(ctx, source, format_c, roots, sorted, base_btf, out).map_err(|e| match e {
+    crate::loader::log::set_debug(ctx.debug);
+    let (res, lines) = crate::loader::log::with_capture(|| {
+        dump_inner(ctx, source, format_c, roots, sorted, base_btf, out)
+    });
+    res.map_err(|e| match e {
         CmdError::Failed(m) if m.starts_with("failed to load BTF") => {
-            let last = LIBBPF_LAST.lock().map(|l| l.clone()).unwrap_or_default();
-            if last.is_empty() {
-                CmdError::Failed(m)
-            } else {
-                CmdError::Failed(format!("{m} (libbpf: {last})"))
+            match crate::loader::log::last_error(&lines) {
+                Some(last) => CmdError::Failed(format!("{m} (libbpf: {last})")),
+                None => CmdError::Failed(m),
             }
         }
         other => other,
     })
 }
-
-/// libbpf's last warning, to explain a load failure in one line.
-static LIBBPF_LAST: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
 
 fn dump_inner(
     ctx: &Ctx,

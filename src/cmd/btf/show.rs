@@ -4,9 +4,10 @@ use std::collections::HashMap;
 use crate::cmd::show::{self, Annotate};
 use crate::cmd::Result;
 use crate::output::{Ctx, Out};
-use crate::sys::btf::{self, BtfRecord};
+use crate::record::btf::BtfRecord;
+use crate::record::pids::PidRef;
+use crate::sys::btf;
 use crate::sys::handle::Handle;
-use crate::sys::pids::PidRef;
 use crate::sys::{ids, map, prog, ObjKind};
 
 impl Annotate for BtfRecord {

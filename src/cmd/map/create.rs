@@ -7,7 +7,6 @@ use libbpf_sys as bpf;
 use super::open_one;
 use crate::cli::request::MapCreate;
 use crate::cmd::{json_null, CmdError, Result};
-use crate::output::mapdump;
 use crate::output::{Ctx, Out};
 use crate::sys::handle::Handle;
 use crate::sys::{mapops, names, SysError};
@@ -53,12 +52,7 @@ pub fn create(ctx: &Ctx, r: &MapCreate, out: &mut Out) -> Result<()> {
         spec.flags = parse_map_flags(f)?;
     }
     if let Some(dev) = &r.dev {
-        spec.ifindex = crate::sys::net::ifindex(dev).ok_or_else(|| {
-            CmdError::Usage(format!(
-                "unrecognized netdevice '{dev}': {}",
-                mapdump::strerror(crate::sys::errno())
-            ))
-        })?;
+        spec.ifindex = crate::sys::net::dev_ifindex(dev)?;
     }
     let inner = r.inner_map.as_ref().map(open_one).transpose()?;
     let fd =

@@ -29,10 +29,6 @@ fn not_dumpable(map: &Map) -> Option<String> {
             "map {id} is a user_ringbuf: user space writes records that programs drain with \
              bpf_user_ringbuf_drain(); there are no elements to dump"
         ),
-        bpf::BPF_MAP_TYPE_PERF_EVENT_ARRAY => format!(
-            "map {id} is a perf_event_array: its values are perf event fds, not data (read its \
-             events with 'bpftool map event_pipe id {id}' or a perf_buffer reader)"
-        ),
         bpf::BPF_MAP_TYPE_ARENA => format!(
             "map {id} is an arena: its memory is shared with programs through mmap(), not \
              stored as elements"

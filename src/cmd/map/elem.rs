@@ -12,12 +12,12 @@ use super::typed::{layout, type_name, Typed};
 use crate::btf;
 use crate::cli::request::{Elem, KeyArg, UpdateFlag, ValueArg};
 use crate::cmd::{json_null, CmdError, Result};
-use crate::output::jsonw::JsonW;
 use crate::output::mapdump::{self, DumpWriter, Formatted, Style};
 use crate::output::{Ctx, Out};
 use crate::sys::handle::{self, Handle};
 use crate::sys::mapops::{self, Map};
 use crate::sys::{ObjKind, SysError};
+use crate::text::JsonW;
 
 /// A request's key, value and flags as the map's bytes.
 #[derive(Default)]

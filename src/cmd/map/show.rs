@@ -2,9 +2,10 @@
 use crate::cmd::show::{self, Annotate};
 use crate::cmd::Result;
 use crate::output::{Ctx, Out};
+use crate::record::map::MapRecord;
+use crate::record::pids::PidRef;
 use crate::sys::handle::Handle;
-use crate::sys::map::{self, MapRecord};
-use crate::sys::pids::PidRef;
+use crate::sys::map;
 use crate::sys::ObjKind;
 
 impl Annotate for MapRecord {

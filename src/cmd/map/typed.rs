@@ -4,10 +4,11 @@ use libbpf_sys as bpf;
 
 use crate::btf::{self, Btf};
 use crate::cmd::{CmdError, Result};
-use crate::output::jsonw::JsonW;
 use crate::output::mapdump::{Formatted, Header, Layout};
+use crate::record::names::KindName;
 use crate::sys::mapops::{self, Map};
-use crate::sys::names::{self, KindName};
+use crate::sys::names;
+use crate::text::JsonW;
 
 pub(super) fn layout(map: &Map) -> Layout {
     let t = map.map_type();
@@ -144,7 +145,7 @@ impl Formatted for btf::Value {
 }
 
 /// Kernel symbols for stack_trace maps: /proc/kallsyms, read once per command.
-pub(super) struct Symbols(pub(super) crate::disasm::symbols::KernelSymbols);
+pub(super) struct Symbols(pub(super) crate::record::kallsyms::KernelSymbols);
 
 impl Symbols {
     pub(super) fn load() -> Self {

@@ -12,50 +12,13 @@ use crate::cmd::{CmdError, Result};
 use crate::disasm::cfg::Cfg;
 use crate::disasm::insn::parse_insns;
 use crate::disasm::jited::{self, JitedFunc, JitedLineMap};
-use crate::disasm::symbols::KernelSymbols;
 use crate::disasm::xlated::{self, DumpOpts, KernelNames, Xlated};
 use crate::output::{self, Ctx, Out};
+use crate::record::kallsyms::KernelSymbols;
+use crate::record::prog::ProgHeader;
 use crate::sys::handle;
 use crate::sys::progdump::{self, Image, ProgImage};
 use crate::sys::ObjKind;
-
-/// bpftool's header for one of several matched programs.
-#[derive(Serialize)]
-struct Header {
-    id: u32,
-    #[serde(rename = "type")]
-    prog_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    tag: String,
-    gpl_compatible: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    run_time_ns: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    run_cnt: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recursion_misses: Option<u64>,
-}
-
-impl Header {
-    fn text(&self, w: &mut impl Write) -> std::io::Result<()> {
-        write!(w, "{}: {}  ", self.id, self.prog_type)?;
-        if let Some(n) = &self.name {
-            write!(w, "name {}  ", output::escape(n))?;
-        }
-        write!(w, "tag {}", self.tag)?;
-        if self.gpl_compatible {
-            write!(w, "  gpl")?;
-        }
-        if let (Some(t), Some(c)) = (self.run_time_ns, self.run_cnt) {
-            write!(w, " run_time_ns {t} run_cnt {c}")?;
-        }
-        if let Some(m) = self.recursion_misses {
-            write!(w, " recursion_misses {m}")?;
-        }
-        writeln!(w)
-    }
-}
 
 /// One program's dump, ready to render.
 enum Dump {
@@ -81,7 +44,7 @@ impl Serialize for Dump {
 #[derive(Serialize)]
 struct Entry<'a> {
     #[serde(flatten)]
-    header: &'a Header,
+    header: &'a ProgHeader,
     insns: &'a Dump,
 }
 
@@ -95,12 +58,13 @@ pub fn run(ctx: &Ctx, mods: &ProgDump, out: &mut Out) -> Result<()> {
             "'visual' is not compatible with JSON output".into(),
         ));
     }
-    let h = &mods.prog;
-    let progs = handle::resolve(ObjKind::Prog, h)?;
+    // `file` and `visual` take one program; text and JSON take every match.
+    let progs = if mods.file.is_some() || mods.visual {
+        vec![handle::resolve_one(ObjKind::Prog, &mods.prog)?]
+    } else {
+        handle::resolve(ObjKind::Prog, &mods.prog)?
+    };
     let multi = progs.len() > 1;
-    if multi && (mods.file.is_some() || mods.visual) {
-        return Err(CmdError::Usage("several programs matched".into()));
-    }
 
     // /proc/kallsyms is read once, for all the programs.
     let syms = if mods.file.is_none() {
@@ -112,24 +76,15 @@ pub fn run(ctx: &Ctx, mods: &ProgDump, out: &mut Out) -> Result<()> {
     let mut entries = Vec::new();
     for (k, (_id, fd)) in progs.iter().enumerate() {
         let img = progdump::fetch(fd, image)?;
+        // With several programs, each dump follows bpftool's header line.
         let header = if multi {
-            let r = crate::sys::prog::record(fd)?;
-            Some(Header {
-                id: r.id,
-                prog_type: r.prog_type.to_string(),
-                name: r.name,
-                tag: r.tag,
-                gpl_compatible: r.gpl_compatible,
-                run_time_ns: r.run_time_ns,
-                run_cnt: r.run_cnt,
-                recursion_misses: r.recursion_misses,
-            })
+            Some(crate::sys::prog::record(fd)?.header())
         } else {
             None
         };
         if !ctx.json {
             if let Some(h) = &header {
-                h.text(out)?;
+                crate::output::render::prog_header_text(h, out)?;
             }
         }
         let dump = if let Some(path) = &mods.file {

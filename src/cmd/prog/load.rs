@@ -8,9 +8,9 @@ use std::path::Path;
 use crate::cli::request::{MapAttachType, MapSel, ProgAttach, ProgLoad};
 use crate::cmd::tool::loader_error;
 use crate::cmd::{json_null, CmdError, Result};
-use crate::loader::attach::{prog_attach, prog_detach};
 use crate::loader::prog::{load_file, FileLoad, MapRef};
 use crate::output::{Ctx, Out};
+use crate::sys::attach::{prog_attach, prog_detach};
 use crate::sys::handle::{self, Handle};
 use crate::sys::{mapops, ObjKind, SysError};
 

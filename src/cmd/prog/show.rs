@@ -2,9 +2,10 @@
 use crate::cmd::show::{self, Annotate};
 use crate::cmd::Result;
 use crate::output::{Ctx, Out};
+use crate::record::pids::PidRef;
+use crate::record::prog::ProgRecord;
 use crate::sys::handle::Handle;
-use crate::sys::pids::PidRef;
-use crate::sys::prog::{self, ProgRecord};
+use crate::sys::prog;
 use crate::sys::ObjKind;
 
 impl Annotate for ProgRecord {

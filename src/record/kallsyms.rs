@@ -1,17 +1,27 @@
 //! Kernel symbols (the text of /proc/kallsyms), parsed once and looked up
 //! many times: exact matches for helper and subprogram names in xlated
-//! code, nearest symbol for call targets in jited code.
+//! code, nearest symbol for call targets in jited code, name and module of
+//! kprobe_multi targets in `link show`. The one kallsyms parser.
 //!
-//! Reading the file is `sys`'s job; this module only parses text, so it is
-//! unit-tested without a kernel.
+//! Reading the file is `sys`'s job (`sys::progdump::kallsyms`); this module
+//! only parses text, so it is unit-tested without a kernel.
+
+/// One symbol: its address and the byte ranges of its name and module
+/// (empty when in vmlinux) in the text.
+#[derive(Debug, Clone, Copy)]
+struct Sym {
+    addr: u64,
+    name: (u32, u32),
+    module: (u32, u32),
+}
 
 /// Sorted symbol table.
 #[derive(Debug, Default)]
 pub struct KernelSymbols {
     text: String,
-    /// (address, byte range of the name in `text`), sorted by address; for
-    /// equal addresses the first line of the file comes first.
-    syms: Vec<(u64, u32, u32)>,
+    /// Sorted by address; for equal addresses the first line of the file
+    /// comes first.
+    syms: Vec<Sym>,
     /// Address of `__bpf_call_base`: helper calls in xlated code are
     /// relative to it.
     pub call_base: u64,
@@ -49,16 +59,24 @@ impl KernelSymbols {
             if addr == 0 {
                 continue;
             }
-            // The name is a sub-slice of `line`: find its offset.
-            let off = name.as_ptr() as usize - line.as_ptr() as usize;
-            if let (Ok(s), Ok(l)) = (u32::try_from(start + off), u32::try_from(name.len())) {
-                syms.push((addr, s, l));
+            // Name and module (`[ext4]`) are sub-slices of `line`: keep offsets.
+            let range = |part: &str| {
+                let off = start + (part.as_ptr() as usize - line.as_ptr() as usize);
+                Some((u32::try_from(off).ok()?, u32::try_from(part.len()).ok()?))
+            };
+            let module = it
+                .next()
+                .map(|m| m.trim_start_matches('[').trim_end_matches(']'))
+                .and_then(range)
+                .unwrap_or((0, 0));
+            if let Some(name) = range(name) {
+                syms.push(Sym { addr, name, module });
             }
         }
         if any_zero_base {
             syms.clear();
         }
-        syms.sort_by_key(|s| s.0);
+        syms.sort_by_key(|s| s.addr);
         KernelSymbols {
             text,
             syms,
@@ -67,11 +85,14 @@ impl KernelSymbols {
         }
     }
 
-    fn name(&self, i: usize) -> &str {
-        let (_, s, l) = self.syms[i];
+    fn slice(&self, (s, l): (u32, u32)) -> &str {
         self.text
             .get(s as usize..(s + l) as usize)
             .unwrap_or_default()
+    }
+
+    fn name(&self, i: usize) -> &str {
+        self.slice(self.syms[i].name)
     }
 
     /// Number of symbols with a usable address.
@@ -83,20 +104,31 @@ impl KernelSymbols {
         self.syms.is_empty()
     }
 
+    fn index(&self, addr: u64) -> Option<usize> {
+        let i = self.syms.partition_point(|s| s.addr < addr);
+        (self.syms.get(i)?.addr == addr).then_some(i)
+    }
+
     /// The symbol at exactly `addr`.
     pub fn exact(&self, addr: u64) -> Option<&str> {
-        let i = self.syms.partition_point(|s| s.0 < addr);
-        (self.syms.get(i)?.0 == addr).then(|| self.name(i))
+        self.index(addr).map(|i| self.name(i))
+    }
+
+    /// The symbol at exactly `addr` and its module (None in vmlinux).
+    pub fn exact_with_module(&self, addr: u64) -> Option<(&str, Option<&str>)> {
+        let i = self.index(addr)?;
+        let m = self.syms[i].module;
+        Some((self.name(i), (m.1 > 0).then(|| self.slice(m))))
     }
 
     /// The symbol containing `addr` (the last one at or below it) and the
     /// offset into it.
     pub fn nearest(&self, addr: u64) -> Option<(&str, u64)> {
-        let i = self.syms.partition_point(|s| s.0 <= addr);
+        let i = self.syms.partition_point(|s| s.addr <= addr);
         let i = i.checked_sub(1)?;
         // Among equal addresses report the first one of the file.
-        let a = self.syms[i].0;
-        let first = self.syms[..i].partition_point(|s| s.0 < a);
+        let a = self.syms[i].addr;
+        let first = self.syms[..i].partition_point(|s| s.addr < a);
         Some((self.name(first), addr - a))
     }
 }
@@ -126,6 +158,14 @@ mod tests {
         );
         assert_eq!(k.nearest(0x10), None);
         assert!(!k.restricted);
+        assert_eq!(
+            k.exact_with_module(0xffffffffc0001000),
+            Some(("bpf_prog_0123456789abcdef_f", Some("bpf")))
+        );
+        assert_eq!(
+            k.exact_with_module(0xffffffff81000200),
+            Some(("helper_a", None))
+        );
     }
 
     #[test]
