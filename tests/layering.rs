@@ -57,6 +57,8 @@ struct File {
     reexports: HashMap<String, Vec<String>>,
     /// Functions called, by their full path (external crates included).
     calls: Vec<Vec<String>>,
+    /// Paths into other crates, `use`d or written in code.
+    ext_paths: Vec<Vec<String>>,
     lines: usize,
 }
 
@@ -87,6 +89,7 @@ struct Collector {
     /// Names `use`d from other crates (`mount` → nix::mount::mount).
     externs: HashMap<String, Vec<String>>,
     calls: Vec<Vec<String>>,
+    ext_paths: Vec<Vec<String>>,
     /// Length of the file's own module path (re-exports are taken at file level).
     depth0: usize,
 }
@@ -117,6 +120,18 @@ impl Collector {
         };
         base.extend(segs[1..].iter().cloned());
         Some(base)
+    }
+
+    /// A path into another crate, with a `use`d first segment expanded.
+    fn external(&self, mut segs: Vec<String>) -> Vec<String> {
+        match segs.first().and_then(|f| self.externs.get(f)) {
+            Some(full) => {
+                let mut full = full.clone();
+                full.extend(segs.drain(1..));
+                full
+            }
+            None => segs,
+        }
     }
 
     fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree, public: bool) {
@@ -159,6 +174,7 @@ impl Collector {
     fn bind(&mut self, name: &str, written: &[String], public: bool) {
         let Some(abs) = self.absolute(written) else {
             self.externs.insert(name.to_string(), written.to_vec());
+            self.ext_paths.push(written.to_vec());
             return;
         };
         // A public re-export of one's own descendant is the module's table of
@@ -179,8 +195,9 @@ impl Collector {
             // A bare name: a local item, or something `use` already recorded.
             return;
         }
-        if let Some(abs) = self.absolute(&segs) {
-            self.refs.push(abs);
+        match self.absolute(&segs) {
+            Some(abs) => self.refs.push(abs),
+            None => self.ext_paths.push(self.external(segs)),
         }
     }
 }
@@ -233,17 +250,13 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         if let syn::Expr::Path(p) = &*c.func {
-            let mut segs: Vec<String> = p
+            let segs = p
                 .path
                 .segments
                 .iter()
                 .map(|s| s.ident.to_string())
                 .collect();
-            if let Some(full) = segs.first().and_then(|f| self.externs.get(f)) {
-                let mut full = full.clone();
-                full.extend(segs.drain(1..));
-                segs = full;
-            }
+            let segs = self.external(segs);
             self.calls.push(segs);
         }
         syn::visit::visit_expr_call(self, c);
@@ -302,6 +315,7 @@ fn load() -> Vec<File> {
                 reexports: HashMap::new(),
                 externs: HashMap::new(),
                 calls: Vec::new(),
+                ext_paths: Vec::new(),
                 depth0: module.len(),
             };
             c.visit_file(&ast);
@@ -311,6 +325,7 @@ fn load() -> Vec<File> {
                 refs: c.refs,
                 reexports: c.reexports,
                 calls: c.calls,
+                ext_paths: c.ext_paths,
                 lines: text.lines().count(),
             }
         })
@@ -538,6 +553,32 @@ fn raw_kernel_calls_only_in_sys() {
     );
 }
 
+/// BTF is read one way: through src/btf (libbpf's parse and the safe view).
+#[test]
+fn btf_is_read_only_through_src_btf() {
+    let files = load();
+    let bad: Vec<String> = files
+        .iter()
+        .filter(|f| !under(f, "src/btf/") && !in_flux(&f.rel))
+        .flat_map(|f| {
+            f.calls
+                .iter()
+                .chain(&f.ext_paths)
+                .filter(|p| match p.as_slice() {
+                    [c, m, ..] if c == "libbpf_rs" => m == "btf",
+                    [c, f, ..] if c == "libbpf_sys" => f.starts_with("btf_"),
+                    _ => false,
+                })
+                .map(move |p| format!("{}: {}", f.rel, p.join("::")))
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "BTF read outside src/btf:\n{}",
+        bad.join("\n")
+    );
+}
+
 #[test]
 fn no_long_files() {
     let files = load();
@@ -576,6 +617,7 @@ fn checker_follows_reexports_and_super() {
         reexports: HashMap::new(),
         externs: HashMap::new(),
         calls: Vec::new(),
+        ext_paths: Vec::new(),
         depth0: 2,
     };
     c.visit_file(&ast);

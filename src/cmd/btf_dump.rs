@@ -5,7 +5,6 @@
 //! as raw text, bpftool's JSON, or C.
 use std::io::Write;
 use std::path::Path;
-use std::rc::Rc;
 
 use super::{CmdError, Result};
 use crate::btf::{self, Btf};
@@ -30,22 +29,6 @@ impl From<btf::BtfError> for CmdError {
 enum Source {
     Id(u32),
     File(String),
-}
-
-/// Loads kernel BTF by id; module BTF gets vmlinux as its base (bpftool's
-/// `btf_is_kernel_module` fallback). Map dumps use this too.
-pub fn load_by_id(id: u32) -> Result<Btf> {
-    let d = sys::btf::data_by_id(id)?;
-    let base = if d.is_module() {
-        Some(Rc::new(Btf::from_file(Path::new(btf::SYSFS_VMLINUX))?))
-    } else {
-        None
-    };
-    Ok(Btf::from_bytes_named(
-        &format!("BTF id {}", d.id),
-        &d.data,
-        base,
-    )?)
 }
 
 /// strtoul(…, 0) as bpftool parses ids: decimal, 0x… hex or 0… octal.
@@ -74,14 +57,14 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     // own lines only with -d.
     crate::loader::log::set_debug(ctx.debug);
     let (res, lines) = crate::loader::log::with_capture(|| dump(ctx, args, out));
-    res.map_err(|e| match e {
-        CmdError::Failed(m) if m.starts_with("failed to load BTF") => {
-            match crate::loader::log::last_error(&lines) {
-                Some(last) => CmdError::Failed(format!("{m} (libbpf: {last})")),
-                None => CmdError::Failed(m),
+    res.map_err(|e| {
+        let m = e.to_string();
+        match crate::loader::log::last_error(&lines) {
+            Some(last) if m.starts_with("failed to load BTF") => {
+                CmdError::Failed(format!("{m} (libbpf: {last})"))
             }
+            _ => e,
         }
-        other => other,
     })
 }
 
@@ -193,7 +176,7 @@ fn dump(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     }
 
     let btf = match source {
-        Source::Id(id) => load_by_id(id)?,
+        Source::Id(id) => sys::btf::load(id)?,
         Source::File(path) => Btf::from_file(Path::new(&path))?,
     };
     btf::check_roots(&btf, &roots)?;

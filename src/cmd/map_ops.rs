@@ -115,7 +115,7 @@ impl Typed {
             Btf::from_file(std::path::Path::new(btf::SYSFS_VMLINUX))
                 .map_err(|e| CmdError::Failed(format!("failed to get kernel btf: {e}")))?
         } else if i.btf_value_type_id != 0 {
-            super::btf_dump::load_by_id(i.btf_id)?
+            crate::sys::btf::load(i.btf_id)?
         } else {
             return Ok(None);
         };
