@@ -2,7 +2,9 @@
 //!
 //! - no file in src/output refers to src/sys (records live in src/record);
 //! - no file in src/btf or src/disasm refers to src/output (the JSON writer
-//!   and escaping live in src/text);
+//!   and escaping live in src/text), and none of the kernel-free libraries
+//!   (src/btf, src/disasm, src/record, src/text) refers to sys, loader, cmd,
+//!   output or cli;
 //! - no import cycle between files;
 //! - raw kernel calls (libbpf-sys's bpf(2) wrappers, syscall, mount) only in
 //!   src/sys (src/loader reaches the kernel through libbpf-rs objects);
@@ -425,6 +427,30 @@ fn btf_and_disasm_do_not_import_output() {
     assert!(
         bad.is_empty(),
         "btf/disasm must not import output:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// The kernel-free libraries (BTF, instruction decoding, records, shared
+/// text) are leaves: they never reach up into the layers that use them.
+#[test]
+fn libraries_do_not_import_upper_layers() {
+    let files = load();
+    let edges = graph(&files);
+    let libs = ["src/btf/", "src/disasm/", "src/record/", "src/text/"];
+    let mut bad = Vec::new();
+    for upper in [
+        "src/sys/",
+        "src/loader/",
+        "src/cmd/",
+        "src/output/",
+        "src/cli.rs",
+    ] {
+        bad.extend(offenders(&files, &edges, &libs, upper));
+    }
+    assert!(
+        bad.is_empty(),
+        "libraries import upper layers:\n{}",
         bad.join("\n")
     );
 }

@@ -378,7 +378,10 @@ fn map_show_matches_bpftool() {
     // One map named "counts" prints bare, several (other tests load the
     // same fixture meanwhile) an array.
     let by_name = json(BPFSCOPE, &["-j", "map", "show", "name", "counts"]);
-    assert!(matches(&by_name).iter().all(|m| m["name"] == "counts"), "{by_name}");
+    assert!(
+        matches(&by_name).iter().all(|m| m["name"] == "counts"),
+        "{by_name}"
+    );
 }
 
 #[test]
