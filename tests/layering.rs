@@ -294,7 +294,13 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn load() -> Vec<File> {
+/// The parsed sources, once for all the tests of this file.
+fn load() -> &'static [File] {
+    static FILES: std::sync::OnceLock<Vec<File>> = std::sync::OnceLock::new();
+    FILES.get_or_init(parse_sources)
+}
+
+fn parse_sources() -> Vec<File> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths = Vec::new();
     rust_files(&root.join("src"), &mut paths);
@@ -410,8 +416,8 @@ fn offenders(files: &[File], edges: &[BTreeSet<usize>], from: &[&str], to: &str)
 #[test]
 fn output_does_not_import_sys() {
     let files = load();
-    let edges = graph(&files);
-    let bad = offenders(&files, &edges, &["src/output/"], "src/sys/");
+    let edges = graph(files);
+    let bad = offenders(files, &edges, &["src/output/"], "src/sys/");
     assert!(
         bad.is_empty(),
         "output must not import sys:\n{}",
@@ -422,8 +428,8 @@ fn output_does_not_import_sys() {
 #[test]
 fn btf_and_disasm_do_not_import_output() {
     let files = load();
-    let edges = graph(&files);
-    let bad = offenders(&files, &edges, &["src/btf/", "src/disasm/"], "src/output/");
+    let edges = graph(files);
+    let bad = offenders(files, &edges, &["src/btf/", "src/disasm/"], "src/output/");
     assert!(
         bad.is_empty(),
         "btf/disasm must not import output:\n{}",
@@ -436,7 +442,7 @@ fn btf_and_disasm_do_not_import_output() {
 #[test]
 fn libraries_do_not_import_upper_layers() {
     let files = load();
-    let edges = graph(&files);
+    let edges = graph(files);
     let libs = ["src/btf/", "src/disasm/", "src/record/", "src/text/"];
     let mut bad = Vec::new();
     for upper in [
@@ -446,7 +452,7 @@ fn libraries_do_not_import_upper_layers() {
         "src/output/",
         "src/cli.rs",
     ] {
-        bad.extend(offenders(&files, &edges, &libs, upper));
+        bad.extend(offenders(files, &edges, &libs, upper));
     }
     assert!(
         bad.is_empty(),
@@ -518,7 +524,7 @@ fn cycles(edges: &[BTreeSet<usize>]) -> Vec<Vec<usize>> {
 #[test]
 fn no_import_cycles_between_files() {
     let files = load();
-    let mut edges = graph(&files);
+    let mut edges = graph(files);
     // Files in flux are taken out of the graph until their owners are done.
     for (i, f) in files.iter().enumerate() {
         if in_flux(&f.rel) {
