@@ -568,7 +568,7 @@ fn value_formatter_matches_bpftool_map_dump() {
         return;
     }
     let l = Loaded::new();
-    let b = bpfscope::cmd::btf::load_by_id(l.btf_id).unwrap();
+    let b = bpfscope::sys::btf::load(l.btf_id).unwrap();
 
     // A hash map of a struct with every kind of member: fill it with
     // pseudo-random values (unmatched enums, unprintable chars, strings

@@ -7,7 +7,8 @@
 //! bit 2 pretty JSON), byte 1 the root, the rest raw BTF.
 #![no_main]
 
-use bpfscope::btf::{self, Btf, JsonW, Mode, View};
+use bpfscope::btf::{self, Btf, Mode, View};
+use bpfscope::text::JsonW;
 use libfuzzer_sys::fuzz_target;
 
 /// What the formatter and dumpers ask of a view, on every type.

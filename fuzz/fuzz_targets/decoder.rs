@@ -10,7 +10,7 @@
 use bpfscope::disasm::cfg::{write_dot, Cfg};
 use bpfscope::disasm::insn::{flow_xlated, parse_insns};
 use bpfscope::disasm::printer::{insn_text, NoResolve, Resolve};
-use bpfscope::disasm::symbols::KernelSymbols;
+use bpfscope::record::kallsyms::KernelSymbols;
 use bpfscope::disasm::xlated::{
     records, write_plain, DumpOpts, FuncInfo, KernelNames, LineInfo, Xlated,
 };

@@ -7,7 +7,8 @@
 //! length, then key and value bytes.
 #![no_main]
 
-use bpfscope::btf::{self, encode, Btf, JsonW, Mode, PerCpu};
+use bpfscope::btf::{self, encode, Btf, Mode, PerCpu};
+use bpfscope::text::JsonW;
 use libfuzzer_sys::fuzz_target;
 
 fn u32_at(d: &[u8], at: usize) -> Option<u32> {

@@ -291,6 +291,35 @@ fn new_split(data: &[u8], size: u32, base: &Option<Rc<Btf>>) -> *mut libbpf_sys:
     unsafe { libbpf_sys::btf__new_split(data.as_ptr().cast(), size, base_ptr) }
 }
 
+/// A copy of a BTF that libbpf holds (an opened object's, with DATASEC
+/// sizes and offsets filled in) as a view.
+///
+/// # Safety
+/// `btf` must point to a live libbpf `struct btf` for the whole call.
+pub unsafe fn view_of_libbpf(btf: NonNull<libbpf_sys::btf>) -> Option<View> {
+    let mut size = 0u32;
+    // SAFETY: `btf` is live (the caller's promise); libbpf returns a pointer
+    // to `size` bytes it owns, or NULL.
+    let p = unsafe { libbpf_sys::btf__raw_data(btf.as_ptr(), &mut size) };
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: `p` points to `size` readable bytes, copied right away.
+    let data = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), size as usize) }.to_vec();
+    View::new(data, None).ok()
+}
+
+/// vmlinux BTF for name lookups: mapped from sysfs, indexed without the
+/// reference check only libbpf's btf_dump needs.
+pub fn vmlinux_lookup() -> Result<View, BtfError> {
+    let load_err = |reason: String| BtfError::Load {
+        what: SYSFS_VMLINUX.to_string(),
+        reason,
+    };
+    let bytes = map_file(Path::new(SYSFS_VMLINUX)).map_err(|e| load_err(e.to_string()))?;
+    View::for_lookup(bytes).map_err(load_err)
+}
+
 /// A file's bytes: through a private read-only mapping for sysfs BTF files
 /// (allowed since 6.16; reading sysfs returns one page per read(2), about
 /// 1350 calls and 7 ms for vmlinux's 5.5 MB), read for everything else. Only

@@ -28,7 +28,7 @@ pub use c::dump_c;
 pub use fmt::{
     format_entry, format_json, format_text, format_value, FormatError, Mode, PerCpu, Value,
 };
-pub use handle::{map_file, Btf, SYSFS_BTF_DIR, SYSFS_VMLINUX};
+pub use handle::{map_file, view_of_libbpf, vmlinux_lookup, Btf, SYSFS_BTF_DIR, SYSFS_VMLINUX};
 pub use order::sorted_ids;
 pub use raw::put_name;
 pub use view::View;

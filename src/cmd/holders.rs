@@ -1,6 +1,6 @@
-//! The struct layout the holder iterator needs, read from vmlinux BTF: the
-//! bridge between src/btf (which reads BTF) and src/sys (which runs the
-//! program), so neither depends on the other.
+//! The struct layout the holder iterator needs, read from vmlinux BTF
+//! (src/btf) and handed to src/sys, which runs the program; src/btf never
+//! depends on src/sys.
 use std::path::Path;
 
 use crate::btf::layout::member_offset;

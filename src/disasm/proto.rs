@@ -2,110 +2,102 @@
 //! `btf_dumper_type_only()` spells them (`int tp_main(void * ctx)`), for
 //! the headers of the xlated and jited dumps and the CFG clusters.
 
-use libbpf_rs::btf::types::{Array, FuncProto, Fwd, FwdKind, Linkage, Var};
-use libbpf_rs::btf::{Btf, BtfKind, BtfType, TypeId};
+use crate::btf::view::{kind, Type};
+use crate::btf::View;
 
-fn name_of(t: &BtfType) -> String {
-    t.name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+/// BTF_VAR_STATIC: the linkage of a `static` variable.
+const VAR_STATIC: u32 = 0;
+
+fn name_of(btf: &View, t: &Type) -> String {
+    String::from_utf8_lossy(btf.name(t.name_off)).into_owned()
 }
 
-fn emit_id(btf: &Btf, id: u32, out: &mut String, depth: u32) -> Option<()> {
+fn emit_id(btf: &View, id: u32, out: &mut String, depth: u32) -> Option<()> {
     if id == 0 {
         out.push_str("void ");
         return Some(());
     }
-    let t: BtfType = btf.type_by_id(TypeId::from(id))?;
-    emit(btf, t, out, depth)
+    let t = btf.ty(id)?;
+    emit(btf, &t, out, depth)
 }
 
-fn emit(btf: &Btf, t: BtfType, out: &mut String, depth: u32) -> Option<()> {
+fn emit(btf: &View, t: &Type, out: &mut String, depth: u32) -> Option<()> {
     // Cyclic BTF is invalid but must not hang us.
     if depth > 64 {
         return None;
     }
     let d = depth + 1;
-    let next_id = |t: &BtfType| t.next_type().map(|n| u32::from(n.type_id())).unwrap_or(0);
     match t.kind() {
-        BtfKind::Void => out.push_str("void "),
-        BtfKind::Int | BtfKind::Typedef | BtfKind::Float => {
-            out.push_str(&name_of(&t));
+        kind::UNKN => out.push_str("void "),
+        kind::INT | kind::TYPEDEF | kind::FLOAT => {
+            out.push_str(&name_of(btf, t));
             out.push(' ');
         }
-        BtfKind::Struct => out.push_str(&format!("struct {} ", name_of(&t))),
-        BtfKind::Union => out.push_str(&format!("union {} ", name_of(&t))),
-        BtfKind::Enum | BtfKind::Enum64 => out.push_str(&format!("enum {} ", name_of(&t))),
-        BtfKind::Array => {
-            let a = Array::try_from(t).ok()?;
-            emit_id(btf, u32::from(a.ty()), out, d)?;
-            out.push_str(&format!("[{}]", a.capacity()));
+        kind::STRUCT => out.push_str(&format!("struct {} ", name_of(btf, t))),
+        kind::UNION => out.push_str(&format!("union {} ", name_of(btf, t))),
+        kind::ENUM | kind::ENUM64 => out.push_str(&format!("enum {} ", name_of(btf, t))),
+        kind::ARRAY => {
+            let (elem, _, nelems) = t.array();
+            emit_id(btf, elem, out, d)?;
+            out.push_str(&format!("[{nelems}]"));
         }
-        BtfKind::Ptr => {
-            emit_id(btf, next_id(&t), out, d)?;
+        kind::PTR => {
+            emit_id(btf, t.type_id(), out, d)?;
             out.push_str("* ");
         }
-        BtfKind::Fwd => {
-            let f = Fwd::try_from(t).ok()?;
-            let k = if f.kind() == FwdKind::Union {
-                "union"
-            } else {
-                "struct"
-            };
-            out.push_str(&format!("{k} {} ", name_of(&t)));
+        kind::FWD => {
+            let k = if t.kflag() { "union" } else { "struct" };
+            out.push_str(&format!("{k} {} ", name_of(btf, t)));
         }
-        BtfKind::Volatile | BtfKind::Const | BtfKind::Restrict => {
+        kind::VOLATILE | kind::CONST | kind::RESTRICT => {
             out.push_str(match t.kind() {
-                BtfKind::Volatile => "volatile ",
-                BtfKind::Const => "const ",
+                kind::VOLATILE => "volatile ",
+                kind::CONST => "const ",
                 _ => "restrict ",
             });
-            emit_id(btf, next_id(&t), out, d)?;
+            emit_id(btf, t.type_id(), out, d)?;
         }
-        BtfKind::FuncProto => emit_func(btf, t, None, out, d)?,
-        BtfKind::Func => {
-            let proto = t.next_type()?;
-            emit_func(btf, proto, Some(&t), out, d)?;
+        kind::FUNC_PROTO => emit_func(btf, t, None, out, d)?,
+        kind::FUNC => {
+            let proto = btf.ty(t.type_id())?;
+            emit_func(btf, &proto, Some(t), out, d)?;
         }
-        BtfKind::Var => {
-            let v = Var::try_from(t).ok()?;
-            if v.linkage() == Linkage::Static {
+        kind::VAR => {
+            if t.var_linkage() == VAR_STATIC {
                 out.push_str("static ");
             }
-            emit_id(btf, next_id(&t), out, d)?;
-            out.push_str(&format!(" {}", name_of(&t)));
+            emit_id(btf, t.type_id(), out, d)?;
+            out.push_str(&format!(" {}", name_of(btf, t)));
         }
-        BtfKind::DataSec => out.push_str(&format!("section (\"{}\") ", name_of(&t))),
+        kind::DATASEC => out.push_str(&format!("section (\"{}\") ", name_of(btf, t))),
         _ => return None,
     }
     Some(())
 }
 
 fn emit_func(
-    btf: &Btf,
-    proto: BtfType,
-    func: Option<&BtfType>,
+    btf: &View,
+    proto: &Type,
+    func: Option<&Type>,
     out: &mut String,
     d: u32,
 ) -> Option<()> {
-    let ret = proto
-        .next_type()
-        .map(|n| u32::from(n.type_id()))
-        .unwrap_or(0);
-    emit_id(btf, ret, out, d)?;
+    if proto.kind() != kind::FUNC_PROTO {
+        return None;
+    }
+    emit_id(btf, proto.type_id(), out, d)?;
     if let Some(f) = func {
-        out.push_str(&name_of(f));
+        out.push_str(&name_of(btf, f));
     }
     out.push('(');
-    let fp = FuncProto::try_from(proto).ok()?;
-    for (i, p) in fp.iter().enumerate() {
+    for (i, (name_off, ty)) in proto.params().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        if u32::from(p.ty) != 0 {
-            emit_id(btf, u32::from(p.ty), out, d)?;
-            match p.name {
-                Some(n) => out.push_str(&n.to_string_lossy()),
+        if ty != 0 {
+            emit_id(btf, ty, out, d)?;
+            match btf.str_at(name_off).filter(|n| !n.is_empty()) {
+                Some(n) => out.push_str(&String::from_utf8_lossy(n)),
                 // No name: drop the space after the type.
                 None => {
                     if out.ends_with(' ') {
@@ -124,7 +116,7 @@ fn emit_func(
 /// `btf_dumper_type_only()`: the C spelling of type `id` (for a FUNC, its
 /// prototype with the function's name). `None` where bpftool prints
 /// nothing (unknown kinds, or a result over its 1024-byte buffer).
-pub fn type_only(btf: &Btf, id: u32) -> Option<String> {
+pub fn type_only(btf: &View, id: u32) -> Option<String> {
     let mut s = String::new();
     emit_id(btf, id, &mut s, 0)?;
     (!s.is_empty() && s.len() < 1024).then_some(s)
@@ -132,7 +124,7 @@ pub fn type_only(btf: &Btf, id: u32) -> Option<String> {
 
 /// The name of a FUNC type (the function's full name, not cut to 15
 /// characters as in `bpf_prog_info`).
-pub fn func_name(btf: &Btf, id: u32) -> Option<String> {
-    let t: BtfType = btf.type_by_id(TypeId::from(id))?;
-    (t.kind() == BtfKind::Func).then(|| name_of(&t))
+pub fn func_name(btf: &View, id: u32) -> Option<String> {
+    let t = btf.ty(id)?;
+    (t.kind() == kind::FUNC).then(|| name_of(btf, &t))
 }

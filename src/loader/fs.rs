@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use libbpf_rs::btf::types::{Func, Typedef};
-use libbpf_rs::btf::Btf;
+use crate::btf::view::kind;
+use crate::btf::View;
 use tracing_tools::{AttachPoint, ProgSpec, Tool};
 
 use super::{io_err, LoaderError};
@@ -28,7 +28,7 @@ pub fn ensure_bpffs(root: &Path) -> Result<(), LoaderError> {
 /// Answers "does this kernel have attach point X" for `tool list` and
 /// `tool load`.
 pub struct AttachProbe {
-    vmlinux: Option<Btf<'static>>,
+    vmlinux: Option<View>,
     /// fentry/fexit answers per (is_exit, function): each is a real load
     /// and attach of a no-op program, so it is asked once.
     tracing: std::cell::RefCell<Vec<((bool, String), bool)>>,
@@ -37,7 +37,7 @@ pub struct AttachProbe {
 impl AttachProbe {
     pub fn new() -> Self {
         AttachProbe {
-            vmlinux: Btf::from_vmlinux().ok(),
+            vmlinux: crate::btf::vmlinux_lookup().ok(),
             tracing: Default::default(),
         }
     }
@@ -45,8 +45,7 @@ impl AttachProbe {
     pub fn supported(&self, point: &AttachPoint) -> bool {
         match point {
             AttachPoint::TpBtf(name) => self.vmlinux.as_ref().is_some_and(|btf| {
-                btf.type_by_name::<Typedef<'_>>(&format!("btf_trace_{name}"))
-                    .is_some()
+                btf.find_named(&[(kind::TYPEDEF, &format!("btf_trace_{name}"))])[0].is_some()
             }),
             AttachPoint::Tracepoint(cat, name) => {
                 crate::sys::tracefs::tracepoint_id(cat, name).is_ok()
@@ -123,9 +122,7 @@ impl AttachProbe {
     }
 
     fn func_btf_id(&self, func: &str) -> Option<u32> {
-        let btf = self.vmlinux.as_ref()?;
-        btf.type_by_name::<Func<'_>>(func)
-            .map(|f| f.type_id().into())
+        self.vmlinux.as_ref()?.find_named(&[(kind::FUNC, func)])[0]
     }
 
     fn tracing_ok(&self, exit: bool, func: &str) -> bool {

@@ -12,6 +12,8 @@ use std::path::Path;
 
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionKind, SymbolKind};
 
+use crate::btf::view::{kind, Bytes};
+use crate::btf::View;
 use crate::disasm::insn::*;
 use crate::disasm::printer::Resolve;
 use crate::disasm::xlated::{FuncInfo, LineInfo};
@@ -77,11 +79,13 @@ pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
             why: format!("architecture is {:?}", file.architecture()),
         });
     }
-    // A corrupted .BTF only costs prototypes and source lines: libbpf's
-    // complaints about it are captured, not printed between the lines.
-    let (btf, _) = super::log::with_capture(|| libbpf_rs::btf::Btf::from_raw("obj", &data));
-    let btf = btf.ok().flatten();
-    let lines = section_lines(&file);
+    // A corrupted .BTF only costs prototypes and source lines (every
+    // accessor of the view is bounds-checked).
+    let btf = file
+        .section_by_name(".BTF")
+        .and_then(|s| s.data().ok())
+        .and_then(|b| View::for_lookup(Bytes::Owned(b.to_vec())).ok());
+    let lines = section_lines(&file, btf.as_ref());
 
     let mut funcs_at = HashMap::new();
     for s in file.symbols().filter(|s| s.kind() == SymbolKind::Text) {
@@ -150,8 +154,8 @@ pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
             let end = end.min(insns.len());
             let start = start.min(end);
             let proto = btf.as_ref().and_then(|b| {
-                let t: libbpf_rs::btf::BtfType = b.type_by_name(&name)?;
-                crate::disasm::proto::type_only(b, u32::from(t.type_id()))
+                let id = b.find_named(&[(kind::FUNC, &name)])[0]?;
+                crate::disasm::proto::type_only(b, id)
             });
             let lines = lines
                 .get(&sec_name)
@@ -189,13 +193,9 @@ pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
 /// The line info of `.BTF.ext` by section name, insn_off in instructions
 /// from the start of the section; strings from `.BTF`. Empty when either
 /// section is missing or malformed: lines are a help, not a requirement.
-fn section_lines(file: &object::File) -> HashMap<String, Vec<LineInfo>> {
-    let data = |name: &str| file.section_by_name(name).and_then(|s| s.data().ok());
-    let (Some(btf), Some(ext)) = (data(".BTF"), data(".BTF.ext")) else {
-        return HashMap::new();
-    };
-    let Ok(view) = crate::btf::View::for_lookup(crate::btf::view::Bytes::Owned(btf.to_vec()))
-    else {
+fn section_lines(file: &object::File, btf: Option<&View>) -> HashMap<String, Vec<LineInfo>> {
+    let ext = file.section_by_name(".BTF.ext").and_then(|s| s.data().ok());
+    let (Some(view), Some(ext)) = (btf, ext) else {
         return HashMap::new();
     };
     parse_line_info(ext, &|off| {

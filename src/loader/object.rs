@@ -5,11 +5,11 @@
 
 use std::os::unix::ffi::OsStrExt;
 
-use libbpf_rs::btf::types::{DataSec, Var};
-use libbpf_rs::btf::Btf;
 use libbpf_rs::{AsRawLibbpf, Object, ObjectBuilder, OpenObject};
 
 use super::{bpf_err, log, LoaderError};
+use crate::btf::view::kind;
+use crate::btf::View;
 
 /// Lines of verifier log kept for the error message.
 pub const LOG_TAIL_LINES: usize = 20;
@@ -51,26 +51,34 @@ pub fn open(bytes: &[u8], name: &str) -> Result<OpenObject, LoaderError> {
 
 /// The `.rodata` variables, from the object's BTF (none without BTF).
 pub fn rodata_vars(obj: &OpenObject) -> Vec<RodataVar> {
-    // SAFETY: the pointer comes from a live OpenObject that outlives `btf`,
-    // which only borrows it for this function.
-    let raw = unsafe { obj.as_libbpf_object().as_ref() };
-    let Ok(Some(btf)) = Btf::from_bpf_object(raw) else {
+    let Some(btf) = object_btf(obj) else {
         return Vec::new();
     };
-    let Some(sec) = btf.type_by_name::<DataSec<'_>>(".rodata") else {
+    let Some(sec) = btf.find_named(&[(kind::DATASEC, ".rodata")])[0].and_then(|id| btf.ty(id))
+    else {
         return Vec::new();
     };
-    sec.iter()
-        .filter_map(|info| {
-            let var = btf.type_by_id::<Var<'_>>(info.ty)?;
-            let name = var.name()?.to_string_lossy().into_owned();
+    sec.secinfos()
+        .filter_map(|(ty, offset, size)| {
+            let var = btf.ty(ty).filter(|v| v.kind() == kind::VAR)?;
+            let name = btf.str_at(var.name_off).filter(|n| !n.is_empty())?;
             Some(RodataVar {
-                name,
-                offset: info.offset as usize,
-                size: info.size,
+                name: String::from_utf8_lossy(name).into_owned(),
+                offset: offset as usize,
+                size: size as usize,
             })
         })
         .collect()
+}
+
+/// The object's BTF as libbpf holds it once opened (DATASEC sizes and
+/// offsets filled in), copied into the one BTF view bpfscope reads.
+fn object_btf(obj: &OpenObject) -> Option<View> {
+    let raw = obj.as_libbpf_object().as_ptr();
+    // SAFETY: `raw` is a live bpf_object; libbpf returns its btf or NULL.
+    let btf = std::ptr::NonNull::new(unsafe { libbpf_sys::bpf_object__btf(raw) })?;
+    // SAFETY: the btf lives as long as `obj`, which outlives this call.
+    unsafe { crate::btf::view_of_libbpf(btf) }
 }
 
 /// A value for a read-only variable: exact-size bytes, or a string to be

@@ -1,5 +1,5 @@
-//! Text (bpftool's layout) and table rows for the records of `src/sys`.
-//! JSON needs nothing here: it is serde over the same records.
+//! Text (bpftool's layout) and table rows for the prog, map and BTF records
+//! (`crate::record`). JSON needs nothing here: it is serde over the same records.
 use std::io::{self, Write};
 
 use crate::record::btf::BtfRecord;

@@ -1,5 +1,5 @@
 //! Text (bpftool's `cgroup show|tree` columns, src/cgroup.c) and tables for
-//! the records of `sys::cgroup`. JSON is serde over the same records.
+//! the records of `record::cgroup`. JSON is serde over the same records.
 use std::io::{self, Write};
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};

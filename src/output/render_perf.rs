@@ -1,6 +1,7 @@
 //! Text (bpftool's `perf show` layout, src/perf.c print_perf_plain) and table
-//! rows for `PerfRecord`. perf_event links, which bpftool does not list, get a
-//! line of the same shape that starts `link ID:` instead of `pid P  fd F:`.
+//! rows for `PerfRecord`. perf_event links no process holds a perf fd of
+//! (`perf show links`, not in bpftool) get a line of the same shape that
+//! starts `link ID:` instead of `pid P  fd F:`.
 use std::io::{self, Write};
 
 use super::render::{pids_text, Render};

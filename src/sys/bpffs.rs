@@ -1,5 +1,5 @@
-//! The BPF file system: detection, mounting (the one mount helper, which
-//! tracefs uses too), and BPF_OBJ_GET on a pinned path.
+//! The BPF file system: detection, mounting (through `super::mount`), the
+//! mount points, and BPF_OBJ_GET on a pinned path.
 use std::os::fd::OwnedFd;
 use std::path::Path;
 
@@ -35,39 +35,7 @@ pub fn ensure_mounted() -> Result<()> {
     if target.exists() && is_bpffs(target)? {
         return Ok(());
     }
-    mount("bpf", target, Some("mode=0700"))
-}
-
-/// The file-system magic of the mount `path` is on (None if unreadable).
-pub(crate) fn fs_magic(path: &Path) -> Option<i64> {
-    nix::sys::statfs::statfs(path)
-        .ok()
-        .map(|st| st.filesystem_type().0)
-}
-
-/// Mounts a pseudo file system (`bpf`, `tracefs`) at `target`, creating
-/// the directory first.
-pub(crate) fn mount(fstype: &'static str, target: &Path, data: Option<&str>) -> Result<()> {
-    let name = if fstype == "bpf" { "bpffs" } else { fstype };
-    std::fs::create_dir_all(target).map_err(|e| {
-        SysError::os(
-            format!("can't create {}", target.display()),
-            e.raw_os_error().unwrap_or(0),
-        )
-    })?;
-    nix::mount::mount(
-        Some(fstype),
-        target,
-        Some(fstype),
-        nix::mount::MsFlags::empty(),
-        data,
-    )
-    .map_err(|e| {
-        SysError::os(
-            format!("can't mount {name} at {}", target.display()),
-            e as i32,
-        )
-    })
+    super::mount::mount("bpf", target, Some("mode=0700"))
 }
 
 /// Every bpffs mount point listed in /proc/mounts.

@@ -1,95 +1,14 @@
-//! Kernel BTF objects: `btf show` records and a thin handle on a BTF loaded by id.
+//! Kernel BTF objects: `btf show` records, their raw data by id, and that
+//! data as the one BTF type of bpfscope (`crate::btf`: libbpf's parse plus a
+//! safe view), so every kernel BTF is read the same way.
 use std::os::fd::OwnedFd;
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{Result, SysError};
+use crate::btf::{Btf, View, SYSFS_VMLINUX};
 use crate::record::btf::BtfRecord;
-
-/// A BTF object loaded from the kernel by id (libbpf's `struct btf`), freed on drop.
-/// libbpf-rs's `Btf` cannot be built from a BTF id, hence this small owner.
-pub struct KernelBtf {
-    ptr: *mut libbpf_sys::btf,
-}
-
-pub const KIND_INT: u32 = 1;
-pub const KIND_ARRAY: u32 = 3;
-pub const KIND_ENUM: u32 = 6;
-pub const KIND_FUNC: u32 = 12;
-pub const KIND_VAR: u32 = 14;
-pub const KIND_DATASEC: u32 = 15;
-
-impl KernelBtf {
-    pub fn load_by_id(id: u32) -> Result<Self> {
-        // SAFETY: returns an owned btf or an error pointer/NULL with errno set.
-        let ptr = unsafe { libbpf_sys::btf__load_from_kernel_by_id(id) };
-        if ptr.is_null() || (ptr as isize) < 0 && (ptr as isize) > -4096 {
-            return Err(SysError::last(format!("can't get BTF object by id ({id})")));
-        }
-        Ok(KernelBtf { ptr })
-    }
-
-    pub fn as_ptr(&self) -> *mut libbpf_sys::btf {
-        self.ptr
-    }
-
-    fn ty(&self, id: u32) -> Option<&libbpf_sys::btf_type> {
-        // SAFETY: ptr is a live btf; libbpf returns NULL for an id out of range.
-        unsafe { libbpf_sys::btf__type_by_id(self.ptr, id).as_ref() }
-    }
-
-    /// (kind, vlen, size_or_type) of a type.
-    pub fn kind(&self, id: u32) -> Option<(u32, u32, u32)> {
-        let t = self.ty(id)?;
-        // SAFETY: size and type share a union in btf_type; both are u32.
-        let st = unsafe { t.__bindgen_anon_1.size };
-        Some(((t.info >> 24) & 0x1f, t.info & 0xffff, st))
-    }
-
-    pub fn name(&self, id: u32) -> Option<String> {
-        let t = self.ty(id)?;
-        // SAFETY: name_off comes from this btf; libbpf bounds-checks it.
-        let p = unsafe { libbpf_sys::btf__name_by_offset(self.ptr, t.name_off) };
-        if p.is_null() {
-            return None;
-        }
-        // SAFETY: libbpf returns a NUL-terminated string inside the BTF string section.
-        Some(
-            unsafe { std::ffi::CStr::from_ptr(p) }
-                .to_string_lossy()
-                .into_owned(),
-        )
-    }
-
-    /// The u32 words that follow a btf_type (int encoding, array, members, secinfos).
-    pub fn extra(&self, id: u32, n_words: usize) -> Option<&[u32]> {
-        let t = self.ty(id)?;
-        // SAFETY: the caller asks only for the words the kind defines after the
-        // header; libbpf validated the type section when loading it.
-        Some(unsafe {
-            std::slice::from_raw_parts(
-                (t as *const libbpf_sys::btf_type).add(1) as *const u32,
-                n_words,
-            )
-        })
-    }
-
-    /// Skips typedefs and cv-qualifiers.
-    pub fn resolve(&self, id: u32) -> u32 {
-        // SAFETY: ptr is a live btf.
-        let r = unsafe { libbpf_sys::btf__resolve_type(self.ptr, id) };
-        if r < 0 {
-            id
-        } else {
-            r as u32
-        }
-    }
-}
-
-impl Drop for KernelBtf {
-    fn drop(&mut self) {
-        // SAFETY: we own ptr and free it exactly once.
-        unsafe { libbpf_sys::btf__free(self.ptr) }
-    }
-}
 
 pub fn btf_record(id: u32, fd: &OwnedFd) -> Result<BtfRecord> {
     let mut name = vec![0u8; 256];
@@ -173,5 +92,42 @@ pub fn data_of(id: u32, fd: &OwnedFd) -> Result<BtfData> {
         name: String::from_utf8_lossy(&name[..n]).into_owned(),
         kernel: info.kernel_btf != 0,
         data,
+    })
+}
+
+fn btf_err(e: crate::btf::BtfError) -> SysError {
+    SysError::Msg(e.to_string())
+}
+
+/// Kernel BTF by id; module BTF gets vmlinux as its base (bpftool's
+/// `btf_is_kernel_module` fallback). `btf dump`, map dumps and metadata.
+pub fn load(id: u32) -> Result<Btf> {
+    parse(data_by_id(id)?)
+}
+
+fn parse(d: BtfData) -> Result<Btf> {
+    let base = if d.is_module() {
+        Some(Rc::new(
+            Btf::from_file(Path::new(SYSFS_VMLINUX)).map_err(btf_err)?,
+        ))
+    } else {
+        None
+    };
+    Btf::from_bytes_named(&format!("BTF id {}", d.id), &d.data, base).map_err(btf_err)
+}
+
+/// Kernel BTF by id for lookups only (names, line info, prototypes of a
+/// program's BTF): the safe view without libbpf's parse, unless it is
+/// module BTF, which needs its base.
+pub fn view(id: u32) -> Result<Arc<View>> {
+    let d = data_by_id(id)?;
+    if d.is_module() {
+        return Ok(parse(d)?.view_arc());
+    }
+    View::new(d.data, None).map(Arc::new).map_err(|reason| {
+        btf_err(crate::btf::BtfError::Load {
+            what: format!("BTF id {}", d.id),
+            reason,
+        })
     })
 }

@@ -9,10 +9,10 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use super::btf::KernelBtf;
 use super::names;
 use super::query::{self, Ask};
 use super::{errno, ids, prog, ObjKind, Result, SysError};
+use crate::btf::View;
 use crate::record::cgroup::{CgroupEntry, CgroupProg};
 use crate::record::names::KindName;
 
@@ -78,7 +78,7 @@ pub fn open(path: &Path) -> Result<OwnedFd> {
 #[derive(Default)]
 pub struct AttachBtfNames {
     vmlinux_id: u32,
-    vmlinux: Option<KernelBtf>,
+    vmlinux: Option<View>,
 }
 
 impl AttachBtfNames {
@@ -98,9 +98,11 @@ impl AttachBtfNames {
             return Some(String::new());
         }
         if self.vmlinux.is_none() {
-            self.vmlinux = KernelBtf::load_by_id(self.vmlinux_id).ok();
+            // The object is vmlinux's BTF: read it from sysfs, mapped.
+            self.vmlinux = crate::btf::vmlinux_lookup().ok();
         }
-        self.vmlinux.as_ref()?.name(type_id)
+        let v = self.vmlinux.as_ref()?;
+        Some(String::from_utf8_lossy(v.name(v.ty(type_id)?.name_off)).into_owned())
     }
 }
 

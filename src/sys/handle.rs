@@ -88,7 +88,7 @@ pub fn resolve_one(kind: ObjKind, h: &Handle) -> Result<(u32, OwnedFd)> {
 }
 
 /// The one message for a handle that matches several objects where one is needed.
-pub fn several(kind: ObjKind, ids: impl Iterator<Item = u32>) -> SysError {
+fn several(kind: ObjKind, ids: impl Iterator<Item = u32>) -> SysError {
     let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
     SysError::Msg(format!(
         "several {}s match this handle: ids {} (use 'id ID' or 'pinned PATH')",

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod link;
 pub mod map;
 pub mod mapops;
+pub mod mount;
 pub mod names;
 pub mod net;
 pub mod perf;

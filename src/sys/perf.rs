@@ -1,12 +1,14 @@
 //! `perf show` records: BPF programs attached to perf events (tracepoints,
 //! kprobes, uprobes) and raw tracepoints, found as bpftool's src/perf.c does,
 //! by BPF_TASK_FD_QUERY on every fd of every process; plus perf_event links,
-//! which bpftool misses (a pinned link has no fd in any process).
+//! joined to the perf fd that carries them, or listed on their own with
+//! `perf show links` when no process holds one (a pinned link).
 use std::os::fd::AsRawFd;
 
-use super::{fdinfo, Result, SysError};
+use super::{fdinfo, ids, link, ObjKind, Result, SysError};
 use crate::record::link::{LinkDetail, LinkRecord, PerfLink};
 use crate::record::perf::{PerfRecord, PerfTarget};
+use crate::record::pids::PidTable;
 
 /// The kernel's ENOTSUPP (not libc's ENOTSUP): what TASK_FD_QUERY answers for a non-perf fd.
 const ENOTSUPP: i32 = 524;
@@ -162,6 +164,39 @@ pub fn scan_fds() -> Vec<PerfRecord> {
     }
     out.sort_by_key(|r| (r.pid, r.fd));
     out
+}
+
+/// Every perf_event link as a `perf show` entry, with the processes that
+/// hold it (`holders`, asked after the listing, and only when there are
+/// links: the holder iterator's own link is then never listed).
+pub fn link_entries(holders: impl FnOnce() -> PidTable) -> Result<Vec<PerfRecord>> {
+    let mut links = Vec::new();
+    let mut ksyms = None;
+    for item in ids::iter(ObjKind::Link) {
+        let (id, fd) = item?;
+        let rec = match link::record(&fd, &mut ksyms) {
+            Ok(r) => r,
+            // Detached and gone while we looked: skipped, as in `link show`.
+            Err(e) if e.errno() == Some(libc::ENOENT) => continue,
+            Err(e) => return Err(e),
+        };
+        if let Some(p) = from_link(&rec) {
+            links.push((id, p));
+        }
+    }
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let holders = holders();
+    Ok(links
+        .into_iter()
+        .map(|(id, mut p)| {
+            let mut h = holders.get(&id).cloned().unwrap_or_default();
+            h.sort_by_key(|x| x.pid);
+            p.pids = h;
+            p
+        })
+        .collect())
 }
 
 /// A perf_event link as a `perf show` entry; None for other link types.

@@ -1,7 +1,6 @@
 //! `prog show` records: everything bpftool prints about a program, plus verified_insns.
 use std::os::fd::{AsRawFd, OwnedFd};
 
-use super::btf::{KernelBtf, KIND_FUNC};
 use super::names;
 use super::{fdinfo, get_info, Result};
 use crate::record::prog::ProgRecord;
@@ -53,11 +52,13 @@ fn full_name_from(fd: &impl AsRawFd, info: &libbpf_sys::bpf_prog_info, short: &s
     if get_info(fd, &mut one).is_err() {
         return short.to_string();
     }
-    let Ok(btf) = KernelBtf::load_by_id(one.btf_id) else {
+    let Ok(btf) = super::btf::view(one.btf_id) else {
         return short.to_string();
     };
-    match btf.kind(finfo.type_id) {
-        Some((KIND_FUNC, _, _)) => btf.name(finfo.type_id).unwrap_or_else(|| short.to_string()),
+    match btf.ty(finfo.type_id) {
+        Some(t) if t.kind() == crate::btf::view::kind::FUNC && !btf.name(t.name_off).is_empty() => {
+            String::from_utf8_lossy(btf.name(t.name_off)).into_owned()
+        }
         _ => short.to_string(),
     }
 }

@@ -7,10 +7,8 @@
 
 use std::os::fd::OwnedFd;
 
-use libbpf_rs::btf::Btf;
-
-use super::btf::KernelBtf;
 use super::{get_info, Result, SysError};
+use crate::btf::View;
 use crate::disasm::proto;
 use crate::disasm::xlated::{FuncInfo, LineInfo};
 use crate::record::kallsyms::KernelSymbols;
@@ -52,19 +50,9 @@ fn read_u32s(raw: &[u8], rec_size: usize, words: usize) -> Vec<Vec<u32>> {
 }
 
 /// A string of the BTF string section (line info file and line texts).
-fn btf_str(btf: &KernelBtf, off: u32) -> Option<String> {
-    // SAFETY: btf is live; libbpf bounds-checks the offset and returns NULL
-    // when it is out of range.
-    let p = unsafe { libbpf_sys::btf__name_by_offset(btf.as_ptr(), off) };
-    if p.is_null() {
-        return None;
-    }
-    // SAFETY: a non-NULL result points into the NUL-terminated string section.
-    Some(
-        unsafe { std::ffi::CStr::from_ptr(p) }
-            .to_string_lossy()
-            .into_owned(),
-    )
+fn btf_str(btf: &View, off: u32) -> Option<String> {
+    btf.str_at(off)
+        .map(|s| String::from_utf8_lossy(s).into_owned())
 }
 
 /// Fetches the image and its metadata.
@@ -157,24 +145,21 @@ pub fn fetch(fd: &OwnedFd, image: Image) -> Result<ProgImage> {
     };
 
     if info.btf_id != 0 {
-        let kbtf = KernelBtf::load_by_id(info.btf_id).map_err(|e| retag(e, "failed to get btf"))?;
-        // Prototypes are spelled through libbpf-rs's typed BTF, which loads
-        // by program id; a program that vanished in between just has none.
-        let tbtf = Btf::from_prog_id(id).ok();
+        let btf = super::btf::view(info.btf_id).map_err(|e| retag(e, "failed to get btf"))?;
         for r in read_u32s(&finfo, finfo_rec, 2) {
             let (insn_off, type_id) = (r[0], r[1]);
             out.funcs.push(FuncInfo {
                 insn_off,
-                proto: tbtf.as_ref().and_then(|b| proto::type_only(b, type_id)),
-                name: tbtf.as_ref().and_then(|b| proto::func_name(b, type_id)),
+                proto: proto::type_only(&btf, type_id),
+                name: proto::func_name(&btf, type_id),
             });
         }
         for r in read_u32s(&linfo, linfo_rec, 4) {
             let (insn_off, file_off, line_off, line_col) = (r[0], r[1], r[2], r[3]);
             out.lines.push(LineInfo {
                 insn_off,
-                src: btf_str(&kbtf, line_off).map(|s| s.trim_start().to_string()),
-                file: btf_str(&kbtf, file_off),
+                src: btf_str(&btf, line_off).map(|s| s.trim_start().to_string()),
+                file: btf_str(&btf, file_off),
                 line_num: line_col >> 10,
                 line_col: line_col & 0x3ff,
             });

@@ -9,7 +9,7 @@ const DEBUGFS_TRACING: &str = "/sys/kernel/debug/tracing";
 const TRACEFS_MAGIC: i64 = 0x74726163;
 
 fn is_tracefs(p: &Path) -> bool {
-    super::bpffs::fs_magic(p) == Some(TRACEFS_MAGIC)
+    super::mount::fs_magic(p) == Some(TRACEFS_MAGIC)
 }
 
 /// The tracefs directory; mounts tracefs at /sys/kernel/tracing when none is mounted.
@@ -20,7 +20,7 @@ pub fn tracefs_dir() -> Result<PathBuf> {
             return Ok(p.to_path_buf());
         }
     }
-    super::bpffs::mount("tracefs", Path::new(TRACEFS), None)?;
+    super::mount::mount("tracefs", Path::new(TRACEFS), None)?;
     Ok(PathBuf::from(TRACEFS))
 }
 

@@ -5,7 +5,6 @@
 //! as raw text, bpftool's JSON, or C.
 use std::io::Write;
 use std::path::Path;
-use std::rc::Rc;
 
 use crate::btf::{self, Btf};
 use crate::cli::request::{BtfSource, MapBtfPart};
@@ -33,22 +32,6 @@ enum Source {
     File(std::path::PathBuf),
 }
 
-/// Loads kernel BTF by id; module BTF gets vmlinux as its base (bpftool's
-/// `btf_is_kernel_module` fallback). Map dumps use this too.
-pub fn load_by_id(id: u32) -> Result<Btf> {
-    let d = sys::btf::data_by_id(id)?;
-    let base = if d.is_module() {
-        Some(Rc::new(Btf::from_file(Path::new(btf::SYSFS_VMLINUX))?))
-    } else {
-        None
-    };
-    Ok(Btf::from_bytes_named(
-        &format!("BTF id {}", d.id),
-        &d.data,
-        base,
-    )?)
-}
-
 #[allow(clippy::too_many_arguments)]
 pub fn dump(
     ctx: &Ctx,
@@ -66,14 +49,14 @@ pub fn dump(
     let (res, lines) = crate::loader::log::with_capture(|| {
         dump_inner(ctx, source, format_c, roots, sorted, base_btf, out)
     });
-    res.map_err(|e| match e {
-        CmdError::Failed(m) if m.starts_with("failed to load BTF") => {
-            match crate::loader::log::last_error(&lines) {
-                Some(last) => CmdError::Failed(format!("{m} (libbpf: {last})")),
-                None => CmdError::Failed(m),
+    res.map_err(|e| {
+        let m = e.to_string();
+        match crate::loader::log::last_error(&lines) {
+            Some(last) if m.starts_with("failed to load BTF") => {
+                CmdError::Failed(format!("{m} (libbpf: {last})"))
             }
+            _ => e,
         }
-        other => other,
     })
 }
 
@@ -125,9 +108,9 @@ fn dump_inner(
     }
 
     let btf = match source {
-        Source::Id(id) => load_by_id(id)?,
+        Source::Id(id) => sys::btf::load(id)?,
         Source::File(path) => match base_btf {
-            Some(base) => Btf::parse_file(&path, Some(Rc::new(Btf::parse_file(base, None)?)))?,
+            Some(base) => Btf::parse_file(&path, Some(std::rc::Rc::new(Btf::parse_file(base, None)?)))?,
             None => Btf::from_file(&path)?,
         },
     };

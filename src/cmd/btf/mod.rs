@@ -6,8 +6,6 @@ use super::Result;
 use crate::cli::request::BtfReq;
 use crate::output::{Ctx, Out};
 
-pub use dump::load_by_id;
-
 pub fn run(ctx: &Ctx, req: BtfReq, out: &mut Out) -> Result<()> {
     match req {
         BtfReq::Show(h) => show::show(ctx, h.as_ref(), out),

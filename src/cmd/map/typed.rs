@@ -62,7 +62,7 @@ impl Typed {
             Btf::from_file(std::path::Path::new(btf::SYSFS_VMLINUX))
                 .map_err(|e| CmdError::Failed(format!("failed to get kernel btf: {e}")))?
         } else if i.btf_value_type_id != 0 {
-            crate::cmd::btf::load_by_id(i.btf_id)?
+            crate::sys::btf::load(i.btf_id)?
         } else {
             return Ok(None);
         };

@@ -31,8 +31,8 @@ pub fn show(ctx: &Ctx, h: Option<&Handle>, out: &mut Out) -> Result<()> {
 /// `bpf_metadata_*` variables of the .rodata datasec, formatted by src/btf as
 /// bpftool's btf_dumper does; anything unreadable just means no metadata.
 fn metadata(raw: &prog::RawMetadata) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let btf = crate::cmd::btf::load_by_id(raw.btf_id).ok()?;
-    let view = btf.view();
+    let btf = crate::sys::btf::view(raw.btf_id).ok()?;
+    let view: &crate::btf::View = &btf;
     let sec = view.ty(raw.datasec_type_id)?;
     if sec.kind() != crate::btf::view::kind::DATASEC {
         return None;
