@@ -110,7 +110,9 @@ fn dump_inner(
     let btf = match source {
         Source::Id(id) => sys::btf::load(id)?,
         Source::File(path) => match base_btf {
-            Some(base) => Btf::parse_file(&path, Some(std::rc::Rc::new(Btf::parse_file(base, None)?)))?,
+            Some(base) => {
+                Btf::parse_file(&path, Some(std::rc::Rc::new(Btf::parse_file(base, None)?)))?
+            }
             None => Btf::from_file(&path)?,
         },
     };

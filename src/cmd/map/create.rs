@@ -4,7 +4,7 @@ use std::path::Path;
 
 use libbpf_sys as bpf;
 
-use super::open_one;
+use super::typed::open_one;
 use crate::cli::request::MapCreate;
 use crate::cmd::{json_null, CmdError, Result};
 use crate::output::{Ctx, Out};

@@ -1,8 +1,7 @@
 //! `map dump MAP [--recursive]`: every element, batched, in bpftool's layout.
 use libbpf_sys as bpf;
 
-use super::open_maps;
-use super::typed::{header, layout, type_name, Symbols, Typed};
+use super::typed::{header, layout, open_maps, type_name, Symbols, Typed};
 use crate::cmd::{CmdError, Result};
 use crate::output::mapdump::Layout;
 use crate::output::mapdump::{DumpWriter, Formatted, Style};

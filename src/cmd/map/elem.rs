@@ -7,8 +7,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 
 use libbpf_sys as bpf;
 
-use super::open_one;
-use super::typed::{layout, type_name, Typed};
+use super::typed::{layout, open_one, type_name, Typed};
 use crate::btf;
 use crate::cli::request::{Elem, KeyArg, UpdateFlag, ValueArg};
 use crate::cmd::{json_null, CmdError, Result};

@@ -10,24 +10,6 @@ mod typed;
 use super::Result;
 use crate::cli::request::MapReq;
 use crate::output::{Ctx, Out};
-use crate::sys::handle::{self, Handle};
-use crate::sys::mapops::Map;
-use crate::sys::ObjKind;
-
-/// Every map a handle names (a name may match several).
-fn open_maps(h: &Handle) -> Result<Vec<Map>> {
-    let maps = handle::resolve(ObjKind::Map, h)?
-        .into_iter()
-        .map(|(_, fd)| Map::from_fd(fd))
-        .collect::<crate::sys::Result<Vec<_>>>()?;
-    Ok(maps)
-}
-
-/// Exactly one map, as bpftool's map_parse_fd requires for element commands.
-fn open_one(h: &Handle) -> Result<Map> {
-    let (_, fd) = handle::resolve_one(ObjKind::Map, h)?;
-    Ok(Map::from_fd(fd)?)
-}
 
 pub fn run(ctx: &Ctx, req: MapReq, out: &mut Out) -> Result<()> {
     match req {

@@ -6,8 +6,10 @@ use crate::btf::{self, Btf};
 use crate::cmd::{CmdError, Result};
 use crate::output::mapdump::{Formatted, Header, Layout};
 use crate::record::names::KindName;
+use crate::sys::handle::{self, Handle};
 use crate::sys::mapops::{self, Map};
 use crate::sys::names;
+use crate::sys::ObjKind;
 use crate::text::JsonW;
 
 pub(super) fn layout(map: &Map) -> Layout {
@@ -160,4 +162,19 @@ impl Symbols {
         let (name, off) = self.0.nearest(addr)?;
         Some(format!("{name}+0x{off:x}"))
     }
+}
+
+/// Every map a handle names (a name may match several).
+pub(super) fn open_maps(h: &Handle) -> Result<Vec<Map>> {
+    let maps = handle::resolve(ObjKind::Map, h)?
+        .into_iter()
+        .map(|(_, fd)| Map::from_fd(fd))
+        .collect::<crate::sys::Result<Vec<_>>>()?;
+    Ok(maps)
+}
+
+/// Exactly one map, as bpftool's map_parse_fd requires for element commands.
+pub(super) fn open_one(h: &Handle) -> Result<Map> {
+    let (_, fd) = handle::resolve_one(ObjKind::Map, h)?;
+    Ok(Map::from_fd(fd)?)
 }
