@@ -11,6 +11,7 @@
 //! [`dump_raw_json`], [`dump_c`], and for map values [`format_value`],
 //! [`format_entry`] (text and JSON `formatted`, per-CPU aware).
 
+pub mod builder;
 mod c;
 pub mod encode;
 mod fmt;
@@ -23,7 +24,7 @@ pub mod view;
 
 use std::io::{self, Write};
 
-pub use c::{dump_c, sorted_ids};
+pub use c::{dump_c, sorted_ids, DeclWriter};
 pub use fmt::{
     format_entry, format_json, format_text, format_value, FormatError, Mode, PerCpu, Value,
 };

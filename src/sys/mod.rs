@@ -12,6 +12,7 @@ pub mod feature;
 pub mod handle;
 pub mod ids;
 pub mod link;
+pub mod linker;
 pub mod map;
 pub mod mapops;
 pub mod names;
