@@ -48,7 +48,7 @@ set -g __bpfscope_kw_btf_dump id prog pinned tag name map key value kv all file 
 set -g __bpfscope_kw_version  help
 set -g __bpfscope_kw_gen object skeleton subskeleton min_core_btf help
 set -g __bpfscope_kw_gen_object 
-set -g __bpfscope_kw_gen_skeleton name --rust
+set -g __bpfscope_kw_gen_skeleton --rust name
 set -g __bpfscope_kw_gen_subskeleton name
 set -g __bpfscope_kw_gen_min_core_btf 
 set -g __bpfscope_kw_tool list load attach detach report unload run help

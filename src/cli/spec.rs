@@ -603,6 +603,7 @@ const GEN_COMMANDS: &[Command] = &[
         "skeleton",
         "Print the C skeleton header of an object (--rust: libbpf-rs's Rust skeleton)",
         Seq(&[
+            Opt(&Flag("--rust", None)),
             Val("object", "FILE", Value::Path),
             Any(&[GEN_NAME, Flag("--rust", None)]),
         ]),

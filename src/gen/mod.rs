@@ -194,12 +194,16 @@ pub fn subskeleton(path: &Path, name: Option<&str>) -> Result<String, GenError> 
 
 /// `gen min_core_btf INPUT OUTPUT OBJ…`: BTFGen.
 pub fn min_core_btf(input: &Path, output: &Path, objects: &[PathBuf]) -> Result<(), GenError> {
-    let src = Btf::parse_file(input, None).map_err(|e| GenError::Failed(e.to_string()))?;
     for obj in objects {
         read_elf(obj)?;
     }
     let objs: Vec<&Path> = objects.iter().map(PathBuf::as_path).collect();
-    let bytes = btfgen::minimize(&src, &objs)?;
+    // libbpf's warnings are kept out of the terminal: our error says it.
+    let (bytes, _) = crate::loader::log::with_capture(|| {
+        let src = Btf::parse_file(input, None).map_err(|e| GenError::Failed(e.to_string()))?;
+        btfgen::minimize(&src, &objs)
+    });
+    let bytes = bytes?;
     write_atomically(output, |f| {
         f.write_all(&bytes)
             .map_err(io("can't write output", output))

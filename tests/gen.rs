@@ -1,0 +1,525 @@
+//! `gen`: skeletons compiled with gcc -Wall -Werror into loaders that run
+//! the bundled tools on a workload (bpfscope's header and bpftool's must
+//! give the same results), a subskeleton linked as in upstream's
+//! test_subskeleton, static linking compared with bpftool's, minimal CO-RE
+//! BTF compared with bpftool's and loaded through btf_custom_path, and
+//! one `Error:` line with nothing written for bad input.
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use libbpf_rs::MapCore;
+
+/// A scratch directory, removed on drop.
+struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    fn new() -> Self {
+        Scratch(
+            tempfile::Builder::new()
+                .prefix("bpfscope-gen-")
+                .tempdir()
+                .unwrap(),
+        )
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.path().join(name)
+    }
+}
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+/// libbpf-sys's build output (headers and the static libbpf bpfscope
+/// links), under this test's own target directory.
+fn libbpf_out() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let build = exe.parent().unwrap().parent().unwrap().join("build");
+    let mut outs: Vec<PathBuf> = std::fs::read_dir(&build)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("libbpf-sys-"))
+        .map(|e| e.path().join("out"))
+        .filter(|p| p.join("libbpf.a").exists())
+        .collect();
+    outs.sort_by_key(|p| {
+        std::fs::metadata(p.join("libbpf.a"))
+            .and_then(|m| m.modified())
+            .ok()
+    });
+    outs.pop()
+        .expect("libbpf-sys build output (libbpf.a) under target/*/build")
+}
+
+/// A bundled tool's object, written as NAME.bpf.o.
+fn tool_object(dir: &Scratch, name: &str) -> PathBuf {
+    let tool = tracing_tools::find(name).unwrap();
+    let p = dir.path(&format!("{name}.bpf.o"));
+    std::fs::write(&p, tool.object).unwrap();
+    p
+}
+
+fn ok_stdout(bin: &str, args: &[&str]) -> String {
+    let o = run(bin, args);
+    assert!(o.status.success(), "{bin} {args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// Compiles `src` (tests/fixtures/gen/) with the headers of `include`.
+fn gcc(src: &str, include: &Path, out: &Path) {
+    let lb = libbpf_out();
+    let o = Command::new("gcc")
+        .args(["-Wall", "-Werror", "-O1"])
+        .arg(format!("-I{}", include.display()))
+        .arg(format!("-I{}", lb.join("include").display()))
+        .arg(format!("-I{FIXTURES}/gen"))
+        .arg(format!("{FIXTURES}/gen/{src}"))
+        .arg(lb.join("libbpf.a"))
+        .args(["-lelf", "-lz", "-o"])
+        .arg(out)
+        .output()
+        .expect("gcc is needed for the gen tests");
+    assert!(
+        o.status.success(),
+        "gcc {src} with {}: {}",
+        include.display(),
+        stderr(&o)
+    );
+}
+
+fn run_loader(bin: &Path, args: &[&str]) -> String {
+    let o = Command::new(bin).args(args).output().unwrap();
+    assert!(
+        o.status.success(),
+        "{}: {}{}",
+        bin.display(),
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// Embedded bytes (and bpftool's `*sz = N;` that goes with them) replaced,
+/// and the generator comment made the same.
+fn normalize(header: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in header.lines() {
+        let l = line.replace("BPFTOOL!", "BPFSCOPE!");
+        let bytes = !l.is_empty()
+            && l.trim_end_matches('\\')
+                .split('\\')
+                .skip(1)
+                .all(|p| p == "0" || (p.len() == 3 && p.starts_with('x')))
+            && l.starts_with('\\');
+        if bytes {
+            if out.last().map(String::as_str) != Some("<BYTES>") {
+                out.push("<BYTES>".into());
+            }
+        } else {
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// Lines one side has more of than the other.
+fn extra(a: &[String], b: &[String]) -> Vec<String> {
+    let mut count: HashMap<&str, i32> = HashMap::new();
+    for l in a {
+        *count.entry(l).or_default() += 1;
+    }
+    for l in b {
+        *count.entry(l).or_default() -= 1;
+    }
+    let mut v: Vec<String> = count
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(l, _)| l.to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The differences docs/gen.md explains: upstream's layout past bpftool
+/// 7.1 (map skeleton entries by stride, the aligned static array), and
+/// libbpf 1.7 not memory-mapping data sections with only static variables.
+fn explained(line: &str) -> bool {
+    let t = line.trim_start_matches('\t');
+    line.is_empty()
+        || t.starts_with("#define BPF_SKEL_SUPPORTS_MAP_AUTO_ATTACH")
+        || t.starts_with("struct bpf_map_skeleton *map __attribute__((unused));")
+        || t.starts_with("s->map_skel_sz = ")
+        || t.starts_with("s->maps = (struct bpf_map_skeleton *)calloc(s->map_cnt")
+        || t.starts_with("sizeof(*s->maps) > ")
+        || t.starts_with("map = (struct bpf_map_skeleton *)((char *)s->maps + ")
+        || t.starts_with("map->")
+        || t.starts_with("s->maps[")
+        || (t.starts_with("s->data = ") && t.contains("__elf_bytes(&s->data_sz);"))
+        || t.starts_with("static const char data[] __attribute__((__aligned__(8))) = \"\\")
+        || t == "*sz = sizeof(data) - 1;"
+        || t == "return (const void *)data;"
+        || (t.starts_with("*sz = ") && t.ends_with(';'))
+        || t == "return (const void *)\"\\"
+        || (t.starts_with("struct ") && t.ends_with("__bss {"))
+        || t == "} *bss;"
+}
+
+#[test]
+fn skeletons_compile_run_and_agree_with_bpftool() {
+    let bpftool = have_bpftool();
+    let dir = Scratch::new();
+    for tool in ["execsnoop", "syscount", "runqlat"] {
+        let obj = tool_object(&dir, tool);
+        let obj_s = obj.to_str().unwrap();
+        let ours = ok_stdout(BPFSCOPE, &["gen", "skeleton", obj_s]);
+        let inc = dir.path(&format!("ours-{tool}"));
+        std::fs::create_dir_all(&inc).unwrap();
+        std::fs::write(inc.join("skel.h"), &ours).unwrap();
+        let bin = inc.join("loader");
+        gcc(&format!("{tool}.c"), &inc, &bin);
+        let ours_out = run_loader(&bin, &[]);
+        assert!(ours_out.contains(&format!("tool={tool}\n")), "{ours_out}");
+        assert!(ours_out.ends_with("ok\n"), "{ours_out}");
+        match tool {
+            "execsnoop" => assert!(ours_out.contains("execs=5\n"), "{ours_out}"),
+            "syscount" => assert!(ours_out.contains("getppid=100 latency=yes\n"), "{ours_out}"),
+            _ => assert!(ours_out.contains("waits=many"), "{ours_out}"),
+        }
+
+        // The minimal BTF is all the loader needs for CO-RE.
+        let min = dir.path(&format!("{tool}.min.btf"));
+        ok_stdout(
+            BPFSCOPE,
+            &[
+                "gen",
+                "min_core_btf",
+                "/sys/kernel/btf/vmlinux",
+                min.to_str().unwrap(),
+                obj_s,
+            ],
+        );
+        assert_eq!(run_loader(&bin, &[min.to_str().unwrap()]), ours_out);
+
+        if !bpftool {
+            continue;
+        }
+        let theirs = ok_stdout("bpftool", &["gen", "skeleton", obj_s]);
+        let inc_t = dir.path(&format!("bpftool-{tool}"));
+        std::fs::create_dir_all(&inc_t).unwrap();
+        std::fs::write(inc_t.join("skel.h"), &theirs).unwrap();
+        let bin_t = inc_t.join("loader");
+        gcc(&format!("{tool}.c"), &inc_t, &bin_t);
+        assert_eq!(
+            run_loader(&bin_t, &[]),
+            ours_out,
+            "{tool}: loaders disagree"
+        );
+
+        let (a, b) = (normalize(&ours), normalize(&theirs));
+        for l in extra(&a, &b).iter().chain(extra(&b, &a).iter()) {
+            assert!(explained(l), "{tool}: unexplained header difference: {l:?}");
+        }
+    }
+}
+
+/// Compiles a fixture with clang into `dir`.
+fn clang(dir: &Scratch, name: &str, debug: bool) -> PathBuf {
+    let out = dir.path(&format!("{name}.bpf.o"));
+    let mut c = Command::new("clang");
+    c.args(["-target", "bpf", "-O2", "-c"]);
+    if debug {
+        c.arg("-g");
+    }
+    let st = c
+        .arg(format!("{FIXTURES}/{name}.bpf.c"))
+        .arg(format!("-I{FIXTURES}"))
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("clang");
+    assert!(st.success());
+    out
+}
+
+/// Sections (name, type, size), symbols (name, section, value, size) and
+/// the BTF of an object, for comparison.
+fn elf_summary(path: &Path) -> (Vec<String>, Vec<String>, String) {
+    use object::{Object, ObjectSection, ObjectSymbol};
+    let data = std::fs::read(path).unwrap();
+    let f = object::File::parse(&*data).unwrap();
+    let sections = f
+        .sections()
+        .map(|s| format!("{} {:?} {}", s.name().unwrap_or("?"), s.kind(), s.size()))
+        .collect();
+    let symbols = f
+        .symbols()
+        .map(|s| {
+            let sec = s
+                .section_index()
+                .and_then(|i| f.section_by_index(i).ok())
+                .and_then(|s| s.name().ok().map(str::to_string));
+            format!(
+                "{} {:?} {} {}",
+                s.name().unwrap_or("?"),
+                sec,
+                s.address(),
+                s.size()
+            )
+        })
+        .collect();
+    let btf = ok_stdout(BPFSCOPE, &["btf", "dump", "file", path.to_str().unwrap()]);
+    (sections, symbols, btf)
+}
+
+#[test]
+fn object_links_an_extern_like_bpftool_and_loads() {
+    let dir = Scratch::new();
+    let main = clang(&dir, "gen_main", true);
+    let lib = clang(&dir, "gen_lib", true);
+    let ours = dir.path("linked.o");
+    let args = [main.to_str().unwrap(), lib.to_str().unwrap()];
+    ok_stdout(
+        BPFSCOPE,
+        &["gen", "object", ours.to_str().unwrap(), args[0], args[1]],
+    );
+    if have_bpftool() {
+        let theirs = dir.path("bpftool.o");
+        ok_stdout(
+            "bpftool",
+            &["gen", "object", theirs.to_str().unwrap(), args[0], args[1]],
+        );
+        assert_eq!(elf_summary(&ours), elf_summary(&theirs));
+    }
+
+    // The linked object loads, and its program calls the library's function.
+    let mut open = libbpf_rs::ObjectBuilder::default()
+        .open_file(&ours)
+        .unwrap();
+    for mut m in open.maps_mut() {
+        if m.name().to_string_lossy().ends_with(".rodata") {
+            // main_pid comes first: the main object is linked first.
+            let mut init = m.initial_value().unwrap().to_vec();
+            init[..4].copy_from_slice(&std::process::id().to_ne_bytes());
+            m.set_initial_value(&init).unwrap();
+        }
+    }
+    let obj = open.load().expect("the linked object loads");
+    let prog = obj.progs_mut().find(|p| p.name() == "handler").unwrap();
+    let link = prog.attach().unwrap();
+    // SAFETY: a plain system call.
+    unsafe { libc::syscall(libc::SYS_getppid) };
+    drop(link);
+    let bss = obj
+        .maps()
+        .find(|m| m.name().to_string_lossy().ends_with(".bss"))
+        .unwrap();
+    let v = bss
+        .lookup(&0u32.to_ne_bytes(), libbpf_rs::MapFlags::ANY)
+        .unwrap()
+        .unwrap();
+    // lib_routine sums var2 (1) and zeros: out1 is the first .bss word
+    // of the main object.
+    let out1 = i32::from_ne_bytes(v[..4].try_into().unwrap());
+    assert_eq!(out1, 1, "out1 from the linked lib_routine");
+}
+
+#[test]
+fn subskeleton_compiles_and_links_as_in_test_subskeleton() {
+    let dir = Scratch::new();
+    let main = clang(&dir, "gen_main", true);
+    let lib = clang(&dir, "gen_lib", true);
+    let final_o = dir.path("final.o");
+    ok_stdout(
+        BPFSCOPE,
+        &[
+            "gen",
+            "object",
+            final_o.to_str().unwrap(),
+            main.to_str().unwrap(),
+            lib.to_str().unwrap(),
+        ],
+    );
+    let skel = ok_stdout(
+        BPFSCOPE,
+        &[
+            "gen",
+            "skeleton",
+            final_o.to_str().unwrap(),
+            "name",
+            "final",
+        ],
+    );
+    let sub = ok_stdout(
+        BPFSCOPE,
+        &["gen", "subskeleton", lib.to_str().unwrap(), "name", "lib"],
+    );
+    let inc = dir.path("inc");
+    std::fs::create_dir_all(&inc).unwrap();
+    std::fs::write(inc.join("final.skel.h"), skel).unwrap();
+    std::fs::write(inc.join("lib.subskel.h"), &sub).unwrap();
+    let bin = dir.path("subskel");
+    gcc("subskel.c", &inc, &bin);
+    assert_eq!(run_loader(&bin, &[]), "out1=21 libout=21 map1[1]=2\n");
+
+    if have_bpftool() {
+        let theirs = ok_stdout(
+            "bpftool",
+            &["gen", "subskeleton", lib.to_str().unwrap(), "name", "lib"],
+        );
+        let (a, b) = (normalize(&sub), normalize(&theirs));
+        for l in extra(&a, &b).iter().chain(extra(&b, &a).iter()) {
+            // bpftool 7.1 spells __typeof__ as typeof (upstream changed it).
+            let typeof_spelling = l.contains("typeof") && l.ends_with("(int[4]) *var4;");
+            assert!(
+                explained(l) || typeof_spelling,
+                "unexplained subskeleton difference: {l:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn min_core_btf_is_small_equals_bpftool_and_loads() {
+    let dir = Scratch::new();
+    let vmlinux = std::fs::metadata("/sys/kernel/btf/vmlinux").unwrap().len();
+    let bpftool = have_bpftool();
+    for tool in tracing_tools::tools() {
+        let obj = tool_object(&dir, tool.name);
+        let min = dir.path(&format!("{}.btf", tool.name));
+        let args = [
+            "gen",
+            "min_core_btf",
+            "/sys/kernel/btf/vmlinux",
+            min.to_str().unwrap(),
+            obj.to_str().unwrap(),
+        ];
+        ok_stdout(BPFSCOPE, &args);
+        let ours = std::fs::read(&min).unwrap();
+        assert!(
+            (ours.len() as u64) * 1000 < vmlinux,
+            "{}: {} bytes against vmlinux's {vmlinux}",
+            tool.name,
+            ours.len()
+        );
+        eprintln!(
+            "{}: minimal BTF {} bytes (vmlinux {vmlinux})",
+            tool.name,
+            ours.len()
+        );
+        if bpftool {
+            let theirs = dir.path(&format!("{}.bpftool.btf", tool.name));
+            let mut a = args;
+            a[3] = theirs.to_str().unwrap();
+            ok_stdout("bpftool", &a);
+            assert_eq!(
+                ours,
+                std::fs::read(&theirs).unwrap(),
+                "{}: differs from bpftool's",
+                tool.name
+            );
+        }
+        // Every tool that loads against the kernel's BTF loads against its
+        // minimal BTF too (the tools' defaults; nothing is attached).
+        let plain = libbpf_rs::ObjectBuilder::default()
+            .open_memory(tool.object)
+            .and_then(|o| o.load());
+        if plain.is_err() {
+            eprintln!(
+                "NOTE: {} does not load on this kernel; custom BTF not tried",
+                tool.name
+            );
+            continue;
+        }
+        drop(plain);
+        let mut b = libbpf_rs::ObjectBuilder::default();
+        b.btf_custom_path(&min).unwrap();
+        b.open_memory(tool.object)
+            .and_then(|o| o.load())
+            .unwrap_or_else(|e| panic!("{} with btf_custom_path: {e}", tool.name));
+    }
+}
+
+/// One `Error:` line, exit 255, nothing on stdout.
+fn assert_one_error(args: &[&str]) -> String {
+    let o = bpfscope(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(255), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    assert!(err.starts_with("Error: "), "{args:?}: {err}");
+    assert!(o.stdout.is_empty(), "{args:?}: {}", stdout(&o));
+    err
+}
+
+#[test]
+fn bad_input_is_one_error_and_writes_nothing() {
+    let dir = Scratch::new();
+    let good = clang(&dir, "gen_main", true);
+    // Without -g clang writes no BTF.
+    let nobtf_copy = dir.path("nobtf.bpf.o");
+    std::fs::rename(clang(&dir, "gen_lib", false), &nobtf_copy).unwrap();
+    let lib = clang(&dir, "gen_lib", true);
+    let text = dir.path("text.o");
+    std::fs::write(&text, "not an object\n").unwrap();
+    let missing = dir.path("missing.o");
+    let (g, l, t, m, n) = (
+        good.to_str().unwrap(),
+        lib.to_str().unwrap(),
+        text.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        nobtf_copy.to_str().unwrap(),
+    );
+
+    // An existing output survives a failed run untouched; a new one is
+    // never created.
+    let out = dir.path("out.o");
+    std::fs::write(&out, "previous\n").unwrap();
+    let o = out.to_str().unwrap();
+    let fresh = dir.path("fresh.o");
+    let f = fresh.to_str().unwrap();
+    for args in [
+        vec!["gen", "object", o, g, t],
+        vec!["gen", "object", o, g, m],
+        vec!["gen", "object", f, t],
+        vec!["gen", "object", "/nonexistent-dir/x.o", g, l],
+        vec!["gen", "object", dir.0.path().to_str().unwrap(), g, l],
+        vec!["gen", "skeleton", t],
+        vec!["gen", "skeleton", m],
+        vec!["gen", "skeleton", n],
+        vec!["gen", "skeleton", g, "name", "not-an-identifier"],
+        vec!["gen", "skeleton", g, "name", "1abc"],
+        vec!["gen", "skeleton", "--rust", t],
+        vec!["gen", "skeleton", "--rust", n],
+        vec!["gen", "subskeleton", n, "name", "lib"],
+        vec!["gen", "subskeleton", l, "name", "a.b"],
+        vec!["gen", "min_core_btf", "/sys/kernel/btf/vmlinux", o, t],
+        vec!["gen", "min_core_btf", "/sys/kernel/btf/vmlinux", o, n],
+        vec!["gen", "min_core_btf", "/sys/kernel/btf/vmlinux", f, m],
+        vec!["gen", "min_core_btf", t, f, g],
+        vec!["gen", "min_core_btf", m, f, g],
+        vec![
+            "gen",
+            "min_core_btf",
+            "/sys/kernel/btf/vmlinux",
+            "/nonexistent-dir/x.btf",
+            g,
+        ],
+    ] {
+        assert_one_error(&args);
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "previous\n",
+            "{args:?}"
+        );
+        assert!(!fresh.exists(), "{args:?} created its output");
+    }
+    // No temporary file is left behind either.
+    let left: Vec<String> = std::fs::read_dir(dir.0.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".bpfscope-gen-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
