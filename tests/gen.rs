@@ -523,3 +523,90 @@ fn bad_input_is_one_error_and_writes_nothing() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The Rust skeleton builds in a fresh crate (libbpf-rs from the offline
+/// registry, the workspace's Cargo.lock; its own target directory under
+/// the workspace's target, kept between runs so only the first one
+/// compiles libbpf-rs) and loads and runs the object.
+#[test]
+fn rust_skeleton_builds_in_a_crate_and_loads() {
+    let dir = Scratch::new();
+    let obj = tool_object(&dir, "syscount");
+    let skel = ok_stdout(
+        BPFSCOPE,
+        &["gen", "skeleton", "--rust", obj.to_str().unwrap()],
+    );
+    let krate = dir.path("skeltest");
+    std::fs::create_dir_all(krate.join("src")).unwrap();
+    std::fs::write(krate.join("src/syscount.skel.rs"), skel).unwrap();
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        "[package]\nname = \"skeltest\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nlibbpf-rs = \"0.27\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock"),
+        krate.join("Cargo.lock"),
+    )
+    .unwrap();
+    let getppid = if cfg!(target_arch = "aarch64") {
+        173
+    } else {
+        110
+    };
+    std::fs::write(
+        krate.join("src/main.rs"),
+        format!(
+            r#"mod syscount {{
+    include!("syscount.skel.rs");
+}}
+use libbpf_rs::skel::{{OpenSkel, Skel, SkelBuilder}};
+use libbpf_rs::MapCore;
+
+fn main() {{
+    let mut storage = std::mem::MaybeUninit::uninit();
+    let mut open = syscount::SyscountSkelBuilder::default()
+        .open(&mut storage)
+        .expect("open");
+    let ro = open.maps.rodata_data.as_deref_mut().expect("rodata");
+    ro.filter_pid = std::process::id();
+    ro.measure_latency = true;
+    let mut skel = open.load().expect("load");
+    skel.attach().expect("attach");
+    assert!(skel.links.sys_enter.is_some() && skel.links.sys_exit.is_some());
+    for _ in 0..100 {{
+        std::os::unix::process::parent_id();
+    }}
+    skel.links = syscount::SyscountLinks {{ sys_enter: None, sys_exit: None }};
+    let key: u32 = {getppid};
+    let v = skel
+        .maps
+        .data
+        .lookup(&key.to_ne_bytes(), libbpf_rs::MapFlags::ANY)
+        .expect("lookup")
+        .expect("counted");
+    let count = u64::from_ne_bytes(v[..8].try_into().unwrap());
+    println!("getppid={{count}}");
+}}
+"#
+        ),
+    )
+    .unwrap();
+    let target = std::env::current_exe()
+        .unwrap()
+        .ancestors()
+        .nth(3)
+        .unwrap()
+        .join("gen-rust-crate");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let o = Command::new(&cargo)
+        .args(["build", "--offline", "--quiet"])
+        .current_dir(&krate)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "cargo build: {}", stderr(&o));
+    let out = run_loader(&target.join("debug/skeltest"), &[]);
+    assert_eq!(out, "getppid=100\n");
+}
