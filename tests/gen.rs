@@ -610,3 +610,59 @@ fn main() {{
     let out = run_loader(&target.join("debug/skeltest"), &[]);
     assert_eq!(out, "getppid=100\n");
 }
+
+/// libbpf's UAPI headers (skel_internal.h needs a newer linux/bpf.h than
+/// the system's): the vendored copy in libbpf-sys's source.
+fn libbpf_uapi() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let o = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "cargo metadata: {}", stderr(&o));
+    let meta: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let manifest = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "libbpf-sys")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("libbpf-sys in cargo metadata");
+    Path::new(manifest)
+        .parent()
+        .unwrap()
+        .join("libbpf/include/uapi")
+}
+
+/// `-L`: the light skeleton compiles without libbpf (skel_internal.h only),
+/// loads through its loader program and attaches runqlat's tp_btf programs.
+#[test]
+fn light_skeleton_loads_and_runs() {
+    let dir = Scratch::new();
+    let obj = tool_object(&dir, "runqlat");
+    let skel = ok_stdout(BPFSCOPE, &["-L", "gen", "skeleton", obj.to_str().unwrap()]);
+    assert!(skel.contains("#include <bpf/skel_internal.h>"));
+    let inc = dir.path("light");
+    std::fs::create_dir_all(&inc).unwrap();
+    std::fs::write(inc.join("skel.h"), skel).unwrap();
+    let bin = inc.join("loader");
+    let o = Command::new("gcc")
+        .args(["-Wall", "-Werror", "-O1"])
+        .arg(format!("-I{}", inc.display()))
+        .arg(format!("-I{}", libbpf_out().join("include").display()))
+        .arg(format!("-I{}", libbpf_uapi().display()))
+        .arg(format!("{FIXTURES}/gen/runqlat_light.c"))
+        .arg("-o")
+        .arg(&bin)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "gcc: {}", stderr(&o));
+    assert_eq!(
+        run_loader(&bin, &[]),
+        "tool=runqlat\nwaits=many comm=loader\nok\n"
+    );
+    // Light skeletons are C only, and not for subskeletons.
+    assert_one_error(&["-L", "gen", "skeleton", "--rust", obj.to_str().unwrap()]);
+    assert_one_error(&["-L", "gen", "subskeleton", obj.to_str().unwrap()]);
+}

@@ -152,7 +152,7 @@ pub const GLOBALS: &[GlobalOpt] = &[
         short: Some('L'),
         long: "--use-loader",
         value: None,
-        about: "Load through a loader program (accepted for bpftool compatibility; loads directly)",
+        about: "gen skeleton: write a light skeleton (a loader program); elsewhere accepted for bpftool compatibility",
     },
     GlobalOpt {
         short: Some('B'),

@@ -22,13 +22,22 @@ pub fn run(ctx: &Ctx, req: GenReq, out: &mut Out) -> Result<()> {
             json_null(ctx, out)
         }
         GenReq::Skeleton { object, name, rust } => {
-            let text = if rust {
+            let text = if rust && ctx.use_loader {
+                return Err(CmdError::Usage(
+                    "light skeletons (-L) are C only: drop -L or --rust".into(),
+                ));
+            } else if rust {
                 gen::rust_skeleton(&object, name.as_deref())?
+            } else if ctx.use_loader {
+                gen::light_skeleton(&object, name.as_deref())?
             } else {
                 gen::skeleton(&object, name.as_deref())?
             };
             out.write_all(text.as_bytes())?;
             Ok(())
+        }
+        GenReq::Subskeleton { .. } if ctx.use_loader => {
+            Err(CmdError::Usage("cannot use loader for subskeletons".into()))
         }
         GenReq::Subskeleton { object, name } => {
             let text = gen::subskeleton(&object, name.as_deref())?;

@@ -13,6 +13,7 @@
 //! failure never leaves a half-written output behind.
 
 mod btfgen;
+mod light;
 mod names;
 mod parts;
 mod rust;
@@ -180,6 +181,19 @@ pub fn skeleton(path: &Path, name: Option<&str>) -> Result<String, GenError> {
     let data = read_elf(path)?;
     let (info, btf) = open_with_btf(path, &data, &obj_name)?;
     skeleton::generate(&obj_name, &info, &btf, &data)
+}
+
+/// `gen skeleton -L OBJ [name NAME]`: the light skeleton (loader program).
+pub fn light_skeleton(path: &Path, name: Option<&str>) -> Result<String, GenError> {
+    let obj_name = object_name(path, name)?;
+    let data = read_elf(path)?;
+    open_with_btf(path, &data, &obj_name)?;
+    let (info, blob) = objinfo::open_with_loader(&data, &obj_name)
+        .map_err(|e| GenError::Failed(format!("{}: {e}", path.display())))?;
+    let raw = info.btf.as_deref().unwrap_or_default();
+    let btf = Btf::from_bytes_named(&path.display().to_string(), raw, None)
+        .map_err(|e| GenError::Failed(e.to_string()))?;
+    light::generate(&obj_name, &info, &btf, &blob)
 }
 
 /// `gen subskeleton OBJ name NAME`: the C header of a library object.

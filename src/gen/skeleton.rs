@@ -260,7 +260,7 @@ pub fn hex(s: &mut String, data: &[u8]) {
 }
 
 /// Static asserts on the size of every variable of the data sections.
-fn asserts(s: &mut String, n: &str, info: &ObjInfo, btf: &Btf) {
+pub(super) fn asserts(s: &mut String, n: &str, info: &ObjInfo, btf: &Btf) {
     let view = btf.view();
     out!(
         s,

@@ -24,6 +24,8 @@ pub struct MapInfo {
     pub value_size: u32,
     pub max_entries: u32,
     pub has_initial_value: bool,
+    /// The initial contents of a data-section map (light skeletons embed it).
+    pub initial_value: Option<Vec<u8>>,
 }
 
 /// A program as libbpf sees it after open.
@@ -31,6 +33,8 @@ pub struct MapInfo {
 pub struct ProgInfo {
     pub name: String,
     pub section: String,
+    pub prog_type: u32,
+    pub expected_attach_type: u32,
 }
 
 /// An opened object's contents.
@@ -40,6 +44,14 @@ pub struct ObjInfo {
     pub progs: Vec<ProgInfo>,
     /// Raw BTF (header, types, strings) of the object; None without .BTF.
     pub btf: Option<Vec<u8>>,
+}
+
+/// What libbpf's loader generator recorded for an object: the loader
+/// program and its data, as a light skeleton (`gen skeleton -L`) embeds them.
+#[derive(Debug, Clone)]
+pub struct LoaderBlob {
+    pub data: Vec<u8>,
+    pub insns: Vec<u8>,
 }
 
 /// Why an object could not be opened: libbpf's errno and its last message.
@@ -73,6 +85,61 @@ fn string(p: *const c_char) -> String {
 /// `object_name` ("" gives bare section names for internal maps, as
 /// bpftool's subskeleton wants).
 pub fn open(data: &[u8], object_name: &str) -> Result<ObjInfo, OpenError> {
+    let obj = open_raw(data, object_name)?;
+    Ok(collect(&obj))
+}
+
+/// Opens `data` as [`open`] does, then has libbpf generate the loader
+/// program of a light skeleton (bpf_object__gen_loader + load, which
+/// records the load instead of doing it). The BTF is the one before load,
+/// the initial values those after, as bpftool takes them.
+pub fn open_with_loader(
+    data: &[u8],
+    object_name: &str,
+) -> Result<(ObjInfo, LoaderBlob), OpenError> {
+    let obj = open_raw(data, object_name)?;
+    let mut info = collect(&obj);
+    let mut opts = libbpf_sys::gen_loader_opts {
+        sz: std::mem::size_of::<libbpf_sys::gen_loader_opts>() as _,
+        ..Default::default()
+    };
+    // SAFETY: obj.0 is an open object; opts is a properly sized options
+    // struct that libbpf fills during load and that lives until we copy it.
+    let (err, lines) = log::with_capture(|| unsafe {
+        let err = libbpf_sys::bpf_object__gen_loader(obj.0, &mut opts);
+        if err != 0 {
+            return err;
+        }
+        libbpf_sys::bpf_object__load(obj.0)
+    });
+    if err != 0 {
+        let reason = log::last_error(&lines)
+            .unwrap_or_else(|| std::io::Error::from_raw_os_error(-err).to_string());
+        return Err(OpenError {
+            reason: format!("failed to generate the loader program: {reason}"),
+        });
+    }
+    // SAFETY: after a successful load libbpf points opts at buffers it owns
+    // until the object is closed; both are copied before that.
+    let copy = |p: *const c_char, n: u32| unsafe {
+        if p.is_null() {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(p.cast::<u8>(), n as usize).to_vec()
+        }
+    };
+    let blob = LoaderBlob {
+        data: copy(opts.data, opts.data_sz),
+        insns: copy(opts.insns, opts.insns_sz),
+    };
+    let after = collect(&obj);
+    for (m, a) in info.maps.iter_mut().zip(after.maps) {
+        m.initial_value = a.initial_value;
+    }
+    Ok((info, blob))
+}
+
+fn open_raw(data: &[u8], object_name: &str) -> Result<Object, OpenError> {
     let name = CString::new(object_name).map_err(|_| OpenError {
         reason: "object name contains a NUL byte".into(),
     })?;
@@ -92,7 +159,11 @@ pub fn open(data: &[u8], object_name: &str) -> Result<ObjInfo, OpenError> {
             .unwrap_or_else(|| std::io::Error::from_raw_os_error(errno).to_string());
         return Err(OpenError { reason });
     }
-    let obj = Object(raw);
+    Ok(Object(raw))
+}
+
+/// Copies out an open object's maps, programs and BTF.
+fn collect(obj: &Object) -> ObjInfo {
     let mut maps = Vec::new();
     let mut progs = Vec::new();
     // SAFETY (this block): obj.0 is an open object; the map and program
@@ -102,6 +173,7 @@ pub fn open(data: &[u8], object_name: &str) -> Result<ObjInfo, OpenError> {
         let mut m = libbpf_sys::bpf_object__next_map(obj.0, std::ptr::null());
         while !m.is_null() {
             let mut sz: libbpf_sys::size_t = 0;
+            let init = libbpf_sys::bpf_map__initial_value(m, &mut sz);
             maps.push(MapInfo {
                 name: string(libbpf_sys::bpf_map__name(m)),
                 map_type: libbpf_sys::bpf_map__type(m),
@@ -110,7 +182,9 @@ pub fn open(data: &[u8], object_name: &str) -> Result<ObjInfo, OpenError> {
                 btf_value_type_id: libbpf_sys::bpf_map__btf_value_type_id(m),
                 value_size: libbpf_sys::bpf_map__value_size(m),
                 max_entries: libbpf_sys::bpf_map__max_entries(m),
-                has_initial_value: !libbpf_sys::bpf_map__initial_value(m, &mut sz).is_null(),
+                has_initial_value: !init.is_null(),
+                initial_value: (!init.is_null())
+                    .then(|| std::slice::from_raw_parts(init.cast::<u8>(), sz as usize).to_vec()),
             });
             m = libbpf_sys::bpf_object__next_map(obj.0, m);
         }
@@ -119,6 +193,8 @@ pub fn open(data: &[u8], object_name: &str) -> Result<ObjInfo, OpenError> {
             progs.push(ProgInfo {
                 name: string(libbpf_sys::bpf_program__name(p)),
                 section: string(libbpf_sys::bpf_program__section_name(p)),
+                prog_type: libbpf_sys::bpf_program__type(p),
+                expected_attach_type: libbpf_sys::bpf_program__expected_attach_type(p),
             });
             p = libbpf_sys::bpf_object__next_program(obj.0, p);
         }
@@ -136,5 +212,5 @@ pub fn open(data: &[u8], object_name: &str) -> Result<ObjInfo, OpenError> {
                 .then(|| std::slice::from_raw_parts(p.cast::<u8>(), size as usize).to_vec())
         }
     };
-    Ok(ObjInfo { maps, progs, btf })
+    ObjInfo { maps, progs, btf }
 }
