@@ -666,3 +666,51 @@ fn light_skeleton_loads_and_runs() {
     assert_one_error(&["-L", "gen", "skeleton", "--rust", obj.to_str().unwrap()]);
     assert_one_error(&["-L", "gen", "subskeleton", obj.to_str().unwrap()]);
 }
+
+/// Upstream's struct_ops additions: the shadow type (programs for function
+/// pointers, scalars as declared, the rest opaque), set after open, and
+/// the map's link slot.
+#[test]
+fn struct_ops_skeleton_has_the_shadow_type_and_loads() {
+    let dir = Scratch::new();
+    let obj = dir.path("gen_st_ops.bpf.o");
+    let arch = if cfg!(target_arch = "aarch64") {
+        "arm64"
+    } else {
+        "x86"
+    };
+    let st = Command::new("clang")
+        .args(["-target", "bpf", "-O2", "-g", "-c"])
+        .arg(format!("-D__TARGET_ARCH_{arch}"))
+        .arg(concat!(
+            "-I",
+            env!("CARGO_MANIFEST_DIR"),
+            "/tracing-tools/src/bpf"
+        ))
+        .arg(format!("-I{}", libbpf_out().join("include").display()))
+        .arg(format!("{FIXTURES}/gen_st_ops.bpf.c"))
+        .arg("-o")
+        .arg(&obj)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let skel = ok_stdout(BPFSCOPE, &["gen", "skeleton", obj.to_str().unwrap()]);
+    for line in [
+        "\t\tstruct gen_st_ops_bpf__bpfscope_cc__tcp_congestion_ops {\n",
+        "\t\t\tstruct bpf_program *ssthresh;\n",
+        "\t\t\tchar __unsupported_11[16];\n",
+        "\t\t\tunsigned int flags;\n",
+        "\t\t} *bpfscope_cc;\n\t} struct_ops;\n",
+        "\t\tstruct bpf_link *bpfscope_cc;\n",
+        "\tmap->link = &obj->links.bpfscope_cc;\n",
+        "\ts->map_skel_sz = 32;\n",
+    ] {
+        assert!(skel.contains(line), "missing {line:?}");
+    }
+    let inc = dir.path("inc");
+    std::fs::create_dir_all(&inc).unwrap();
+    std::fs::write(inc.join("skel.h"), skel).unwrap();
+    let bin = inc.join("loader");
+    gcc("st_ops.c", &inc, &bin);
+    assert_eq!(run_loader(&bin, &[]), "flags=0 name=bpfscope_cc\nok\n");
+}
