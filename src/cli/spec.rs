@@ -587,6 +587,7 @@ const BTF_COMMANDS: &[Command] = &[
 
 const GEN_NAME: Node = Seq(&[Kw("name"), Val("name", "OBJECT_NAME", Value::Text)]);
 const GEN_INPUTS: Node = Many("inputs", &Val("input", "INPUT_FILE", Value::Path));
+const GEN_OBJECTS: Node = Many("inputs", &Val("input", "OBJECT", Value::Path));
 
 const GEN_COMMANDS: &[Command] = &[
     cmd(
@@ -605,7 +606,7 @@ const GEN_COMMANDS: &[Command] = &[
         Seq(&[
             Opt(&Flag("--rust", None)),
             Val("object", "FILE", Value::Path),
-            Any(&[GEN_NAME, Flag("--rust", None)]),
+            Opt(&GEN_NAME),
         ]),
         CmdId::GenSkeleton,
     ),
@@ -622,7 +623,7 @@ const GEN_COMMANDS: &[Command] = &[
             Val("btf_input", "INPUT", Value::Path),
             Val("btf_output", "OUTPUT", Value::Path),
             Val("input", "OBJECT", Value::Path),
-            GEN_INPUTS,
+            GEN_OBJECTS,
         ]),
         CmdId::GenMinCoreBtf,
     ),

@@ -2,7 +2,8 @@
 //! does it (upstream gen.c's names and layout):
 //! - [`object`] links objects statically through libbpf's linker;
 //! - [`skeleton`] / [`subskeleton`] write C headers that embed or find an
-//!   object's maps, programs and typed data sections;
+//!   object's maps, programs and typed data sections; [`light_skeleton`]
+//!   (`-L`) embeds a loader program instead of the object;
 //! - [`min_core_btf`] (BTFGen) cuts a BTF down to what CO-RE relocations use;
 //! - [`rust_skeleton`] hands an object to libbpf-cargo's generator.
 //!

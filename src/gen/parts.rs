@@ -126,7 +126,7 @@ fn datasec_def(
 }
 
 /// Skips modifiers and typedefs; returns the id reached.
-fn skip_mods_and_typedefs(view: &View, mut id: u32) -> u32 {
+pub fn skip_mods_and_typedefs(view: &View, mut id: u32) -> u32 {
     while let Some(t) = view.ty(id) {
         if !(t.is_mod() || t.kind() == kind::TYPEDEF) {
             break;

@@ -291,3 +291,22 @@ pub(super) fn asserts(s: &mut String, n: &str, info: &ObjInfo, btf: &Btf) {
     }
     s.push_str("#ifdef __cplusplus\n#undef _Static_assert\n#endif\n}\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::hex;
+
+    #[test]
+    fn hex_is_bpftools_print_hex() {
+        let mut s = String::new();
+        hex(&mut s, &[0x7f, b'E', 0, 0x01]);
+        assert_eq!(s, "\\x7f\\x45\\0\\x01");
+        // 20 non-zero bytes are 80 columns: the 20th starts a new line.
+        let mut s = String::new();
+        hex(&mut s, &[0xff; 20]);
+        let lines: Vec<&str> = s.split("\\\n").collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].len(), 76);
+        assert_eq!(lines[1], "\\xff");
+    }
+}

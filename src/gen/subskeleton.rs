@@ -68,7 +68,7 @@ pub fn generate(obj_name: &str, info: &ObjInfo, btf: &Btf) -> Result<String, Gen
         for (var, _, _) in exposed_vars(view, &sec) {
             let var_name = String::from_utf8_lossy(view.name(var.name_off)).into_owned();
             // Arrays and function pointers need __typeof__ to stay `T *name`.
-            let target = view.ty(skip_mods_and_typedefs(view, var.type_id()));
+            let target = view.ty(parts::skip_mods_and_typedefs(view, var.type_id()));
             let needs_typeof = target.as_ref().is_some_and(|t| {
                 t.kind() == kind::ARRAY
                     || (t.kind() == kind::PTR
@@ -171,14 +171,4 @@ pub fn generate(obj_name: &str, info: &ObjInfo, btf: &Btf) -> Result<String, Gen
          #endif /* {guard} */\n"
     );
     Ok(s)
-}
-
-fn skip_mods_and_typedefs(view: &crate::btf::View, mut id: u32) -> u32 {
-    while let Some(t) = view.ty(id) {
-        if !(t.is_mod() || t.kind() == kind::TYPEDEF) {
-            break;
-        }
-        id = t.type_id();
-    }
-    id
 }
