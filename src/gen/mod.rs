@@ -77,35 +77,23 @@ fn write_atomically(
             source: std::io::Error::from_raw_os_error(libc::EISDIR),
         });
     }
+    use std::os::unix::fs::PermissionsExt;
+    // 0666 less the umask, as a plain create would give (not tempfile's 0600).
     let mut tmp = tempfile::Builder::new()
         .prefix(".bpfscope-gen-")
+        .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(io("can't write output", output))?;
     fill(tmp.as_file_mut())?;
     tmp.as_file_mut()
         .flush()
         .map_err(io("can't write output", output))?;
-    // Keep the permissions a plain create would give (tempfile uses 0600).
-    let mode = 0o666 & !current_umask();
-    use std::os::unix::fs::PermissionsExt;
-    let _ = tmp
-        .as_file()
-        .set_permissions(std::fs::Permissions::from_mode(mode));
     tmp.persist(output).map_err(|e| GenError::Io {
         what: "can't write output",
         path: output.to_path_buf(),
         source: e.error,
     })?;
     Ok(())
-}
-
-fn current_umask() -> u32 {
-    // SAFETY: umask only swaps the process mask; we restore it at once.
-    unsafe {
-        let m = libc::umask(0o022);
-        libc::umask(m);
-        m as u32
-    }
 }
 
 /// `gen object OUTPUT INPUT…`: static linking.
