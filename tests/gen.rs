@@ -713,4 +713,8 @@ fn struct_ops_skeleton_has_the_shadow_type_and_loads() {
     let bin = inc.join("loader");
     gcc("st_ops.c", &inc, &bin);
     assert_eq!(run_loader(&bin, &[]), "flags=0 name=bpfscope_cc\nok\n");
+    // libbpf's loader generator can't do struct_ops (bpftool crashes): -L
+    // refuses it.
+    let err = assert_one_error(&["-L", "gen", "skeleton", obj.to_str().unwrap()]);
+    assert!(err.contains("struct_ops"), "{err}");
 }

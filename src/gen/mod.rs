@@ -176,7 +176,20 @@ pub fn skeleton(path: &Path, name: Option<&str>) -> Result<String, GenError> {
 pub fn light_skeleton(path: &Path, name: Option<&str>) -> Result<String, GenError> {
     let obj_name = object_name(path, name)?;
     let data = read_elf(path)?;
-    open_with_btf(path, &data, &obj_name)?;
+    let (plain, _) = open_with_btf(path, &data, &obj_name)?;
+    // libbpf's loader generator has no kernel BTF to resolve struct_ops
+    // types against (it crashes on them, bpftool included): refuse.
+    if let Some(m) = plain
+        .maps
+        .iter()
+        .find(|m| m.map_type == names::MAP_TYPE_STRUCT_OPS)
+    {
+        return Err(GenError::Failed(format!(
+            "{}: struct_ops map '{}' can't be in a light skeleton (libbpf's loader generator does not support struct_ops)",
+            path.display(),
+            m.name
+        )));
+    }
     let (info, blob) = objinfo::open_with_loader(&data, &obj_name)
         .map_err(|e| GenError::Failed(format!("{}: {e}", path.display())))?;
     let raw = info.btf.as_deref().unwrap_or_default();
