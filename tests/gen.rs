@@ -521,6 +521,22 @@ fn bad_input_is_one_error_and_writes_nothing() {
         );
         assert!(!fresh.exists(), "{args:?} created its output");
     }
+    // A section name that is not UTF-8 reaches libbpf's log (libbpf-rs's
+    // print callback used to panic on it, aborting): a skeleton results.
+    let runqlat = std::fs::read(tool_object(&dir, "runqlat")).unwrap();
+    let mut odd = Vec::new();
+    let mut rest = runqlat.as_slice();
+    while let Some(at) = rest.windows(8).position(|w| w == b"license\0") {
+        odd.extend_from_slice(&rest[..at]);
+        odd.extend_from_slice(b"licens\xff\0");
+        rest = &rest[at + 8..];
+    }
+    odd.extend_from_slice(rest);
+    let odd_path = dir.path("odd_names.bpf.o");
+    std::fs::write(&odd_path, odd).unwrap();
+    let o = bpfscope(&["gen", "skeleton", odd_path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
     // No temporary file is left behind either.
     let left: Vec<String> = std::fs::read_dir(dir.0.path())
         .unwrap()

@@ -2,16 +2,43 @@
 //! kept (and echoed to stderr with -d), so a failed load can show the
 //! verifier log — the lines between libbpf's BEGIN/END PROG LOAD LOG marks.
 
+use std::os::raw::{c_char, c_int};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-
-use libbpf_rs::PrintLevel;
 
 static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 static ECHO: AtomicBool = AtomicBool::new(false);
 
-fn capture(level: PrintLevel, msg: String) {
-    let _ = level;
+extern "C" {
+    // The va_list type is the one libbpf-sys's callback hands us.
+    fn vsnprintf(
+        buf: *mut c_char,
+        size: libc::size_t,
+        fmt: *const c_char,
+        ap: *mut libbpf_sys::__va_list_tag,
+    ) -> c_int;
+}
+
+/// libbpf's print callback. It formats the message itself and converts it
+/// lossily: libbpf quotes names out of the ELF file, which need not be
+/// UTF-8 (libbpf-rs's own callback panics on those, across the FFI).
+unsafe extern "C" fn print_cb(
+    _level: libbpf_sys::libbpf_print_level,
+    fmt: *const c_char,
+    ap: *mut libbpf_sys::__va_list_tag,
+) -> c_int {
+    let mut buf = [0u8; 4096];
+    // SAFETY: buf is writable for its length; fmt/ap come straight from
+    // libbpf's call. Longer messages are cut, which is fine for a log.
+    let n = unsafe { vsnprintf(buf.as_mut_ptr().cast(), buf.len(), fmt, ap) };
+    if n > 0 {
+        let len = (n as usize).min(buf.len() - 1);
+        capture(String::from_utf8_lossy(&buf[..len]).into_owned());
+    }
+    n
+}
+
+fn capture(msg: String) {
     if ECHO.load(Ordering::Relaxed) {
         eprint!("{msg}");
     }
@@ -30,9 +57,12 @@ pub fn with_capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
     if let Ok(mut lines) = CAPTURED.lock() {
         lines.clear();
     }
-    let previous = libbpf_rs::set_print(Some((PrintLevel::Debug, capture)));
+    // SAFETY: print_cb has libbpf's callback signature and stays valid for
+    // the program's life; the previous callback is put back afterwards.
+    let previous = unsafe { libbpf_sys::libbpf_set_print(Some(print_cb)) };
     let out = f();
-    libbpf_rs::set_print(previous);
+    // SAFETY: as above; `previous` is what libbpf had (or NULL).
+    unsafe { libbpf_sys::libbpf_set_print(previous) };
     let lines = CAPTURED
         .lock()
         .map(|mut l| std::mem::take(&mut *l))
