@@ -16,6 +16,8 @@ impl From<GenError> for CmdError {
 }
 
 pub fn run(ctx: &Ctx, req: GenReq, out: &mut Out) -> Result<()> {
+    // -d: libbpf's messages (kept off the terminal otherwise) are echoed.
+    crate::loader::log::set_debug(ctx.debug);
     match req {
         GenReq::Object { output, inputs } => {
             gen::object(&output, &inputs)?;
