@@ -3,7 +3,7 @@
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
 declare -gA _bpfscope_keywords=(
-  [""]="help prog map link cgroup perf net feature btf version tool completions"
+  [""]="help prog map link cgroup perf net feature btf version gen tool completions"
   ["prog"]="show dump pin load loadall attach detach verify help"
   ["prog show"]="id pinned tag name"
   ["prog dump"]="xlated file prog opcodes visual linum id pinned tag name jited"
@@ -47,6 +47,11 @@ declare -gA _bpfscope_keywords=(
   ["btf show"]="id pinned"
   ["btf dump"]="id prog pinned tag name map key value kv all file format raw c root_id unsorted"
   ["version"]=" help"
+  ["gen"]="object skeleton subskeleton min_core_btf help"
+  ["gen object"]=""
+  ["gen skeleton"]="--rust name"
+  ["gen subskeleton"]="name"
+  ["gen min_core_btf"]=""
   ["tool"]="list load attach detach report unload run help"
   ["tool list"]=""
   ["tool load"]=""

@@ -2,7 +2,7 @@
 # The binary answers what may come next (keywords, live ids, names, pins):
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
-set -g __bpfscope_kw__ help prog map link cgroup perf net feature btf version tool completions
+set -g __bpfscope_kw__ help prog map link cgroup perf net feature btf version gen tool completions
 set -g __bpfscope_kw_prog show dump pin load loadall attach detach verify help
 set -g __bpfscope_kw_prog_show id pinned tag name
 set -g __bpfscope_kw_prog_dump xlated file prog opcodes visual linum id pinned tag name jited
@@ -46,6 +46,11 @@ set -g __bpfscope_kw_btf show dump help
 set -g __bpfscope_kw_btf_show id pinned
 set -g __bpfscope_kw_btf_dump id prog pinned tag name map key value kv all file format raw c root_id unsorted
 set -g __bpfscope_kw_version  help
+set -g __bpfscope_kw_gen object skeleton subskeleton min_core_btf help
+set -g __bpfscope_kw_gen_object 
+set -g __bpfscope_kw_gen_skeleton --rust name
+set -g __bpfscope_kw_gen_subskeleton name
+set -g __bpfscope_kw_gen_min_core_btf 
 set -g __bpfscope_kw_tool list load attach detach report unload run help
 set -g __bpfscope_kw_tool_list 
 set -g __bpfscope_kw_tool_load 

@@ -10,6 +10,7 @@ pub mod btf;
 pub mod cli;
 pub mod cmd;
 pub mod disasm;
+pub mod gen;
 pub mod loader;
 pub mod output;
 pub mod record;

@@ -42,6 +42,19 @@ const LONG_FILES: &[(&str, &str)] = &[];
 // lead/verifier helper: remove when done
 const IN_FLUX: &[&str] = &["src/loader/verifier/"];
 
+/// Files that hand libbpf's own `struct btf` to libbpf, and why: they don't
+/// read BTF, libbpf does, on objects only libbpf holds.
+const BTF_HANDLE_USERS: &[(&str, &str)] = &[
+    (
+        "src/loader/core_relo.rs",
+        "gen min_core_btf: libbpf's CO-RE calculator takes libbpf's btf and btf_ext handles",
+    ),
+    (
+        "src/loader/objinfo.rs",
+        "gen: the BTF bytes of an opened libbpf object, then parsed by src/btf",
+    ),
+];
+
 fn in_flux(file: &str) -> bool {
     IN_FLUX.iter().any(|p| file.starts_with(p))
 }
@@ -592,6 +605,7 @@ fn btf_is_read_only_through_src_btf() {
     let bad: Vec<String> = files
         .iter()
         .filter(|f| !under(f, "src/btf/") && !in_flux(&f.rel))
+        .filter(|f| !BTF_HANDLE_USERS.iter().any(|(p, _)| *p == f.rel))
         .flat_map(|f| {
             f.calls
                 .iter()

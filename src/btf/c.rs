@@ -135,9 +135,21 @@ impl Dumper {
     }
 
     fn emit_decl(&mut self, id: u32, field_name: &CString) -> Result<(), BtfError> {
+        self.emit_decl_opts(id, field_name, 0, false)
+    }
+
+    fn emit_decl_opts(
+        &mut self,
+        id: u32,
+        field_name: &CString,
+        indent_level: i32,
+        strip_mods: bool,
+    ) -> Result<(), BtfError> {
         let opts = libbpf_sys::btf_dump_emit_type_decl_opts {
             sz: std::mem::size_of::<libbpf_sys::btf_dump_emit_type_decl_opts>() as _,
             field_name: field_name.as_ptr(),
+            indent_level,
+            strip_mods,
             ..Default::default()
         };
         // SAFETY: d is live; opts and field_name outlive the call.
@@ -195,6 +207,34 @@ impl Drop for Dumper {
                 libc::free(self.buf.cast());
             }
         }
+    }
+}
+
+/// One C declaration at a time, as btf_dump's `emit_type_decl` prints it
+/// (skeletons type their data-section variables this way).
+pub struct DeclWriter(Box<Dumper>);
+
+impl DeclWriter {
+    pub fn new(btf: &Btf) -> Result<DeclWriter, BtfError> {
+        Ok(DeclWriter(Dumper::new(btf)?))
+    }
+
+    /// `TYPE name` for type `id`, the way a struct member is written at
+    /// `indent` (nested anonymous types are indented from there);
+    /// `strip_mods` drops const/volatile/restrict.
+    pub fn decl(
+        &mut self,
+        id: u32,
+        name: &str,
+        indent: i32,
+        strip_mods: bool,
+    ) -> Result<String, BtfError> {
+        let name = CString::new(name)
+            .map_err(|_| BtfError::CDump(format!("type [{id}]: name with a NUL byte")))?;
+        self.0.emit_decl_opts(id, &name, indent, strip_mods)?;
+        let mut out = Vec::new();
+        self.0.drain(&mut out)?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
     }
 }
 

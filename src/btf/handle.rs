@@ -248,6 +248,21 @@ impl Btf {
         self.raw.as_ptr()
     }
 
+    /// A type's alignment as libbpf computes it (btf__align_of), the
+    /// number bpftool lays skeleton data sections out by.
+    pub fn align_of(&self, id: u32) -> Option<u32> {
+        // SAFETY: raw is a live btf; libbpf checks the id.
+        let a = unsafe { libbpf_sys::btf__align_of(self.raw.as_ptr(), id) };
+        (a > 0).then_some(a as u32)
+    }
+
+    /// A type's size as libbpf resolves it (btf__resolve_size).
+    pub fn resolve_size(&self, id: u32) -> Option<u64> {
+        // SAFETY: raw is a live btf; libbpf checks the id.
+        let s = unsafe { libbpf_sys::btf__resolve_size(self.raw.as_ptr(), id) };
+        (s >= 0).then_some(s as u64)
+    }
+
     /// One past the highest type id.
     pub fn type_cnt(&self) -> u32 {
         self.view.type_cnt()

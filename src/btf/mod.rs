@@ -11,6 +11,7 @@
 //! [`dump_raw_json`], [`dump_c`], and for map values [`format_value`],
 //! [`format_entry`] (text and JSON `formatted`, per-CPU aware).
 
+pub mod builder;
 mod c;
 pub mod encode;
 mod fmt;
@@ -24,7 +25,7 @@ use std::io::{self, Write};
 
 use crate::text::JsonW;
 
-pub use c::dump_c;
+pub use c::{dump_c, DeclWriter};
 pub use fmt::{
     format_entry, format_json, format_text, format_value, FormatError, Mode, PerCpu, Value,
 };

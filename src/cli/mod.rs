@@ -43,6 +43,7 @@ impl Global {
             nomount: self.nomount,
             debug: self.debug,
             table: self.table,
+            use_loader: self.use_loader,
         }
     }
 }

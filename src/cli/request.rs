@@ -24,6 +24,7 @@ pub enum Request {
     Feature(FeatureProbe),
     Btf(BtfReq),
     Tool(ToolReq),
+    Gen(GenReq),
     Completions(Generated),
     /// The words typed so far; answers what may follow (for the scripts).
     CompleteWords(Vec<String>),
@@ -36,6 +37,41 @@ pub enum Generated {
     Zsh,
     Fish,
     Man,
+}
+
+// -- gen ---------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenReq {
+    /// `gen object OUTPUT INPUT…`
+    Object {
+        output: PathBuf,
+        inputs: Vec<PathBuf>,
+    },
+    /// `gen skeleton FILE [name NAME] [--rust]`
+    Skeleton {
+        object: PathBuf,
+        name: Option<String>,
+        rust: bool,
+    },
+    /// `gen subskeleton FILE [name NAME]`
+    Subskeleton {
+        object: PathBuf,
+        name: Option<String>,
+    },
+    /// `gen min_core_btf INPUT OUTPUT OBJECT…`
+    MinCoreBtf {
+        input: PathBuf,
+        output: PathBuf,
+        objects: Vec<PathBuf>,
+    },
+}
+
+/// The first `input` and every repetition after it.
+fn gen_inputs(m: &Match) -> Vec<PathBuf> {
+    std::iter::once(path(m, "input"))
+        .chain(m.groups("inputs").map(|g| path(g, "input")))
+        .collect()
 }
 
 // -- prog --------------------------------------------------------------------
@@ -680,6 +716,24 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         ToolReport => tool(m, ToolVerb::Report),
         ToolUnload => tool(m, ToolVerb::Unload),
         ToolRun => tool(m, ToolVerb::Run),
+        GenObject => Request::Gen(GenReq::Object {
+            output: path(m, "output"),
+            inputs: gen_inputs(m),
+        }),
+        GenSkeleton => Request::Gen(GenReq::Skeleton {
+            object: path(m, "object"),
+            name: m.word("name").map(str::to_string),
+            rust: m.has("--rust"),
+        }),
+        GenSubskeleton => Request::Gen(GenReq::Subskeleton {
+            object: path(m, "object"),
+            name: m.word("name").map(str::to_string),
+        }),
+        GenMinCoreBtf => Request::Gen(GenReq::MinCoreBtf {
+            input: path(m, "btf_input"),
+            output: path(m, "btf_output"),
+            objects: gen_inputs(m),
+        }),
         CompletionsBash => Request::Completions(Generated::Bash),
         CompletionsZsh => Request::Completions(Generated::Zsh),
         CompletionsFish => Request::Completions(Generated::Fish),

@@ -47,6 +47,10 @@ pub enum CmdId {
     ToolReport,
     ToolUnload,
     ToolRun,
+    GenObject,
+    GenSkeleton,
+    GenSubskeleton,
+    GenMinCoreBtf,
     CompletionsBash,
     CompletionsZsh,
     CompletionsFish,
@@ -156,7 +160,7 @@ pub const GLOBALS: &[GlobalOpt] = &[
         short: Some('L'),
         long: "--use-loader",
         value: None,
-        about: "Load through a loader program (accepted for bpftool compatibility; loads directly)",
+        about: "gen skeleton: write a light skeleton (a loader program); elsewhere accepted for bpftool compatibility",
     },
     GlobalOpt {
         short: Some('B'),
@@ -587,6 +591,52 @@ const BTF_COMMANDS: &[Command] = &[
 
 // -- tools, completions, version -----------------------------------------------
 
+// -- gen ---------------------------------------------------------------------
+
+const GEN_NAME: Node = Seq(&[Kw("name"), Val("name", "OBJECT_NAME", Value::Text)]);
+const GEN_INPUTS: Node = Many("inputs", &Val("input", "INPUT_FILE", Value::Path));
+const GEN_OBJECTS: Node = Many("inputs", &Val("input", "OBJECT", Value::Path));
+
+const GEN_COMMANDS: &[Command] = &[
+    cmd(
+        "object",
+        "Link BPF objects statically into OUTPUT_FILE (libbpf's linker)",
+        Seq(&[
+            Val("output", "OUTPUT_FILE", Value::Path),
+            Val("input", "INPUT_FILE", Value::Path),
+            GEN_INPUTS,
+        ]),
+        CmdId::GenObject,
+    ),
+    cmd(
+        "skeleton",
+        "Print the C skeleton header of an object (--rust: libbpf-rs's Rust skeleton)",
+        Seq(&[
+            Opt(&Flag("--rust", None)),
+            Val("object", "FILE", Value::Path),
+            Opt(&GEN_NAME),
+        ]),
+        CmdId::GenSkeleton,
+    ),
+    cmd(
+        "subskeleton",
+        "Print the C subskeleton header of a library object",
+        Seq(&[Val("object", "FILE", Value::Path), Opt(&GEN_NAME)]),
+        CmdId::GenSubskeleton,
+    ),
+    cmd(
+        "min_core_btf",
+        "Write the minimal BTF of INPUT that the objects' CO-RE relocations need",
+        Seq(&[
+            Val("btf_input", "INPUT", Value::Path),
+            Val("btf_output", "OUTPUT", Value::Path),
+            Val("input", "OBJECT", Value::Path),
+            GEN_OBJECTS,
+        ]),
+        CmdId::GenMinCoreBtf,
+    ),
+];
+
 const TOOL: Node = Val("tool", "NAME", Value::Tool);
 const TOOL_ARGS: Node = Seq(&[TOOL, Rest("args", "ARGS")]);
 
@@ -718,6 +768,7 @@ pub const OBJECTS: &[Object] = &[
         VERSION_COMMANDS,
         Some(CmdId::Version),
     ),
+    obj("gen", "Code and object generation", GEN_COMMANDS, None),
     obj(
         "tool",
         "Bundled tracing tools, pinned under /sys/fs/bpf/bpfscope/",

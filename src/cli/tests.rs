@@ -267,3 +267,49 @@ fn completion_offers_keywords_and_live_values() {
     assert!(c("-j map dump name").contains(&Candidate::Names(grammar::HandleKind::Map)));
     assert!(c("prog attach id 3").contains(&Candidate::Word("stream_parser")));
 }
+
+#[test]
+fn gen_commands() {
+    use std::path::PathBuf;
+    let p = |s: &str| PathBuf::from(s);
+    assert_eq!(
+        req("gen object out.o a.o b.o c.o"),
+        Request::Gen(GenReq::Object {
+            output: p("out.o"),
+            inputs: vec![p("a.o"), p("b.o"), p("c.o")],
+        })
+    );
+    assert!(err("gen object out.o").contains("INPUT_FILE"));
+    assert_eq!(
+        req("gen sk x.o name foo"),
+        Request::Gen(GenReq::Skeleton {
+            object: p("x.o"),
+            name: Some("foo".into()),
+            rust: false,
+        })
+    );
+    assert_eq!(
+        req("gen skeleton --rust x.o"),
+        Request::Gen(GenReq::Skeleton {
+            object: p("x.o"),
+            name: None,
+            rust: true,
+        })
+    );
+    assert_eq!(
+        req("gen subskeleton lib.o name lib"),
+        Request::Gen(GenReq::Subskeleton {
+            object: p("lib.o"),
+            name: Some("lib".into()),
+        })
+    );
+    assert_eq!(
+        req("gen min_core_btf vmlinux min.btf a.o b.o"),
+        Request::Gen(GenReq::MinCoreBtf {
+            input: p("vmlinux"),
+            output: p("min.btf"),
+            objects: vec![p("a.o"), p("b.o")],
+        })
+    );
+    assert!(err("gen min_core_btf vmlinux min.btf").contains("OBJECT"));
+}

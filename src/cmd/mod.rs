@@ -5,6 +5,7 @@ pub mod btf;
 pub mod cgroup;
 pub mod completions;
 pub mod feature;
+pub mod gen;
 pub mod holders;
 pub mod link;
 pub mod map;
@@ -53,6 +54,7 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::Feature(r) => feature::probe(ctx, &r, out),
         Request::Btf(r) => btf::run(ctx, r, out),
         Request::Tool(r) => tool::run(ctx, r),
+        Request::Gen(r) => gen::run(ctx, r, out),
         Request::Completions(what) => completions::generate(what, out),
         Request::CompleteWords(words) => completions::words(&words, out),
         Request::Version => version::print(ctx, out),

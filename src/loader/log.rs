@@ -5,18 +5,45 @@
 //! libbpf takes a plain function, so the lines go through one global
 //! buffer, and the callback that was set before is put back afterwards.
 
+use std::os::raw::{c_char, c_int};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
-
-use libbpf_rs::PrintLevel;
 
 static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 static ECHO: AtomicBool = AtomicBool::new(false);
 /// Captures in progress (one inside another shares the buffer).
 static DEPTH: AtomicUsize = AtomicUsize::new(0);
 
-fn capture(level: PrintLevel, msg: String) {
-    let _ = level;
+extern "C" {
+    // The va_list type is the one libbpf-sys's callback hands us.
+    fn vsnprintf(
+        buf: *mut c_char,
+        size: libc::size_t,
+        fmt: *const c_char,
+        ap: *mut libbpf_sys::__va_list_tag,
+    ) -> c_int;
+}
+
+/// libbpf's print callback. It formats the message itself and converts it
+/// lossily: libbpf quotes names out of the ELF file, which need not be
+/// UTF-8 (libbpf-rs's own callback panics on those, across the FFI).
+unsafe extern "C" fn print_cb(
+    _level: libbpf_sys::libbpf_print_level,
+    fmt: *const c_char,
+    ap: *mut libbpf_sys::__va_list_tag,
+) -> c_int {
+    let mut buf = [0u8; 4096];
+    // SAFETY: buf is writable for its length; fmt/ap come straight from
+    // libbpf's call. Longer messages are cut, which is fine for a log.
+    let n = unsafe { vsnprintf(buf.as_mut_ptr().cast(), buf.len(), fmt, ap) };
+    if n > 0 {
+        let len = (n as usize).min(buf.len() - 1);
+        capture(String::from_utf8_lossy(&buf[..len]).into_owned());
+    }
+    n
+}
+
+fn capture(msg: String) {
     if ECHO.load(Ordering::Relaxed) {
         eprint!("{msg}");
     }
@@ -43,9 +70,12 @@ fn take_captured() -> Vec<String> {
 pub fn with_capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
     let outer = take_captured();
     let nested = DEPTH.fetch_add(1, Ordering::SeqCst) > 0;
-    let previous = libbpf_rs::set_print(Some((PrintLevel::Debug, capture)));
+    // SAFETY: print_cb has libbpf's callback signature and stays valid for
+    // the program's life; the previous callback is put back afterwards.
+    let previous = unsafe { libbpf_sys::libbpf_set_print(Some(print_cb)) };
     let out = f();
-    libbpf_rs::set_print(previous);
+    // SAFETY: as above; `previous` is what libbpf had (or NULL).
+    unsafe { libbpf_sys::libbpf_set_print(previous) };
     DEPTH.fetch_sub(1, Ordering::SeqCst);
     let lines = take_captured();
     if nested {
@@ -102,23 +132,22 @@ pub fn verifier_tail(lines: &[String], n: usize) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn say(msg: &str) {
-        // libbpf prints through the callback; call it the same way.
-        if let Some((_, cb)) = libbpf_rs::set_print(None) {
-            libbpf_rs::set_print(Some((PrintLevel::Debug, cb)));
-            cb(PrintLevel::Warn, msg.to_string());
-        }
+    unsafe extern "C" fn marker(
+        _: libbpf_sys::libbpf_print_level,
+        _: *const c_char,
+        _: *mut libbpf_sys::__va_list_tag,
+    ) -> c_int {
+        0
     }
-
-    fn marker(_: PrintLevel, _: String) {}
 
     #[test]
     fn capture_restores_the_callback_and_nests() {
-        let before = libbpf_rs::set_print(Some((PrintLevel::Info, marker)));
+        // SAFETY: marker has libbpf's callback signature.
+        let before = unsafe { libbpf_sys::libbpf_set_print(Some(marker)) };
         let ((_, inner), outer) = with_capture(|| {
-            say("libbpf: a\n");
-            let r = with_capture(|| say("libbpf: b\n"));
-            say("libbpf: c\n");
+            capture("libbpf: a\n".into());
+            let r = with_capture(|| capture("libbpf: b\n".into()));
+            capture("libbpf: c\n".into());
             r
         });
         // Other tests may make libbpf talk meanwhile: look at our lines only.
@@ -130,8 +159,12 @@ mod tests {
         };
         assert_eq!(ours(&inner), ["libbpf: b"]);
         assert_eq!(ours(&outer), ["libbpf: a", "libbpf: b", "libbpf: c"]);
-        let now = libbpf_rs::set_print(before).expect("a callback is set");
-        assert_eq!(now.0, PrintLevel::Info, "the previous callback is back");
+        // SAFETY: putting back what was there before the test.
+        let now = unsafe { libbpf_sys::libbpf_set_print(before) };
+        assert!(
+            now.is_some_and(|f| f as usize == marker as *const () as usize),
+            "the previous callback is back"
+        );
     }
 
     #[test]

@@ -22,11 +22,13 @@
 //! `cmd` calls in here.
 
 pub mod attach;
+pub mod core_relo;
 pub mod fs;
 pub mod log;
 pub mod maps;
 pub mod objdump;
 pub mod object;
+pub mod objinfo;
 pub mod pins;
 pub mod prog;
 pub mod signal;

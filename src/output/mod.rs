@@ -30,6 +30,8 @@ pub struct Ctx {
     pub nomount: bool,
     pub debug: bool,
     pub table: bool,
+    /// -L: `gen skeleton` writes a light skeleton (a loader program).
+    pub use_loader: bool,
 }
 
 pub type Out = BufWriter<Stdout>;

@@ -18,6 +18,7 @@ pub mod feature;
 pub mod handle;
 pub mod ids;
 pub mod link;
+pub mod linker;
 pub mod map;
 pub mod mapops;
 pub mod mount;

@@ -363,6 +363,19 @@ fn describe(btf: &Btf<'_>, type_id: u32, access: &str, kind: u32) -> CoreRelo {
     r
 }
 
+/// The CO-RE records of a raw `.BTF.ext` (as libbpf's btf_ext__raw_data
+/// gives it): per section its name offset and its records' four words
+/// (insn_off, type_id, access_str_off, kind). None if it is no .BTF.ext.
+pub fn core_relo_records(raw_ext: &[u8]) -> Option<Vec<(u32, Vec<[u32; 4]>)>> {
+    let ext = ElfBtfExt::parse(raw_ext)?;
+    Some(
+        ext.core_relo
+            .into_iter()
+            .map(|s| (s.name_off, s.records))
+            .collect(),
+    )
+}
+
 /// One section's records of a `.BTF.ext` info block.
 #[derive(Debug, Default)]
 struct ExtSection {
