@@ -1,4 +1,4 @@
-//! `prog dump {xlated|jited} PROG [file F | opcodes | visual | linum]...`
+//! `prog dump {xlated|jited} PROG [file F | opcodes | visual [format FMT FILE] | linum]...`
 //! and `prog dump xlated file OBJ.o [prog NAME] [opcodes | visual]...`.
 //!
 //! Parses the words (bpftool's prefixes and checks), fetches each program's
@@ -13,6 +13,7 @@ use crate::disasm::cfg::Cfg;
 use crate::disasm::insn::parse_insns;
 use crate::disasm::jited::{self, JitedFunc, JitedLineMap};
 use crate::disasm::symbols::KernelSymbols;
+use crate::disasm::visual::{self, VisualFormat};
 use crate::disasm::xlated::{self, DumpOpts, KernelNames, Xlated};
 use crate::output::{self, Ctx, Out};
 use crate::sys::handle::{self, is_prefix};
@@ -25,7 +26,32 @@ struct Mods {
     file: Option<String>,
     opcodes: bool,
     visual: bool,
+    /// `visual format FMT FILE`: render to FILE instead of DOT on stdout.
+    visual_to: Option<(VisualFormat, String)>,
     linum: bool,
+}
+
+/// `format {dot|svg|png|html} FILE` after `visual` (the words after `format`).
+pub(super) fn visual_target<'a>(
+    it: &mut impl Iterator<Item = &'a String>,
+) -> Result<(VisualFormat, String)> {
+    let usage = || {
+        CmdError::Usage(format!(
+            "expected 'format FMT FILE', FMT one of {}",
+            VisualFormat::NAMES
+        ))
+    };
+    let fmt: VisualFormat = it
+        .next()
+        .ok_or_else(usage)?
+        .parse()
+        .map_err(CmdError::Usage)?;
+    let file = it.next().ok_or_else(usage)?;
+    Ok((fmt, file.clone()))
+}
+
+pub(super) fn visual_failed(e: visual::VisualError) -> CmdError {
+    CmdError::Failed(e.to_string())
 }
 
 fn parse_mods(words: &[String]) -> Result<Mods> {
@@ -41,6 +67,11 @@ fn parse_mods(words: &[String]) -> Result<Mods> {
             m.opcodes = true;
         } else if is_prefix(w, "visual") {
             m.visual = true;
+        } else if is_prefix(w, "format") {
+            if !m.visual {
+                return Err(CmdError::Usage("'format' goes after 'visual'".into()));
+            }
+            m.visual_to = Some(visual_target(&mut it)?);
         } else if is_prefix(w, "linum") {
             m.linum = true;
         } else {
@@ -265,7 +296,20 @@ fn xlated_dump(
     if mods.visual {
         let starts: Vec<u32> = img.funcs.iter().map(|f| f.insn_off).collect();
         let cfg = Cfg::build(&insns, &starts, img.jited);
-        crate::disasm::cfg::write_dot(out, &x, &cfg, opts)?;
+        let name = img.funcs.first().and_then(|f| f.name.as_deref());
+        let title = format!("prog id {} {}", img.id, name.unwrap_or(""));
+        let graph = visual::Graph {
+            x: &x,
+            cfg: &cfg,
+            opts,
+            title: title.trim_end(),
+            verification: None,
+        };
+        match &mods.visual_to {
+            Some((fmt, file)) => visual::render_file(std::path::Path::new(file), *fmt, &graph)
+                .map_err(visual_failed)?,
+            None => visual::render(out, VisualFormat::Dot, &graph).map_err(visual_failed)?,
+        }
         return Ok(Dump::None);
     }
     let recs = xlated::records(&x, opts);

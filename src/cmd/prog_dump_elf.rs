@@ -1,9 +1,10 @@
-//! `prog dump xlated file OBJ.o [prog NAME] [opcodes | visual | linum]`:
+//! `prog dump xlated file OBJ.o [prog NAME] [opcodes | visual [format FMT FILE] | linum]`:
 //! the programs of an ELF object before loading, through `loader::objdump`.
 use serde::Serialize;
 
 use super::{CmdError, Result};
-use crate::disasm::cfg::{self, Cfg};
+use crate::disasm::cfg::Cfg;
+use crate::disasm::visual::{self, VisualFormat};
 use crate::disasm::xlated::{self, DumpOpts, Xlated, XlatedInsn};
 use crate::loader::objdump::{self, ObjFunc, ObjNames};
 use crate::output::{self, Ctx, Out};
@@ -25,6 +26,7 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     let mut name: Option<&str> = None;
     let mut opts = DumpOpts::default();
     let mut visual = false;
+    let mut visual_to = None;
     let mut it = args[1..].iter();
     while let Some(w) = it.next() {
         if is_prefix(w, "prog") {
@@ -36,6 +38,8 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
             opts.opcodes = true;
         } else if is_prefix(w, "visual") {
             visual = true;
+        } else if is_prefix(w, "format") && visual {
+            visual_to = Some(super::prog_dump::visual_target(&mut it)?);
         } else if is_prefix(w, "linum") {
             opts.linum = true;
         } else {
@@ -88,7 +92,19 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
             }
             // Before loading, `call pc+N` keeps its offset in imm.
             let g = Cfg::build(&local, &[0], false);
-            cfg::write_dot(out, &x, &g, opts)?;
+            let title = format!("{path}: {}", f.name);
+            let graph = visual::Graph {
+                x: &x,
+                cfg: &g,
+                opts,
+                title: &title,
+                verification: None,
+            };
+            match &visual_to {
+                Some((fmt, file)) => visual::render_file(std::path::Path::new(file), *fmt, &graph),
+                None => visual::render(out, VisualFormat::Dot, &graph),
+            }
+            .map_err(super::prog_dump::visual_failed)?;
             return Ok(());
         }
         let recs = xlated::records(&x, opts);

@@ -1,18 +1,17 @@
 //! `prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2]
-//! [--log-file F] [--visual]`: loads each program of an object without
+//! [--log-file F] [--visual [format FMT FILE]]`: loads each program of an object without
 //! pinning and reports the verifier's verdict with veristat's columns; for a
 //! rejection, the summary of `loader::verifier` instead of the raw log.
 //! Exit status 0 whenever the verification ran: the verdict is the output.
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CmdError, Result};
-use crate::disasm::cfg::{write_dot_marked, Cfg};
+use crate::disasm::cfg::Cfg;
 use crate::disasm::printer::NoResolve;
+use crate::disasm::visual::{self, VisualFormat};
 use crate::disasm::xlated::{DumpOpts, FuncInfo, LineInfo, Xlated};
-use crate::loader::verifier::load::{self, Verdict, VerifyOpts, LOG_LEVEL2};
-use crate::loader::verifier::parse;
+use crate::loader::verifier::load::{self, Verdict, VerifyOpts};
 use crate::loader::verifier::record::{CompareRecord, Comparison, VerifyRecord};
 use crate::output::{self, Ctx, Out};
 
@@ -25,10 +24,12 @@ struct Request {
     log_level: Option<u32>,
     log_file: Option<PathBuf>,
     visual: bool,
+    /// `--visual format FMT FILE`.
+    visual_to: Option<(VisualFormat, String)>,
 }
 
 fn parse_args(args: &[String]) -> Result<Request> {
-    let usage = "usage: prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2] [--log-file FILE] [--visual]";
+    let usage = "usage: prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2] [--log-file FILE] [--visual [format dot|svg|png|html FILE]]";
     let mut it = args.iter();
     let Some(obj) = it.next() else {
         return Err(CmdError::Usage(format!("missing object file ({usage})")));
@@ -69,6 +70,9 @@ fn parse_args(args: &[String]) -> Result<Request> {
             }
             "--log-file" | "log_file" => r.log_file = Some(PathBuf::from(val(&mut it)?)),
             "--visual" | "visual" => r.visual = true,
+            "format" | "--format" if r.visual => {
+                r.visual_to = Some(super::prog_dump::visual_target(&mut it)?)
+            }
             _ => return Err(CmdError::Usage(format!("unexpected '{w}' ({usage})"))),
         }
     }
@@ -127,8 +131,10 @@ fn write_logs(file: &Path, verdicts: &[&Verdict]) -> Result<()> {
 
 pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     let req = parse_args(args)?;
+    // The page shows the register states along the path: a level-2 log.
+    let page = matches!(req.visual_to, Some((VisualFormat::Html, _)));
     let opts = VerifyOpts {
-        log_level: req.log_level,
+        log_level: req.log_level.or(page.then_some(2)),
         debug: ctx.debug,
         whole_log: req.log_file.is_some(),
     };
@@ -142,7 +148,7 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
         write_logs(f, &all)?;
     }
     if req.visual {
-        return visual(&a, out);
+        return visual(&req, &a, out);
     }
     let file_a = req.obj.display().to_string();
     let recs_a: Vec<VerifyRecord> = a.iter().map(|v| VerifyRecord::new(&file_a, v)).collect();
@@ -194,16 +200,10 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-/// Escapes text for a quoted DOT attribute.
-fn dot_quote(s: &str) -> String {
-    crate::output::escape(s)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-}
-
-/// `--visual`: the program's CFG as DOT, the block where the verifier
-/// stopped in red, and with `--log-level 2` the blocks it walked in green.
-fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
+/// `--visual`: the program's CFG with the verdict on it (the block where
+/// the verifier stopped, the path to it, and with `--log-level 2` the
+/// blocks it walked and its states), as DOT on stdout or in a file.
+fn visual(req: &Request, verdicts: &[Verdict], out: &mut Out) -> Result<()> {
     let v = match verdicts {
         [one] => one,
         many => many.iter().find(|v| !v.accepted).ok_or_else(|| {
@@ -220,12 +220,7 @@ fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
         )));
     }
     let report = crate::loader::verifier::analyze(&v.log, info);
-    let parsed = parse::parse(&v.log);
-    let walked: BTreeSet<usize> = if v.log_level & LOG_LEVEL2 != 0 {
-        parsed.visited()
-    } else {
-        BTreeSet::new()
-    };
+    let verification = crate::loader::verifier::path::verification(&v.log, v.log_level, &report);
     let funcs: Vec<FuncInfo> = info
         .funcs
         .iter()
@@ -254,21 +249,19 @@ fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
         lines: &lines,
         names: &NoResolve,
     };
-    let failing = if report.accepted { None } else { report.insn };
-    let tooltip = dot_quote(&format!("{}: {}", report.title, report.message));
-    let mark = |b: usize| -> Option<String> {
-        let blk = &cfg.blocks[b];
-        if failing.is_some_and(|i| i >= blk.start && i < blk.end) {
-            return Some(format!(
-                "fillcolor=\"#ff9090\",color=\"red\",penwidth=3,tooltip=\"{tooltip}\""
-            ));
-        }
-        if walked.range(blk.start..blk.end).next().is_some() {
-            return Some("fillcolor=\"#c8f0c8\"".into());
-        }
-        None
+    let title = format!("{}: prog {} ({})", req.obj.display(), v.name, v.section);
+    let graph = visual::Graph {
+        x: &x,
+        cfg: &cfg,
+        opts: DumpOpts::default(),
+        title: &title,
+        verification: Some(&verification),
     };
-    write_dot_marked(out, &x, &cfg, DumpOpts::default(), &mark)?;
+    match &req.visual_to {
+        Some((fmt, file)) => visual::render_file(Path::new(file), *fmt, &graph),
+        None => visual::render(out, VisualFormat::Dot, &graph),
+    }
+    .map_err(super::prog_dump::visual_failed)?;
     out.flush()?;
     Ok(())
 }
@@ -296,5 +289,16 @@ mod tests {
         assert!(parse_args(&words("x.o prog")).is_err());
         assert!(parse_args(&[]).is_err());
         assert!(parse_args(&words("x.o frob")).is_err());
+        let r = parse_args(&words("x.o --visual format html /tmp/p.html")).unwrap();
+        assert_eq!(
+            r.visual_to,
+            Some((VisualFormat::Html, "/tmp/p.html".to_string()))
+        );
+        assert!(parse_args(&words("x.o --visual format jpg f")).is_err());
+        assert!(parse_args(&words("x.o --visual format svg")).is_err());
+        assert!(
+            parse_args(&words("x.o format svg f")).is_err(),
+            "format needs --visual"
+        );
     }
 }
