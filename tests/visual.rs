@@ -185,6 +185,43 @@ fn formats_and_page_of_a_loaded_program() {
         .unwrap()
         .starts_with(b"\x89PNG\r\n"));
 
+    // Errors: one line, exit 255, no file left behind.
+    let missing = out_file("missing.svg");
+    let o = Command::new(BPFSCOPE)
+        .args([
+            "prog", "dump", "xlated", "pinned", pinned, "visual", "format", "svg",
+        ])
+        .arg(&missing)
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(255));
+    assert!(
+        stderr(&o).starts_with("Error: Graphviz is not installed"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!missing.exists());
+    for (args, want) in [
+        (
+            &["format", "jpg", "x.jpg"][..],
+            "unknown visual format 'jpg'",
+        ),
+        (&["format", "svg"][..], "expected 'format FMT FILE'"),
+        (
+            &["format", "svg", "/nonexistent/dir/g.svg"][..],
+            "can't write '/nonexistent/dir/g.svg'",
+        ),
+    ] {
+        let o = dump(args);
+        assert_eq!(o.status.code(), Some(255), "{args:?}");
+        assert!(
+            stderr(&o).starts_with("Error: ") && stderr(&o).contains(want),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+
     let page = out_file("loaded.html");
     let o = dump(&["format", "html", page.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -177,14 +177,14 @@
     const t = target !== undefined && document.getElementById('insn-' + target);
     if (t) t.scrollIntoView({ block: 'nearest' });
   }
-  function select(bi, insn, keepView) {
+  function select(bi, insn) {
     if (bi < 0 || bi >= data.blocks.length) return;
     const f = data.blocks[bi].func;
     if (folded.has(f)) setFolded(f, false);
     if (selected >= 0) { const o = node('b' + selected); if (o) o.classList.remove('selected'); }
     selected = bi;
     const g = node('b' + bi);
-    if (g) { g.classList.add('selected'); if (!keepView) centerOn(g); }
+    if (g) { g.classList.add('selected'); centerOn(g); }
     showPanel(bi, insn);
   }
   svg.addEventListener('click', (e) => {
