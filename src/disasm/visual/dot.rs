@@ -363,6 +363,45 @@ mod tests {
         assert_eq!(d.matches("#ff9090").count(), 1);
     }
 
+    /// Every variant parses with graphviz-rust and `dot` renders it
+    /// without a warning.
+    #[test]
+    fn parses_and_renders_cleanly() {
+        let v = Verification {
+            failing_insn: Some(3),
+            title: "t".into(),
+            message: vec!["m <x> {y}".into()],
+            path: vec![0, 2, 4, 3],
+            walked: [0, 2].into(),
+            ..Verification::default()
+        };
+        for d in [
+            dot(None, false),
+            dot(None, true),
+            dot(Some(&v), true),
+            dot(Some(&v), false),
+        ] {
+            graphviz_rust::parse(&d).unwrap_or_else(|e| panic!("{e}\n{d}"));
+            let Ok(mut child) = std::process::Command::new("dot")
+                .arg("-Tsvg")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+            else {
+                eprintln!("NOTE: graphviz (dot) is not installed: render check skipped");
+                return;
+            };
+            child.stdin.take().unwrap().write_all(d.as_bytes()).unwrap();
+            let o = child.wait_with_output().unwrap();
+            assert!(
+                o.status.success() && o.stderr.is_empty(),
+                "{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+    }
+
     #[test]
     fn record_escaping() {
         let mut s = String::new();
