@@ -264,6 +264,49 @@ fn formats_and_page_of_a_loaded_program() {
     assert!(dom.contains("id=\"count\">1 match<"));
     assert!(dom.contains("data-insn=\"3\""));
     assert!(dom.contains("id=\"insn-3\""));
+    // Folding and call edges, driven by a script that carries the page's
+    // nonce: fold pick(), then click the call edge, which unfolds it and
+    // selects its first block.
+    let nonce = html
+        .split("<script nonce=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let driver = format!(
+        "<script nonce=\"{nonce}\">\n\
+         const d = JSON.parse(document.getElementById('cfg-data').textContent);\n\
+         document.querySelector('button.fold[data-f=\"1\"]').click();\n\
+         document.body.dataset.folded = document.querySelectorAll('.folded-away').length + ' ' +\n\
+           document.getElementById('f1').getAttribute('class');\n\
+         const k = d.edges.findIndex((e) => e.kind === 'call');\n\
+         document.querySelector('#e' + k + ' path').dispatchEvent(new MouseEvent('click', {{ bubbles: true }}));\n\
+         document.body.dataset.after = String(document.querySelectorAll('.folded-away').length);\n\
+         document.body.dataset.first = String(d.funcs[1].first);\n\
+         </script>\n</body>"
+    );
+    let driven = out_file("driven.html");
+    std::fs::write(&driven, html.replace("</body>", &driver)).unwrap();
+    let dom = dump_dom(browser, &driven, "");
+    let attr = |name: &str| {
+        dom.split(&format!("data-{name}=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("no data-{name}"))
+            .to_string()
+    };
+    let folded = attr("folded");
+    let (n, class) = folded.split_once(' ').unwrap();
+    assert!(
+        n.parse::<usize>().unwrap() >= 2 && has_class(class, "folded"),
+        "{folded}"
+    );
+    assert_eq!(attr("after"), "0", "the call edge unfolds the callee");
+    let first = format!("b{}", attr("first"));
+    let g = groups(&dom);
+    let callee = g.iter().find(|g| g.0 == first).unwrap();
+    assert!(has_class(&callee.1, "selected"), "{callee:?}");
+    assert!(dom.contains("pick(__u64 a)</h3>"), "panel names the callee");
+
     // Search by source text finds the markup, as text.
     let dom = dump_dom(browser, &page, "search=onerror");
     assert!(!dom.contains("id=\"count\">0 matches<") && dom.contains("onerror"));
