@@ -15,7 +15,7 @@ cargo build --release -q
 export BPFSCOPE="${BPFSCOPE:-${CARGO_TARGET_DIR:-target}/release/bpfscope}"
 export BPFSCOPE_TOOL_ROOT="/sys/fs/bpf/bpfscope-bench-visual-$$"
 RUNS=${RUNS:-3} LIMIT=${LIMIT:-300} exec python3 -u - <<'PY'
-import json, os, signal, subprocess, time
+import json, os, resource, signal, subprocess, time
 B, ROOT = os.environ["BPFSCOPE"], os.environ["BPFSCOPE_TOOL_ROOT"]
 RUNS, LIMIT = int(os.environ["RUNS"]), float(os.environ["LIMIT"])
 TOOLS = [("execsnoop", "sys_enter_execve"), ("offcputime", "sched_switch"),
@@ -29,28 +29,33 @@ def prog_show(args):
     return json.loads(out.stdout) if out.returncode == 0 else None
 
 def timed(cmd):
-    """Best-of-RUNS seconds of a shell pipeline, or None if it failed."""
+    """Best-of-RUNS (wall, cpu) seconds of a shell pipeline, or None if it
+    failed. CPU time (user + system of every process of the pipeline) is
+    steadier than wall time on a busy machine."""
     best = None
     for _ in range(RUNS):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         r = subprocess.run(["bash", "-c", "set -o pipefail; " + cmd],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=LIMIT)
+        wall = time.perf_counter() - t
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         if r.returncode != 0:
             return None
-        d = time.perf_counter() - t
-        best = d if best is None else min(best, d)
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        best = (wall, cpu) if best is None else (min(best[0], wall), min(best[1], cpu))
     return best
 
 def measure(handle):
-    """(make, layout, whole) seconds for bpfscope and for bpftool."""
+    """(make, layout, whole) as (wall, cpu) seconds, for bpfscope and bpftool."""
     res = {}
     for name, tool in [("bpfscope", B), ("bpftool", "bpftool")]:
         dump = f"{tool} prog dump xlated {handle} visual"
         f = f"/tmp/bench-visual-{os.getpid()}-{name}.dot"
         try:
             make = timed(f"{dump} > {f}")
-            layout = timed(f"dot -Tsvg {f}") if make is not None else None
-            whole = timed(f"{dump} | dot -Tsvg") if make is not None else None
+            layout = timed(f"dot -Tsvg {f}") if make else None
+            whole = timed(f"{dump} | dot -Tsvg") if make else None
         except subprocess.TimeoutExpired:
             make = layout = whole = "timeout"
         finally:
@@ -59,15 +64,15 @@ def measure(handle):
         res[name] = (make, layout, whole)
     return res
 
-def fmt(s):
-    return f"{s:8.2f}" if isinstance(s, float) else f"{str(s):>8s}"
+def fmt(s, k):
+    return f"{s[k]:7.2f}" if isinstance(s, tuple) else f"{str(s):>7s}"
 
-def ratio(a, b):
-    if isinstance(a, float) and isinstance(b, float) and b > 0:
-        return f"{a / b:6.2f}"
-    if isinstance(a, float) and b == "timeout":
-        return f"<{a / LIMIT:5.3f}"
-    return "     -"
+def ratio(a, b, k):
+    if isinstance(a, tuple) and isinstance(b, tuple) and b[k] > 0:
+        return f"{a[k] / b[k]:5.2f}"
+    if isinstance(a, tuple) and b == "timeout":
+        return f"<{a[k] / LIMIT:4.3f}"
+    return "    -"
 
 programs, started = [], []
 try:
@@ -93,20 +98,22 @@ try:
             if found or p.poll() is not None:
                 break
         if found:
-            programs.append((f"libbpf-tools {tool}/{prog}", f"id {found}"))
+            programs.append((f"libbpf-tools {tool}/{prog[:15]}", f"id {found}"))
         else:
             print(f"note: libbpf-tools {tool} did not load {prog}")
-    print(f"best of {RUNS} runs, seconds; make = visual > file, layout = dot -Tsvg file, "
-          f"whole = visual | dot -Tsvg")
-    print(f"{'program':52s} {'insns':>5s} | {'bpfscope: make':>14s} {'layout':>8s} {'whole':>8s} | "
-          f"{'bpftool: make':>13s} {'layout':>8s} {'whole':>8s} | {'ratio whole':>11s} {'layout':>6s}")
+    print(f"best of {RUNS} runs, seconds. make: visual > file (cpu); layout: dot -Tsvg file (cpu);")
+    print("whole: visual | dot -Tsvg (wall, and cpu of both processes). ratio: bpfscope/bpftool")
+    print(f"{'program':36s} {'insns':>5s} | {'bpfscope make':>13s} {'layout':>7s} {'whole':>7s} {'(cpu)':>7s} | "
+          f"{'bpftool make':>12s} {'layout':>7s} {'whole':>7s} {'(cpu)':>7s} | "
+          f"{'ratio whole':>11s} {'(cpu)':>5s} {'layout':>6s}")
     for label, handle in programs:
         info = prog_show(handle.split())
         insns = (info or {}).get("bytes_xlated", 0) // 8
         m = measure(handle)
         (om, ol, ow), (tm, tl, tw) = m["bpfscope"], m["bpftool"]
-        print(f"{label:52s} {insns:5d} | {fmt(om):>14s} {fmt(ol)} {fmt(ow)} | "
-              f"{fmt(tm):>13s} {fmt(tl)} {fmt(tw)} | {ratio(ow, tw):>11s} {ratio(ol, tl):>6s}")
+        print(f"{label:36s} {insns:5d} | {fmt(om, 1):>13s} {fmt(ol, 1)} {fmt(ow, 0)} {fmt(ow, 1)} | "
+              f"{fmt(tm, 1):>12s} {fmt(tl, 1)} {fmt(tw, 0)} {fmt(tw, 1)} | "
+              f"{ratio(ow, tw, 0):>11s} {ratio(ow, tw, 1)} {ratio(ol, tl, 1):>6s}")
 finally:
     for p in started:
         os.killpg(p.pid, signal.SIGINT)
