@@ -60,7 +60,10 @@ fn chromium() -> Option<&'static str> {
 /// The page's DOM after its script ran, from headless Chromium (a fresh
 /// profile, no network services).
 fn dump_dom(browser: &str, page: &Path, fragment: &str) -> String {
-    let profile = out_file(&format!("chromium-profile-{}", fragment.len()));
+    // A fresh profile per run: two at once must not share one.
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let profile = out_file(&format!("chromium-profile-{n}"));
     let url = format!("file://{}#{fragment}", page.display());
     let o = Command::new("timeout")
         .arg("120")

@@ -84,8 +84,12 @@ pub fn svg_id(n: Node) -> String {
 fn edge_attrs(kind: EdgeKind) -> &'static str {
     match kind {
         EdgeKind::Fallthrough => "style=\"solid\", color=black, weight=10",
-        EdgeKind::NotTaken => "style=\"solid\", color=red3, weight=10, taillabel=\"F\"",
-        EdgeKind::Taken => "style=\"solid,bold\", color=green4, weight=5, taillabel=\"T\"",
+        EdgeKind::NotTaken => {
+            "style=\"solid\", color=red3, weight=10, taillabel=\"F\", labelangle=-40"
+        }
+        EdgeKind::Taken => {
+            "style=\"solid,bold\", color=green4, weight=5, taillabel=\"T\", labelangle=40"
+        }
         EdgeKind::Jump => "style=\"solid,bold\", color=blue, weight=5",
         EdgeKind::Return => "style=\"dotted\", color=black, weight=1",
         EdgeKind::Call => "style=\"dashed\", color=purple, constraint=false",
