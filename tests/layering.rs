@@ -240,6 +240,8 @@ impl Collector {
         for it in items {
             match it {
                 syn::Item::Use(_) => {}
+                // Test modules may use anything: they are no dependency of the code.
+                syn::Item::Mod(m) if is_test_mod(m) => {}
                 syn::Item::Mod(m) => {
                     if let Some((_, inner)) = &m.content {
                         self.scope.push(m.ident.to_string());
@@ -308,6 +310,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The parsed sources, once for all the tests of this file.
+fn is_test_mod(m: &syn::ItemMod) -> bool {
+    m.attrs.iter().any(|a| {
+        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
+    })
+}
+
 fn load() -> &'static [File] {
     static FILES: std::sync::OnceLock<Vec<File>> = std::sync::OnceLock::new();
     FILES.get_or_init(parse_sources)

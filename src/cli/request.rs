@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::grammar::UsageError;
 use super::grammar::{parse_u32, Match};
 use super::spec::{CmdId, MAP_ATTACH_TYPES};
+use crate::disasm::visual::VisualFormat;
 use crate::sys::handle::Handle;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +102,8 @@ pub struct ProgDump {
     pub file: Option<PathBuf>,
     pub opcodes: bool,
     pub visual: bool,
+    /// `visual format FMT FILE`.
+    pub visual_to: Option<(VisualFormat, String)>,
     pub linum: bool,
 }
 
@@ -111,6 +114,7 @@ pub struct ProgDumpFile {
     pub prog: Option<String>,
     pub opcodes: bool,
     pub visual: bool,
+    pub visual_to: Option<(VisualFormat, String)>,
     pub linum: bool,
 }
 
@@ -150,7 +154,7 @@ pub struct ProgAttach {
     pub map: Option<Handle>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProgVerify {
     pub object: PathBuf,
     pub prog: Option<String>,
@@ -158,6 +162,8 @@ pub struct ProgVerify {
     pub log_level: Option<u32>,
     pub log_file: Option<PathBuf>,
     pub visual: bool,
+    /// `--visual format FMT FILE`.
+    pub visual_to: Option<(VisualFormat, String)>,
 }
 
 // -- map ---------------------------------------------------------------------
@@ -514,14 +520,28 @@ fn prog_attach(m: &Match) -> Result<ProgAttach, UsageError> {
     })
 }
 
+/// `visual format FMT FILE` (or `--visual …`), when given.
+fn visual_to(m: &Match) -> Result<Option<(VisualFormat, String)>, UsageError> {
+    let Some(fmt) = m.word("visual_format") else {
+        return Ok(None);
+    };
+    let fmt = fmt.parse().map_err(UsageError)?;
+    Ok(Some((
+        fmt,
+        m.word("visual_file").unwrap_or_default().to_string(),
+    )))
+}
+
 fn prog_dump(m: &Match) -> Result<ProgReq, UsageError> {
     let (opcodes, visual, linum) = (m.has("opcodes"), m.has("visual"), m.has("linum"));
+    let visual_to = visual_to(m)?;
     if m.has("xlated") && m.word("object").is_some() {
         return Ok(ProgReq::DumpFile(ProgDumpFile {
             object: path(m, "object"),
             prog: m.word("name").map(str::to_string),
             opcodes,
             visual,
+            visual_to,
             linum,
         }));
     }
@@ -541,6 +561,7 @@ fn prog_dump(m: &Match) -> Result<ProgReq, UsageError> {
         file,
         opcodes,
         visual,
+        visual_to,
         linum,
     }))
 }
@@ -558,6 +579,7 @@ fn prog_verify(m: &Match) -> Result<ProgVerify, UsageError> {
         },
         log_file: m.word("--log-file").map(PathBuf::from),
         visual: m.has("--visual") || m.has("visual"),
+        visual_to: visual_to(m)?,
     };
     if r.visual && r.compare.is_some() {
         return Err(usage("--visual and --compare do not go together"));

@@ -215,39 +215,28 @@ pub const MAP_ATTACH_TYPES: &[&str] = &[
 
 /// bpftool's cgroup attach type names, for help and completion (libbpf's
 /// names are accepted too: `sys::cgroup::parse_attach_type` reads the word).
+#[rustfmt::skip]
 pub const CGROUP_ATTACH_TYPES: &[&str] = &[
-    "ingress",
-    "egress",
-    "sock_create",
-    "sock_ops",
-    "device",
-    "bind4",
-    "bind6",
-    "connect4",
-    "connect6",
-    "post_bind4",
-    "post_bind6",
-    "sendmsg4",
-    "sendmsg6",
-    "sysctl",
-    "recvmsg4",
-    "recvmsg6",
-    "getsockopt",
-    "setsockopt",
-    "sock_release",
-    "getpeername4",
-    "getpeername6",
-    "getsockname4",
-    "getsockname6",
-    "connect_unix",
-    "sendmsg_unix",
-    "recvmsg_unix",
-    "getpeername_unix",
-    "getsockname_unix",
+    "ingress", "egress", "sock_create", "sock_ops", "device", "bind4", "bind6", "connect4",
+    "connect6", "post_bind4", "post_bind6", "sendmsg4", "sendmsg6", "sysctl", "recvmsg4",
+    "recvmsg6", "getsockopt", "setsockopt", "sock_release", "getpeername4", "getpeername6",
+    "getsockname4", "getsockname6", "connect_unix", "sendmsg_unix", "recvmsg_unix",
+    "getpeername_unix", "getsockname_unix",
 ];
 
 // -- prog --------------------------------------------------------------------
 
+/// `visual format FMT FILE`: the CFG rendered to a file (DOT on stdout without it).
+const VISUAL_FORMAT: Node = Val(
+    "visual_format",
+    "FORMAT",
+    Value::Choice(&["dot", "svg", "png", "html"]),
+);
+const VISUAL_FILE: Node = Val("visual_file", "FILE", Value::Path);
+const VISUAL: Node = Seq(&[
+    Kw("visual"),
+    Opt(&Seq(&[Kw("format"), VISUAL_FORMAT, VISUAL_FILE])),
+]);
 const DUMP_FILE: Node = Seq(&[Kw("file"), FILE]);
 const PROG_DUMP: Node = Alt(&[
     Seq(&[
@@ -259,14 +248,11 @@ const PROG_DUMP: Node = Alt(&[
                 Any(&[
                     Seq(&[Kw("prog"), Val("name", "NAME", Value::ObjProg)]),
                     Kw("opcodes"),
-                    Kw("visual"),
+                    VISUAL,
                     Kw("linum"),
                 ]),
             ]),
-            Seq(&[
-                PROG,
-                Any(&[DUMP_FILE, Kw("opcodes"), Kw("visual"), Kw("linum")]),
-            ]),
+            Seq(&[PROG, Any(&[DUMP_FILE, Kw("opcodes"), VISUAL, Kw("linum")])]),
         ]),
     ]),
     Seq(&[
@@ -320,14 +306,20 @@ const PROG_VERIFY: Node = Seq(&[
         Flag("--compare", Some(("OTHER.o", Value::Path))),
         Flag("--log-level", Some(("LEVEL", Value::Choice(&["1", "2"])))),
         Flag("--log-file", Some(("FILE", Value::Path))),
-        Flag("--visual", None),
-        Kw("visual"),
+        Seq(&[
+            Alt(&[Flag("--visual", None), Kw("visual")]),
+            Opt(&Seq(&[
+                Alt(&[Kw("format"), Flag("--format", None)]),
+                VISUAL_FORMAT,
+                VISUAL_FILE,
+            ])),
+        ]),
     ]),
 ]);
 
 const PROG_COMMANDS: &[Command] = &[
     cmd("show", "Show programs, or the ones PROG names", Opt(&PROG), CmdId::ProgShow),
-    cmd("dump", "Dump translated or jited instructions; 'visual' prints the control-flow graph as DOT; 'file OBJ' dumps an object before loading", PROG_DUMP, CmdId::ProgDump),
+    cmd("dump", "Dump translated or jited instructions; 'visual' prints the control-flow graph as DOT, or renders it to FILE (svg, png, or an interactive html page); 'file OBJ' dumps an object before loading", PROG_DUMP, CmdId::ProgDump),
     cmd("pin", "Pin a program to a bpffs path", Seq(&[PROG, FILE]), CmdId::ProgPin),
     cmd("load", "Load the first program of an object and pin it at PATH", PROG_LOAD, CmdId::ProgLoad),
     cmd("loadall", "Load every program of an object and pin them under the directory PATH", PROG_LOAD, CmdId::ProgLoadall),

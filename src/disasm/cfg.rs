@@ -1,4 +1,4 @@
-//! Control-flow graph of a program and its DOT rendering (`visual`).
+//! Control-flow graph of a program (`visual`; rendered by [`super::visual`]).
 //!
 //! Functions start at instruction 0, at every `func_info` record, at every
 //! `call pc+N` target and at every `subprog[+N]` (callback) target. Blocks
@@ -9,11 +9,8 @@
 //! bpftool's cfg.c.
 
 use std::collections::BTreeSet;
-use std::io::{self, Write};
 
 use super::insn::{flow_xlated, Flow, Insn, BPF_PSEUDO_FUNC};
-use super::printer::write_insn;
-use super::xlated::{line_plain, sanitize, DumpOpts, Xlated};
 
 /// A node of the graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -237,199 +234,22 @@ impl Cfg {
         cfg.edges = edges;
         cfg
     }
-}
 
-/// Escapes text for a field of a DOT record label: the record syntax
-/// characters, quotes, backslashes and `&` (entities), as bpftool does;
-/// control characters are replaced.
-fn escape_record(out: &mut String, s: &str) {
-    for c in sanitize(s).chars() {
-        match c {
-            '\\' | '"' | '{' | '}' | '<' | '>' | '|' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\t' => out.push(' '),
-            _ => out.push(c),
-        }
+    /// The block holding instruction slot `insn`.
+    pub fn block_of(&self, insn: usize) -> Option<usize> {
+        let b = self
+            .blocks
+            .partition_point(|b| b.start <= insn)
+            .checked_sub(1)?;
+        (insn < self.blocks[b].end).then_some(b)
     }
-}
 
-/// Escapes text for an ordinary quoted DOT string.
-fn escape_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in sanitize(s).chars() {
-        match c {
-            '\\' | '"' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\t' => out.push(' '),
-            _ => out.push(c),
+    /// The function a node belongs to.
+    pub fn func_of(&self, n: Node) -> usize {
+        match n {
+            Node::Entry(f) | Node::Exit(f) => f,
+            Node::Block(b) => self.blocks[b].func,
         }
-    }
-    out
-}
-
-fn node_id(n: Node, cfg: &Cfg) -> String {
-    match n {
-        Node::Entry(f) => format!("fn_{f}_entry"),
-        Node::Exit(f) => format!("fn_{f}_exit"),
-        Node::Block(b) => format!("fn_{}_bb_{b}", cfg.blocks[b].func),
-    }
-}
-
-fn node_func(n: Node, cfg: &Cfg) -> usize {
-    match n {
-        Node::Entry(f) | Node::Exit(f) => f,
-        Node::Block(b) => cfg.blocks[b].func,
-    }
-}
-
-fn edge_attrs(kind: EdgeKind) -> &'static str {
-    match kind {
-        EdgeKind::Fallthrough => "style=\"solid\", color=black, weight=10",
-        EdgeKind::NotTaken => "style=\"solid\", color=red3, weight=10, label=\"F\"",
-        EdgeKind::Taken => "style=\"solid,bold\", color=green4, weight=5, label=\"T\"",
-        EdgeKind::Jump => "style=\"solid,bold\", color=blue, weight=5",
-        EdgeKind::Return => "style=\"dotted\", color=black, weight=1",
-        EdgeKind::Call => "style=\"dashed\", color=purple, constraint=false",
-    }
-}
-
-/// Writes the graph as DOT. Source lines from line info appear in the
-/// blocks (with file and line under `linum`); `opcodes` adds raw bytes.
-pub fn write_dot(w: &mut impl Write, x: &Xlated, cfg: &Cfg, opts: DumpOpts) -> io::Result<()> {
-    write_dot_marked(w, x, cfg, opts, &|_| None)
-}
-
-/// [`write_dot`] with extra DOT attributes for some blocks (by block
-/// index), e.g. `fillcolor="#ff9090"` for the block where the verifier
-/// stopped; `None` leaves a block as it is.
-pub fn write_dot_marked(
-    w: &mut impl Write,
-    x: &Xlated,
-    cfg: &Cfg,
-    opts: DumpOpts,
-    mark: &dyn Fn(usize) -> Option<String>,
-) -> io::Result<()> {
-    writeln!(w, "digraph \"DOT graph for eBPF program\" {{")?;
-    writeln!(w, "\tnode [fontname=\"monospace\"];")?;
-    writeln!(w, "\tedge [fontname=\"monospace\"];")?;
-    let mut label = String::new();
-    for (f, func) in cfg.funcs.iter().enumerate() {
-        let info = x.funcs.iter().find(|i| i.insn_off as usize == func.start);
-        let title = info
-            .and_then(|i| i.proto.clone().or_else(|| i.name.clone()))
-            .unwrap_or_else(|| format!("func_{f} ()"));
-        writeln!(w, "subgraph \"cluster_{f}\" {{")?;
-        writeln!(w, "\tstyle=\"dashed\";\n\tcolor=\"black\";")?;
-        writeln!(w, "\tlabel=\"{}\";", escape_quoted(&title))?;
-        writeln!(
-            w,
-            "\tfn_{f}_entry [shape=Mdiamond,style=filled,label=\"ENTRY\"];"
-        )?;
-        for b in func.blocks.clone() {
-            label.clear();
-            block_label(&mut label, x, &cfg.blocks[b], opts);
-            let extra = mark(b).map(|m| format!(",{m}")).unwrap_or_default();
-            writeln!(
-                w,
-                "\tfn_{f}_bb_{b} [shape=record,style=filled{extra},label=\"{{{label}}}\"];"
-            )?;
-        }
-        writeln!(
-            w,
-            "\tfn_{f}_exit [shape=Mdiamond,style=filled,label=\"EXIT\"];"
-        )?;
-        let local = |e: &&Edge| e.kind != EdgeKind::Call && node_func(e.from, cfg) == f;
-        for e in cfg.edges.iter().filter(local) {
-            writeln!(
-                w,
-                "\t{}:s -> {}:n [{}];",
-                node_id(e.from, cfg),
-                node_id(e.to, cfg),
-                edge_attrs(e.kind)
-            )?;
-        }
-        // Keeps EXIT below ENTRY in the layout (as bpftool does).
-        writeln!(
-            w,
-            "\tfn_{f}_entry:s -> fn_{f}_exit:n [style=\"invis\", constraint=true];"
-        )?;
-        writeln!(w, "}}")?;
-    }
-    for e in cfg.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
-        writeln!(
-            w,
-            "\t{} -> {} [{}];",
-            node_id(e.from, cfg),
-            node_id(e.to, cfg),
-            edge_attrs(e.kind)
-        )?;
-    }
-    writeln!(w, "}}")
-}
-
-/// The record label of a block: one field per instruction, source lines
-/// and the function prototype in the field of the instruction they precede.
-fn block_label(out: &mut String, x: &Xlated, blk: &Block, opts: DumpOpts) {
-    let mut last_line: Option<usize> = None;
-    let mut i = blk.start;
-    let mut text = String::new();
-    let mut first = true;
-    while i < blk.end && i < x.insns.len() {
-        if !first {
-            out.push('|');
-        }
-        first = false;
-        if let Some(p) = x
-            .funcs
-            .iter()
-            .find(|f| f.insn_off as usize == i)
-            .and_then(|f| f.proto.as_deref())
-        {
-            out.push_str("; ");
-            escape_record(out, p);
-            out.push_str(":\\l");
-        }
-        // The line covering this instruction, shown when it changes.
-        let covering = x.lines.partition_point(|l| l.insn_off as usize <= i);
-        if let Some(l) = covering.checked_sub(1) {
-            if last_line != Some(l) {
-                last_line = Some(l);
-                let li = &x.lines[l];
-                if opts.linum {
-                    out.push_str("; [");
-                    escape_record(out, li.file.as_deref().unwrap_or(""));
-                    out.push_str(&format!(" line:{} col:{}]\\l", li.line_num, li.line_col));
-                }
-                if let Some(src) = line_plain(li, false).filter(|s| !s.is_empty()) {
-                    out.push_str("; ");
-                    escape_record(out, &src);
-                    out.push_str("\\l");
-                }
-            }
-        }
-        text.clear();
-        text.push_str(&format!("{i}: "));
-        write_insn(&mut text, x.names, x.insns, i);
-        escape_record(out, &text);
-        out.push_str("\\l");
-        let double = x.insns[i].is_ld_imm64();
-        if opts.opcodes {
-            out.push_str("\\ \\ \\ \\ ");
-            let mut b = x.insns[i].to_bytes().to_vec();
-            if double {
-                if let Some(n) = x.insns.get(i + 1) {
-                    b.extend_from_slice(&n.to_bytes());
-                }
-            }
-            let hex: Vec<String> = b.iter().map(|b| format!("{b:02x}")).collect();
-            out.push_str(&hex.join(" "));
-            out.push_str("\\l");
-        }
-        i += if double { 2 } else { 1 };
     }
 }
 
@@ -437,6 +257,8 @@ fn block_label(out: &mut String, x: &Xlated, blk: &Block, opts: DumpOpts) {
 mod tests {
     use super::*;
     use crate::disasm::printer::NoResolve;
+    use crate::disasm::visual::{self, VisualFormat};
+    use crate::disasm::xlated::{DumpOpts, Xlated};
 
     fn count(cfg: &Cfg, k: EdgeKind) -> usize {
         cfg.edges.iter().filter(|e| e.kind == k).count()
@@ -494,24 +316,9 @@ mod tests {
             kind: EdgeKind::Jump
         }));
 
-        let x = Xlated {
-            insns: &p,
-            funcs: &[],
-            lines: &[],
-            names: &NoResolve,
-        };
-        let mut out = Vec::new();
-        write_dot(&mut out, &x, &cfg, DumpOpts::default()).unwrap();
-        let dot = String::from_utf8(out).unwrap();
-        assert!(dot.contains("fn_0_bb_1 [shape=record,style=filled,label=\"{1: (95) exit\\l}\"];"));
-        assert!(dot.contains("fn_0_bb_2 -> fn_1_entry [style=\"dashed\""));
-    }
-
-    #[test]
-    fn record_escaping() {
-        let mut s = String::new();
-        escape_record(&mut s, "w2 &= 1 {a|b} <x> \"q\" \\ \x07\t");
-        assert_eq!(s, "w2 \\&= 1 \\{a\\|b\\} \\<x\\> \\\"q\\\" \\\\ \\\\x07 ");
+        assert_eq!(cfg.block_of(3), Some(2));
+        assert_eq!(cfg.block_of(6), Some(4));
+        assert_eq!(cfg.block_of(10), None);
     }
 
     /// Random bytes through the decoder, printer, records and graph: no
@@ -556,7 +363,14 @@ mod tests {
             );
             let mut out = Vec::new();
             crate::disasm::xlated::write_plain(&mut out, &recs).unwrap();
-            write_dot(&mut out, &x, &cfg, DumpOpts::default()).unwrap();
+            let graph = visual::Graph {
+                x: &x,
+                cfg: &cfg,
+                opts: DumpOpts::default(),
+                title: "random",
+                verification: None,
+            };
+            visual::render(&mut out, VisualFormat::Dot, &graph).unwrap();
             serde_json::to_string(&recs).unwrap();
         }
     }

@@ -1,4 +1,4 @@
-//! `prog dump {xlated|jited} PROG [file F | opcodes | visual | linum]...`
+//! `prog dump {xlated|jited} PROG [file F | opcodes | visual [format FMT FILE] | linum]...`
 //! and `prog dump xlated file OBJ.o [prog NAME] [opcodes | visual]...`.
 //!
 //! Fetches each program's image through `sys::progdump` and renders it with
@@ -12,6 +12,7 @@ use crate::cmd::{CmdError, Result};
 use crate::disasm::cfg::Cfg;
 use crate::disasm::insn::parse_insns;
 use crate::disasm::jited::{self, JitedFunc, JitedLineMap};
+use crate::disasm::visual::{self, VisualFormat};
 use crate::disasm::xlated::{self, DumpOpts, KernelNames, Xlated};
 use crate::output::{self, Ctx, Out};
 use crate::record::kallsyms::KernelSymbols;
@@ -19,6 +20,10 @@ use crate::record::prog::ProgHeader;
 use crate::sys::handle;
 use crate::sys::progdump::{self, Image, ProgImage};
 use crate::sys::ObjKind;
+
+pub(super) fn visual_failed(e: visual::VisualError) -> CmdError {
+    CmdError::Failed(e.to_string())
+}
 
 /// One program's dump, ready to render.
 enum Dump {
@@ -154,7 +159,20 @@ fn xlated_dump(
     if mods.visual {
         let starts: Vec<u32> = img.funcs.iter().map(|f| f.insn_off).collect();
         let cfg = Cfg::build(&insns, &starts, img.jited);
-        crate::disasm::cfg::write_dot(out, &x, &cfg, opts)?;
+        let name = img.funcs.first().and_then(|f| f.name.as_deref());
+        let title = format!("prog id {} {}", img.id, name.unwrap_or(""));
+        let graph = visual::Graph {
+            x: &x,
+            cfg: &cfg,
+            opts,
+            title: title.trim_end(),
+            verification: None,
+        };
+        match &mods.visual_to {
+            Some((fmt, file)) => visual::render_file(std::path::Path::new(file), *fmt, &graph)
+                .map_err(visual_failed)?,
+            None => visual::render(out, VisualFormat::Dot, &graph).map_err(visual_failed)?,
+        }
         return Ok(Dump::None);
     }
     let recs = xlated::records(&x, opts);

@@ -1,10 +1,11 @@
-//! `prog dump xlated file OBJ.o [prog NAME] [opcodes | visual | linum]`:
+//! `prog dump xlated file OBJ.o [prog NAME] [opcodes | visual [format FMT FILE] | linum]`:
 //! the programs of an ELF object before loading, through `loader::objdump`.
 use serde::Serialize;
 
 use crate::cli::request::ProgDumpFile;
 use crate::cmd::{CmdError, Result};
-use crate::disasm::cfg::{self, Cfg};
+use crate::disasm::cfg::Cfg;
+use crate::disasm::visual::{self, VisualFormat};
 use crate::disasm::xlated::{self, DumpOpts, Xlated, XlatedInsn};
 use crate::loader::objdump::{self, ObjFunc, ObjNames};
 use crate::output::{self, Ctx, Out};
@@ -26,6 +27,7 @@ pub fn run(ctx: &Ctx, r: &ProgDumpFile, out: &mut Out) -> Result<()> {
         opcodes: r.opcodes,
         linum: r.linum,
     };
+    let visual_to = r.visual_to.clone();
     if ctx.json && visual {
         return Err(CmdError::Usage(
             "'visual' is not compatible with JSON output".into(),
@@ -69,7 +71,19 @@ pub fn run(ctx: &Ctx, r: &ProgDumpFile, out: &mut Out) -> Result<()> {
             }
             // Before loading, `call pc+N` keeps its offset in imm.
             let g = Cfg::build(&local, &[0], false);
-            cfg::write_dot(out, &x, &g, opts)?;
+            let title = format!("{path}: {}", f.name);
+            let graph = visual::Graph {
+                x: &x,
+                cfg: &g,
+                opts,
+                title: &title,
+                verification: None,
+            };
+            match &visual_to {
+                Some((fmt, file)) => visual::render_file(std::path::Path::new(file), *fmt, &graph),
+                None => visual::render(out, VisualFormat::Dot, &graph),
+            }
+            .map_err(super::dump::visual_failed)?;
             return Ok(());
         }
         let recs = xlated::records(&x, opts);

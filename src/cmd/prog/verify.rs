@@ -1,19 +1,18 @@
 //! `prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2]
-//! [--log-file F] [--visual]`: loads each program of an object without
+//! [--log-file F] [--visual [format FMT FILE]]`: loads each program of an object without
 //! pinning and reports the verifier's verdict with veristat's columns; for a
 //! rejection, the summary of `loader::verifier` instead of the raw log.
 //! Exit status 0 whenever the verification ran: the verdict is the output.
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
 use crate::cli::request::ProgVerify;
 use crate::cmd::{CmdError, Result};
-use crate::disasm::cfg::{write_dot_marked, Cfg};
+use crate::disasm::cfg::Cfg;
 use crate::disasm::printer::NoResolve;
+use crate::disasm::visual::{self, VisualFormat};
 use crate::disasm::xlated::{DumpOpts, FuncInfo, LineInfo, Xlated};
-use crate::loader::verifier::load::{self, Verdict, VerifyOpts, LOG_LEVEL2};
-use crate::loader::verifier::parse;
+use crate::loader::verifier::load::{self, Verdict, VerifyOpts};
 use crate::loader::verifier::record::{CompareRecord, Comparison, VerifyRecord};
 use crate::output::{self, Ctx, Out};
 
@@ -63,8 +62,10 @@ fn write_logs(file: &Path, verdicts: &[&Verdict]) -> Result<()> {
 }
 
 pub fn run(ctx: &Ctx, req: &ProgVerify, out: &mut Out) -> Result<()> {
+    // The page shows the register states along the path: a level-2 log.
+    let page = matches!(req.visual_to, Some((VisualFormat::Html, _)));
     let opts = VerifyOpts {
-        log_level: req.log_level,
+        log_level: req.log_level.or(page.then_some(2)),
         debug: ctx.debug,
         whole_log: req.log_file.is_some(),
     };
@@ -78,7 +79,7 @@ pub fn run(ctx: &Ctx, req: &ProgVerify, out: &mut Out) -> Result<()> {
         write_logs(f, &all)?;
     }
     if req.visual {
-        return visual(&a, out);
+        return visual(req, &a, out);
     }
     let file_a = req.object.display().to_string();
     let recs_a: Vec<VerifyRecord> = a.iter().map(|v| VerifyRecord::new(&file_a, v)).collect();
@@ -130,16 +131,10 @@ pub fn run(ctx: &Ctx, req: &ProgVerify, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-/// Escapes text for a quoted DOT attribute.
-fn dot_quote(s: &str) -> String {
-    crate::output::escape(s)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-}
-
-/// `--visual`: the program's CFG as DOT, the block where the verifier
-/// stopped in red, and with `--log-level 2` the blocks it walked in green.
-fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
+/// `--visual`: the program's CFG with the verdict on it (the block where
+/// the verifier stopped, the path to it, and with `--log-level 2` the
+/// blocks it walked and its states), as DOT on stdout or in a file.
+fn visual(req: &ProgVerify, verdicts: &[Verdict], out: &mut Out) -> Result<()> {
     let v = match verdicts {
         [one] => one,
         many => many.iter().find(|v| !v.accepted).ok_or_else(|| {
@@ -156,12 +151,7 @@ fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
         )));
     }
     let report = crate::loader::verifier::analyze(&v.log, info);
-    let parsed = parse::parse(&v.log);
-    let walked: BTreeSet<usize> = if v.log_level & LOG_LEVEL2 != 0 {
-        parsed.visited()
-    } else {
-        BTreeSet::new()
-    };
+    let verification = crate::loader::verifier::path::verification(&v.log, v.log_level, &report);
     let funcs: Vec<FuncInfo> = info
         .funcs
         .iter()
@@ -190,21 +180,19 @@ fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
         lines: &lines,
         names: &NoResolve,
     };
-    let failing = if report.accepted { None } else { report.insn };
-    let tooltip = dot_quote(&format!("{}: {}", report.title, report.message));
-    let mark = |b: usize| -> Option<String> {
-        let blk = &cfg.blocks[b];
-        if failing.is_some_and(|i| i >= blk.start && i < blk.end) {
-            return Some(format!(
-                "fillcolor=\"#ff9090\",color=\"red\",penwidth=3,tooltip=\"{tooltip}\""
-            ));
-        }
-        if walked.range(blk.start..blk.end).next().is_some() {
-            return Some("fillcolor=\"#c8f0c8\"".into());
-        }
-        None
+    let title = format!("{}: prog {} ({})", req.object.display(), v.name, v.section);
+    let graph = visual::Graph {
+        x: &x,
+        cfg: &cfg,
+        opts: DumpOpts::default(),
+        title: &title,
+        verification: Some(&verification),
     };
-    write_dot_marked(out, &x, &cfg, DumpOpts::default(), &mark)?;
+    match &req.visual_to {
+        Some((fmt, file)) => visual::render_file(Path::new(file), *fmt, &graph),
+        None => visual::render(out, VisualFormat::Dot, &graph),
+    }
+    .map_err(super::dump::visual_failed)?;
     out.flush()?;
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! - [`parse`] turns the log into a structure.
 //! - [`classify`] names the cause and the fix; [`report`] assembles the
 //!   summary ([`analyze`]) shown instead of the log.
+//! - [`path`] gives the CFG views the failing path with its states.
 //!
 //! `cmd::prog_verify` drives it. A load path that failed calls
 //! [`verify`] (or [`verify_bytes`]) for the failing program with
@@ -19,6 +20,7 @@ pub mod classify;
 pub mod load;
 pub mod objinfo;
 pub mod parse;
+pub mod path;
 pub mod record;
 pub mod report;
 

@@ -530,6 +530,15 @@ impl<'a> ParsedLog<'a> {
     /// to the failing one, following the segments back through the branches
     /// that pushed them (the verifier pops the latest pushed state first).
     pub fn error_path(&self) -> Vec<usize> {
+        self.error_path_lines()
+            .into_iter()
+            .map(|l| self.insns[l].idx)
+            .collect()
+    }
+
+    /// [`Self::error_path`] as indexes into `insns` (the log lines, with
+    /// their state comments).
+    pub fn error_path_lines(&self) -> Vec<usize> {
         let Some(err) = &self.error else {
             return Vec::new();
         };
@@ -568,8 +577,7 @@ impl<'a> ParsedLog<'a> {
         }
         let mut path = Vec::new();
         for &(k, cut) in pieces.iter().rev() {
-            let g = &self.segments[k];
-            path.extend(self.insns[g.first_insn..cut].iter().map(|i| i.idx));
+            path.extend(self.segments[k].first_insn..cut);
         }
         path
     }
