@@ -8,5 +8,8 @@ pub mod cli;
 pub mod cmd;
 pub mod disasm;
 pub mod loader;
+pub mod metrics;
 pub mod output;
+pub mod serve;
 pub mod sys;
+pub mod top;

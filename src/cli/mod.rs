@@ -175,6 +175,18 @@ fn split(argv: &[String]) -> Result<Split<'_>, UsageError> {
             raw = true;
             continue;
         }
+        // An object's default command takes its own flags unnamed (`top -b`).
+        let default_cmd = (cmd.is_none() && s.command.is_none() && !positional)
+            .then(|| obj.and_then(|o| o.default).and_then(spec::command))
+            .flatten()
+            .map(|(_, c)| c)
+            .filter(|c| takes_flag(&c.syntax, w));
+        if let Some(c) = default_cmd {
+            cmd = Some(c);
+            s.command = Some(c.name);
+            s.args.push(w.clone());
+            continue;
+        }
         if positional || cmd_takes {
             if s.object.is_none() {
                 s.object = Some(w);

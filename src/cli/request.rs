@@ -21,6 +21,8 @@ pub enum Request {
     Feature(FeatureProbe),
     Btf(BtfReq),
     Tool(ToolReq),
+    Serve(ServeReq),
+    Top(TopReq),
     Completions(Generated),
     /// The words typed so far; answers what may follow (for the scripts).
     CompleteWords(Vec<String>),
@@ -308,6 +310,27 @@ pub struct ToolReq {
     pub args: Vec<String>,
 }
 
+// -- serve, top --------------------------------------------------------------
+
+/// `serve [--listen ADDR:PORT] [--stats] [--tool-root DIR] [--map-entries] [--max-series N]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServeReq {
+    /// 127.0.0.1:9464 unless given.
+    pub listen: std::net::SocketAddr,
+    pub stats: bool,
+    pub tool_root: Option<PathBuf>,
+    pub map_entries: bool,
+    pub max_series: usize,
+}
+
+/// `top [-b] [-n N] [-d SECS]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopReq {
+    pub batch: bool,
+    pub iterations: Option<u64>,
+    pub delay: std::time::Duration,
+}
+
 // -- building ----------------------------------------------------------------
 
 fn usage(msg: impl Into<String>) -> UsageError {
@@ -570,6 +593,67 @@ fn tool(m: &Match, verb: ToolVerb) -> Request {
     })
 }
 
+fn serve(m: &Match) -> Result<Request, UsageError> {
+    let listen = match m.word("--listen") {
+        None => std::net::SocketAddr::from(([127, 0, 0, 1], 9464)),
+        Some(w) => w.parse().map_err(|_| {
+            usage(format!(
+                "invalid --listen address '{w}': expected ADDR:PORT (e.g. 127.0.0.1:9464, [::1]:9464)"
+            ))
+        })?,
+    };
+    let max_series = match m.word("--max-series") {
+        None => 1000,
+        Some(w) => match w.parse::<usize>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return Err(usage(format!(
+                    "invalid --max-series '{w}': expected a positive number"
+                )))
+            }
+        },
+    };
+    Ok(Request::Serve(ServeReq {
+        listen,
+        stats: m.has("--stats"),
+        tool_root: m.word("--tool-root").map(PathBuf::from),
+        map_entries: m.has("--map-entries"),
+        max_series,
+    }))
+}
+
+fn top(m: &Match) -> Result<Request, UsageError> {
+    let iterations = match m.word("-n") {
+        None => None,
+        Some(w) => match w.parse::<u64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                return Err(usage(format!(
+                    "invalid -n '{w}': expected a positive number of iterations"
+                )))
+            }
+        },
+    };
+    let delay = match m.word("-d") {
+        None => std::time::Duration::from_secs(1),
+        Some(w) => match w.parse::<f64>() {
+            Ok(d) if d.is_finite() && (0.1..=3600.0).contains(&d) => {
+                std::time::Duration::from_secs_f64(d)
+            }
+            _ => {
+                return Err(usage(format!(
+                    "invalid -d '{w}': expected seconds between 0.1 and 3600"
+                )))
+            }
+        },
+    };
+    Ok(Request::Top(TopReq {
+        batch: m.has("-b"),
+        iterations,
+        delay,
+    }))
+}
+
 /// The typed request for a command's match.
 pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
     use CmdId::*;
@@ -675,6 +759,8 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         ToolReport => tool(m, ToolVerb::Report),
         ToolUnload => tool(m, ToolVerb::Unload),
         ToolRun => tool(m, ToolVerb::Run),
+        Serve => serve(m)?,
+        Top => top(m)?,
         CompletionsBash => Request::Completions(Generated::Bash),
         CompletionsZsh => Request::Completions(Generated::Zsh),
         CompletionsFish => Request::Completions(Generated::Fish),

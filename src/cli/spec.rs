@@ -47,6 +47,8 @@ pub enum CmdId {
     ToolReport,
     ToolUnload,
     ToolRun,
+    Serve,
+    Top,
     CompletionsBash,
     CompletionsZsh,
     CompletionsFish,
@@ -617,6 +619,32 @@ const TOOL_COMMANDS: &[Command] = &[
     ),
 ];
 
+// -- serve, top ------------------------------------------------------------------
+
+const SERVE_COMMANDS: &[Command] = &[cmd(
+    "start",
+    "Serve Prometheus metrics (text 0.0.4, or OpenMetrics 1.0 by Accept header) on 127.0.0.1:9464 until SIGTERM; read-only",
+    Any(&[
+        Flag("--listen", Some(("ADDR:PORT", Value::Text))),
+        Flag("--stats", None),
+        Flag("--tool-root", Some(("DIR", Value::Path))),
+        Flag("--map-entries", None),
+        Flag("--max-series", Some(("N", Value::Text))),
+    ]),
+    CmdId::Serve,
+)];
+
+const TOP_COMMANDS: &[Command] = &[cmd(
+    "show",
+    "Programs by CPU use, live (keys: s sort, / filter, p pause, q quit); -b: batch text, or JSON with -j",
+    Any(&[
+        Flag("-b", None),
+        Flag("-n", Some(("N", Value::Text))),
+        Flag("-d", Some(("SECS", Value::Text))),
+    ]),
+    CmdId::Top,
+)];
+
 const COMPLETIONS_COMMANDS: &[Command] = &[
     Command {
         name: "bash",
@@ -715,6 +743,18 @@ pub const OBJECTS: &[Object] = &[
         "Bundled tracing tools, pinned under /sys/fs/bpf/bpfscope/",
         TOOL_COMMANDS,
         Some(CmdId::ToolList),
+    ),
+    obj(
+        "serve",
+        "Prometheus/OpenMetrics endpoint: inventory, run-time stats, tools' reports",
+        SERVE_COMMANDS,
+        Some(CmdId::Serve),
+    ),
+    obj(
+        "top",
+        "Live view of programs by CPU use",
+        TOP_COMMANDS,
+        Some(CmdId::Top),
     ),
     obj(
         "completions",

@@ -11,8 +11,10 @@ pub mod map;
 pub mod net;
 pub mod perf;
 pub mod prog;
+pub mod serve;
 pub mod show;
 pub mod tool;
+pub mod top;
 pub mod version;
 
 use std::io::Write;
@@ -90,6 +92,8 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::Feature(r) => feature::probe(ctx, &r, out),
         Request::Btf(r) => btf::run(ctx, r, out),
         Request::Tool(r) => tool::run(ctx, r),
+        Request::Serve(r) => serve::run(r),
+        Request::Top(r) => top::run(ctx, r, out),
         Request::Completions(what) => completions::generate(what, out),
         Request::CompleteWords(words) => completions::words(&words, out),
         Request::Version => version::print(ctx, out),

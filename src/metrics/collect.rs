@@ -1,0 +1,221 @@
+//! One scrape's worth of data: programs, maps and links with their pins and
+//! owning tool, optional map element counts under a time budget, and the
+//! tools' reports. Objects that vanish while we look are counted as skipped.
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::sys::link::LinkRecord;
+use crate::sys::map::MapRecord;
+use crate::sys::mapops::Map;
+use crate::sys::prog::ProgRecord;
+use crate::sys::{ids, link, map, pins, prog, ObjKind};
+
+use super::tools::{self, ToolSnapshot};
+
+/// What a scrape collects.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where the bundled tools are pinned (`tool load`'s root).
+    pub tool_root: PathBuf,
+    /// Count map elements, spending at most this long per scrape.
+    pub map_entries_budget: Option<Duration>,
+    /// Most series one tool's labelled counters may export.
+    pub max_series: usize,
+}
+
+/// A program, with what its pins tell.
+#[derive(Debug, Clone)]
+pub struct Prog {
+    pub rec: ProgRecord,
+    pub pinned: Option<String>,
+    /// The bundled tool it belongs to (pinned under the tool root).
+    pub tool: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MapObj {
+    pub rec: MapRecord,
+    pub pinned: Option<String>,
+    pub tool: Option<String>,
+    /// Element count: `Some` when counted this scrape.
+    pub entries: Option<u64>,
+}
+
+/// Map element counting: how it went this scrape.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntriesStatus {
+    pub counted: u64,
+    /// Maps left uncounted because the budget ran out.
+    pub over_budget: u64,
+    /// Maps whose type has no countable keys (ring buffers, queues, …).
+    pub uncountable: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub progs: Vec<Prog>,
+    pub maps: Vec<MapObj>,
+    pub links: Vec<LinkRecord>,
+    pub entries: Option<EntriesStatus>,
+    pub tools: Vec<ToolSnapshot>,
+    /// Objects that could not be read (vanished or refused) this scrape.
+    pub skipped: u64,
+    /// Whether the kernel counts run time (stats enabled by anyone).
+    pub stats_enabled: Option<bool>,
+    /// How long collecting took.
+    pub collect_time: Duration,
+}
+
+/// The first pin of `id`, and the tool whose directory under `root` holds it.
+fn pin_and_tool(table: &pins::PinTable, id: u32, root: &Path) -> (Option<String>, Option<String>) {
+    let Some(paths) = table.get(&id) else {
+        return (None, None);
+    };
+    let tool = paths.iter().find_map(|p| {
+        let rest = Path::new(p).strip_prefix(root).ok()?;
+        let first = rest.components().next()?;
+        Some(first.as_os_str().to_string_lossy().into_owned())
+    });
+    (paths.first().cloned(), tool)
+}
+
+/// Every object of `kind` through `build`; vanished or unreadable ones skipped.
+fn each<R>(
+    kind: ObjKind,
+    skipped: &mut u64,
+    mut build: impl FnMut(&std::os::fd::OwnedFd) -> crate::sys::Result<R>,
+) -> crate::sys::Result<Vec<R>> {
+    let mut out = Vec::new();
+    for item in ids::iter(kind) {
+        // One fd at a time: the fd number (and its fdinfo inode) is reused.
+        let (_, fd) = item?;
+        match build(&fd) {
+            Ok(r) => out.push(r),
+            Err(_) => *skipped += 1,
+        }
+    }
+    Ok(out)
+}
+
+pub fn collect(opts: &Options) -> crate::sys::Result<Snapshot> {
+    let start = Instant::now();
+    let mut snap = Snapshot {
+        stats_enabled: crate::sys::stats::enabled(),
+        ..Default::default()
+    };
+    let root = opts.tool_root.as_path();
+    let prog_pins = pins::build(ObjKind::Prog);
+    let map_pins = pins::build(ObjKind::Map);
+    snap.progs = each(ObjKind::Prog, &mut snap.skipped, prog::record)?
+        .into_iter()
+        .map(|rec| {
+            let (pinned, tool) = pin_and_tool(&prog_pins, rec.id, root);
+            Prog { rec, pinned, tool }
+        })
+        .collect();
+    snap.maps = each(ObjKind::Map, &mut snap.skipped, map::record)?
+        .into_iter()
+        .map(|rec| {
+            let (pinned, tool) = pin_and_tool(&map_pins, rec.id, root);
+            MapObj {
+                rec,
+                pinned,
+                tool,
+                entries: None,
+            }
+        })
+        .collect();
+    let mut ksyms = None;
+    snap.links = each(ObjKind::Link, &mut snap.skipped, |fd| {
+        link::record(fd, &mut ksyms)
+    })?;
+    if let Some(budget) = opts.map_entries_budget {
+        snap.entries = Some(count_entries(&mut snap.maps, Instant::now() + budget));
+    }
+    snap.tools = tools::collect(root, opts.max_series);
+    snap.collect_time = start.elapsed();
+    Ok(snap)
+}
+
+/// Map types whose element count is their size (every index exists).
+fn is_array_like(t: u32) -> bool {
+    use libbpf_sys as b;
+    matches!(
+        t,
+        b::BPF_MAP_TYPE_ARRAY
+            | b::BPF_MAP_TYPE_PERCPU_ARRAY
+            | b::BPF_MAP_TYPE_PROG_ARRAY
+            | b::BPF_MAP_TYPE_PERF_EVENT_ARRAY
+            | b::BPF_MAP_TYPE_CGROUP_ARRAY
+            | b::BPF_MAP_TYPE_ARRAY_OF_MAPS
+    )
+}
+
+/// Map types with keys to walk (GET_NEXT_KEY).
+fn is_keyed(t: u32) -> bool {
+    use libbpf_sys as b;
+    matches!(
+        t,
+        b::BPF_MAP_TYPE_HASH
+            | b::BPF_MAP_TYPE_PERCPU_HASH
+            | b::BPF_MAP_TYPE_LRU_HASH
+            | b::BPF_MAP_TYPE_LRU_PERCPU_HASH
+            | b::BPF_MAP_TYPE_HASH_OF_MAPS
+            | b::BPF_MAP_TYPE_LPM_TRIE
+            | b::BPF_MAP_TYPE_DEVMAP_HASH
+            | b::BPF_MAP_TYPE_SOCKHASH
+            | b::BPF_MAP_TYPE_STACK_TRACE
+    )
+}
+
+/// Counts elements map by map until `deadline`; the rest are left uncounted.
+fn count_entries(maps: &mut [MapObj], deadline: Instant) -> EntriesStatus {
+    let mut st = EntriesStatus::default();
+    for m in maps.iter_mut() {
+        let t = m.rec.info.type_;
+        if is_array_like(t) {
+            m.entries = Some(u64::from(m.rec.max_entries));
+            st.counted += 1;
+            continue;
+        }
+        if !is_keyed(t) {
+            st.uncountable += 1;
+            continue;
+        }
+        if Instant::now() >= deadline {
+            st.over_budget += 1;
+            continue;
+        }
+        match count_keys(m.rec.id, deadline) {
+            Some(n) => {
+                m.entries = Some(n);
+                st.counted += 1;
+            }
+            None => st.over_budget += 1,
+        }
+    }
+    st
+}
+
+/// Walks a map's keys; None when the deadline passes first (or the map vanished).
+fn count_keys(id: u32, deadline: Instant) -> Option<u64> {
+    let fd = ids::fd_by_id(ObjKind::Map, id).ok()?;
+    let map = Map::from_fd(fd).ok()?;
+    let mut key = vec![0u8; map.key_size()];
+    let mut next = vec![0u8; map.key_size()];
+    let mut n = 0u64;
+    let mut first = true;
+    loop {
+        let r = map.next_key((!first).then_some(key.as_slice()), &mut next);
+        if r.is_err() {
+            // ENOENT: the end.
+            return Some(n);
+        }
+        first = false;
+        n += 1;
+        std::mem::swap(&mut key, &mut next);
+        if n.is_multiple_of(256) && Instant::now() >= deadline {
+            return None;
+        }
+    }
+}
