@@ -1,7 +1,7 @@
 # bpfscope — two set-up commands on a new machine: `make run` and `make test`.
 CARGO ?= cargo
 BIN := target/release/bpfscope
-DEB_PKGS := clang llvm libelf-dev zlib1g-dev pkg-config bpftool graphviz util-linux iproute2 time python3
+DEB_PKGS := clang llvm libelf-dev zlib1g-dev pkg-config bpftool graphviz util-linux iproute2 time python3 prometheus tmux
 
 .PHONY: all deps build run test completions bench clean
 

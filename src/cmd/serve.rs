@@ -61,6 +61,7 @@ pub fn run(req: ServeReq) -> Result<()> {
                 tool_root,
                 map_entries_budget: req.map_entries.then_some(MAP_ENTRIES_BUDGET),
                 max_series: req.max_series,
+                stats_held: req.stats,
             },
             max_scrapes: MAX_SCRAPES,
             send_timeout: SEND_TIMEOUT,

@@ -41,7 +41,6 @@ pub fn run(ctx: &Ctx, req: TopReq, out: &mut Out) -> Result<()> {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
             interval_ns,
-            stats_enabled: crate::sys::stats::enabled(),
             programs: rows,
         };
         if ctx.json {

@@ -21,6 +21,8 @@ pub struct Options {
     pub map_entries_budget: Option<Duration>,
     /// Most series one tool's labelled counters may export.
     pub max_series: usize,
+    /// Whether this process holds run-time stats on (serve --stats).
+    pub stats_held: bool,
 }
 
 /// A program, with what its pins tell.
@@ -60,7 +62,7 @@ pub struct Snapshot {
     pub tools: Vec<ToolSnapshot>,
     /// Objects that could not be read (vanished or refused) this scrape.
     pub skipped: u64,
-    /// Whether the kernel counts run time (stats enabled by anyone).
+    /// Whether run time is counted: by our --stats fd, or by the sysctl.
     pub stats_enabled: Option<bool>,
     /// How long collecting took.
     pub collect_time: Duration,
@@ -100,7 +102,10 @@ fn each<R>(
 pub fn collect(opts: &Options) -> crate::sys::Result<Snapshot> {
     let start = Instant::now();
     let mut snap = Snapshot {
-        stats_enabled: crate::sys::stats::enabled(),
+        stats_enabled: match (opts.stats_held, crate::sys::stats::sysctl_enabled()) {
+            (true, _) => Some(true),
+            (false, s) => s,
+        },
         ..Default::default()
     };
     let root = opts.tool_root.as_path();

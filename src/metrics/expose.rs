@@ -376,7 +376,7 @@ impl Collector for SnapshotCollector {
         gauges(
             &mut enc,
             "bpfscope_stats_enabled",
-            "1 when the kernel counts program run time (kernel.bpf_stats_enabled)",
+            "1 when program run time is counted: serve --stats, or the kernel.bpf_stats_enabled sysctl (other processes' BPF_ENABLE_STATS fds do not show here)",
             s.stats_enabled.map(|e| (Labels::new(), i64::from(e))),
         )?;
         gauges(

@@ -13,7 +13,6 @@ pub struct TopSnapshot {
     /// Wall-clock seconds since the epoch at the end of the interval.
     pub time: u64,
     pub interval_ns: u64,
-    pub stats_enabled: Option<bool>,
     pub programs: Vec<Row>,
 }
 

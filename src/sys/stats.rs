@@ -24,9 +24,10 @@ pub fn enable() -> Result<StatsGuard> {
         .map(|fd| StatsGuard { _fd: fd })
 }
 
-/// Whether the kernel counts run time now (through the sysctl or any
-/// process's fd), as the sysctl reads back; None if it can't be read.
-pub fn enabled() -> Option<bool> {
+/// The `kernel.bpf_stats_enabled` sysctl; None if it can't be read. It
+/// reads back only what was written to it: stats held on through
+/// BPF_ENABLE_STATS fds (ours or another process's) do not show there.
+pub fn sysctl_enabled() -> Option<bool> {
     let s = std::fs::read_to_string(SYSCTL).ok()?;
     Some(s.trim() != "0")
 }
