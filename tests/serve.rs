@@ -639,3 +639,53 @@ fn bad_input_is_one_error_line() {
     }
     drop(busy);
 }
+
+/// Sum of the samples of `metric` in a text scrape, and their count.
+fn samples(text: &str, metric: &str) -> (f64, usize) {
+    let mut sum = 0.0;
+    let mut n = 0;
+    for l in text.lines() {
+        let Some(rest) = l.strip_prefix(metric) else {
+            continue;
+        };
+        if !(rest.starts_with('{') || rest.starts_with(' ')) {
+            continue;
+        }
+        if let Some(v) = l.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()) {
+            sum += v;
+            n += 1;
+        }
+    }
+    (sum, n)
+}
+
+#[test]
+fn event_tools_count_under_the_series_cap() {
+    let root = Root::new();
+    root.ok(&["tool", "load", "execsnoop"]);
+    root.ok(&["tool", "attach", "execsnoop"]);
+    let port = free_port();
+    let mut serve = start_serve(root.path(), port, &["--max-series", "1"]);
+    // A first scrape starts the counts; then execs of two different comms.
+    get(port, "/metrics", None).expect("scrape");
+    for _ in 0..3 {
+        for bin in ["/bin/true", "/bin/echo"] {
+            let st = Command::new(bin).stdout(Stdio::null()).status().expect(bin);
+            assert!(st.success());
+        }
+    }
+    let (_, text) = get(port, "/metrics", None).expect("scrape");
+    let (counted, series) = samples(&text, "bpfscope_execsnoop_events_total");
+    let (over, _) = samples(&text, "bpfscope_tool_events_over_cap_total");
+    assert_eq!(series, 1, "one label set under --max-series 1: {text}");
+    assert!(
+        over >= 3.0,
+        "the other comm's execs are over the cap: {over}"
+    );
+    assert!(
+        counted + over >= 6.0,
+        "every exec counted: {counted} + {over}"
+    );
+    signal(&serve.0, libc::SIGTERM);
+    assert_eq!(wait_exit(&mut serve, Duration::from_secs(10)), Some(0));
+}

@@ -2,6 +2,7 @@
 //! owning tool, optional map element counts under a time budget, and the
 //! tools' reports. Objects that vanish while we look are counted as skipped.
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::sys::link::LinkRecord;
@@ -10,6 +11,7 @@ use crate::sys::mapops::Map;
 use crate::sys::prog::ProgRecord;
 use crate::sys::{ids, link, map, pins, prog, ObjKind};
 
+use super::events::EventCounts;
 use super::tools::{self, ToolSnapshot};
 
 /// What a scrape collects.
@@ -99,7 +101,8 @@ fn each<R>(
     Ok(out)
 }
 
-pub fn collect(opts: &Options) -> crate::sys::Result<Snapshot> {
+/// One scrape; `events` keeps the event tools' counts between scrapes.
+pub fn collect(opts: &Options, events: &Mutex<EventCounts>) -> crate::sys::Result<Snapshot> {
     let start = Instant::now();
     let mut snap = Snapshot {
         stats_enabled: match (opts.stats_held, crate::sys::stats::sysctl_enabled()) {
@@ -137,7 +140,7 @@ pub fn collect(opts: &Options) -> crate::sys::Result<Snapshot> {
     if let Some(budget) = opts.map_entries_budget {
         snap.entries = Some(count_entries(&mut snap.maps, Instant::now() + budget));
     }
-    snap.tools = tools::collect(root, opts.max_series);
+    snap.tools = tools::collect(root, opts.max_series, events);
     snap.collect_time = start.elapsed();
     Ok(snap)
 }

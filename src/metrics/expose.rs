@@ -340,6 +340,8 @@ impl Collector for SnapshotCollector {
                 )
             }),
         )?;
+        let mut overflows = Vec::new();
+        let mut losts = Vec::new();
         for t in &s.tools {
             match &t.data {
                 ToolData::Histograms {
@@ -369,9 +371,42 @@ impl Collector for SnapshotCollector {
                         )?;
                     }
                 }
+                ToolData::Events {
+                    metric,
+                    help,
+                    series,
+                    overflow,
+                    lost,
+                } => {
+                    family(
+                        &mut enc,
+                        metric,
+                        help,
+                        MetricType::Counter,
+                        series.iter().map(|c| (c.labels.clone(), c.value)),
+                        |m, l, v| ConstCounter::new(v).encode(m.encode_family(l)?),
+                    )?;
+                    let tool = || vec![("tool", t.name.to_string())];
+                    overflows.push((tool(), *overflow));
+                    if let Some(n) = lost {
+                        losts.push((tool(), *n));
+                    }
+                }
                 ToolData::NotExported => {}
             }
         }
+        counters(
+            &mut enc,
+            "bpfscope_tool_events_over_cap",
+            "Events of an event tool counted without their labels: the tool had --max-series label sets already",
+            overflows,
+        )?;
+        counters(
+            &mut enc,
+            "bpfscope_tool_events_lost",
+            "Events an event tool lost since it was loaded (ring buffer full)",
+            losts,
+        )?;
         // About this scrape.
         gauges(
             &mut enc,

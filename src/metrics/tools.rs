@@ -1,13 +1,16 @@
 //! The bundled tools' reports as metric data: log2 histograms become
 //! Prometheus histograms in base units (seconds, bytes) with the tool's own
 //! dimensions as labels; counting tools (syscount, hardirqs, cachestat)
-//! become counters. Maps are only read, never cleared: values are
+//! become counters; event tools become counters by comm and result
+//! (`events`). Maps are only read, never cleared: values are
 //! cumulative since the tool was loaded (a `tool report INTERVAL` run
 //! clears them, which Prometheus sees as a counter reset).
 use std::path::Path;
+use std::sync::Mutex;
 
 use tracing_tools::{hist::slot_range, Config, Event, Histogram, Report, Session, Tool};
 
+use super::events::EventCounts;
 use crate::loader::{fs, maps, tool as lt, LoaderError};
 
 /// One exported histogram: buckets as (upper bound, count), in base units.
@@ -37,7 +40,16 @@ pub enum ToolData {
     },
     /// (metric without `_total`, help, series).
     Counters(Vec<(&'static str, &'static str, Vec<CounterSeries>)>),
-    /// Loaded, but its report has no metric form here (event and stack tools).
+    /// Event tools: events by comm and result since serve started, events
+    /// over the series cap, and events the tool lost (ring buffer full).
+    Events {
+        metric: String,
+        help: String,
+        series: Vec<CounterSeries>,
+        overflow: u64,
+        lost: Option<u64>,
+    },
+    /// Loaded, but its report has no metric form here (stack tools).
     NotExported,
 }
 
@@ -221,8 +233,9 @@ fn counters(spec: &CountSpec, rows: &[Event]) -> ToolData {
 fn read(
     root: &Path,
     tool: &Tool,
-    session: &Session,
+    session: &mut Session,
     max_series: usize,
+    events: &Mutex<EventCounts>,
 ) -> Result<(ToolData, u64), LoaderError> {
     let args = lt::loaded_args(root, tool.name, tool)?;
     let words: Vec<String> = args.split_whitespace().map(String::from).collect();
@@ -244,6 +257,26 @@ fn read(
             let dropped = rows.len().saturating_sub(max_series) as u64;
             rows.truncate(max_series);
             (counters(spec, &rows), dropped)
+        }
+        Report::Events { .. } => {
+            // One scrape drains at a time; a poisoned lock only means an
+            // earlier scrape panicked mid-count: the counts are still usable.
+            let mut all = events.lock().unwrap_or_else(|p| p.into_inner());
+            let counts = all.tools.entry(tool.name).or_default();
+            let lost = super::events::drain(root, tool, &config, session, counts, max_series)?;
+            (
+                ToolData::Events {
+                    metric: format!("bpfscope_{}_events", label_name(tool.name)),
+                    help: format!(
+                        "{} ({}): events by comm and result",
+                        tool.summary, tool.name
+                    ),
+                    series: counts.counters(),
+                    overflow: counts.overflow,
+                    lost,
+                },
+                0,
+            )
         }
         _ => (ToolData::NotExported, 0),
     })
@@ -285,7 +318,7 @@ fn histograms(
 
 /// Every bundled tool loaded under `root`, with its data (read errors kept
 /// per tool: one broken tool does not fail the scrape).
-pub fn collect(root: &Path, max_series: usize) -> Vec<ToolSnapshot> {
+pub fn collect(root: &Path, max_series: usize, events: &Mutex<EventCounts>) -> Vec<ToolSnapshot> {
     let mut session: Option<Session> = None;
     let mut out = Vec::new();
     for tool in tracing_tools::tools() {
@@ -296,7 +329,7 @@ pub fn collect(root: &Path, max_series: usize) -> Vec<ToolSnapshot> {
             continue;
         }
         let session = session.get_or_insert_with(fs::host_session);
-        let (data, dropped, error) = match read(root, tool, session, max_series) {
+        let (data, dropped, error) = match read(root, tool, session, max_series, events) {
             Ok((d, n)) => (d, n, None),
             Err(e) => (ToolData::NotExported, 0, Some(e.to_string())),
         };

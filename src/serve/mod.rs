@@ -10,7 +10,7 @@
 use std::io::Cursor;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use prometheus_client::metrics::counter::Counter;
@@ -19,6 +19,7 @@ use prometheus_client::registry::Registry;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::metrics::collect::{self, Options};
+use crate::metrics::events::EventCounts;
 use crate::metrics::expose::{self, Format};
 
 /// How the endpoint runs.
@@ -129,6 +130,8 @@ struct Shared {
     config: Config,
     me: SelfMetrics,
     in_flight: AtomicUsize,
+    /// Event tools' counts, kept across scrapes.
+    events: Mutex<EventCounts>,
 }
 
 const LANDING: &str = "<!DOCTYPE html>
@@ -183,7 +186,7 @@ fn scrape(shared: &Shared, req: &Request) -> Response<Cursor<Vec<u8>>> {
         .find(|h| h.field.equiv("Accept"))
         .map(|h| h.value.as_str());
     let format = Format::negotiate(accept);
-    let snap = match collect::collect(&shared.config.collect) {
+    let snap = match collect::collect(&shared.config.collect, &shared.events) {
         Ok(s) => s,
         Err(e) => {
             shared.me.errors.inc();
@@ -228,6 +231,7 @@ pub fn serve(endpoint: Endpoint, config: Config, stop: fn() -> bool) {
         config,
         me: SelfMetrics::new(),
         in_flight: AtomicUsize::new(0),
+        events: Mutex::new(EventCounts::default()),
     });
     let handles: Vec<_> = (0..workers)
         .map(|_| {
