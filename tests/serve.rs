@@ -243,7 +243,7 @@ fn prometheus_scrapes_serve() {
     }
     let port = free_port();
     let before = counting(&root);
-    let mut serve = start_serve(root.path(), port, &["--stats"]);
+    let mut serve = start_serve(root.path(), port, &["--stats", "--map-entries"]);
     assert!(counting(&root), "--stats turns run-time stats on");
 
     // promtool accepts the text format; OpenMetrics ends with # EOF.
@@ -323,6 +323,12 @@ fn prometheus_scrapes_serve() {
         (count > 0.0 && v.is_finite()).then_some(v)
     });
     assert!(p50 > 0.0 && p50 < 10.0, "median block I/O latency {p50}s");
+    // --map-entries: biolatency's histogram map holds at least one key now.
+    let q = "sum(bpfscope_map_entries and on(id) bpfscope_map_info{tool=\"biolatency\",name=\"hists\"})";
+    let n = wait_until("biolatency's map entries", Duration::from_secs(10), || {
+        scalar(prom_port, q).filter(|n| *n >= 1.0)
+    });
+    assert!(n >= 1.0);
 
     // A runqlat program's run_count increases (stats are on while serving).
     let ids: Vec<String> = wait_until("runqlat's programs", Duration::from_secs(10), || {
