@@ -9,7 +9,7 @@ use crate::sys::link::LinkRecord;
 use crate::sys::map::MapRecord;
 use crate::sys::mapops::Map;
 use crate::sys::prog::ProgRecord;
-use crate::sys::{ids, link, map, pins, prog, ObjKind};
+use crate::sys::{ids, link, map, pins, prog, ObjKind, SysError};
 
 use super::events::EventCounts;
 use super::tools::{self, ToolSnapshot};
@@ -83,22 +83,23 @@ fn pin_and_tool(table: &pins::PinTable, id: u32, root: &Path) -> (Option<String>
     (paths.first().cloned(), tool)
 }
 
-/// Every object of `kind` through `build`; vanished or unreadable ones skipped.
+/// Every object of `kind` through `build`, and how many were skipped
+/// (vanished or unreadable).
 fn each<R>(
     kind: ObjKind,
-    skipped: &mut u64,
     mut build: impl FnMut(&std::os::fd::OwnedFd) -> crate::sys::Result<R>,
-) -> crate::sys::Result<Vec<R>> {
+) -> crate::sys::Result<(Vec<R>, u64)> {
     let mut out = Vec::new();
+    let mut skipped = 0;
     for item in ids::iter(kind) {
         // One fd at a time: the fd number (and its fdinfo inode) is reused.
         let (_, fd) = item?;
         match build(&fd) {
             Ok(r) => out.push(r),
-            Err(_) => *skipped += 1,
+            Err(_) => skipped += 1,
         }
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// One scrape; `events` keeps the event tools' counts between scrapes.
@@ -112,31 +113,52 @@ pub fn collect(opts: &Options, events: &Mutex<EventCounts>) -> crate::sys::Resul
         ..Default::default()
     };
     let root = opts.tool_root.as_path();
-    let prog_pins = pins::build(ObjKind::Prog);
-    let map_pins = pins::build(ObjKind::Map);
-    snap.progs = each(ObjKind::Prog, &mut snap.skipped, prog::record)?
-        .into_iter()
-        .map(|rec| {
-            let (pinned, tool) = pin_and_tool(&prog_pins, rec.id, root);
-            Prog { rec, pinned, tool }
-        })
-        .collect();
-    snap.maps = each(ObjKind::Map, &mut snap.skipped, map::record)?
-        .into_iter()
-        .map(|rec| {
-            let (pinned, tool) = pin_and_tool(&map_pins, rec.id, root);
-            MapObj {
-                rec,
-                pinned,
-                tool,
-                entries: None,
-            }
-        })
-        .collect();
-    let mut ksyms = None;
-    snap.links = each(ObjKind::Link, &mut snap.skipped, |fd| {
-        link::record(fd, &mut ksyms)
-    })?;
+    // Programs in a thread of their own, maps and links here: the two
+    // listings are independent and each is mostly syscalls.
+    let (progs, rest) = std::thread::scope(|s| {
+        let progs = s.spawn(|| -> crate::sys::Result<(Vec<Prog>, u64)> {
+            let pins = pins::build(ObjKind::Prog);
+            let (recs, skipped) = each(ObjKind::Prog, prog::record)?;
+            let progs = recs
+                .into_iter()
+                .map(|rec| {
+                    let (pinned, tool) = pin_and_tool(&pins, rec.id, root);
+                    Prog { rec, pinned, tool }
+                })
+                .collect();
+            Ok((progs, skipped))
+        });
+        let rest = (|| -> crate::sys::Result<(Vec<MapObj>, Vec<LinkRecord>, u64)> {
+            let pins = pins::build(ObjKind::Map);
+            let (recs, skipped_maps) = each(ObjKind::Map, map::record)?;
+            let maps = recs
+                .into_iter()
+                .map(|rec| {
+                    let (pinned, tool) = pin_and_tool(&pins, rec.id, root);
+                    MapObj {
+                        rec,
+                        pinned,
+                        tool,
+                        entries: None,
+                    }
+                })
+                .collect();
+            let mut ksyms = None;
+            let (links, skipped_links) =
+                each(ObjKind::Link, |fd| link::record(fd, &mut ksyms))?;
+            Ok((maps, links, skipped_maps + skipped_links))
+        })();
+        let progs = progs
+            .join()
+            .unwrap_or_else(|_| Err(SysError::Msg("reading programs failed".into())));
+        (progs, rest)
+    });
+    let (progs, skipped_progs) = progs?;
+    let (maps, links, skipped_rest) = rest?;
+    snap.progs = progs;
+    snap.maps = maps;
+    snap.links = links;
+    snap.skipped = skipped_progs + skipped_rest;
     if let Some(budget) = opts.map_entries_budget {
         snap.entries = Some(count_entries(&mut snap.maps, Instant::now() + budget));
     }
