@@ -695,3 +695,40 @@ fn event_tools_count_under_the_series_cap() {
     signal(&serve.0, libc::SIGTERM);
     assert_eq!(wait_exit(&mut serve, Duration::from_secs(10)), Some(0));
 }
+
+#[test]
+fn endpoints_are_read_only() {
+    let root = Root::new();
+    let port = free_port();
+    let mut serve = start_serve(root.path(), port, &[]);
+    let (st, body) = get(port, "/", None).expect("landing page");
+    assert_eq!(st, 200);
+    assert!(
+        body.contains("/metrics") && body.contains("/healthz"),
+        "{body}"
+    );
+    assert_eq!(get(port, "/healthz", None).map(|r| r.0), Some(200));
+    assert_eq!(get(port, "/nope", None).map(|r| r.0), Some(404));
+    // No method but GET and HEAD: nothing here changes state.
+    for method in ["POST", "PUT", "DELETE"] {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "{method} /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut r = String::new();
+        s.read_to_string(&mut r).unwrap();
+        assert!(r.starts_with("HTTP/1.1 405"), "{method}: {r}");
+    }
+    // Listening on loopback only, unless told.
+    let o = Command::new("ss")
+        .args(["-Hltn", &format!("sport = :{port}")])
+        .output();
+    if let Ok(o) = o {
+        let s = String::from_utf8_lossy(&o.stdout);
+        assert!(s.contains("127.0.0.1:"), "{s}");
+    }
+    signal(&serve.0, libc::SIGTERM);
+    assert_eq!(wait_exit(&mut serve, Duration::from_secs(10)), Some(0));
+}

@@ -144,8 +144,7 @@ pub fn collect(opts: &Options, events: &Mutex<EventCounts>) -> crate::sys::Resul
                 })
                 .collect();
             let mut ksyms = None;
-            let (links, skipped_links) =
-                each(ObjKind::Link, |fd| link::record(fd, &mut ksyms))?;
+            let (links, skipped_links) = each(ObjKind::Link, |fd| link::record(fd, &mut ksyms))?;
             Ok((maps, links, skipped_maps + skipped_links))
         })();
         let progs = progs
