@@ -732,3 +732,47 @@ fn endpoints_are_read_only() {
     signal(&serve.0, libc::SIGTERM);
     assert_eq!(wait_exit(&mut serve, Duration::from_secs(10)), Some(0));
 }
+
+#[test]
+fn tool_reports_become_histograms_and_counters() {
+    let root = Root::new();
+    for t in ["bitesize", "syscount", "cachestat", "hardirqs"] {
+        root.ok(&["tool", "load", t]);
+        root.ok(&["tool", "attach", t]);
+    }
+    let port = free_port();
+    let mut serve = start_serve(root.path(), port, &[]);
+    disk_io(Path::new("/var/tmp"), 32);
+    let (_, text) = get(port, "/metrics", None).expect("scrape");
+    // bitesize: bytes, by comm; dd's 4 KiB writes are in the bucket up to 8 KiB.
+    assert!(
+        text.contains("# TYPE bpfscope_bitesize_bytes histogram"),
+        "{text}"
+    );
+    let (dd, n) = samples(&text, "bpfscope_bitesize_bytes_count{comm=\"dd\"}");
+    assert!(n == 1 && dd >= 32.0, "dd's writes: {dd}");
+    let le = |b: &str| {
+        samples(
+            &text,
+            &format!("bpfscope_bitesize_bytes_bucket{{comm=\"dd\",le=\"{b}\"}}"),
+        )
+        .0
+    };
+    assert!(
+        le("4096") < le("8192") && le("8192") >= 32.0,
+        "buckets in bytes"
+    );
+    // Counting tools: counters with their labels.
+    let (writes, _) = samples(&text, "bpfscope_syscount_calls_total{syscall=\"write\"}");
+    assert!(writes > 0.0, "syscount counts write(2)");
+    assert!(
+        text.contains("# TYPE bpfscope_cachestat_hits_total counter"),
+        "cachestat"
+    );
+    assert!(
+        text.contains("bpfscope_tool_attached{tool=\"hardirqs\"} 1"),
+        "hardirqs attached"
+    );
+    signal(&serve.0, libc::SIGTERM);
+    assert_eq!(wait_exit(&mut serve, Duration::from_secs(10)), Some(0));
+}
