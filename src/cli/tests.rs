@@ -313,3 +313,39 @@ fn gen_commands() {
     );
     assert!(err("gen min_core_btf vmlinux min.btf").contains("OBJECT"));
 }
+
+#[test]
+fn serve_and_top_take_their_flags_unnamed() {
+    use std::time::Duration;
+    // `top -b -n 2 -d 1 -j`: -n and -d are top's, -j stays global.
+    let i = parse(&argv("top -b -n 2 -d 1 -j")).unwrap();
+    assert!(i.global.json && !i.global.nomount && !i.global.debug);
+    let Action::Run(r) = i.action else { panic!() };
+    assert_eq!(
+        r,
+        Request::Top(TopReq {
+            batch: true,
+            iterations: Some(2),
+            delay: Duration::from_secs(1),
+        })
+    );
+    // Without the object's flags, -n and -d are the globals again.
+    assert!(parse(&argv("-n -d prog show")).unwrap().global.nomount);
+    let Request::Serve(s) = req("serve --stats --listen 0.0.0.0:9100 --max-series 5") else {
+        panic!()
+    };
+    assert_eq!(s.listen.to_string(), "0.0.0.0:9100");
+    assert!(s.stats && !s.map_entries);
+    assert_eq!(s.max_series, 5);
+    let Request::Serve(d) = req("serve") else {
+        panic!()
+    };
+    assert_eq!(
+        d.listen.to_string(),
+        "127.0.0.1:9464",
+        "loopback by default"
+    );
+    assert_eq!(req("serve start --map-entries"), req("serve --map-entries"));
+    assert!(err("serve --listen 9464").contains("invalid --listen address"));
+    assert!(err("top -d 0").contains("invalid -d"));
+}

@@ -13,8 +13,10 @@ pub mod net;
 pub mod perf;
 pub mod prog;
 mod result;
+pub mod serve;
 pub mod show;
 pub mod tool;
+pub mod top;
 pub mod version;
 
 use std::io::Write;
@@ -55,6 +57,8 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::Btf(r) => btf::run(ctx, r, out),
         Request::Tool(r) => tool::run(ctx, r),
         Request::Gen(r) => gen::run(ctx, r, out),
+        Request::Serve(r) => serve::run(r),
+        Request::Top(r) => top::run(ctx, r, out),
         Request::Completions(what) => completions::generate(what, out),
         Request::CompleteWords(words) => completions::words(&words, out),
         Request::Version => version::print(ctx, out),

@@ -12,6 +12,7 @@ pub mod render_perf;
 pub mod table;
 pub mod tool;
 pub mod tool_more;
+pub mod top;
 pub mod verify;
 
 use std::io::{self, BufWriter, Stdout, Write};

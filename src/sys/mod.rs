@@ -31,6 +31,7 @@ pub mod pins;
 pub mod prog;
 pub mod progdump;
 pub mod query;
+pub mod stats;
 pub mod tracefs;
 
 pub use bpffs::obj_get;

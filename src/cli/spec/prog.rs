@@ -1,0 +1,117 @@
+//! `prog`: show, dump, pin, load, attach, verify.
+use crate::cli::grammar::{Node, Node::*, Value};
+
+use super::common::*;
+
+/// bpftool's attach types for `prog attach` (its enum order, for prefixes).
+pub const MAP_ATTACH_TYPES: &[&str] = &[
+    "stream_parser",
+    "stream_verdict",
+    "msg_verdict",
+    "flow_dissector",
+    "skb_verdict",
+];
+
+// -- prog --------------------------------------------------------------------
+
+/// `visual format FMT FILE`: the CFG rendered to a file (DOT on stdout without it).
+const VISUAL_FORMAT: Node = Val(
+    "visual_format",
+    "FORMAT",
+    Value::Choice(&["dot", "svg", "png", "html"]),
+);
+const VISUAL_FILE: Node = Val("visual_file", "FILE", Value::Path);
+const VISUAL: Node = Seq(&[
+    Kw("visual"),
+    Opt(&Seq(&[Kw("format"), VISUAL_FORMAT, VISUAL_FILE])),
+]);
+const DUMP_FILE: Node = Seq(&[Kw("file"), FILE]);
+const PROG_DUMP: Node = Alt(&[
+    Seq(&[
+        Kw("xlated"),
+        Alt(&[
+            Seq(&[
+                Kw("file"),
+                Val("object", "OBJ", Value::Path),
+                Any(&[
+                    Seq(&[Kw("prog"), Val("name", "NAME", Value::ObjProg)]),
+                    Kw("opcodes"),
+                    VISUAL,
+                    Kw("linum"),
+                ]),
+            ]),
+            Seq(&[PROG, Any(&[DUMP_FILE, Kw("opcodes"), VISUAL, Kw("linum")])]),
+        ]),
+    ]),
+    Seq(&[
+        Kw("jited"),
+        PROG,
+        Any(&[DUMP_FILE, Kw("opcodes"), Kw("linum")]),
+    ]),
+]);
+
+const PROG_LOAD: Node = Seq(&[
+    Val("object", "OBJ", Value::Path),
+    Val("path", "PATH", Value::Path),
+    Any(&[
+        Seq(&[Kw("type"), Val("type", "TYPE", Value::Text)]),
+        Many(
+            "map",
+            &Seq(&[
+                Kw("map"),
+                Alt(&[
+                    Seq(&[Kw("idx"), Val("idx", "IDX", Value::Text)]),
+                    Seq(&[Kw("name"), Val("name", "NAME", Value::Text)]),
+                ]),
+                MAP,
+            ]),
+        ),
+        Seq(&[Kw("pinmaps"), Val("pinmaps", "MAP_DIR", Value::Path)]),
+        Kw("autoattach"),
+        Seq(&[
+            Alt(&[Kw("offload_dev"), Kw("xdpmeta_dev")]),
+            Val("dev", "NAME", Value::Dev),
+        ]),
+        Seq(&[Kw("kernel_btf"), Val("kernel_btf", "BTF_FILE", Value::Path)]),
+    ]),
+]);
+
+const PROG_ATTACH: Node = Seq(&[
+    PROG,
+    Val(
+        "attach_type",
+        "ATTACH_TYPE",
+        Value::Choice(MAP_ATTACH_TYPES),
+    ),
+    Opt(&MAP),
+]);
+
+const PROG_VERIFY: Node = Seq(&[
+    Val("object", "OBJ", Value::Path),
+    Any(&[
+        Seq(&[Kw("prog"), Val("name", "NAME", Value::ObjProg)]),
+        Flag("--prog", Some(("NAME", Value::ObjProg))),
+        Flag("--compare", Some(("OTHER.o", Value::Path))),
+        Flag("--log-level", Some(("LEVEL", Value::Choice(&["1", "2"])))),
+        Flag("--log-file", Some(("FILE", Value::Path))),
+        Seq(&[
+            Alt(&[Flag("--visual", None), Kw("visual")]),
+            Opt(&Seq(&[
+                Alt(&[Kw("format"), Flag("--format", None)]),
+                VISUAL_FORMAT,
+                VISUAL_FILE,
+            ])),
+        ]),
+    ]),
+]);
+
+pub(super) const PROG_COMMANDS: &[Command] = &[
+    cmd("show", "Show programs, or the ones PROG names", Opt(&PROG), CmdId::ProgShow),
+    cmd("dump", "Dump translated or jited instructions; 'visual' prints the control-flow graph as DOT, or renders it to FILE (svg, png, or an interactive html page); 'file OBJ' dumps an object before loading", PROG_DUMP, CmdId::ProgDump),
+    cmd("pin", "Pin a program to a bpffs path", Seq(&[PROG, FILE]), CmdId::ProgPin),
+    cmd("load", "Load the first program of an object and pin it at PATH", PROG_LOAD, CmdId::ProgLoad),
+    cmd("loadall", "Load every program of an object and pin them under the directory PATH", PROG_LOAD, CmdId::ProgLoadall),
+    cmd("attach", "Attach a program to a map (sockmap, sockhash) or the flow dissector", PROG_ATTACH, CmdId::ProgAttach),
+    cmd("detach", "Detach a program from a map or the flow dissector", PROG_ATTACH, CmdId::ProgDetach),
+    cmd("verify", "Load each program of an object without pinning and report the verifier's verdict", PROG_VERIFY, CmdId::ProgVerify),
+];
