@@ -652,8 +652,8 @@ fn cachestat_page_cache_reads() {
         "{text}"
     );
     // Interval mode: one row per interval, the map cleared in between.
-    let v = root.json(&["tool", "report", "cachestat", "1", "2"]);
-    assert_eq!(array(&v).len(), 2, "{v}");
+    let v = root.ndjson(&["tool", "report", "cachestat", "1", "2"]);
+    assert_eq!(v.len(), 2, "{v:?}");
     unload(&root, loaded);
 }
 

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 
-use super::tool::loader_error;
+use super::prog_verify::explain_rejection;
 use super::{no_more_args, CmdError, Result};
 use crate::loader::attach::{link_detach, prog_attach, prog_detach, MAP_ATTACH_TYPES};
 use crate::loader::prog::{load_file, FileLoad, MapRef};
@@ -208,59 +208,6 @@ fn detach_link(args: &[String]) -> Result<()> {
     link_detach(&link)
         .map_err(|e| SysError::os("failed link detach", e.raw_os_error().unwrap_or(0)))?;
     Ok(())
-}
-
-/// On a verifier rejection, re-verifies the failing program alone (nothing is
-/// pinned) and prints the analysis — instruction, source line, cause, fix —
-/// instead of the raw log tail; other errors pass through unchanged.
-pub fn explain_rejection(
-    ctx: &Ctx,
-    e: crate::loader::LoaderError,
-    verify: impl FnOnce(
-        &str,
-        crate::loader::verifier::VerifyOpts,
-    ) -> std::result::Result<
-        crate::loader::verifier::Verdict,
-        crate::loader::verifier::VerifyError,
-    >,
-) -> CmdError {
-    use crate::loader::{verifier, LoaderError};
-    let LoaderError::Load {
-        prog: Some(prog),
-        object,
-        source,
-        log,
-    } = &e
-    else {
-        return loader_error(e);
-    };
-    if log.is_empty() {
-        return loader_error(e);
-    }
-    let opts = verifier::VerifyOpts {
-        log_level: Some(1),
-        debug: ctx.debug,
-        whole_log: false,
-    };
-    match verify(prog, opts) {
-        Ok(v) if !v.accepted && !v.before_kernel => {
-            let report = verifier::analyze(&v.log, &v.info);
-            let why = source.to_string();
-            let why = why.split(" (os error").next().unwrap_or(&why);
-            let head = format!("can't load object '{object}' (program '{prog}'): {why}");
-            if !ctx.json {
-                eprintln!("{report}");
-            }
-            CmdError::Detailed {
-                msg: format!(
-                    "{head} (rejected by the verifier: {}; `bpfscope prog verify` for more)",
-                    report.title
-                ),
-                json: serde_json::json!({ "error": head, "verifier": report }),
-            }
-        }
-        _ => loader_error(e),
-    }
 }
 
 #[cfg(test)]

@@ -87,8 +87,9 @@ pub struct Follow {
 /// Reads events from the ring buffer pinned at `path`, calling `on_event`
 /// for each; it returns whether the event counts toward `max_events`.
 /// `after_batch` runs after each batch (a place to flush output once per
-/// batch rather than once per event). Stops per `follow`, or on
-/// SIGINT/SIGTERM. Returns events counted.
+/// batch rather than once per event). Stops per `follow`, on a signal or
+/// closed stdout ([`signal::should_stop`]), or when the pin at `path` is
+/// removed (the tool unloaded elsewhere). Returns events counted.
 pub fn follow_ringbuf(
     path: &Path,
     follow: Follow,
@@ -138,7 +139,9 @@ pub fn follow_ringbuf(
     }
     let deadline = follow.duration.map(|d| Instant::now() + d);
     loop {
-        if full() || signal::interrupted() {
+        // A pin removed under us means the tool was unloaded elsewhere:
+        // no more events will come.
+        if full() || signal::should_stop() || !path.exists() {
             break;
         }
         let wait = match deadline {

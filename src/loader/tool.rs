@@ -8,18 +8,22 @@
 //! an operator's pinned tool.
 //!
 //! Load and attach are all or nothing: on any failure what this call
-//! pinned is removed before the error is returned.
+//! pinned is removed before the error is returned, and both pin into a
+//! staging directory renamed into place at the end, so that a process
+//! killed half-way leaves nothing that looks loaded or attached (see
+//! [`super::instances`] for how the leftovers are found and removed).
 
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use libbpf_rs::MapCore;
 use tracing_tools::{AttachPoint, Config, RoValue, Tool, METADATA_ARGS_VAR};
 
 use super::attach::{attach_perf_cpus, attach_pinned, pin_fd};
+use super::instances::{self, Purpose};
 use super::object::{self, map_pin_name, RodataValue};
 use super::pins::{self, ToolPaths};
-use super::{bpf_err, fs, io_err, LoaderError};
+use super::{bpf_err, fault, fs, io_err, LoaderError};
 
 /// A pinned program or map of a loaded tool.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +50,18 @@ pub struct ToolState {
     pub links: usize,
 }
 
+impl Loaded {
+    /// Paths under `from` (the staging directory) moved to `to`.
+    fn rebase(&mut self, from: &Path, to: &Path) {
+        self.dir = to.to_path_buf();
+        for p in self.progs.iter_mut().chain(self.maps.iter_mut()) {
+            if let Ok(rest) = p.path.strip_prefix(from) {
+                p.path = to.join(rest);
+            }
+        }
+    }
+}
+
 impl ToolState {
     pub fn attached(&self) -> bool {
         self.links > 0
@@ -62,6 +78,10 @@ fn ro_value(v: &RoValue) -> RodataValue {
 /// Loads `tool` with `config` and pins its programs and maps under
 /// ROOT/NAME/{progs,maps}/. An existing load is refused unless `force`,
 /// which unloads it first.
+///
+/// Pins go to a staging directory (`NAME-loadingPID`) renamed to NAME at
+/// the end: NAME exists only complete, and a load killed half-way leaves
+/// a staging directory the next tool command removes ([`instances::sweep`]).
 pub fn load(
     root: &Path,
     instance: &str,
@@ -100,23 +120,25 @@ pub fn load(
     object::set_rodata(&mut obj, &values)?;
     let mut obj = object::load(obj, tool.name)?;
 
-    // create_dir, not create_dir_all: a concurrent load of the same tool loses here.
-    std::fs::create_dir(&paths.dir).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            LoaderError::Exists {
+    let staging = ToolPaths::new(root, &instances::owned_name(instance, Purpose::Load))?;
+    std::fs::create_dir(&staging.dir).map_err(io_err("can't create directory", &staging.dir))?;
+    let result = pin_object(&mut obj, tool, &staging).and_then(|mut loaded| {
+        fault::point("load-pinned")?;
+        // rename(2) does not replace a non-empty directory: of two
+        // concurrent loads of one tool, the second fails here.
+        std::fs::rename(&staging.dir, &paths.dir).map_err(|e| match e.raw_os_error() {
+            Some(libc::ENOTEMPTY | libc::EEXIST) => LoaderError::Exists {
                 path: paths.dir.clone(),
-            }
-        } else {
-            io_err("can't create directory", &paths.dir)(e)
-        }
-    })?;
-    match pin_object(&mut obj, tool, &paths) {
-        Ok(loaded) => Ok(loaded),
-        Err(e) => {
-            let _ = pins::remove_tool_dir(&paths);
-            Err(e)
-        }
+            },
+            _ => io_err("can't rename directory", &staging.dir)(e),
+        })?;
+        loaded.rebase(&staging.dir, &paths.dir);
+        Ok(loaded)
+    });
+    if result.is_err() {
+        let _ = pins::remove_tool_dir(&staging);
     }
+    result
 }
 
 fn pin_object(
@@ -150,6 +172,7 @@ fn pin_object(
             "can't pin program '{name}' at '{}'",
             path.display()
         )))?;
+        fault::point("load-pinned-prog")?;
         let id = libbpf_rs::Program::id_from_fd(prog.as_fd()).unwrap_or(0);
         loaded.progs.push(Pinned { name, id, path });
     }
@@ -186,8 +209,12 @@ pub fn attach(root: &Path, instance: &str, tool: &Tool) -> Result<Vec<PathBuf>, 
 }
 
 /// [`attach`] with the tool's configuration (perf_event tools take their
-/// sampling frequency from it). Programs of the alternative set that load
-/// left out (not pinned) are skipped.
+/// sampling frequency from it).
+///
+/// Links are pinned in a staging directory (`NAME/attachingPID`) that
+/// replaces the empty links/ at the end: a tool is attached completely or
+/// not at all, and an attach killed half-way leaves staged links that the
+/// next tool command unpins (which detaches them).
 pub fn attach_with(
     root: &Path,
     instance: &str,
@@ -195,47 +222,86 @@ pub fn attach_with(
     config: &Config,
 ) -> Result<Vec<PathBuf>, LoaderError> {
     let paths = loaded_paths(root, instance)?;
-    if !paths.links.is_dir() {
-        std::fs::create_dir(&paths.links)
-            .map_err(io_err("can't create directory", &paths.links))?;
+    if !pins::entries(&paths.links)?.is_empty() {
+        return Err(LoaderError::Other {
+            what: format!("can't attach tool '{instance}'"),
+            why: "it is attached already".into(),
+        });
     }
+    let staging = paths
+        .dir
+        .join(instances::owned_name(instance, Purpose::Attach));
+    std::fs::create_dir(&staging).map_err(io_err("can't create directory", &staging))?;
     let mut made = Vec::new();
-    let result = (|| {
-        for spec in tool.programs {
-            let prog_path = paths.prog(spec.name)?;
-            if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
-                continue;
-            }
-            if spec.attach == AttachPoint::PerfCpuClock {
-                let freq = if config.sample_freq > 0 {
-                    config.sample_freq
-                } else {
-                    DEFAULT_SAMPLE_FREQ
-                };
-                for (cpu, link) in attach_perf_cpus(spec.name, &prog_path, freq, config.cpu)? {
-                    let path = paths.link(&format!("{}-cpu{cpu}", spec.name))?;
-                    pin_link(spec, &link, &path)?;
-                    made.push(path);
-                }
-                continue;
-            }
-            let link = attach_pinned(spec.name, &prog_path, &spec.attach)?;
-            let path = paths.link(spec.name)?;
-            pin_link(spec, &link, &path)?;
-            // Dropping `link` now is fine: the pin holds it.
-            made.push(path);
-        }
+    let result = each_link(&paths, tool, config, |spec, name, link| {
+        let path = staging.join(name);
+        pin_link(spec, &link, &path)?;
+        fault::point("attach-pinned-link")?;
+        // Dropping `link` now is fine: the pin holds it.
+        made.push(name.to_string());
         Ok(())
-    })();
+    })
+    .and_then(|()| {
+        fault::point("attach-staged")?;
+        // Replaces the empty links/ (rename(2) allows an empty target).
+        std::fs::rename(&staging, &paths.links).map_err(io_err("can't rename directory", &staging))
+    });
     match result {
-        Ok(()) => Ok(made),
+        Ok(()) => Ok(made.iter().map(|n| paths.links.join(n)).collect()),
         Err(e) => {
-            for path in &made {
-                let _ = std::fs::remove_file(path);
-            }
+            let _ = pins::remove_pin_dir(&staging);
             Err(e)
         }
     }
+}
+
+/// Attaches a loaded tool without pinning its links: they live as long as
+/// the returned fds (`tool run`: a killed run detaches with its process).
+pub fn attach_held(
+    root: &Path,
+    instance: &str,
+    tool: &Tool,
+    config: &Config,
+) -> Result<Vec<OwnedFd>, LoaderError> {
+    let paths = loaded_paths(root, instance)?;
+    let mut held = Vec::new();
+    each_link(&paths, tool, config, |_, _, link| {
+        held.push(link);
+        Ok(())
+    })?;
+    Ok(held)
+}
+
+/// Makes every link of a loaded tool, in registry order, handing each to
+/// `keep` with its pin name. Programs of the alternative set that load
+/// left out (not pinned) are skipped. On an error the links made so far
+/// are the caller's to drop.
+fn each_link(
+    paths: &ToolPaths,
+    tool: &Tool,
+    config: &Config,
+    mut keep: impl FnMut(&tracing_tools::ProgSpec, &str, OwnedFd) -> Result<(), LoaderError>,
+) -> Result<(), LoaderError> {
+    for spec in tool.programs {
+        let prog_path = paths.prog(spec.name)?;
+        if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
+            continue;
+        }
+        if spec.attach == AttachPoint::PerfCpuClock {
+            let freq = if config.sample_freq > 0 {
+                config.sample_freq
+            } else {
+                DEFAULT_SAMPLE_FREQ
+            };
+            for (cpu, link) in attach_perf_cpus(spec.name, &prog_path, freq, config.cpu)? {
+                keep(spec, &format!("{}-cpu{cpu}", spec.name), link)?;
+            }
+            continue;
+        }
+        let link = attach_pinned(spec.name, &prog_path, &spec.attach)?;
+        keep(spec, spec.name, link)?;
+    }
+    Ok(())
 }
 
 /// Sampling frequency when a perf_event tool's configuration has none.
@@ -243,7 +309,7 @@ const DEFAULT_SAMPLE_FREQ: u64 = 49;
 
 fn pin_link(
     spec: &tracing_tools::ProgSpec,
-    link: &std::os::fd::OwnedFd,
+    link: &OwnedFd,
     path: &Path,
 ) -> Result<(), LoaderError> {
     pin_fd(link, path).map_err(|source| LoaderError::Attach {

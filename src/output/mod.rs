@@ -13,7 +13,7 @@ pub mod render_net;
 pub mod render_perf;
 pub mod table;
 pub mod tool;
-pub mod tool_more;
+pub mod tool_report;
 pub mod verify;
 
 use std::io::{self, BufWriter, Stdout, Write};

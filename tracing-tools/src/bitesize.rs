@@ -2,8 +2,8 @@
 //! -c COMM -d DISK -T, [INTERVAL [COUNT]]).
 
 use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt};
 use crate::bytes::{cstr_at, hist_slots};
-use crate::more::{flag, opt};
 use crate::{ArgError, AttachPoint, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[

@@ -1,9 +1,9 @@
 //! hardirqs: hard interrupt handler time per handler name (libbpf-tools'
 //! -C counts, -d histograms, -N nanoseconds, -T, [INTERVAL [COUNT]]).
 
+use crate::args::flag;
 use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u64_at, MAX_SLOTS};
-use crate::more::flag;
 use crate::{ArgError, AttachPoint, Column, Event, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[

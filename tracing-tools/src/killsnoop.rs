@@ -2,8 +2,9 @@
 //! bcc's -s SIGNAL and -T).
 
 use crate::args::{duration, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt, pid_opt};
 use crate::bytes::{cstr_at, i32_at, u32_at, u64_at};
-use crate::more::{flag, opt, parse_signal, pid_opt, signal_name};
+use crate::sysnames::{parse_signal, signal_name};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[

@@ -21,18 +21,18 @@ mod opensnoop;
 mod runqlat;
 mod tcpaccept;
 
-// Issue 8's tools (see more.rs for their shared pieces).
 mod bitesize;
 mod cachestat;
 mod ext4slower;
 mod hardirqs;
 mod killsnoop;
-mod more;
+mod net;
 mod offcputime;
 mod oomkill;
 mod profile;
 pub mod stacks;
 mod syscount;
+mod sysnames;
 mod tcpconnect;
 mod tcpretrans;
 
@@ -181,6 +181,12 @@ impl Tool {
     /// Parses the tool's arguments (raw words, libbpf-tools' syntax).
     pub fn configure(&self, args: &[String], session: &Session) -> Result<Config, ArgError> {
         let parsed = args::parse(self.options, args)?;
+        if parsed.help {
+            return Err(ArgError(format!(
+                "{}: -h/--help asks for the usage, not a configuration",
+                self.name
+            )));
+        }
         let mut config = (self.configure)(&parsed, session)?;
         config.args = args::canonical(args)?;
         config.parsed = parsed;
@@ -197,7 +203,12 @@ impl Tool {
         self.report.resolve(config)
     }
 
-    /// Usage text: positional arguments and options.
+    /// Whether the words ask for the tool's usage (`-h`/`--help`).
+    pub fn wants_help(&self, args: &[String]) -> bool {
+        args::wants_help(self.options, args)
+    }
+
+    /// Usage text: positional arguments and options (see [`usage`]).
     pub fn usage(&self) -> String {
         let mut s = format!(
             "Usage: bpfscope tool {{load|run}} {} [OPTIONS] {}\n{}\n\nOptions:\n",
@@ -250,6 +261,31 @@ impl Session {
             secs % 60
         )
     }
+}
+
+/// The usage of `tool`: what `tool load|run NAME -h` prints.
+pub fn usage(tool: &Tool) -> String {
+    tool.usage()
+}
+
+/// The usage of `bpfscope tool` itself, with every tool's summary: what
+/// `tool --help` prints.
+pub fn usage_all() -> String {
+    let mut s = String::from(
+        "Usage: bpfscope tool {list|load|attach|detach|report|unload|run} [NAME] [ARGS...]\n\n\
+         \x20 list [NAME]            tools, their state, running and orphaned instances\n\
+         \x20 load NAME [OPTIONS]    load and pin under the tool root, not attached\n\
+         \x20 attach NAME            attach a loaded tool (links pinned)\n\
+         \x20 detach NAME            remove its links, keep its maps\n\
+         \x20 report NAME [ARGS]     print what it recorded (interval reports clear the maps)\n\
+         \x20 unload NAME            remove its directory (links, programs, maps)\n\
+         \x20 run NAME [OPTIONS]     load, attach and report in the foreground\n\n\
+         'bpfscope tool run NAME --help' prints a tool's options.\n\nTools:\n",
+    );
+    for t in tools() {
+        s.push_str(&format!("  {:<12} {}\n", t.name, t.summary));
+    }
+    s
 }
 
 /// Every bundled tool, in `tool list` order.

@@ -2,7 +2,7 @@
 //! -u -k -U -K -m -M --state -f, duration; --svg FILE for a flame graph).
 
 use crate::args::{duration, err, Config, OptSpec, Parsed, RoValue};
-use crate::more::{flag, opt, pid_opt};
+use crate::args::{flag, opt, pid_opt};
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[

@@ -1,9 +1,9 @@
 //! oomkill: OOM killer victims (libbpf-tools' line: who triggered it, who
 //! was killed, how big it was).
 
+use crate::args::opt;
 use crate::args::{duration, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
-use crate::more::opt;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[opt(

@@ -4,8 +4,9 @@
 //! architecture bpfscope is built for (the `syscalls` crate carries them).
 
 use crate::args::{err, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt, pid_opt};
 use crate::bytes::{cstr_at, u32_at, u64_at};
-use crate::more::{flag, opt, parse_errno, pid_opt};
+use crate::sysnames::parse_errno;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[

@@ -3,8 +3,9 @@
 //! report counts connects per source, destination and port instead.
 
 use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt, pid_opt};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
-use crate::more::{addr, flag, ip_version, opt, pid_opt, sorted_flows, AF_INET, AF_INET6};
+use crate::net::{addr, ip_version, sorted_flows, AF_INET, AF_INET6};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
