@@ -719,3 +719,36 @@ fn run_cleans_up_on_ctrl_c() {
         root.entries("")
     );
 }
+
+#[test]
+fn biolatency_flag_labels_from_btf() {
+    let Some((dir, _)) = need_block_device() else {
+        return;
+    };
+    let root = Root::new();
+    let loaded = load(&root, "biolatency", &["-F"]);
+    let links = attach(&root, "biolatency", &loaded);
+    direct_writes(&dir, 32);
+    let r = root.json(&["tool", "report", "biolatency"]);
+    let labels: Vec<String> = r["histograms"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["flags"].as_str().map(String::from))
+        .collect();
+    // dd oflag=direct,sync: synchronous writes, labelled with their flags.
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.ends_with("-Write") && l.contains("Sync")),
+        "{r}"
+    );
+    // Every flag set has its own label (bits 14-16 were dropped once, so
+    // different sets shared one).
+    let mut unique = labels.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), labels.len(), "labels repeat: {labels:?}");
+    assert!(labels.iter().all(|l| !l.contains("Op")), "{labels:?}");
+    unload(&root, "biolatency", &loaded, &links);
+}

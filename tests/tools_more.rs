@@ -726,6 +726,35 @@ fn profile_stacks_folded_and_svg() {
         hits >= 100,
         "bpfscope_spin_target in too few samples ({hits}): {r}"
     );
+    // The spin runs in user mode: those samples have no kernel stack
+    // (-EFAULT), which is not a missed one (bcc's stack_id_err()).
+    let missed: Vec<&Value> = stacks
+        .iter()
+        .filter(|s| {
+            array(&s["user"])
+                .iter()
+                .any(|f| f == "bpfscope_spin_target")
+        })
+        .filter(|s| {
+            array(&s["kernel"])
+                .iter()
+                .any(|f| f == "[Missed Kernel Stack]")
+        })
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "user-mode samples marked missed: {missed:?}"
+    );
+    // Stacks that symbolize alike are one entry.
+    let mut seen = std::collections::HashSet::new();
+    for s in &stacks {
+        let key = (
+            s["pid"].to_string(),
+            s["kernel"].to_string(),
+            s["user"].to_string(),
+        );
+        assert!(seen.insert(key), "stack listed twice: {s}");
+    }
 
     let text = root.ok(&["tool", "report", "profile"]);
     assert!(text.contains("    bpfscope_spin_target\n"), "{text}");
@@ -868,7 +897,17 @@ fn oomkill_in_a_small_memory_cgroup() {
             .iter()
             .find(|e| e["kcomm"] == "workload")
             .unwrap_or_else(|| panic!("no OOM kill of the workload: {ev:?}"));
-        assert!(e["total_vm"].as_u64().is_some_and(|p| p > 0), "{e}");
+        // kB, as the tracepoint reports them: at least the 32 MiB limit.
+        assert!(
+            e["total_vm"].as_u64().is_some_and(|k| k >= 32 * 1024),
+            "{e}"
+        );
+        assert!(
+            e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(" kB total-vm")),
+            "{e}"
+        );
         assert!(
             e["message"]
                 .as_str()

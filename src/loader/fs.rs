@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use libbpf_rs::btf::types::{Func, Typedef};
+use libbpf_rs::btf::types::{Enum, Func, Typedef};
 use libbpf_rs::btf::Btf;
 use nix::mount::{mount, MsFlags};
 use nix::sys::statfs::statfs;
@@ -289,6 +289,28 @@ pub fn host_session() -> tracing_tools::Session {
         utc_offset_secs: utc_offset((real / 1_000_000_000) as i64),
         first_ts: None,
         meminfo_kb: meminfo_kb(),
+        req: tracing_tools::ReqNames::default(),
+    }
+}
+
+/// Request flag and op names of the running kernel, from its BTF's `enum
+/// req_flag_bits` and `enum req_op` (the bits move between versions); the
+/// built-in table of Linux 6.x without BTF.
+pub fn kernel_req_names() -> tracing_tools::ReqNames {
+    let Ok(btf) = Btf::from_vmlinux() else {
+        return tracing_tools::ReqNames::default();
+    };
+    let values = |name: &str| -> Option<Vec<(String, i64)>> {
+        let e = btf.type_by_name::<Enum<'_>>(name)?;
+        Some(
+            e.iter()
+                .filter_map(|m| Some((m.name?.to_string_lossy().into_owned(), m.value)))
+                .collect(),
+        )
+    };
+    match (values("req_flag_bits"), values("req_op")) {
+        (Some(flags), Some(ops)) => tracing_tools::ReqNames::from_enums(&flags, &ops),
+        _ => tracing_tools::ReqNames::default(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{hist_slots, u32_at};
-use crate::{req_flags_name, ArgError, AttachPoint, Histogram, ProgSpec, Report, Session, Tool};
+use crate::{ArgError, AttachPoint, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
     OptSpec {
@@ -107,7 +107,7 @@ fn decode(c: &Config, s: &Session, key: &[u8], value: &[u8]) -> Option<Histogram
     let label = if c.parsed.has("per-disk") {
         Some(("disk".to_string(), s.disks.display(dev).into()))
     } else if c.parsed.has("flag") {
-        Some(("flags".to_string(), req_flags_name(flags).into()))
+        Some(("flags".to_string(), s.req.name(flags).into()))
     } else {
         None
     };

@@ -37,7 +37,7 @@ mod tcpconnect;
 mod tcpretrans;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
-pub use disks::{req_flags_name, DiskNames};
+pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
 pub use hist::{render_log2, Histogram};
 
@@ -240,6 +240,8 @@ pub struct Session {
     pub first_ts: Option<u64>,
     /// /proc/meminfo's Buffers and Cached, in KiB (cachestat).
     pub meminfo_kb: Option<(u64, u64)>,
+    /// Request flag and op names of this kernel (biolatency -F).
+    pub req: ReqNames,
 }
 
 impl Session {

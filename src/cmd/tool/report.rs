@@ -104,7 +104,13 @@ pub(super) fn report(
             columns,
             decode,
         } => events(ctx, out, target, session, plan, map, columns, decode),
-        kind => intervals(ctx, out, target, session, plan, Source::new(target, kind)?),
+        kind => {
+            if matches!(kind, Report::Histogram { .. }) {
+                // Flag labels (biolatency -F) follow this kernel's bits.
+                session.req = fs::kernel_req_names();
+            }
+            intervals(ctx, out, target, session, plan, Source::new(target, kind)?)
+        }
     }
 }
 

@@ -18,7 +18,7 @@ struct event {
 	__u64 ts;
 	__u32 tpid;	/* the task that triggered the OOM kill */
 	__u32 kpid;	/* the victim */
-	__u64 total_vm;	/* victim's pages */
+	__u64 total_vm;	/* victim's total-vm, kB (as the tracepoint) */
 	__u64 anon_rss;
 	__u64 file_rss;
 	__u64 shmem_rss;
