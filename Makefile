@@ -79,3 +79,14 @@ fuzz-long:
 		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(FUZZ_FLAGS) $$t corpus/$$t seeds/$$t -- \
 			-runs=$(FUZZ_RUNS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 || exit 1; \
 	done
+
+# Licences, bans and sources of the shipped dependencies (deny.toml), and
+# THIRD_PARTY.md up to date with Cargo.lock. Needs cargo-deny
+# (`cargo install cargo-deny --locked`); advisories need the network.
+.PHONY: deny notice
+deny:
+	$(CARGO) deny check licenses bans sources
+	python3 scripts/third_party.py | diff -u THIRD_PARTY.md - || { echo "THIRD_PARTY.md is stale: make notice"; exit 1; }
+
+notice:
+	python3 scripts/third_party.py > THIRD_PARTY.md
