@@ -222,6 +222,10 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
         )));
     }
     let config = configure(tool, &args[1..])?;
+    if let Some(text) = &config.print_only {
+        out.write_all(text.as_bytes())?;
+        return Ok(());
+    }
     if config.has_run_arguments() {
         return Err(CmdError::Usage(format!(
             "{}: {} belong to 'tool report' or 'tool run', not 'tool load'",
@@ -315,10 +319,6 @@ fn remove(
     Ok(())
 }
 
-/// Options of a tool that change only how a report is printed, so that
-/// `tool report` takes them as well as `load`/`run`.
-const REPORT_ONLY: &[&str] = &["timestamp", "folded", "svg"];
-
 fn number(word: &str, what: &str) -> Result<u64> {
     word.parse()
         .map_err(|_| CmdError::Usage(format!("invalid {what} '{word}': expected a whole number")))
@@ -343,12 +343,7 @@ fn report_plan(tool: &Tool, config: &mut Config, words: &[String]) -> Result<Pla
             i += 1;
         }
     }
-    let specs: Vec<args::OptSpec> = tool
-        .options
-        .iter()
-        .filter(|o| REPORT_ONLY.contains(&o.long))
-        .copied()
-        .collect();
+    let specs = tool.report_specs();
     let parsed = args::parse(&specs, &rest).map_err(|e| {
         CmdError::Usage(format!(
             "{}: {e} ('tool report' takes only [INTERVAL [COUNT]] and the options that change \
@@ -443,6 +438,10 @@ fn run_foreground(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<(
         )));
     }
     let config = configure(tool, &args[1..])?;
+    if let Some(text) = &config.print_only {
+        out.write_all(text.as_bytes())?;
+        return Ok(());
+    }
     let root = root()?;
     // A per-process instance: never collides with an operator's `tool load`.
     let instance = instances::owned_name(tool.name, Purpose::Run);

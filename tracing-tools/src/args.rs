@@ -302,6 +302,11 @@ pub struct Config {
     pub svg: Option<String>,
     /// Counting tools: print at most this many rows (syscount -T).
     pub top: Option<usize>,
+    /// Counting tools: a `[HH:MM:SS]` line before every report, -T or not
+    /// (syscount, as libbpf-tools').
+    pub bracketed_time: bool,
+    /// Text to print instead of tracing at all (syscount -l).
+    pub print_only: Option<String>,
 }
 
 impl Config {

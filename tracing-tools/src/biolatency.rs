@@ -63,6 +63,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize block device I/O latency as a histogram",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/biolatency.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Histogram {
@@ -112,6 +113,7 @@ fn decode(c: &Config, s: &Session, key: &[u8], value: &[u8]) -> Option<Histogram
         None
     };
     Some(Histogram {
+        label_text: None,
         label,
         comm: None,
         unit: c.unit,

@@ -44,6 +44,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace block I/O, one line per request, with latency",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/biosnoop.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {

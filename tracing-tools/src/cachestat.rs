@@ -29,6 +29,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Count page cache hits, misses and dirties",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/cachestat.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Counts {

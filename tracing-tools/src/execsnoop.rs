@@ -71,6 +71,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace exec() syscalls",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/execsnoop.bpf.o")),
     options: OPTIONS,
+    report_options: &["time", "timestamp"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {

@@ -58,6 +58,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace common ext4 file operations slower than a threshold",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/ext4slower.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {

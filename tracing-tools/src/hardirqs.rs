@@ -29,6 +29,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize hard irq event time (or counts, or histograms) per handler",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/hardirqs.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Select(select),
@@ -77,6 +78,7 @@ fn decode_hist(c: &Config, _s: &Session, key: &[u8], value: &[u8]) -> Option<His
         .map(|i| u64_at(value, 16 + i * 8))
         .collect::<Option<Vec<u64>>>()?;
     Some(Histogram {
+        label_text: None,
         label: Some(("hardirq".into(), cstr_at(key, 0, IRQ_NAME_LEN)?.into())),
         comm: None,
         unit: c.unit,

@@ -169,6 +169,9 @@ pub struct Tool {
     /// The compiled BPF object (ELF), embedded at build time.
     pub object: &'static [u8],
     pub options: &'static [OptSpec],
+    /// Long names of the options that change only how a report is printed
+    /// (-T, -f, --svg, …): `tool report` takes them as well as load/run.
+    pub report_options: &'static [&'static str],
     /// Positional arguments accepted by `tool run`/`report`, for help text.
     pub positional: &'static str,
     pub programs: &'static [ProgSpec],
@@ -201,6 +204,15 @@ impl Tool {
     /// The report for `config` (see [`Report::resolve`]).
     pub fn report_for(&self, config: &Config) -> Report {
         self.report.resolve(config)
+    }
+
+    /// The options `tool report` accepts (see [`Tool::report_options`]).
+    pub fn report_specs(&self) -> Vec<OptSpec> {
+        self.options
+            .iter()
+            .filter(|o| self.report_options.contains(&o.long))
+            .copied()
+            .collect()
     }
 
     /// Whether the words ask for the tool's usage (`-h`/`--help`).
@@ -342,6 +354,15 @@ mod tests {
             for p in t.programs {
                 // Pin names must be plain file names.
                 assert!(!p.name.contains('/') && !p.name.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn report_options_are_options() {
+        for t in tools() {
+            for r in t.report_options {
+                assert!(t.options.iter().any(|o| o.long == *r), "{}: {r}", t.name);
             }
         }
     }

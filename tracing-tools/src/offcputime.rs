@@ -64,6 +64,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize off-CPU time by stack trace",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/offcputime.bpf.o")),
     options: OPTIONS,
+    report_options: &["folded", "svg"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Stacks {

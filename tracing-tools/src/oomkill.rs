@@ -23,6 +23,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace OOM killer victims",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/oomkill.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {

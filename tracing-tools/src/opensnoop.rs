@@ -92,6 +92,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace open family syscalls",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/opensnoop.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {

@@ -49,6 +49,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Profile CPU usage by sampling stack traces at a timed interval",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/profile.bpf.o")),
     options: OPTIONS,
+    report_options: &["folded", "svg"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Stacks {

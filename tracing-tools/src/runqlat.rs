@@ -57,6 +57,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize run queue (scheduler) latency as a histogram",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/runqlat.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Histogram {
@@ -105,6 +106,7 @@ fn decode(c: &Config, _s: &Session, key: &[u8], value: &[u8]) -> Option<Histogra
         (None, None)
     };
     Some(Histogram {
+        label_text: None,
         label,
         comm,
         unit: c.unit,

@@ -37,6 +37,7 @@ const OPTIONS: &[OptSpec] = &[
         "Display latency in milliseconds (default: microseconds)",
     ),
     flag('P', "process", "Count by process and not by syscall"),
+    flag('l', "list", "Print list of recognized syscalls and exit"),
     opt(
         Some('e'),
         "errno",
@@ -61,6 +62,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize syscall counts and latencies",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/syscount.bpf.o")),
     options: OPTIONS,
+    report_options: &["milliseconds"],
     positional: "",
     programs: PROGRAMS,
     report: Report::Counts {
@@ -84,8 +86,13 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         } else {
             "usecs"
         },
+        bracketed_time: true,
         ..Default::default()
     };
+    if p.has("list") {
+        c.print_only = Some(syscall_list());
+        return Ok(c);
+    }
     match p.number::<u64>("interval")? {
         Some(0) | None => {}
         Some(i) => c.interval = Some(i),
@@ -118,6 +125,17 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     c.rodata
         .push(("count_by_process", RoValue::Bool(p.has("process"))));
     Ok(c)
+}
+
+/// libbpf-tools' -l: `%3d: %s` for every syscall this architecture has.
+fn syscall_list() -> String {
+    let mut s = String::new();
+    for nr in 0..1024u32 {
+        if let Some(sys) = syscalls::Sysno::new(nr as usize) {
+            s.push_str(&format!("{nr:3}: {}\n", sys.name()));
+        }
+    }
+    s
 }
 
 /// The name of syscall `nr` on this architecture (libbpf-tools' fallback

@@ -66,6 +66,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace TCP passive connections (accept())",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/tcpaccept.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {

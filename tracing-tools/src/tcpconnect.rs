@@ -35,6 +35,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Count/Trace active TCP connections (connect())",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/tcpconnect.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION] (with -c: [INTERVAL [COUNT]])",
     programs: PROGRAMS,
     report: Report::Select(select),

@@ -25,6 +25,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace or count TCP retransmits",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/tcpretrans.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION] (with -c: [INTERVAL [COUNT]])",
     programs: PROGRAMS,
     report: Report::Select(select),

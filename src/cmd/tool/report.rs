@@ -257,6 +257,10 @@ fn intervals(
             source.clear()?;
         }
         let hms = timestamp.then(|| session.wall_hms(monotonic_ns()));
+        // syscount's `[HH:MM:SS]` heads every report, -T or not.
+        let stamp = config
+            .bracketed_time
+            .then(|| format!("[{}]", session.wall_hms(monotonic_ns())));
         if let (Snapshot::Counts(rows), Some(now), Source::Counts { header_each, .. }) =
             (&mut snap, &hms, &source)
         {
@@ -297,7 +301,7 @@ fn intervals(
             ) => {
                 let r = CountsReport {
                     tool: target.tool.name,
-                    time: hms.filter(|_| *header_each),
+                    time: stamp.or(hms.filter(|_| *header_each)),
                     columns,
                     rows,
                 };

@@ -16,6 +16,7 @@ TOOL_METADATA("killsnoop");
 const volatile __u32 targ_tgid = 0;
 const volatile bool failed_only = false;
 const volatile __s32 targ_sig = 0;
+const volatile bool kill_only = false;	/* -k: kill(2) only */
 
 struct pending {
 	__s32 tpid;
@@ -104,6 +105,8 @@ int sys_exit_kill(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_tkill")
 int sys_enter_tkill(struct trace_event_raw_sys_enter *ctx)
 {
+	if (kill_only)
+		return 0;
 	return enter((__s32)ctx->args[0], (__s32)ctx->args[1]);
 }
 
@@ -117,6 +120,8 @@ int sys_exit_tkill(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_tgkill")
 int sys_enter_tgkill(struct trace_event_raw_sys_enter *ctx)
 {
+	if (kill_only)
+		return 0;
 	return enter((__s32)ctx->args[1], (__s32)ctx->args[2]);
 }
 
