@@ -118,7 +118,11 @@ pub fn load(
         RodataValue::Str(config.args.clone()),
     ));
     object::set_rodata(&mut obj, &values)?;
-    let mut obj = object::load(obj, tool.name)?;
+    let obj = object::load(obj, tool.name)?;
+    if let Some(cg) = &config.cgroup {
+        set_cgroup(&obj, tool, cg)?;
+    }
+    let mut obj = obj;
 
     let staging = ToolPaths::new(root, &instances::owned_name(instance, Purpose::Load))?;
     std::fs::create_dir(&staging.dir).map_err(io_err("can't create directory", &staging.dir))?;
@@ -139,6 +143,33 @@ pub fn load(
         let _ = pins::remove_tool_dir(&staging);
     }
     result
+}
+
+/// -c: the cgroup v2 directory `path` at index 0 of the object's
+/// `cgroup_map`, which its programs test the current task against.
+fn set_cgroup(obj: &libbpf_rs::Object, tool: &Tool, path: &str) -> Result<(), LoaderError> {
+    let bad = |why: String| LoaderError::Other {
+        what: format!("{}: invalid cgroup '{path}'", tool.name),
+        why,
+    };
+    let dir = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
+    let on_v2 = nix::sys::statfs::fstatfs(&dir)
+        .is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC);
+    if !on_v2 || !dir.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(bad(
+            "not a cgroup v2 directory (e.g. /sys/fs/cgroup/unified/NAME)".into(),
+        ));
+    }
+    let Some(map) = obj.maps().find(|m| m.name() == "cgroup_map") else {
+        return Err(bad("this tool has no cgroup filter".into()));
+    };
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&dir) as u32;
+    map.update(
+        &0u32.to_ne_bytes(),
+        &fd.to_ne_bytes(),
+        libbpf_rs::MapFlags::ANY,
+    )
+    .map_err(bpf_err(format!("can't set the cgroup filter to '{path}'")))
 }
 
 fn pin_object(

@@ -269,6 +269,26 @@ pub(crate) const fn opt(
     }
 }
 
+/// `-c CGROUP_PATH` (libbpf-tools' --cgroup): only tasks under that cgroup.
+pub(crate) const CGROUP: OptSpec = opt(
+    Some('c'),
+    "cgroup",
+    "CGROUP_PATH",
+    "Trace process in cgroup path (cgroup v2)",
+);
+
+/// Takes -c into `c`: the path for the loader, and the filter switched on.
+pub(crate) fn cgroup_opt(p: &Parsed, c: &mut Config) -> Result<(), ArgError> {
+    if let Some(path) = p.value("cgroup") {
+        if path.is_empty() {
+            return err("invalid cgroup path ''");
+        }
+        c.cgroup = Some(path.to_string());
+        c.rodata.push(("filter_cg", RoValue::Bool(true)));
+    }
+    Ok(())
+}
+
 /// A positive PID option (`-p`), as libbpf-tools checks it.
 pub(crate) fn pid_opt(p: &Parsed, long: &str) -> Result<Option<u32>, ArgError> {
     match p.number::<u32>(long)? {
@@ -305,6 +325,9 @@ pub struct Config {
     /// Counting tools: a `[HH:MM:SS]` line before every report, -T or not
     /// (syscount, as libbpf-tools').
     pub bracketed_time: bool,
+    /// -c: the cgroup v2 directory whose tasks alone are traced; the loader
+    /// puts its fd in the object's `cgroup_map`.
+    pub cgroup: Option<String>,
     /// Text to print instead of tracing at all (syscount -l).
     pub print_only: Option<String>,
 }

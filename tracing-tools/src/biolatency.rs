@@ -41,6 +41,7 @@ const OPTIONS: &[OptSpec] = &[
         value: Some("DISK"),
         help: "Trace this disk only",
     },
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -98,6 +99,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
         c.rodata.push(("filter_dev", RoValue::Bool(true)));
         c.rodata.push(("targ_dev", RoValue::U32(dev)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 

@@ -18,6 +18,7 @@ const OPTIONS: &[OptSpec] = &[
         value: None,
         help: "Include OS queued time in I/O time",
     },
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -67,6 +68,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
         c.rodata.push(("filter_dev", RoValue::Bool(true)));
         c.rodata.push(("targ_dev", RoValue::U32(dev)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 

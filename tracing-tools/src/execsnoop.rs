@@ -53,6 +53,7 @@ const OPTIONS: &[OptSpec] = &[
         value: Some("MAX_ARGS"),
         help: "Maximum number of arguments parsed and displayed, defaults to 20",
     },
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -104,6 +105,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         }
         c.rodata.push(("max_args", RoValue::I32(n)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 

@@ -11,6 +11,7 @@ const OPTIONS: &[OptSpec] = &[
     flag('d', "distributed", "Show distributions as histograms"),
     flag('T', "timestamp", "Include timestamp on output"),
     flag('N', "nanoseconds", "Output in nanoseconds"),
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -69,6 +70,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     interval_count(p, &mut c)?;
     c.rodata
         .push(("targ_ns", RoValue::Bool(p.has("nanoseconds"))));
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 

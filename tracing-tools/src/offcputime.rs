@@ -52,6 +52,7 @@ const OPTIONS: &[OptSpec] = &[
         "Output folded format, one line per stack (for flame graphs)",
     ),
     opt(None, "svg", "FILE", "Write a flame graph (SVG) to FILE"),
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {
@@ -121,5 +122,6 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         }
         c.rodata.push(("targ_state", RoValue::I64(state)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }

@@ -66,6 +66,7 @@ const OPTIONS: &[OptSpec] = &[
         value: None,
         help: "Failed opens only",
     },
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -163,6 +164,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     }
     c.rodata
         .push(("targ_failed", RoValue::Bool(p.has("failed"))));
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 

@@ -35,6 +35,7 @@ const OPTIONS: &[OptSpec] = &[
         value: Some("PID"),
         help: "Trace this PID only",
     },
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -92,6 +93,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         }
         c.rodata.push(("targ_tgid", RoValue::U32(pid)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 

@@ -44,6 +44,7 @@ const OPTIONS: &[OptSpec] = &[
         "ERRNO",
         "Trace only syscalls that return this error (numeric or EPERM, etc.)",
     ),
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -124,6 +125,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         .push(("measure_latency", RoValue::Bool(p.has("latency"))));
     c.rodata
         .push(("count_by_process", RoValue::Bool(p.has("process"))));
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 

@@ -11,6 +11,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("runqlat");
+CGROUP_FILTER;
 
 const volatile bool targ_per_process = false;
 const volatile bool targ_per_thread = false;
@@ -49,12 +50,16 @@ static __always_inline int trace_enqueue(__u32 tgid, __u32 pid)
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	return trace_enqueue(p->tgid, p->pid);
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	return trace_enqueue(p->tgid, p->pid);
 }
 
@@ -62,6 +67,8 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	struct hist *h;
 	__u64 *tsp;
 	__u32 pid, hkey;

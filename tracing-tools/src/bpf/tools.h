@@ -30,6 +30,23 @@ struct hist {
 	volatile const char bpf_metadata_args[METADATA_ARGS_LEN]              \
 		SEC(".rodata") = {}
 
+/*
+ * -c CGROUP_PATH (libbpf-tools' --cgroup): only tasks under that cgroup v2
+ * directory. bpfscope puts the directory's fd at index 0 of cgroup_map
+ * after load; filter_cg is set before load.
+ */
+#define CGROUP_FILTER                                                         \
+	const volatile bool filter_cg = false;                                \
+	struct {                                                              \
+		__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);                      \
+		__uint(key_size, sizeof(__u32));                              \
+		__uint(value_size, sizeof(__u32));                            \
+		__uint(max_entries, 1);                                       \
+	} cgroup_map SEC(".maps")
+
+/* Whether -c excludes the current task. */
+#define CGROUP_SKIP() (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+
 /* Events that could not be handed to user space (ring buffer full). */
 #define DROPS_MAP                                                             \
 	struct {                                                              \
