@@ -226,12 +226,29 @@ fn execsnoop_side_by_side() {
     }
     let root = Root::new();
     let mark = format!("bpfscope-parity-exec-{}", std::process::id());
-    let (theirs, ours) = spawn_both(&root, "execsnoop", &[], 5);
+    // -n tests the comm: the `sh -c` carrying the mark does not pass.
+    let (theirs, ours) = spawn_both(&root, "execsnoop", &["-n", "echo"], 5);
     execs(&mark, 20);
+    let _ = Command::new("sh")
+        .args(["-c", &format!(": {mark}")])
+        .status();
     let (t, o) = (text(theirs), text(ours));
     assert_eq!(header(&t, "PCOMM"), header(&o, "PCOMM"));
     let count = |s: &str| s.lines().filter(|l| l.contains(&mark)).count();
     assert_eq!((count(&t), count(&o)), (20, 20), "{t}\n{o}");
+
+    // -l LINE: an argument contains LINE (bcc's and libbpf-tools' help; the
+    // libbpf-tools binary tests the comm instead, so it is not compared).
+    let out = std::thread::scope(|s| {
+        let run = s.spawn(|| root.ok(&["tool", "run", "execsnoop", "-l", &mark, "3"]));
+        std::thread::sleep(Duration::from_millis(1500));
+        execs(&mark, 5);
+        execs("unmarked", 3);
+        run.join().expect("run")
+    });
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    assert!(lines.iter().all(|l| l.contains(&mark)), "{out}");
 }
 
 #[test]
@@ -242,12 +259,19 @@ fn opensnoop_side_by_side() {
     let root = Root::new();
     let path = std::env::temp_dir().join(format!("bpfscope-parity-open-{}", std::process::id()));
     let me = std::process::id().to_string();
-    let (theirs, ours) = spawn_both(&root, "opensnoop", &["-x", "-p", &me], 5);
+    // -T: a wall-clock TIME column in both.
+    let (theirs, ours) = spawn_both(&root, "opensnoop", &["-T", "-x", "-p", &me], 5);
     for _ in 0..15 {
         assert!(std::fs::File::open(&path).is_err());
     }
     let (t, o) = (text(theirs), text(ours));
-    assert_eq!(header(&t, "PID"), header(&o, "PID"));
+    assert_eq!(header(&t, "TIME"), header(&o, "TIME"));
+    let hms = |s: &str| {
+        s.lines()
+            .skip(1)
+            .all(|l| l.len() > 9 && l.as_bytes()[2] == b':' && l.as_bytes()[5] == b':')
+    };
+    assert!(hms(&t) && hms(&o), "{t}\n{o}");
     let mark = path.to_string_lossy().into_owned();
     let count = |s: &str| s.lines().filter(|l| l.ends_with(&mark)).count();
     assert_eq!((count(&t), count(&o)), (15, 15), "{t}\n{o}");

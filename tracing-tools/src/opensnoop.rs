@@ -170,8 +170,9 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
 
 fn columns(c: &Config) -> Vec<Column> {
     let mut v = Vec::new();
+    // libbpf-tools' -T: the wall clock, `%-8s` HH:MM:SS.
     if c.parsed.has("timestamp") {
-        v.push(Column::left("time_s", "TIME(s)", 8));
+        v.push(Column::left("time", "TIME", 8));
     }
     if c.parsed.has("print-uid") {
         v.push(Column::left("uid", "UID", 6));
@@ -208,7 +209,7 @@ fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
     let (fd, errno) = if ret >= 0 { (ret, 0) } else { (-1, -ret) };
     let mut e = Event::default();
     if c.parsed.has("timestamp") {
-        e.push("time_s", format!("{:<8.3}", s.relative_secs(ts)));
+        e.push("time", s.wall_hms(ts));
     }
     if c.parsed.has("print-uid") {
         e.push("uid", u32_at(b, 16)?);
