@@ -277,6 +277,14 @@ pub(crate) const CGROUP: OptSpec = opt(
     "Trace process in cgroup path (cgroup v2)",
 );
 
+/// `-d SECS` of the event tools: trace this long (as a positional DURATION).
+pub(crate) const DURATION: OptSpec =
+    opt(Some('d'), "duration", "SECS", "Trace for this many seconds");
+
+/// `--duration SECS` where -d means something else (biosnoop's disk).
+pub(crate) const DURATION_LONG: OptSpec =
+    opt(None, "duration", "SECS", "Trace for this many seconds");
+
 /// Takes -c into `c`: the path for the loader, and the filter switched on.
 pub(crate) fn cgroup_opt(p: &Parsed, c: &mut Config) -> Result<(), ArgError> {
     if let Some(path) = p.value("cgroup") {

@@ -19,6 +19,7 @@ const OPTIONS: &[OptSpec] = &[
         help: "Include OS queued time in I/O time",
     },
     crate::args::CGROUP,
+    crate::args::DURATION_LONG,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[

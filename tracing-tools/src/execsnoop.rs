@@ -60,6 +60,7 @@ const OPTIONS: &[OptSpec] = &[
         help: "Maximum number of arguments parsed and displayed, defaults to 20",
     },
     crate::args::CGROUP,
+    crate::args::DURATION,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[

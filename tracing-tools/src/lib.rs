@@ -359,6 +359,22 @@ mod tests {
     }
 
     #[test]
+    fn event_tools_take_a_duration_option() {
+        for t in tools() {
+            if matches!(t.report, Report::Events { .. }) || t.name == "tcpconnect" {
+                assert!(t.options.iter().any(|o| o.long == "duration"), "{}", t.name);
+            }
+        }
+        for t in tools() {
+            let mut shorts: Vec<char> = t.options.iter().filter_map(|o| o.short).collect();
+            let n = shorts.len();
+            shorts.sort();
+            shorts.dedup();
+            assert_eq!(shorts.len(), n, "{}: a short option twice", t.name);
+        }
+    }
+
+    #[test]
     fn report_options_are_options() {
         for t in tools() {
             for r in t.report_options {

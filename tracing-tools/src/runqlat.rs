@@ -36,6 +36,12 @@ const OPTIONS: &[OptSpec] = &[
         help: "Trace this PID only",
     },
     crate::args::CGROUP,
+    OptSpec {
+        short: None,
+        long: "pidnss",
+        value: None,
+        help: "Print a histogram per PID namespace",
+    },
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -78,8 +84,12 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         ..Default::default()
     };
     interval_count(p, &mut c)?;
-    if p.has("pids") && p.has("tids") {
-        return err("-P and -L are exclusive");
+    let per = ["pids", "tids", "pidnss"]
+        .iter()
+        .filter(|o| p.has(o))
+        .count();
+    if per > 1 {
+        return err("-P, -L and --pidnss are exclusive");
     }
     c.rodata
         .push(("targ_ms", RoValue::Bool(p.has("milliseconds"))));
@@ -87,6 +97,8 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         .push(("targ_per_process", RoValue::Bool(p.has("pids"))));
     c.rodata
         .push(("targ_per_thread", RoValue::Bool(p.has("tids"))));
+    c.rodata
+        .push(("targ_per_pidns", RoValue::Bool(p.has("pidnss"))));
     if let Some(pid) = p.number::<u32>("pid")? {
         if pid == 0 {
             return err("invalid PID 0");
@@ -97,13 +109,16 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     Ok(c)
 }
 
-/// Key u32 (tgid with -P, tid with -L, else u32::MAX), value `struct hist`.
+/// Key u32 (tgid with -P, tid with -L, the pid namespace's inode number
+/// with --pidnss, else u32::MAX), value `struct hist`.
 fn decode(c: &Config, _s: &Session, key: &[u8], value: &[u8]) -> Option<Histogram> {
     let k = u32_at(key, 0)?;
     let (label, comm) = if c.parsed.has("pids") {
         (Some(("pid".to_string(), k.into())), hist_comm(value))
     } else if c.parsed.has("tids") {
         (Some(("tid".to_string(), k.into())), hist_comm(value))
+    } else if c.parsed.has("pidnss") {
+        (Some(("pidns".to_string(), k.into())), hist_comm(value))
     } else {
         (None, None)
     };

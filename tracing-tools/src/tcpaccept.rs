@@ -44,6 +44,7 @@ const OPTIONS: &[OptSpec] = &[
         value: None,
         help: "Trace IPv6 family only",
     },
+    crate::args::DURATION,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[

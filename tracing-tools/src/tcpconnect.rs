@@ -23,6 +23,7 @@ const OPTIONS: &[OptSpec] = &[
     ),
     flag('4', "ipv4", "Trace IPv4 family only"),
     flag('6', "ipv6", "Trace IPv6 family only"),
+    crate::args::DURATION,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {

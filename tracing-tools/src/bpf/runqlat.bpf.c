@@ -15,6 +15,7 @@ CGROUP_FILTER;
 
 const volatile bool targ_per_process = false;
 const volatile bool targ_per_thread = false;
+const volatile bool targ_per_pidns = false;
 const volatile bool targ_ms = false;
 const volatile __u32 targ_tgid = 0;
 
@@ -33,6 +34,19 @@ struct {
 } hists SEC(".maps");
 
 static struct hist zero_hist;
+
+/* The task's own pid namespace (task_active_pid_ns(): pid->numbers[level].ns),
+ * as its inode number: what `ls -l /proc/PID/ns/pid` shows. */
+static __always_inline __u32 pid_namespace(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid;
+
+	if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]))
+		return 0;
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
 
 static __always_inline int trace_enqueue(__u32 tgid, __u32 pid)
 {
@@ -89,6 +103,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		hkey = next->tgid;
 	else if (targ_per_thread)
 		hkey = pid;
+	else if (targ_per_pidns)
+		hkey = pid_namespace(next);
 	else
 		hkey = (__u32)-1;
 	h = bpf_map_lookup_elem(&hists, &hkey);
