@@ -372,3 +372,48 @@ fn cgroup_filter_keeps_only_its_tasks() {
     assert!(err.contains("not a cgroup v2 directory"), "{err}");
     assert!(root.entries("").is_empty());
 }
+
+#[test]
+fn offcputime_stack_map_options() {
+    let root = Root::new();
+    root.ok(&[
+        "tool",
+        "load",
+        "offcputime",
+        "--perf-max-stack-depth",
+        "10",
+        "--stack-storage-size",
+        "512",
+    ]);
+    let pin = root.path().join("offcputime/maps/stackmap");
+    let m = common::json(
+        BPFSCOPE,
+        &["-j", "map", "show", "pinned", pin.to_str().unwrap_or("")],
+    );
+    assert_eq!(
+        (m["bytes_value"].as_u64(), m["max_entries"].as_u64()),
+        (Some(80), Some(512)),
+        "{m}"
+    );
+    root.ok(&["tool", "attach", "offcputime"]);
+    std::thread::sleep(Duration::from_millis(800));
+    let r = root.json(&["tool", "report", "offcputime"]);
+    let stacks = r["stacks"].as_array().cloned().unwrap_or_default();
+    assert!(!stacks.is_empty(), "{r}");
+    for s in &stacks {
+        for side in ["kernel", "user"] {
+            let n = s[side].as_array().map_or(0, |f| f.len());
+            assert!(n <= 10, "{side} stack deeper than 10: {s}");
+        }
+    }
+    let err = root.fails(&[
+        "tool",
+        "load",
+        "offcputime",
+        "--force",
+        "--perf-max-stack-depth",
+        "0",
+    ]);
+    assert!(err.contains("PERF-MAX-STACK-DEPTH"), "{err}");
+    root.ok(&["tool", "unload", "offcputime"]);
+}

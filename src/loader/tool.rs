@@ -118,6 +118,7 @@ pub fn load(
         RodataValue::Str(config.args.clone()),
     ));
     object::set_rodata(&mut obj, &values)?;
+    resize_maps(&mut obj, config)?;
     let obj = object::load(obj, tool.name)?;
     if let Some(cg) = &config.cgroup {
         set_cgroup(&obj, tool, cg)?;
@@ -143,6 +144,26 @@ pub fn load(
         let _ = pins::remove_tool_dir(&staging);
     }
     result
+}
+
+/// Map sizes the configuration asks for (offcputime's stack map).
+fn resize_maps(obj: &mut libbpf_rs::OpenObject, config: &Config) -> Result<(), LoaderError> {
+    for (name, value_size, max_entries) in &config.map_sizes {
+        let Some(mut map) = obj.maps_mut().find(|m| m.name() == *name) else {
+            return Err(LoaderError::Other {
+                what: format!("can't resize map '{name}'"),
+                why: "the object has no such map".into(),
+            });
+        };
+        let what = || format!("can't resize map '{name}'");
+        if let Some(v) = value_size {
+            map.set_value_size(*v).map_err(bpf_err(what()))?;
+        }
+        if let Some(n) = max_entries {
+            map.set_max_entries(*n).map_err(bpf_err(what()))?;
+        }
+    }
+    Ok(())
 }
 
 /// -c: the cgroup v2 directory `path` at index 0 of the object's

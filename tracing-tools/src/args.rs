@@ -333,6 +333,9 @@ pub struct Config {
     /// Counting tools: a `[HH:MM:SS]` line before every report, -T or not
     /// (syscount, as libbpf-tools').
     pub bracketed_time: bool,
+    /// Maps to resize before load: (map, value size, max entries)
+    /// (offcputime --perf-max-stack-depth, --stack-storage-size).
+    pub map_sizes: Vec<(&'static str, Option<u32>, Option<u32>)>,
     /// -c: the cgroup v2 directory whose tasks alone are traced; the loader
     /// puts its fd in the object's `cgroup_map`.
     pub cgroup: Option<String>,
