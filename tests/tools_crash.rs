@@ -341,3 +341,71 @@ fn small_argument_messages() {
     assert!(err.contains("detached its"), "{err}");
     root.ok(&["tool", "unload", "runqlat"]);
 }
+
+#[test]
+fn list_shows_details_and_pins() {
+    let root = Root::new();
+    root.ok(&["tool", "load", "execsnoop", "-x"]);
+    root.ok(&["tool", "attach", "execsnoop"]);
+    let v = root.json(&["tool", "list", "execsnoop"]);
+    assert_eq!(v["state"], "attached", "{v}");
+    assert_eq!(v["args"], "-x", "{v}");
+    assert_eq!(v["lost"], 0, "{v}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    assert!(
+        v["loaded_at"]
+            .as_i64()
+            .is_some_and(|t| (now - t).abs() < 120),
+        "{v}"
+    );
+    // Each prog id is the one bpftool-style `prog show pinned` reports.
+    for p in v["progs"].as_array().into_iter().flatten() {
+        let shown = common::json(
+            BPFSCOPE,
+            &[
+                "-j",
+                "prog",
+                "show",
+                "pinned",
+                p["pinned"].as_str().unwrap_or(""),
+            ],
+        );
+        assert_eq!(shown["id"], p["id"], "{p}");
+    }
+    assert_eq!(v["links"].as_array().map(Vec::len), Some(2), "{v}");
+    assert!(v["maps"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|m| m["name"] == "events")));
+    let text = root.ok(&["tool", "list", "execsnoop"]);
+    assert!(text.starts_with("execsnoop  attached  since "), "{text}");
+    assert!(text.contains("\tlink id "), "{text}");
+    // The whole list carries the same details.
+    let all = list(&root);
+    assert_eq!(
+        entry(&all, "execsnoop").map(|e| &e["progs"]),
+        Some(&v["progs"])
+    );
+    root.ok(&["tool", "unload", "execsnoop"]);
+
+    // A running instance: its programs, no pinned links, its pid.
+    let (mut child, dir, progs) = start_run(&root, "execsnoop");
+    let v = root.json(&["tool", "list", &dir]);
+    assert_eq!(v["state"], "running", "{v}");
+    assert_eq!(v["pid"].as_u64(), Some(u64::from(child.id())));
+    let ids: Vec<u64> = v["progs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["id"].as_u64())
+        .collect();
+    assert_eq!(ids.len(), progs.len(), "{v}");
+    assert!(v.get("links").is_none(), "{v}");
+    let _ = child.kill();
+    let _ = child.wait();
+    list(&root); // sweeps the killed run (a note on stderr)
+    let err = root.fails(&["tool", "list", "nosuch"]);
+    assert!(err.contains("no tool or 'tool run' instance"), "{err}");
+}

@@ -23,7 +23,8 @@ use super::{CmdError, Result};
 use crate::loader::instances::{self, Purpose};
 use crate::loader::{self, fs, pins, signal, tool as lt};
 use crate::output::tool::{
-    write_action, write_list, write_load, ActionRecord, LoadRecord, PinRecord, ToolRecord,
+    write_action, write_list, write_load, write_one, ActionRecord, LoadRecord, PinRecord,
+    ToolRecord,
 };
 use crate::output::{self, Ctx};
 use report::{Plan, Target};
@@ -156,8 +157,15 @@ fn loaded_config(root: &std::path::Path, tool: &Tool, instance: &str) -> Result<
     configure(tool, &words)
 }
 
+/// `tool list [NAME]`: every tool (state, since when, arguments, ids,
+/// lost events), the `tool run` instances and the leftovers of dead
+/// processes; with NAME, that one in full, pins included.
 fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
-    super::no_more_args(args)?;
+    let wanted = args.first();
+    if let Some(name) = wanted {
+        pins::validate_name(name).map_err(loader_error)?;
+    }
+    super::no_more_args(args.get(1..).unwrap_or_default())?;
     let root = pins::tool_root().map_err(loader_error)?;
     // Listed before the sweep, so that `tool list` shows the orphans it removes.
     let owned = instances::scan(&root).map_err(loader_error)?;
@@ -167,12 +175,7 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     for t in tracing_tools::tools() {
         let (_, missing) = probe.plan(t);
         let st = lt::state(&root, t.name).map_err(loader_error)?;
-        let args = if st.loaded {
-            lt::loaded_args(&root, t.name, t).ok()
-        } else {
-            None
-        };
-        records.push(ToolRecord {
+        let mut r = ToolRecord {
             name: t.name.to_string(),
             summary: t.summary,
             supported: missing.is_empty(),
@@ -182,10 +185,20 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
                 (true, false) => "loaded".into(),
                 (true, true) => "attached".into(),
             },
-            pinned: st.loaded.then(|| root.join(t.name).display().to_string()),
-            args,
+            pinned: None,
+            args: None,
             pid: None,
-        });
+            loaded_at: None,
+            progs: Vec::new(),
+            maps: Vec::new(),
+            links: Vec::new(),
+            lost: None,
+        };
+        if st.loaded {
+            r.args = lt::loaded_args(&root, t.name, t).ok();
+            add_details(&mut r, &root, t.name);
+        }
+        records.push(r);
     }
     for o in owned {
         let Some(t) = tracing_tools::find(&o.base) else {
@@ -196,19 +209,59 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
             (p, true) => format!("{} in progress", p.as_str()),
             (p, false) => format!("orphan of a killed {} (removed)", p.as_str()),
         };
-        records.push(ToolRecord {
+        let mut r = ToolRecord {
             name: o.name.clone(),
             summary: t.summary,
             supported: true,
             missing: Vec::new(),
             state,
-            pinned: Some(o.path.display().to_string()),
+            pinned: None,
             args: None,
             pid: Some(o.pid),
-        });
+            loaded_at: None,
+            progs: Vec::new(),
+            maps: Vec::new(),
+            links: Vec::new(),
+            lost: None,
+        };
+        if o.alive && o.purpose == Purpose::Run {
+            r.args = lt::loaded_args(&root, &o.name, t).ok();
+            add_details(&mut r, &root, &o.name);
+        } else {
+            r.pinned = Some(o.path.display().to_string());
+        }
+        records.push(r);
     }
-    write_list(ctx, out, &records)?;
+    match wanted {
+        None => write_list(ctx, out, &records)?,
+        Some(name) => {
+            let Some(r) = records.iter().find(|r| &r.name == name) else {
+                return Err(CmdError::Usage(format!(
+                    "no tool or 'tool run' instance '{name}' (see 'bpfscope tool list')"
+                )));
+            };
+            write_one(ctx, out, r)?;
+        }
+    }
     Ok(())
+}
+
+/// Pins, ids, load time and lost events of a loaded tool or running instance.
+fn add_details(r: &mut ToolRecord, root: &std::path::Path, instance: &str) {
+    let Ok(d) = lt::details(root, instance) else {
+        return; // unloaded meanwhile: the state says enough
+    };
+    let pin = |p: &lt::Pinned| PinRecord {
+        name: p.name.clone(),
+        id: p.id,
+        pinned: p.path.display().to_string(),
+    };
+    r.pinned = Some(root.join(instance).display().to_string());
+    r.loaded_at = d.loaded_at;
+    r.progs = d.progs.iter().map(pin).collect();
+    r.maps = d.maps.iter().map(pin).collect();
+    r.links = d.links.iter().map(pin).collect();
+    r.lost = d.lost;
 }
 
 fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {

@@ -400,6 +400,61 @@ pub fn state(root: &Path, name: &str) -> Result<ToolState, LoaderError> {
     })
 }
 
+/// What `tool list NAME` shows of a loaded tool: its pins with their ids,
+/// when its programs were loaded, and the events its ring buffer had no
+/// room for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Details {
+    pub progs: Vec<Pinned>,
+    pub maps: Vec<Pinned>,
+    pub links: Vec<Pinned>,
+    /// Wall-clock seconds of the first program's load.
+    pub loaded_at: Option<i64>,
+    /// Events dropped since load (ring buffer full), for event tools.
+    pub lost: Option<u64>,
+}
+
+/// The pins of `dir` of kind `kind` with their ids (0 when unreadable).
+fn pinned_ids(dir: &Path, kind: crate::sys::ObjKind) -> Result<Vec<Pinned>, LoaderError> {
+    Ok(pins::entries(dir)?
+        .into_iter()
+        .map(|name| {
+            let path = dir.join(&name);
+            let id = crate::sys::obj_get(&path)
+                .ok()
+                .and_then(|fd| crate::sys::pins::id_of(kind, &fd))
+                .unwrap_or(0);
+            Pinned { name, id, path }
+        })
+        .collect())
+}
+
+/// [`Details`] of the loaded tool `instance`.
+pub fn details(root: &Path, instance: &str) -> Result<Details, LoaderError> {
+    use crate::sys::ObjKind;
+    let paths = loaded_paths(root, instance)?;
+    let progs = pinned_ids(&paths.progs, ObjKind::Prog)?;
+    let loaded_at = progs
+        .first()
+        .and_then(|p| crate::sys::obj_get(&p.path).ok())
+        .and_then(|fd| crate::sys::prog::info(&fd).ok())
+        .and_then(|(info, _)| {
+            (info.load_time != 0).then(|| crate::sys::prog::boot_ns_to_wall_secs(info.load_time))
+        });
+    let lost = paths
+        .map(tracing_tools::DROPS_MAP)
+        .ok()
+        .filter(|p| p.exists())
+        .and_then(|p| super::maps::percpu_sum(&p).ok());
+    Ok(Details {
+        progs,
+        maps: pinned_ids(&paths.maps, ObjKind::Map)?,
+        links: pinned_ids(&paths.links, ObjKind::Link)?,
+        loaded_at,
+        lost,
+    })
+}
+
 /// Path of a loaded tool's pinned map `map`.
 pub fn map_path(root: &Path, name: &str, map: &str) -> Result<PathBuf, LoaderError> {
     loaded_paths(root, name)?.map(map)

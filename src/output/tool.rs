@@ -34,6 +34,54 @@ pub struct ToolRecord {
     /// under way or killed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
+    /// When its programs were loaded (wall-clock seconds, as bpftool's
+    /// `loaded_at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loaded_at: Option<i64>,
+    /// Its pinned programs, maps and links with their ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub progs: Vec<PinRecord>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub maps: Vec<PinRecord>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<PinRecord>,
+    /// Events lost since load (ring buffer full), for event tools.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost: Option<u64>,
+}
+
+/// `tool list NAME`: one tool's state, then each of its pins.
+pub fn write_one(ctx: &Ctx, w: &mut impl Write, t: &ToolRecord) -> io::Result<()> {
+    if ctx.json {
+        return write_json(ctx, w, t);
+    }
+    let mut head = format!("{}  {}", escape(&t.name), t.state);
+    if let Some(at) = t.loaded_at {
+        head.push_str(&format!("  since {}", super::render::local_time(at)));
+    }
+    if let Some(a) = t.args.as_deref().filter(|a| !a.is_empty()) {
+        head.push_str(&format!("  args '{}'", escape(a)));
+    }
+    if let Some(pid) = t.pid {
+        head.push_str(&format!("  pid {pid}"));
+    }
+    writeln!(w, "{head}")?;
+    if !t.supported {
+        writeln!(w, "\tnot supported here: needs {}", t.missing.join(", "))?;
+    }
+    if let Some(p) = &t.pinned {
+        writeln!(w, "\tpinned {}", escape(p))?;
+    }
+    let rows = [("prog", &t.progs), ("map", &t.maps), ("link", &t.links)];
+    for (kind, pins) in rows {
+        for p in pins {
+            writeln!(w, "\t{kind:<4} id {:<6} {}", p.id, escape(&p.pinned))?;
+        }
+    }
+    if let Some(lost) = t.lost {
+        writeln!(w, "\tlost {lost} events since load (ring buffer full)")?;
+    }
+    Ok(())
 }
 
 pub fn write_list(ctx: &Ctx, w: &mut impl Write, tools: &[ToolRecord]) -> io::Result<()> {
