@@ -234,6 +234,31 @@ impl Tool {
             };
             s.push_str(&format!("  {:<28} {}\n", format!("{short}{long}"), o.help));
         }
+        s.push_str(&format!("  {:<28} {}\n", "-h, --help", "Print this help"));
+        const INTERVAL: &str = "[INTERVAL [COUNT]]: every INTERVAL seconds, COUNT times; \
+             each interval report clears the maps (a report without INTERVAL leaves them)";
+        const EVENTS: &str = "[COUNT] [duration SECS]: follows events until Ctrl-C, COUNT \
+             events or SECS (0: what is buffered now); reading clears nothing";
+        let forms: &[&str] = match self.report {
+            Report::Events { .. } => &[EVENTS],
+            Report::Select(_) => &[EVENTS, INTERVAL],
+            _ => &[INTERVAL],
+        };
+        for f in forms {
+            s.push_str(&format!("\nbpfscope tool report {} {f}.", self.name));
+        }
+        s.push('\n');
+        if !self.report_options.is_empty() {
+            let opts: Vec<String> = self
+                .report_options
+                .iter()
+                .map(|o| format!("--{o}"))
+                .collect();
+            s.push_str(&format!(
+                "tool report also takes {}, which only change the printing.\n",
+                opts.join(", ")
+            ));
+        }
         s
     }
 }
