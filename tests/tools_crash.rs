@@ -347,6 +347,21 @@ fn list_shows_details_and_pins() {
     let root = Root::new();
     root.ok(&["tool", "load", "execsnoop", "-x"]);
     root.ok(&["tool", "attach", "execsnoop"]);
+    // Events in JSON carry the wall clock beside the monotonic ts.
+    let _ = Command::new("/bin/true").status();
+    let ev = root.json(&["tool", "report", "execsnoop", "duration", "0"]);
+    let now_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let first = &ev[0];
+    assert!(first["ts"].as_u64().is_some(), "{ev}");
+    assert!(
+        first["unix_ns"]
+            .as_u64()
+            .is_some_and(|u| u <= now_ns && now_ns - u < 60_000_000_000),
+        "{ev}"
+    );
     let v = root.json(&["tool", "list", "execsnoop"]);
     assert_eq!(v["state"], "attached", "{v}");
     assert_eq!(v["args"], "-x", "{v}");

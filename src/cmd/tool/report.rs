@@ -401,9 +401,16 @@ fn events(
         &path,
         follow,
         |data| {
-            let Some(e) = decode(config, session, data) else {
+            let Some(mut e) = decode(config, session, data) else {
                 return false;
             };
+            if ctx.json {
+                // Wall clock beside the monotonic `ts` (bpf_ktime_get_ns).
+                if let Some(ts) = e.get("ts").and_then(|v| v.as_u64()) {
+                    let unix = ts as i128 + session.mono_to_realtime_ns;
+                    e.push("unix_ns", u64::try_from(unix).unwrap_or(0));
+                }
+            }
             let mut st = state.borrow_mut();
             let (sink, out, err) = &mut *st;
             if err.is_none() {
