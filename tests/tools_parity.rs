@@ -417,3 +417,118 @@ fn offcputime_stack_map_options() {
     assert!(err.contains("PERF-MAX-STACK-DEPTH"), "{err}");
     root.ok(&["tool", "unload", "offcputime"]);
 }
+
+/// A pinned hash map (u64 key, u64 value) holding `ids`, as an operator
+/// makes one with bpftool for tcpconnect -C/-M. Removed on drop.
+struct IdMap(PathBuf);
+
+impl IdMap {
+    fn new(root: &Root, name: &str, ids: &[u64]) -> IdMap {
+        let path = root.path().join(name);
+        let p = path.to_str().unwrap_or("");
+        let st = Command::new("bpftool")
+            .args(["map", "create", p, "type", "hash", "key", "8", "value", "8"])
+            .args(["entries", "16", "name", name])
+            .status()
+            .expect("bpftool");
+        assert!(st.success(), "bpftool map create");
+        for id in ids {
+            let hex = |v: u64| {
+                v.to_ne_bytes()
+                    .iter()
+                    .map(|b| b.to_string())
+                    .collect::<Vec<_>>()
+            };
+            let st = Command::new("bpftool")
+                .args(["map", "update", "pinned", p, "key"])
+                .args(hex(*id))
+                .arg("value")
+                .args(hex(1))
+                .status()
+                .expect("bpftool");
+            assert!(st.success(), "bpftool map update");
+        }
+        IdMap(path)
+    }
+}
+
+impl Drop for IdMap {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Connects to a loopback listener `n` times; returns its port.
+fn connects(n: usize) -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    for _ in 0..n {
+        let _c = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let _ = l.accept().expect("accept");
+    }
+    port
+}
+
+#[test]
+fn tcpconnect_cgroupmap_and_mntnsmap() {
+    if !common::have_bpftool() {
+        return cannot_run("bpftool is needed to make the pinned maps");
+    }
+    use std::os::unix::fs::MetadataExt;
+    let root = Root::new();
+    // Our cgroup v2 id is its directory's inode; our mount namespace's id
+    // the inode of /proc/self/ns/mnt.
+    let cg_path = std::fs::read_to_string("/proc/self/cgroup")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("0::").map(String::from))
+        })
+        .unwrap_or_default();
+    let cg_dir = Path::new("/sys/fs/cgroup/unified").join(cg_path.trim_start_matches('/'));
+    let Ok(cg) = std::fs::metadata(&cg_dir).map(|m| m.ino()) else {
+        return cannot_run("no cgroup v2 directory for this process");
+    };
+    let mnt = std::fs::metadata("/proc/self/ns/mnt")
+        .expect("mnt ns")
+        .ino();
+    let mine = IdMap::new(&root, "cgmine", &[cg]);
+    let other = IdMap::new(&root, "cgother", &[cg + 1_000_000]);
+    let mnt_mine = IdMap::new(&root, "mntmine", &[mnt]);
+
+    let seen = |map_opt: &str, map: &IdMap| -> usize {
+        root.ok(&[
+            "tool",
+            "load",
+            "tcpconnect",
+            map_opt,
+            map.0.to_str().unwrap_or(""),
+        ]);
+        root.ok(&["tool", "attach", "tcpconnect"]);
+        let port = connects(3);
+        let ev = root.json(&["tool", "report", "tcpconnect", "duration", "0"]);
+        root.ok(&["tool", "unload", "tcpconnect"]);
+        ev.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["dport"].as_u64() == Some(u64::from(port)))
+            .count()
+    };
+    assert_eq!(seen("-C", &mine), 3, "our cgroup is in the map");
+    assert_eq!(seen("-C", &other), 0, "our cgroup is not in the map");
+    assert_eq!(
+        seen("-M", &mnt_mine),
+        3,
+        "our mount namespace is in the map"
+    );
+    // The operator's maps survive the unload.
+    assert!(mine.0.exists() && mnt_mine.0.exists());
+    let err = root.fails(&[
+        "tool",
+        "load",
+        "tcpconnect",
+        "-C",
+        "/sys/fs/bpf/nonexistent-map",
+    ]);
+    assert!(err.contains("can't open the map pinned"), "{err}");
+}

@@ -146,8 +146,32 @@ pub fn load(
     result
 }
 
-/// Map sizes the configuration asks for (offcputime's stack map).
+/// Map sizes the configuration asks for (offcputime's stack map), and maps
+/// replaced by the operator's pinned ones (tcpconnect -C/-M): the program
+/// then reads the operator's map, which stays theirs (unload removes only
+/// the tool's own pin of it).
 fn resize_maps(obj: &mut libbpf_rs::OpenObject, config: &Config) -> Result<(), LoaderError> {
+    for (name, path) in &config.reuse_maps {
+        let Some(mut map) = obj.maps_mut().find(|m| m.name() == *name) else {
+            return Err(LoaderError::Other {
+                what: format!("can't use the map pinned at '{path}'"),
+                why: format!("the object has no map '{name}'"),
+            });
+        };
+        let pinned = libbpf_rs::MapHandle::from_pinned_path(path)
+            .map_err(bpf_err(format!("can't open the map pinned at '{path}'")))?;
+        let info = pinned
+            .info()
+            .map_err(bpf_err(format!("can't read the map pinned at '{path}'")))?;
+        if info.info.type_ != libbpf_sys::BPF_MAP_TYPE_HASH || info.info.key_size != 8 {
+            return Err(LoaderError::Other {
+                what: format!("can't use the map pinned at '{path}'"),
+                why: "it must be a hash map with 8-byte keys (u64 ids)".into(),
+            });
+        }
+        map.reuse_fd(pinned.as_fd())
+            .map_err(bpf_err(format!("can't use the map pinned at '{path}'")))?;
+    }
     for (name, value_size, max_entries) in &config.map_sizes {
         let Some(mut map) = obj.maps_mut().find(|m| m.name() == *name) else {
             return Err(LoaderError::Other {

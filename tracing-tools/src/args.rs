@@ -336,6 +336,9 @@ pub struct Config {
     /// Maps to resize before load: (map, value size, max entries)
     /// (offcputime --perf-max-stack-depth, --stack-storage-size).
     pub map_sizes: Vec<(&'static str, Option<u32>, Option<u32>)>,
+    /// Maps of the object to replace, before load, by maps the operator
+    /// pinned: (map, pinned path) (tcpconnect -C, -M).
+    pub reuse_maps: Vec<(&'static str, String)>,
     /// -c: the cgroup v2 directory whose tasks alone are traced; the loader
     /// puts its fd in the object's `cgroup_map`.
     pub cgroup: Option<String>,

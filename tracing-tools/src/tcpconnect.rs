@@ -24,6 +24,18 @@ const OPTIONS: &[OptSpec] = &[
     flag('4', "ipv4", "Trace IPv4 family only"),
     flag('6', "ipv6", "Trace IPv6 family only"),
     crate::args::DURATION,
+    opt(
+        Some('C'),
+        "cgroupmap",
+        "PATH",
+        "Trace cgroups in this map (a pinned hash map keyed by u64 cgroup id)",
+    ),
+    opt(
+        Some('M'),
+        "mntnsmap",
+        "PATH",
+        "Trace mount namespaces in this map (a pinned hash map keyed by u64 ns id)",
+    ),
 ];
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {
@@ -105,6 +117,19 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         (true, false) => c.rodata.push(("targ_family", RoValue::U16(AF_INET))),
         (false, true) => c.rodata.push(("targ_family", RoValue::U16(AF_INET6))),
         (false, false) => {}
+    }
+    // bcc's container filters: maps the operator pinned and fills.
+    for (opt, map, var) in [
+        ("cgroupmap", "cgroup_set", "filter_cgroupmap"),
+        ("mntnsmap", "mntns_set", "filter_mntnsmap"),
+    ] {
+        if let Some(path) = p.value(opt) {
+            if path.is_empty() {
+                return err(format!("invalid --{opt} ''"));
+            }
+            c.reuse_maps.push((map, path.to_string()));
+            c.rodata.push((var, RoValue::Bool(true)));
+        }
     }
     Ok(c)
 }
