@@ -103,10 +103,12 @@ fn resolve(word: &str) -> Result<&'static str> {
         })
 }
 
-/// The tool root, after removing what dead processes left there.
+/// The tool root, after removing what dead processes left there. The
+/// sweep is best effort: a root this user cannot read (no privileges)
+/// leaves the command to fail, or not, on its own.
 fn root() -> Result<PathBuf> {
     let root = pins::tool_root().map_err(loader_error)?;
-    for o in instances::sweep(&root).map_err(loader_error)? {
+    for o in instances::sweep(&root).unwrap_or_default() {
         eprintln!(
             "Note: removed {} left by a {} (pid {}) that ended without cleaning up",
             o.path.display(),
@@ -168,7 +170,7 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     super::no_more_args(args.get(1..).unwrap_or_default())?;
     let root = pins::tool_root().map_err(loader_error)?;
     // Listed before the sweep, so that `tool list` shows the orphans it removes.
-    let owned = instances::scan(&root).map_err(loader_error)?;
+    let owned = instances::scan(&root).unwrap_or_default();
     let root = self::root()?;
     let probe = fs::AttachProbe::new();
     let mut records = Vec::new();
