@@ -349,6 +349,7 @@ fn list_shows_details_and_pins() {
     root.ok(&["tool", "attach", "execsnoop"]);
     // Events in JSON carry the wall clock beside the monotonic ts.
     let _ = Command::new("/bin/true").status();
+    let _ = Command::new("/bin/false").status();
     let ev = root.json(&["tool", "report", "execsnoop", "duration", "0"]);
     let now_ns = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -366,6 +367,8 @@ fn list_shows_details_and_pins() {
     assert_eq!(v["state"], "attached", "{v}");
     assert_eq!(v["args"], "-x", "{v}");
     assert_eq!(v["lost"], 0, "{v}");
+    // At least the one exec above was handed over (others may run too).
+    assert!(v["events"].as_u64().is_some_and(|n| n >= 1), "{v}");
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

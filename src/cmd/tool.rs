@@ -195,6 +195,7 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
             maps: Vec::new(),
             links: Vec::new(),
             lost: None,
+            events: None,
         };
         if st.loaded {
             r.args = lt::loaded_args(&root, t.name, t).ok();
@@ -225,6 +226,7 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
             maps: Vec::new(),
             links: Vec::new(),
             lost: None,
+            events: None,
         };
         if o.alive && o.purpose == Purpose::Run {
             r.args = lt::loaded_args(&root, &o.name, t).ok();
@@ -264,6 +266,7 @@ fn add_details(r: &mut ToolRecord, root: &std::path::Path, instance: &str) {
     r.maps = d.maps.iter().map(pin).collect();
     r.links = d.links.iter().map(pin).collect();
     r.lost = d.lost;
+    r.events = d.events;
 }
 
 fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {

@@ -60,9 +60,14 @@ pub fn array_value(path: &Path, index: u32) -> Result<Vec<u8>, LoaderError> {
 
 /// Sum over CPUs of the u64 at index 0 of the per-CPU array pinned at `path`.
 pub fn percpu_sum(path: &Path) -> Result<u64, LoaderError> {
+    percpu_sum_at(path, 0)
+}
+
+/// [`percpu_sum`] of entry `index` of a per-CPU array.
+pub fn percpu_sum_at(path: &Path, index: u32) -> Result<u64, LoaderError> {
     let map = open(path)?;
     let values = map
-        .lookup_percpu(&0u32.to_ne_bytes(), MapFlags::ANY)
+        .lookup_percpu(&index.to_ne_bytes(), MapFlags::ANY)
         .map_err(bpf_err(format!("can't look up in '{}'", path.display())))?
         .unwrap_or_default();
     Ok(values

@@ -436,6 +436,8 @@ pub struct Details {
     pub loaded_at: Option<i64>,
     /// Events dropped since load (ring buffer full), for event tools.
     pub lost: Option<u64>,
+    /// Events handed to user space since load, for event tools.
+    pub events: Option<u64>,
 }
 
 /// The pins of `dir` of kind `kind` with their ids (0 when unreadable).
@@ -465,17 +467,23 @@ pub fn details(root: &Path, instance: &str) -> Result<Details, LoaderError> {
         .and_then(|(info, _)| {
             (info.load_time != 0).then(|| crate::sys::prog::boot_ns_to_wall_secs(info.load_time))
         });
-    let lost = paths
+    let counters = paths
         .map(tracing_tools::DROPS_MAP)
         .ok()
-        .filter(|p| p.exists())
-        .and_then(|p| super::maps::percpu_sum(&p).ok());
+        .filter(|p| p.exists());
+    let counter = |i| {
+        counters
+            .as_ref()
+            .and_then(|p| super::maps::percpu_sum_at(p, i).ok())
+    };
+    let (lost, events) = (counter(0), counter(1));
     Ok(Details {
         progs,
         maps: pinned_ids(&paths.maps, ObjKind::Map)?,
         links: pinned_ids(&paths.links, ObjKind::Link)?,
         loaded_at,
         lost,
+        events,
     })
 }
 

@@ -48,6 +48,9 @@ pub struct ToolRecord {
     /// Events lost since load (ring buffer full), for event tools.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lost: Option<u64>,
+    /// Events handed to user space since load, for event tools.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<u64>,
 }
 
 /// `tool list NAME`: one tool's state, then each of its pins.
@@ -78,8 +81,11 @@ pub fn write_one(ctx: &Ctx, w: &mut impl Write, t: &ToolRecord) -> io::Result<()
             writeln!(w, "\t{kind:<4} id {:<6} {}", p.id, escape(&p.pinned))?;
         }
     }
-    if let Some(lost) = t.lost {
-        writeln!(w, "\tlost {lost} events since load (ring buffer full)")?;
+    if let (Some(events), Some(lost)) = (t.events, t.lost) {
+        writeln!(
+            w,
+            "\tevents {events}, lost {lost} since load (lost: ring buffer full)"
+        )?;
     }
     Ok(())
 }

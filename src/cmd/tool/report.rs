@@ -440,12 +440,18 @@ fn events(
         unloaded_note(target);
         return Ok(());
     }
-    let drops = target
-        .map(tracing_tools::DROPS_MAP)
-        .ok()
-        .and_then(|p| maps::percpu_sum(&p).ok())
-        .unwrap_or(0);
+    let counters = target.map(tracing_tools::DROPS_MAP).ok();
+    let counter = |i| {
+        counters
+            .as_ref()
+            .and_then(|p| maps::percpu_sum_at(p, i).ok())
+            .unwrap_or(0)
+    };
     // Summary on stderr: stdout stays one JSON value or the tool's lines.
-    eprintln!("{seen} events, {drops} lost since load (ring buffer full)");
+    eprintln!(
+        "{seen} events; since load: {} handed over, {} lost (ring buffer full)",
+        counter(1),
+        counter(0)
+    );
     Ok(())
 }

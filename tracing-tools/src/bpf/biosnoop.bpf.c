@@ -174,6 +174,7 @@ int BPF_PROG(block_rq_complete, struct request *rq, int error,
 		e->pid = 0;
 		__builtin_memset(e->comm, 0, sizeof(e->comm));
 	}
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 cleanup:
 	bpf_map_delete_elem(&start, &rq);

@@ -138,6 +138,8 @@ int sys_exit_execve(struct trace_event_raw_sys_exit *ctx)
 	len = offsetof(struct event, args) + e->args_size;
 	if (len <= sizeof(*e) && bpf_ringbuf_output(&events, e, len, 0))
 		count_drop(&drops);
+	else if (len <= sizeof(*e))
+		count_sent(&drops);
 cleanup:
 	bpf_map_delete_elem(&execs, &tid);
 	return 0;

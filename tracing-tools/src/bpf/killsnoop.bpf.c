@@ -84,6 +84,7 @@ static __always_inline int exit(long ret)
 	e->sig = p->sig;
 	e->ret = ret;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 cleanup:
 	bpf_map_delete_elem(&start, &tid);

@@ -108,6 +108,7 @@ static __always_inline int exit(long ret)
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	if (bpf_probe_read_user_str(e->fname, sizeof(e->fname), ap->fname) < 0)
 		e->fname[0] = '\0';
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 cleanup:
 	bpf_map_delete_elem(&start, &pid);

@@ -180,6 +180,7 @@ static __always_inline void emit(struct trace_event_raw_inet_sock_set_state *ctx
 	e->newstate = ctx->newstate;
 	copy_addrs(ctx, e->saddr, e->daddr);
 	__builtin_memcpy(e->comm, c->comm, sizeof(e->comm));
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 }
 

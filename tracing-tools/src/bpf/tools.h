@@ -47,22 +47,35 @@ struct hist {
 /* Whether -c excludes the current task. */
 #define CGROUP_SKIP() (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
 
-/* Events that could not be handed to user space (ring buffer full). */
+/*
+ * Event counters of the event tools, per CPU: [0] events that could not be
+ * handed to user space (ring buffer full), [1] events handed over. `tool
+ * report` and `tool list` print both.
+ */
 #define DROPS_MAP                                                             \
 	struct {                                                              \
 		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                      \
-		__uint(max_entries, 1);                                       \
+		__uint(max_entries, 2);                                       \
 		__type(key, __u32);                                           \
 		__type(value, __u64);                                         \
 	} drops SEC(".maps")
 
-static __always_inline void count_drop(void *drops_map)
+static __always_inline void count_at(void *drops_map, __u32 idx)
 {
-	__u32 zero = 0;
-	__u64 *cnt = bpf_map_lookup_elem(drops_map, &zero);
+	__u64 *cnt = bpf_map_lookup_elem(drops_map, &idx);
 
 	if (cnt)
 		*cnt += 1;
+}
+
+static __always_inline void count_drop(void *drops_map)
+{
+	count_at(drops_map, 0);
+}
+
+static __always_inline void count_sent(void *drops_map)
+{
+	count_at(drops_map, 1);
 }
 
 static __always_inline __u64 log2_u32(__u32 v)
