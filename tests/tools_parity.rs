@@ -336,6 +336,14 @@ fn cgroup_filter_keeps_only_its_tasks() {
     if !cg2 || std::fs::create_dir(&dir).is_err() {
         return cannot_run("no cgroup v2 hierarchy at /sys/fs/cgroup/unified");
     }
+    // Removed however the test ends (its one process has exited by then).
+    struct CgDir(PathBuf);
+    impl Drop for CgDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir(&self.0);
+        }
+    }
+    let _cg = CgDir(dir.clone());
     let root = Root::new();
     let mark = format!("bpfscope-cg-{}", std::process::id());
     let ours = Command::new(BPFSCOPE)
@@ -365,7 +373,6 @@ fn cgroup_filter_keeps_only_its_tasks() {
         .stdout(Stdio::null())
         .status();
     let out = text(ours);
-    let _ = std::fs::remove_dir(&dir);
     assert!(out.contains(&format!("{mark}-in")), "{out}");
     assert!(!out.contains(&format!("{mark}-out")), "{out}");
     let err = root.fails(&["tool", "load", "execsnoop", "-c", "/tmp"]);
