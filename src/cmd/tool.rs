@@ -204,7 +204,8 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
         records.push(r);
     }
     for o in owned {
-        let Some(t) = tracing_tools::find(&o.base) else {
+        // A run's own staging directory is `TOOL-runPID-loadingPID`.
+        let Some(t) = tracing_tools::find(base_name(&o.base)) else {
             continue;
         };
         let state = match (o.purpose, o.alive) {
