@@ -259,8 +259,8 @@ fn opensnoop_side_by_side() {
     let root = Root::new();
     let path = std::env::temp_dir().join(format!("bpfscope-parity-open-{}", std::process::id()));
     let me = std::process::id().to_string();
-    // -T: a wall-clock TIME column in both.
-    let (theirs, ours) = spawn_both(&root, "opensnoop", &["-T", "-x", "-p", &me], 5);
+    // -T: a wall-clock TIME column in both; -U and -e: UID and FLAGS.
+    let (theirs, ours) = spawn_both(&root, "opensnoop", &["-T", "-U", "-e", "-x", "-p", &me], 5);
     for _ in 0..15 {
         assert!(std::fs::File::open(&path).is_err());
     }

@@ -175,7 +175,7 @@ fn columns(c: &Config) -> Vec<Column> {
         v.push(Column::left("time", "TIME", 8));
     }
     if c.parsed.has("print-uid") {
-        v.push(Column::left("uid", "UID", 6));
+        v.push(Column::left("uid", "UID", 7));
     }
     v.extend([
         Column::left("pid", "PID", 6),
