@@ -32,6 +32,8 @@ pub struct CountsReport<'a> {
     pub tool: &'static str,
     /// HH:MM:SS when the tool's -T asks for it.
     pub time: Option<String>,
+    /// Print the time as `[HH:MM:SS]` (syscount's line) in text.
+    pub bracketed: bool,
     pub columns: &'a [Column],
     pub rows: &'a [Event],
 }
@@ -57,8 +59,10 @@ pub fn write_counts(
     r: &CountsReport<'_>,
     header: bool,
 ) -> io::Result<()> {
-    if let Some(t) = &r.time {
-        writeln!(w, "{t}")?;
+    match &r.time {
+        Some(t) if r.bracketed => writeln!(w, "[{t}]")?,
+        Some(t) => writeln!(w, "{t}")?,
+        None => {}
     }
     if ctx.table {
         let rows = r
@@ -395,6 +399,7 @@ mod tests {
         let r = CountsReport {
             tool: "syscount",
             time: None,
+            bracketed: false,
             columns: &cols,
             rows: &[e],
         };

@@ -256,11 +256,9 @@ fn intervals(
         if plan.interval.is_some() {
             source.clear()?;
         }
-        let hms = timestamp.then(|| session.wall_hms(monotonic_ns()));
         // syscount's `[HH:MM:SS]` heads every report, -T or not.
-        let stamp = config
-            .bracketed_time
-            .then(|| format!("[{}]", session.wall_hms(monotonic_ns())));
+        let hms = (timestamp || config.bracketed_time)
+            .then(|| session.wall_hms(monotonic_ns()));
         if let (Snapshot::Counts(rows), Some(now), Source::Counts { header_each, .. }) =
             (&mut snap, &hms, &source)
         {
@@ -301,7 +299,8 @@ fn intervals(
             ) => {
                 let r = CountsReport {
                     tool: target.tool.name,
-                    time: stamp.or(hms.filter(|_| *header_each)),
+                    time: hms.filter(|_| *header_each || config.bracketed_time),
+                    bracketed: config.bracketed_time,
                     columns,
                     rows,
                 };
