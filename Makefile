@@ -78,3 +78,27 @@ fuzz:
 		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(FUZZ_FLAGS) $$t corpus/$$t seeds/$$t -- \
 			-max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 || exit 1; \
 	done
+
+# A long run of each target: at least FUZZ_RUNS executions (10M by default),
+# for the counts in docs/fuzzing.md. `make test` runs every seed and regress-*
+# input through the same target bodies (tests/fuzz_seeds.rs) without this.
+FUZZ_RUNS ?= 10000000
+.PHONY: fuzz-long
+fuzz-long:
+	@$(CARGO) fuzz --version >/dev/null 2>&1 || { echo "cargo-fuzz is missing: cargo install cargo-fuzz"; exit 1; }
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		mkdir -p corpus/$$t && \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(FUZZ_FLAGS) $$t corpus/$$t seeds/$$t -- \
+			-runs=$(FUZZ_RUNS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 || exit 1; \
+	done
+
+# Licences, bans and sources of the shipped dependencies (deny.toml), and
+# THIRD_PARTY.md up to date with Cargo.lock. Needs cargo-deny
+# (`cargo install cargo-deny --locked`); advisories need the network.
+.PHONY: deny notice
+deny:
+	$(CARGO) deny check licenses bans sources
+	python3 scripts/third_party.py | diff -u THIRD_PARTY.md - || { echo "THIRD_PARTY.md is stale: make notice"; exit 1; }
+
+notice:
+	python3 scripts/third_party.py > THIRD_PARTY.md

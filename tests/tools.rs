@@ -3,6 +3,7 @@
 //! -> report shows it -> detach -> report still reads -> unload -> every
 //! program, map and link the tool made is gone. Plus the failure paths:
 //! an existing load, an attach failing midway, bad names and roots.
+//! Killed runs, loads and attaches are in tools_crash.rs.
 //!
 //! Each test uses its own tool root (`BPFSCOPE_TOOL_ROOT`, a
 //! /sys/fs/bpf/bpfscope-test-<pid>-<n> directory removed on drop), so tests
@@ -586,27 +587,28 @@ fn existing_load_refused_unless_force() {
 fn attach_failing_midway_rolls_back() {
     let root = Root::new();
     let loaded = load(&root, "biolatency", &[]);
-    // Something already sits where the second link would be pinned.
-    let blocker = root.path().join("biolatency/links/block_rq_issue");
-    let hists = root.path().join("biolatency/maps/hists");
-    root.ok(&[
-        "map",
-        "pin",
-        "pinned",
-        hists.to_str().unwrap_or_default(),
-        blocker.to_str().unwrap_or_default(),
-    ]);
-    let err = root.fails(&["tool", "attach", "biolatency"]);
-    assert!(err.contains("block_rq_issue"), "{err}");
-    // The first link (block_rq_insert) was removed again; the blocker is not ours to remove.
+    // The first link is made and pinned, then the attach fails (a fault
+    // point of debug builds): the link made is removed again.
+    let o = Command::new(BPFSCOPE)
+        .args(["tool", "attach", "biolatency"])
+        .env("BPFSCOPE_TOOL_ROOT", root.path())
+        .env("BPFSCOPE_FAULT", "attach-pinned-link:error")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(255), "{err}");
+    assert!(err.contains("fault point"), "{err}");
+    assert!(root.entries("biolatency/links").is_empty());
     assert_eq!(
-        root.entries("biolatency/links"),
-        vec!["block_rq_issue".to_string()]
+        root.entries("biolatency"),
+        vec!["links".to_string(), "maps".into(), "progs".into()],
+        "no staged links may stay"
     );
     wait_until("rolled-back links gone", || our_links(&loaded).is_empty());
-    std::fs::remove_file(&blocker).expect("remove blocker");
-    // A clean attach works afterwards.
+    // A clean attach works afterwards, and a second one is refused.
     let links = attach(&root, "biolatency", &loaded);
+    let err = root.fails(&["tool", "attach", "biolatency"]);
+    assert!(err.contains("attached already"), "{err}");
     unload(&root, "biolatency", &loaded, &links);
 }
 
@@ -653,16 +655,21 @@ fn bad_names_and_roots_refused() {
 #[test]
 fn run_cleans_up() {
     let root = Root::new();
-    // A histogram tool for one 1-second interval, then everything is removed.
-    let v = root.json(&["tool", "run", "runqlat", "1", "1"]);
-    let reports = events(&v);
-    assert_eq!(reports.len(), 1, "{v}");
+    // A histogram tool for one 1-second interval, then everything is
+    // removed. An interval report is NDJSON: one value per line.
+    let out = root.ok(&["-j", "tool", "run", "runqlat", "1", "1"]);
+    let reports: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON value per line"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{out}");
     assert!(
         reports[0]["histograms"]
             .as_array()
             .is_some_and(|h| !h.is_empty()),
-        "{v}"
+        "{out}"
     );
+    assert!(reports[0]["unix_ns"].as_u64().is_some(), "{out}");
     assert!(
         root.entries("").is_empty(),
         "run left {:?}",
@@ -691,11 +698,12 @@ fn run_cleans_up_on_ctrl_c() {
         .spawn()
         .expect("spawn");
     let pid = child.id();
-    wait_until("run attached", || {
-        root.entries("")
-            .iter()
-            .any(|d| !root.entries(&format!("{d}/links")).is_empty())
+    // The run's directory appears complete (its links are not pinned).
+    let dir = format!("execsnoop-run{pid}");
+    wait_until("run loaded", || {
+        !root.entries(&format!("{dir}/maps")).is_empty()
     });
+    std::thread::sleep(Duration::from_millis(300));
     let _ = Command::new("kill")
         .args(["-INT", &pid.to_string()])
         .status();
@@ -710,4 +718,37 @@ fn run_cleans_up_on_ctrl_c() {
         "Ctrl-C left {:?}",
         root.entries("")
     );
+}
+
+#[test]
+fn biolatency_flag_labels_from_btf() {
+    let Some((dir, _)) = need_block_device() else {
+        return;
+    };
+    let root = Root::new();
+    let loaded = load(&root, "biolatency", &["-F"]);
+    let links = attach(&root, "biolatency", &loaded);
+    direct_writes(&dir, 32);
+    let r = root.json(&["tool", "report", "biolatency"]);
+    let labels: Vec<String> = r["histograms"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["flags"].as_str().map(String::from))
+        .collect();
+    // dd oflag=direct,sync: synchronous writes, labelled with their flags.
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.ends_with("-Write") && l.contains("Sync")),
+        "{r}"
+    );
+    // Every flag set has its own label (bits 14-16 were dropped once, so
+    // different sets shared one).
+    let mut unique = labels.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), labels.len(), "labels repeat: {labels:?}");
+    assert!(labels.iter().all(|l| !l.contains("Op")), "{labels:?}");
+    unload(&root, "biolatency", &loaded, &links);
 }

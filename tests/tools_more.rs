@@ -111,6 +111,13 @@ fn unload(root: &Root, loaded: Loaded) {
     wait_until("links freed", || links.iter().all(|id| gone("link", *id)));
 }
 
+/// syscount's `[HH:MM:SS]` line (libbpf-tools prints one per report).
+fn is_bracketed_time(line: Option<&str>) -> bool {
+    line.is_some_and(|l| {
+        l.len() == 10 && l.starts_with('[') && l.ends_with(']') && l.as_bytes()[3] == b':'
+    })
+}
+
 fn array(v: &Value) -> Vec<Value> {
     v.as_array().cloned().unwrap_or_default()
 }
@@ -259,15 +266,21 @@ fn killsnoop_kill_to_a_child() {
         pid
     };
     let text = root.ok(&["tool", "report", "killsnoop", "duration", "0"]);
+    // libbpf-tools' header, TIME always.
     assert!(
-        text.starts_with("PID     COMM             SIG       TPID     RESULT"),
+        text.starts_with("TIME     PID     COMM             SIG       TPID    RESULT"),
         "{text}"
     );
     assert!(
         text.lines()
-            .any(|l| l.starts_with(&me) && l.contains(" 9 ") && l.contains(&cpid2.to_string())),
+            .any(|l| l.get(9..).is_some_and(|r| r.starts_with(&me))
+                && l.contains(" 9 ")
+                && l.contains(&cpid2.to_string())),
         "{text}"
     );
+    // -n: the signal's name in the SIG column.
+    let named = root.ok(&["tool", "report", "killsnoop", "-n", "duration", "0"]);
+    assert!(named.is_empty() || named.starts_with("TIME"), "{named}");
     unload(&root, loaded);
 }
 
@@ -512,7 +525,7 @@ fn bitesize_and_hardirqs_on_direct_io() {
     assert!(bucket(64) >= 16, "64 KiB writes: {r}");
     let text = bite.ok(&["tool", "report", "bitesize"]);
     assert!(
-        text.contains("comm = dd") && text.contains("Kbytes") && text.contains("|*"),
+        text.contains("Process Name = dd") && text.contains("Kbytes") && text.contains("|*"),
         "{text}"
     );
 
@@ -580,7 +593,8 @@ fn syscount_by_process_and_by_latency() {
     assert_eq!(dd["comm"], "dd");
     let text = by_proc.ok(&["tool", "report", "syscount"]);
     assert!(
-        text.starts_with("PID    COMM               COUNT"),
+        text.lines().nth(1) == Some("PID    COMM               COUNT")
+            && is_bracketed_time(text.lines().next()),
         "{text}"
     );
 
@@ -600,7 +614,8 @@ fn syscount_by_process_and_by_latency() {
     assert!(rows.iter().all(|r| r["total_ns"].is_u64()), "{r}");
     let text = by_lat.ok(&["tool", "report", "syscount"]);
     assert!(
-        text.starts_with("SYSCALL                   COUNT        TIME (us)"),
+        text.lines().nth(1) == Some("SYSCALL                   COUNT        TIME (us)")
+            && is_bracketed_time(text.lines().next()),
         "{text}"
     );
     unload(&by_proc, p);
@@ -652,8 +667,8 @@ fn cachestat_page_cache_reads() {
         "{text}"
     );
     // Interval mode: one row per interval, the map cleared in between.
-    let v = root.json(&["tool", "report", "cachestat", "1", "2"]);
-    assert_eq!(array(&v).len(), 2, "{v}");
+    let v = root.ndjson(&["tool", "report", "cachestat", "1", "2"]);
+    assert_eq!(v.len(), 2, "{v:?}");
     unload(&root, loaded);
 }
 
@@ -726,6 +741,35 @@ fn profile_stacks_folded_and_svg() {
         hits >= 100,
         "bpfscope_spin_target in too few samples ({hits}): {r}"
     );
+    // The spin runs in user mode: those samples have no kernel stack
+    // (-EFAULT), which is not a missed one (bcc's stack_id_err()).
+    let missed: Vec<&Value> = stacks
+        .iter()
+        .filter(|s| {
+            array(&s["user"])
+                .iter()
+                .any(|f| f == "bpfscope_spin_target")
+        })
+        .filter(|s| {
+            array(&s["kernel"])
+                .iter()
+                .any(|f| f == "[Missed Kernel Stack]")
+        })
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "user-mode samples marked missed: {missed:?}"
+    );
+    // Stacks that symbolize alike are one entry.
+    let mut seen = std::collections::HashSet::new();
+    for s in &stacks {
+        let key = (
+            s["pid"].to_string(),
+            s["kernel"].to_string(),
+            s["user"].to_string(),
+        );
+        assert!(seen.insert(key), "stack listed twice: {s}");
+    }
 
     let text = root.ok(&["tool", "report", "profile"]);
     assert!(text.contains("    bpfscope_spin_target\n"), "{text}");
@@ -868,7 +912,17 @@ fn oomkill_in_a_small_memory_cgroup() {
             .iter()
             .find(|e| e["kcomm"] == "workload")
             .unwrap_or_else(|| panic!("no OOM kill of the workload: {ev:?}"));
-        assert!(e["total_vm"].as_u64().is_some_and(|p| p > 0), "{e}");
+        // kB, as the tracepoint reports them: at least the 32 MiB limit.
+        assert!(
+            e["total_vm"].as_u64().is_some_and(|k| k >= 32 * 1024),
+            "{e}"
+        );
+        assert!(
+            e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(" kB total-vm")),
+            "{e}"
+        );
         assert!(
             e["message"]
                 .as_str()

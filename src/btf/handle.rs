@@ -132,6 +132,8 @@ impl Btf {
         // mapped and handed to libbpf as bytes: libbpf's own file reader
         // gets one page per read(2) from sysfs. The view reads the mapping
         // in place and is built while libbpf parses its own copy.
+        // Not a regular file, or too large: say so before libbpf reads it.
+        crate::infile::check_path(path).map_err(|e| load_err(e.to_string()))?;
         if let Ok(bytes) = map_file(path) {
             if check_header(bytes.as_slice()).is_ok() {
                 let size = u32::try_from(bytes.as_slice().len())
@@ -169,7 +171,7 @@ impl Btf {
             None => {
                 let os = last_os_error();
                 // Say more than "Invalid argument" where we can tell.
-                let detail = match std::fs::read(path) {
+                let detail = match crate::infile::read(path) {
                     Err(e) => return Err(load_err(os_msg(&e))),
                     Ok(bytes) if bytes.starts_with(b"\x7fELF") => {
                         format!("{os} (ELF object without valid .BTF section)")
@@ -292,7 +294,7 @@ fn split_strings(bytes: &[u8]) -> bool {
 }
 
 fn looks_split(path: &Path) -> bool {
-    std::fs::read(path).is_ok_and(|b| split_strings(&b))
+    crate::infile::read(path).is_ok_and(|b| split_strings(&b))
 }
 
 /// libbpf's btf__new_split over `data` (which it copies); null on error.
@@ -341,7 +343,7 @@ pub fn vmlinux_lookup() -> Result<View, BtfError> {
 /// sysfs is mapped: its BTF never changes, where a regular file truncated
 /// under a mapping would kill us with SIGBUS.
 pub fn map_file(path: &Path) -> std::io::Result<Bytes> {
-    let file = std::fs::File::open(path)?;
+    let (file, _) = crate::infile::open(path)?;
     let on_sysfs = nix::sys::statfs::fstatfs(&file)
         .is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::SYSFS_MAGIC);
     if on_sysfs {
@@ -351,7 +353,6 @@ pub fn map_file(path: &Path) -> std::io::Result<Bytes> {
             return Ok(Bytes::Mapped(Arc::new(map)));
         }
     }
-    let mut data = Vec::new();
-    std::io::Read::read_to_end(&mut &file, &mut data)?;
-    Ok(Bytes::Owned(data))
+    drop(file);
+    Ok(Bytes::Owned(crate::infile::read(path)?))
 }

@@ -234,6 +234,12 @@ pub fn help(topic: Topic) -> String {
             let _ = writeln!(out, "       {}\n\n{}", options_line(), c.about);
         }
     }
+    if let Topic::Object(o) | Topic::Command(o, _) = topic {
+        if let Some(more) = o.more_help {
+            out.push('\n');
+            out.push_str(&more());
+        }
+    }
     out
 }
 

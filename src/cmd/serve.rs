@@ -3,7 +3,8 @@
 //! serving (an fd held by this process; the kernel drops it on exit).
 use std::time::Duration;
 
-use super::{tool::loader_error, CmdError, Result};
+use super::prog::verify::loader_error;
+use super::{CmdError, Result};
 use crate::cli::request::ServeReq;
 use crate::loader::{pins, signal};
 use crate::metrics::collect::Options;

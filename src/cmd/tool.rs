@@ -1,34 +1,47 @@
 //! `tool list|load|attach|detach|report|unload|run`: the bundled tracing
 //! tools (tracing-tools crate) driven through the loader. Arguments arrive
 //! as raw words: tool options (-m, -p PID, …) are the tool's, parsed by
-//! its registry entry. A loaded tool's options are read back from its
-//! pinned `bpf_metadata_args`, so `report` needs no state besides bpffs.
+//! its registry entry (`-h`/`--help` there too). A loaded tool's options
+//! are read back from its pinned `bpf_metadata_args`, so `report` needs no
+//! state besides bpffs.
+//!
+//! Every command first removes what dead processes left under the tool
+//! root (a killed `tool run`, load or attach: see `loader::instances`).
 
 use std::io::Write;
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tracing_tools::{Config, Histogram, Report, Session, Tool};
+use tracing_tools::{args, Config, Report, Tool};
 
-// Counting and stack reports (issue 8's tools).
-mod more;
+// The report loop of `report` and `run`.
+mod report;
 
+use super::prog::verify::{explain_rejection, loader_error};
 use super::{CmdError, Result};
 use crate::cli::request::{ToolReq, ToolVerb};
-use crate::loader::maps::{self, Follow};
-use crate::loader::{self, fs, pins, signal, tool as lt, LoaderError};
+use crate::loader::instances::{self, Purpose};
+use crate::loader::{self, fs, pins, signal, tool as lt};
 use crate::output::tool::{
-    write_action, write_hist, write_list, write_load, ActionRecord, EventSink, HistReport,
-    LoadRecord, PinRecord, ToolRecord,
+    write_action, write_list, write_load, write_one, ActionRecord, LoadRecord, PinRecord,
+    ToolRecord,
 };
-use crate::output::{self, write_json, Ctx};
+use crate::output::{self, Ctx};
+use report::{Plan, Target};
 
 pub fn run(ctx: &Ctx, req: ToolReq) -> Result<()> {
     loader::log::set_debug(ctx.debug);
+    let mut out = output::stdout();
     // The tool's words as its commands read them: NAME first, then its options.
     let args: Vec<String> = req.name.iter().cloned().chain(req.args).collect();
     let args = &args[..];
-    if req.verb != ToolVerb::List && !wants_help(args) {
+    if let Some(text) = help_text(args) {
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        return Ok(());
+    }
+    if req.verb != ToolVerb::List {
         // Without the capabilities every step fails, some only as "not
         // loaded" (the pins are unreadable): say the real reason first.
         if let Err(e) = crate::sys::ids::next_id(crate::sys::ObjKind::Prog, 0) {
@@ -38,7 +51,6 @@ pub fn run(ctx: &Ctx, req: ToolReq) -> Result<()> {
             }
         }
     }
-    let mut out = output::stdout();
     let r = match req.verb {
         ToolVerb::List => list(ctx, args, &mut out),
         ToolVerb::Load => load(ctx, args, &mut out),
@@ -48,8 +60,12 @@ pub fn run(ctx: &Ctx, req: ToolReq) -> Result<()> {
         ToolVerb::Unload => unload(ctx, args, &mut out),
         ToolVerb::Run => run_foreground(ctx, args, &mut out),
     };
-    out.flush()?;
-    r
+    let r = r.and_then(|()| Ok(out.flush()?));
+    match r {
+        // A reader that went away (`| head`) ends a report; that is not a failure.
+        Err(CmdError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// Errors out on words left over after a complete command.
@@ -62,49 +78,62 @@ fn no_more_args(rest: &[String]) -> Result<()> {
     }
 }
 
-/// A loader error as one message: `what: why (hint)`, then the verifier's
-/// last lines when a load was rejected.
-pub fn loader_error(e: LoaderError) -> CmdError {
-    let mut msg = e.to_string();
-    if let Some(h) = e.hint() {
-        msg.push_str(&format!(" ({h})"));
-    }
-    let log = e.verifier_log();
-    if !log.is_empty() {
-        return CmdError::Rejected {
-            msg,
-            log: log.to_vec(),
-        };
-    }
-    match e {
-        LoaderError::InvalidName { .. } | LoaderError::InvalidRoot { .. } => CmdError::Usage(msg),
-        _ => CmdError::Failed(msg),
+/// The usage `tool CMD NAME --help` asks for: the tool's own (`tool
+/// help` and `tool --help` print the grammar's help with every tool's usage).
+fn help_text(args: &[String]) -> Option<String> {
+    match args.first().map(String::as_str) {
+        Some("-h" | "--help") => Some(tracing_tools::usage_all()),
+        Some(name) => {
+            let tool = tracing_tools::find(base_name(name))?;
+            tool.wants_help(&args[1..])
+                .then(|| tracing_tools::usage(tool))
+        }
+        None => None,
     }
 }
 
+/// The tool root, after removing what dead processes left there. The
+/// sweep is best effort: a root this user cannot read (no privileges)
+/// leaves the command to fail, or not, on its own.
 fn root() -> Result<PathBuf> {
-    pins::tool_root().map_err(loader_error)
+    let root = pins::tool_root().map_err(loader_error)?;
+    for o in instances::sweep(&root).unwrap_or_default() {
+        eprintln!(
+            "Note: removed {} left by a {} (pid {}) that ended without cleaning up",
+            o.path.display(),
+            o.purpose.as_str(),
+            o.pid
+        );
+    }
+    Ok(root)
 }
 
-/// The tool NAME names, after checking NAME is a safe path component.
-fn find_tool(name: Option<&String>) -> Result<&'static Tool> {
+/// A tool's name, or the tool a `tool run` instance name (`NAME-runPID`) is of.
+fn base_name(name: &str) -> &str {
+    instances::parse_run(name).map_or(name, |(base, _)| base)
+}
+
+/// The tool NAME names and its directory name, after checking NAME is a
+/// safe path component. NAME may be a `tool run` instance.
+fn find_tool(name: Option<&String>) -> Result<(&'static Tool, String)> {
     let Some(name) = name else {
         return Err(CmdError::Usage(
             "missing tool NAME (see 'bpfscope tool list')".into(),
         ));
     };
     pins::validate_name(name).map_err(loader_error)?;
-    tracing_tools::find(name).ok_or_else(|| {
+    let tool = tracing_tools::find(base_name(name)).ok_or_else(|| {
         let names: Vec<_> = tracing_tools::tools().iter().map(|t| t.name).collect();
         CmdError::Usage(format!(
             "unknown tool '{name}' (available: {})",
             names.join(", ")
         ))
-    })
+    })?;
+    Ok((tool, name.clone()))
 }
 
-fn configure(tool: &Tool, args: &[String], session: &Session) -> Result<Config> {
-    tool.configure(args, session).map_err(|e| {
+fn configure(tool: &Tool, args: &[String]) -> Result<Config> {
+    tool.configure(args, &fs::host_session()).map_err(|e| {
         CmdError::Usage(format!(
             "{}: {e} (see 'bpfscope tool load {} --help')",
             tool.name, tool.name
@@ -112,51 +141,139 @@ fn configure(tool: &Tool, args: &[String], session: &Session) -> Result<Config> 
     })
 }
 
-fn wants_help(args: &[String]) -> bool {
-    args.iter().any(|a| a == "-h" || a == "--help")
+/// The configuration a loaded tool was loaded with.
+fn loaded_config(root: &std::path::Path, tool: &Tool, instance: &str) -> Result<Config> {
+    let loaded = lt::loaded_args(root, instance, tool).map_err(loader_error)?;
+    let words: Vec<String> = loaded.split_whitespace().map(String::from).collect();
+    configure(tool, &words)
 }
 
+/// `tool list [NAME]`: every tool (state, since when, arguments, ids,
+/// lost events), the `tool run` instances and the leftovers of dead
+/// processes; with NAME, that one in full, pins included.
 fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
-    no_more_args(args)?;
-    let root = root()?;
+    let wanted = args.first();
+    if let Some(name) = wanted {
+        pins::validate_name(name).map_err(loader_error)?;
+    }
+    no_more_args(args.get(1..).unwrap_or_default())?;
+    let root = pins::tool_root().map_err(loader_error)?;
+    // Listed before the sweep, so that `tool list` shows the orphans it removes.
+    let owned = instances::scan(&root).unwrap_or_default();
+    let root = self::root()?;
     let probe = fs::AttachProbe::new();
     let mut records = Vec::new();
     for t in tracing_tools::tools() {
         let (_, missing) = probe.plan(t);
         let st = lt::state(&root, t.name).map_err(loader_error)?;
-        let args = if st.loaded {
-            lt::loaded_args(&root, t.name, t).ok()
-        } else {
-            None
-        };
-        records.push(ToolRecord {
-            name: t.name,
+        let mut r = ToolRecord {
+            name: t.name.to_string(),
             summary: t.summary,
             supported: missing.is_empty(),
             missing,
             state: match (st.loaded, st.attached()) {
-                (false, _) => "not loaded",
-                (true, false) => "loaded",
-                (true, true) => "attached",
+                (false, _) => "not loaded".into(),
+                (true, false) => "loaded".into(),
+                (true, true) => "attached".into(),
             },
-            pinned: st.loaded.then(|| root.join(t.name).display().to_string()),
-            args,
-        });
+            pinned: None,
+            args: None,
+            pid: None,
+            loaded_at: None,
+            progs: Vec::new(),
+            maps: Vec::new(),
+            links: Vec::new(),
+            lost: None,
+            events: None,
+        };
+        if st.loaded {
+            r.args = lt::loaded_args(&root, t.name, t).ok();
+            add_details(&mut r, &root, t.name);
+        }
+        records.push(r);
     }
-    write_list(ctx, out, &records)?;
+    for o in owned {
+        // A run's own staging directory is `TOOL-runPID-loadingPID`.
+        let Some(t) = tracing_tools::find(base_name(&o.base)) else {
+            continue;
+        };
+        let state = match (o.purpose, o.alive) {
+            (Purpose::Run, true) => "running".to_string(),
+            (p, true) => format!("{} in progress", p.as_str()),
+            (p, false) => format!("orphan of a killed {} (removed)", p.as_str()),
+        };
+        let mut r = ToolRecord {
+            name: o.name.clone(),
+            summary: t.summary,
+            supported: true,
+            missing: Vec::new(),
+            state,
+            pinned: None,
+            args: None,
+            pid: Some(o.pid),
+            loaded_at: None,
+            progs: Vec::new(),
+            maps: Vec::new(),
+            links: Vec::new(),
+            lost: None,
+            events: None,
+        };
+        if o.alive && o.purpose == Purpose::Run {
+            r.args = lt::loaded_args(&root, &o.name, t).ok();
+            add_details(&mut r, &root, &o.name);
+        } else {
+            r.pinned = Some(o.path.display().to_string());
+        }
+        records.push(r);
+    }
+    match wanted {
+        None => write_list(ctx, out, &records)?,
+        Some(name) => {
+            let Some(r) = records.iter().find(|r| &r.name == name) else {
+                return Err(CmdError::Usage(format!(
+                    "no tool or 'tool run' instance '{name}' (see 'bpfscope tool list')"
+                )));
+            };
+            write_one(ctx, out, r)?;
+        }
+    }
     Ok(())
+}
+
+/// Pins, ids, load time and lost events of a loaded tool or running instance.
+fn add_details(r: &mut ToolRecord, root: &std::path::Path, instance: &str) {
+    let Ok(d) = lt::details(root, instance) else {
+        return; // unloaded meanwhile: the state says enough
+    };
+    let pin = |p: &lt::Pinned| PinRecord {
+        name: p.name.clone(),
+        id: p.id,
+        pinned: p.path.display().to_string(),
+    };
+    r.pinned = Some(root.join(instance).display().to_string());
+    r.loaded_at = d.loaded_at;
+    r.progs = d.progs.iter().map(pin).collect();
+    r.maps = d.maps.iter().map(pin).collect();
+    r.links = d.links.iter().map(pin).collect();
+    r.lost = d.lost;
+    r.events = d.events;
 }
 
 fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let force = args.iter().any(|a| a == "--force");
     let args: Vec<String> = args.iter().filter(|a| *a != "--force").cloned().collect();
-    let tool = find_tool(args.first())?;
-    if wants_help(&args[1..]) {
-        out.write_all(tool.usage().as_bytes())?;
+    let (tool, name) = find_tool(args.first())?;
+    if name != tool.name {
+        return Err(CmdError::Usage(format!(
+            "'{name}' is a 'tool run' instance: load '{}'",
+            tool.name
+        )));
+    }
+    let config = configure(tool, &args[1..])?;
+    if let Some(text) = &config.print_only {
+        out.write_all(text.as_bytes())?;
         return Ok(());
     }
-    let session = fs::host_session();
-    let config = configure(tool, &args[1..], &session)?;
     if config.has_run_arguments() {
         return Err(CmdError::Usage(format!(
             "{}: {} belong to 'tool report' or 'tool run', not 'tool load'",
@@ -164,11 +281,24 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
         )));
     }
     let root = root()?;
+    let before = lt::state(&root, tool.name).map_err(loader_error)?;
     let loaded = lt::load(&root, tool.name, tool, &config, force).map_err(|e| {
-        super::prog::load::explain_rejection(ctx, e, |prog, opts| {
-            crate::loader::verifier::verify_bytes(tool.object, prog, opts)
+        explain_rejection(ctx, e, |prog, opts| {
+            loader::verifier::verify_bytes(tool.object, prog, opts)
         })
     })?;
+    if force && before.loaded {
+        // Not silently: the old load and its links (tracing) are gone.
+        eprintln!(
+            "Note: --force replaced the loaded {}{}",
+            tool.name,
+            if before.attached() {
+                format!(" and detached its {} links", before.links)
+            } else {
+                String::new()
+            }
+        );
+    }
     let pin = |p: &lt::Pinned| PinRecord {
         name: p.name.clone(),
         id: p.id,
@@ -185,24 +315,22 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     Ok(())
 }
 
-fn one_name(args: &[String]) -> Result<&'static Tool> {
-    let tool = find_tool(args.first())?;
+fn one_name(args: &[String]) -> Result<(&'static Tool, String)> {
+    let found = find_tool(args.first())?;
     no_more_args(&args[1..])?;
-    Ok(tool)
+    Ok(found)
 }
 
 fn attach(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
-    let tool = one_name(args)?;
+    let (tool, name) = one_name(args)?;
     let root = root()?;
     // The load's options (profile's -F) decide how some programs attach.
-    let loaded = lt::loaded_args(&root, tool.name, tool).map_err(loader_error)?;
-    let words: Vec<String> = loaded.split_whitespace().map(String::from).collect();
-    let config = configure(tool, &words, &fs::host_session())?;
-    let links = lt::attach_with(&root, tool.name, tool, &config).map_err(loader_error)?;
+    let config = loaded_config(&root, tool, &name)?;
+    let links = lt::attach_with(&root, &name, tool, &config).map_err(loader_error)?;
     let r = ActionRecord {
         tool: tool.name,
         action: "attach",
-        pinned: root.join(tool.name).display().to_string(),
+        pinned: root.join(&name).display().to_string(),
         links: links.iter().map(|p| p.display().to_string()).collect(),
     };
     write_action(ctx, out, &r)?;
@@ -223,32 +351,20 @@ fn remove(
     args: &[String],
     out: &mut output::Out,
     action: &'static str,
-    op: fn(&std::path::Path, &str) -> std::result::Result<(), LoaderError>,
+    op: fn(&std::path::Path, &str) -> std::result::Result<(), loader::LoaderError>,
 ) -> Result<()> {
-    let tool = one_name(args)?;
+    let (tool, name) = one_name(args)?;
     let root = root()?;
-    let links = pins::entries(&root.join(tool.name).join("links")).map_err(loader_error)?;
-    op(&root, tool.name).map_err(loader_error)?;
+    let links = pins::entries(&root.join(&name).join("links")).map_err(loader_error)?;
+    op(&root, &name).map_err(loader_error)?;
     let r = ActionRecord {
         tool: tool.name,
         action,
-        pinned: root.join(tool.name).display().to_string(),
+        pinned: root.join(&name).display().to_string(),
         links,
     };
     write_action(ctx, out, &r)?;
     Ok(())
-}
-
-/// `report` arguments after NAME: histograms take `[INTERVAL [COUNT]]`;
-/// event tools take `[COUNT]` and `duration SECS` (0: only what is buffered).
-#[derive(Debug, Default, PartialEq, Eq)]
-struct ReportArgs {
-    interval: Option<u64>,
-    count: Option<u64>,
-    duration: Option<u64>,
-    /// Stack tools: `-f` and `--svg FILE` given to report (besides load's).
-    folded: bool,
-    svg: Option<String>,
 }
 
 fn number(word: &str, what: &str) -> Result<u64> {
@@ -256,34 +372,42 @@ fn number(word: &str, what: &str) -> Result<u64> {
         .map_err(|_| CmdError::Usage(format!("invalid {what} '{word}': expected a whole number")))
 }
 
-fn report_args(tool: &Tool, interval_kind: bool, words: &[String]) -> Result<ReportArgs> {
-    let mut r = ReportArgs::default();
-    let mut positional = Vec::new();
+/// `report` words after NAME: interval tools take `[INTERVAL [COUNT]]`,
+/// event tools `[COUNT]` and `duration SECS` (0: only what is buffered);
+/// both take the tool's report-only options (-T, -f, --svg FILE).
+fn report_plan(tool: &Tool, config: &mut Config, words: &[String]) -> Result<Plan> {
+    let mut plan = Plan::default();
+    let mut rest = Vec::new();
     let mut i = 0;
-    let stacks = matches!(tool.report, Report::Stacks { .. });
     while i < words.len() {
-        if stacks && (words[i] == "-f" || words[i] == "--folded") {
-            r.folded = true;
-            i += 1;
-        } else if stacks && words[i] == "--svg" {
-            let v = words
-                .get(i + 1)
-                .ok_or_else(|| CmdError::Usage("'--svg' needs FILE".into()))?;
-            r.svg = Some(v.clone());
-            i += 2;
-        } else if words[i] == "duration" {
+        if words[i] == "duration" {
             let v = words
                 .get(i + 1)
                 .ok_or_else(|| CmdError::Usage("'duration' needs SECS".into()))?;
-            r.duration = Some(number(v, "duration")?);
+            plan.duration = Some(Duration::from_secs(number(v, "duration")?));
             i += 2;
         } else {
-            positional.push(&words[i]);
+            rest.push(words[i].clone());
             i += 1;
         }
     }
+    let specs = tool.report_specs();
+    let parsed = args::parse(&specs, &rest).map_err(|e| {
+        CmdError::Usage(format!(
+            "{}: {e} ('tool report' takes only [INTERVAL [COUNT]] and the options that change \
+             how a report is printed; the others belong to 'tool load')",
+            tool.name
+        ))
+    })?;
+    config.folded |= parsed.has("folded");
+    if let Some(svg) = parsed.value("svg") {
+        config.svg = Some(svg.to_string());
+    }
+    config.parsed.opts.extend(parsed.opts.iter().cloned());
+    let interval_kind = tool.report_for(config).is_interval();
+    let positional: Vec<&String> = parsed.positionals.iter().collect();
     if interval_kind {
-        if r.duration.is_some() {
+        if plan.duration.is_some() {
             return Err(CmdError::Usage(format!(
                 "{}: use [INTERVAL [COUNT]], not 'duration'",
                 tool.name
@@ -291,10 +415,10 @@ fn report_args(tool: &Tool, interval_kind: bool, words: &[String]) -> Result<Rep
         }
         match positional.as_slice() {
             [] => {}
-            [i] => r.interval = Some(number(i, "interval")?.max(1)),
+            [i] => plan.interval = Some(number(i, "interval")?.max(1)),
             [i, c] => {
-                r.interval = Some(number(i, "interval")?.max(1));
-                r.count = Some(number(c, "count")?);
+                plan.interval = Some(number(i, "interval")?.max(1));
+                plan.count = Some(number(c, "count")?);
             }
             _ => {
                 return Err(CmdError::Usage(
@@ -302,10 +426,13 @@ fn report_args(tool: &Tool, interval_kind: bool, words: &[String]) -> Result<Rep
                 ))
             }
         }
+        if plan.interval.is_none() {
+            plan.duration = Some(Duration::ZERO); // read once, now
+        }
     } else {
         match positional.as_slice() {
             [] => {}
-            [c] => r.count = Some(number(c, "count")?),
+            [c] => plan.count = Some(number(c, "count")?),
             _ => {
                 return Err(CmdError::Usage(
                     "too many arguments: expected [COUNT] [duration SECS]".into(),
@@ -313,240 +440,37 @@ fn report_args(tool: &Tool, interval_kind: bool, words: &[String]) -> Result<Rep
             }
         }
     }
-    Ok(r)
+    Ok(plan)
 }
 
 fn report(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
-    let tool = find_tool(args.first())?;
+    let (tool, name) = find_tool(args.first())?;
     let root = root()?;
-    let mut session = fs::host_session();
-    let loaded = lt::loaded_args(&root, tool.name, tool).map_err(loader_error)?;
-    let words: Vec<String> = loaded.split_whitespace().map(String::from).collect();
-    let mut config = configure(tool, &words, &session)?;
-    let kind = tool.report_for(&config);
-    let ra = report_args(tool, kind.is_interval(), &args[1..])?;
-    config.folded |= ra.folded;
-    if ra.svg.is_some() {
-        config.svg = ra.svg.clone();
-    }
+    let mut config = loaded_config(&root, tool, &name)?;
+    let plan = report_plan(tool, &mut config, &args[1..])?;
     signal::install();
-    match kind {
-        Report::Counts { .. } | Report::Stacks { .. } | Report::Select(_) => more::report_interval(
-            ctx,
-            out,
-            &root,
-            tool.name,
-            tool,
-            &config,
-            &mut session,
-            ra.interval,
-            ra.count,
-        ),
-        Report::Histogram { .. } => report_histograms(
-            ctx,
-            out,
-            &root,
-            tool.name,
-            tool,
-            &config,
-            &session,
-            ra.interval,
-            ra.count,
-        ),
-        Report::Events { .. } => {
-            let follow = Follow {
-                duration: ra.duration.map(Duration::from_secs),
-                max_events: ra.count,
-            };
-            report_events(
-                ctx,
-                out,
-                &root,
-                tool.name,
-                tool,
-                &config,
-                &mut session,
-                follow,
-            )
-        }
-    }
+    let target = Target {
+        root: &root,
+        instance: &name,
+        tool,
+        config: &config,
+    };
+    report::report(ctx, out, &target, &mut fs::host_session(), plan)
 }
 
-fn read_histograms(
-    root: &std::path::Path,
-    instance: &str,
-    tool: &Tool,
-    config: &Config,
-    session: &Session,
-) -> Result<Vec<Histogram>> {
-    let Report::Histogram { map, decode } = tool.report_for(config) else {
-        return Ok(Vec::new());
-    };
-    let path = lt::map_path(root, instance, map).map_err(loader_error)?;
-    let mut hists: Vec<(Vec<u8>, Histogram)> = maps::hash_entries(&path)
-        .map_err(loader_error)?
-        .into_iter()
-        .filter_map(|(k, v)| decode(config, session, &k, &v).map(|h| (k, h)))
-        .collect();
-    // Stable order: by key bytes read as numbers (dev, pid, …).
-    hists.sort_by(|a, b| a.0.iter().rev().cmp(b.0.iter().rev()));
-    Ok(hists.into_iter().map(|(_, h)| h).collect())
-}
-
-/// Sleeps up to `d`, returning early (false) on Ctrl-C.
-fn sleep_interruptible(d: Option<Duration>) -> bool {
-    let end = d.map(|d| Instant::now() + d);
-    loop {
-        if signal::interrupted() {
-            return false;
-        }
-        match end {
-            Some(e) if Instant::now() >= e => return true,
-            _ => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn report_histograms(
-    ctx: &Ctx,
-    out: &mut output::Out,
-    root: &std::path::Path,
-    instance: &str,
-    tool: &Tool,
-    config: &Config,
-    session: &Session,
-    interval: Option<u64>,
-    count: Option<u64>,
-) -> Result<()> {
-    let time = |s: &Session| {
-        config.parsed.has("timestamp").then(|| {
-            let now = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
-                .map(|t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
-                .unwrap_or(0);
-            s.wall_hms(now)
-        })
-    };
-    let Some(interval) = interval else {
-        let hists = read_histograms(root, instance, tool, config, session)?;
-        let r = HistReport {
-            tool: tool.name,
-            time: time(session),
-            histograms: &hists,
-        };
-        if ctx.json {
-            write_json(ctx, out, &r.json())?;
-        } else {
-            write_hist(ctx, out, &r)?;
-        }
-        return Ok(());
-    };
-    // Every INTERVAL: print, then clear (libbpf-tools' behaviour), COUNT times.
-    let Report::Histogram { map, .. } = tool.report_for(config) else {
-        return Ok(());
-    };
-    let path = lt::map_path(root, instance, map).map_err(loader_error)?;
-    let mut done = 0u64;
-    let mut reports = Vec::new();
-    loop {
-        let completed = sleep_interruptible(Some(Duration::from_secs(interval)));
-        let hists = read_histograms(root, instance, tool, config, session)?;
-        maps::clear(&path).map_err(loader_error)?;
-        let r = HistReport {
-            tool: tool.name,
-            time: time(session),
-            histograms: &hists,
-        };
-        if ctx.json {
-            reports.push(r.json());
-        } else {
-            writeln!(out)?;
-            write_hist(ctx, out, &r)?;
-            out.flush()?;
-        }
-        done += 1;
-        if !completed || count.is_some_and(|c| done >= c) {
-            break;
-        }
-    }
-    if ctx.json {
-        write_json(ctx, out, &reports)?;
-    }
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn report_events(
-    ctx: &Ctx,
-    out: &mut output::Out,
-    root: &std::path::Path,
-    instance: &str,
-    tool: &Tool,
-    config: &Config,
-    session: &mut Session,
-    follow: Follow,
-) -> Result<()> {
-    let Report::Events {
-        map,
-        columns,
-        decode,
-    } = tool.report_for(config)
-    else {
-        return Ok(());
-    };
-    let path = lt::map_path(root, instance, map).map_err(loader_error)?;
-    let sink = EventSink::start(ctx, out, columns(config))?;
-    // Both callbacks need the writer: share it through a RefCell.
-    let state = std::cell::RefCell::new((sink, out, None::<std::io::Error>));
-    let seen = maps::follow_ringbuf(
-        &path,
-        follow,
-        |data| {
-            let Some(e) = decode(config, session, data) else {
-                return false;
-            };
-            let mut st = state.borrow_mut();
-            let (sink, out, err) = &mut *st;
-            if err.is_none() {
-                if let Err(e) = sink.event(*out, &e) {
-                    *err = Some(e);
-                }
-            }
-            true
-        },
-        || {
-            let mut st = state.borrow_mut();
-            let (_, out, err) = &mut *st;
-            if err.is_none() {
-                if let Err(e) = out.flush() {
-                    *err = Some(e);
-                }
-            }
-        },
-    )
-    .map_err(loader_error)?;
-    let (sink, out, err) = state.into_inner();
-    if let Some(e) = err {
-        return Err(e.into());
-    }
-    sink.finish(out)?;
-    let drops = lt::map_path(root, instance, tracing_tools::DROPS_MAP)
-        .ok()
-        .and_then(|p| maps::percpu_sum(&p).ok())
-        .unwrap_or(0);
-    // Summary on stderr: stdout stays one JSON value or the tool's lines.
-    eprintln!("{seen} events, {drops} lost since load (ring buffer full)");
-    Ok(())
-}
-
-/// Unloads a `tool run` instance however the run ends (error, Ctrl-C).
+/// A `tool run` instance: its links (held, never pinned, so they die with
+/// the process, even on SIGKILL) and its directory, removed however the
+/// run ends. A SIGKILL leaves the directory, which the next tool command
+/// removes (its pid is gone).
 struct RunGuard {
     root: PathBuf,
     instance: String,
+    links: Vec<OwnedFd>,
 }
 
 impl Drop for RunGuard {
     fn drop(&mut self) {
+        self.links.clear(); // detach first
         if let Err(e) = lt::unload(&self.root, &self.instance) {
             eprintln!("Warning: cleanup of {}: {e}", self.instance);
         }
@@ -554,79 +478,45 @@ impl Drop for RunGuard {
 }
 
 fn run_foreground(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
-    let tool = find_tool(args.first())?;
-    if wants_help(&args[1..]) {
-        out.write_all(tool.usage().as_bytes())?;
+    let (tool, name) = find_tool(args.first())?;
+    if name != tool.name {
+        return Err(CmdError::Usage(format!(
+            "'{name}' is a 'tool run' instance: run '{}'",
+            tool.name
+        )));
+    }
+    let config = configure(tool, &args[1..])?;
+    if let Some(text) = &config.print_only {
+        out.write_all(text.as_bytes())?;
         return Ok(());
     }
-    let mut session = fs::host_session();
-    let config = configure(tool, &args[1..], &session)?;
     let root = root()?;
     // A per-process instance: never collides with an operator's `tool load`.
-    let instance = format!("{}-run{}", tool.name, std::process::id());
+    let instance = instances::owned_name(tool.name, Purpose::Run);
     signal::install();
     lt::load(&root, &instance, tool, &config, false).map_err(loader_error)?;
-    let _guard = RunGuard {
+    let mut guard = RunGuard {
         root: root.clone(),
         instance: instance.clone(),
+        links: Vec::new(),
     };
-    lt::attach_with(&root, &instance, tool, &config).map_err(loader_error)?;
-    match tool.report_for(&config) {
-        kind @ (Report::Counts { .. } | Report::Stacks { .. } | Report::Select(_)) => {
-            eprintln!("Tracing ({})... Hit Ctrl-C to end.", tool.name);
-            if config.interval.is_none() {
-                sleep_interruptible(config.duration.map(Duration::from_secs));
-            }
-            let _ = kind;
-            more::report_interval(
-                ctx,
-                out,
-                &root,
-                &instance,
-                tool,
-                &config,
-                &mut session,
-                config.interval,
-                config.count,
-            )
-        }
-        Report::Histogram { .. } => {
-            match config.interval {
-                Some(_) => eprintln!("Tracing ({})... Hit Ctrl-C to end.", tool.name),
-                None => {
-                    eprintln!("Tracing ({})... Hit Ctrl-C to end.", tool.name);
-                    sleep_interruptible(config.duration.map(Duration::from_secs));
-                }
-            }
-            report_histograms(
-                ctx,
-                out,
-                &root,
-                &instance,
-                tool,
-                &config,
-                &session,
-                config.interval,
-                config.count,
-            )
-        }
-        Report::Events { .. } => {
-            let follow = Follow {
-                duration: config.duration.map(Duration::from_secs),
-                max_events: None,
-            };
-            report_events(
-                ctx,
-                out,
-                &root,
-                &instance,
-                tool,
-                &config,
-                &mut session,
-                follow,
-            )
-        }
+    guard.links = lt::attach_held(&root, &instance, tool, &config).map_err(loader_error)?;
+    let events = matches!(tool.report_for(&config), Report::Events { .. });
+    if !events {
+        eprintln!("Tracing ({})... Hit Ctrl-C to end.", tool.name);
     }
+    let plan = Plan {
+        interval: config.interval,
+        count: config.count,
+        duration: config.duration.map(Duration::from_secs),
+    };
+    let target = Target {
+        root: &root,
+        instance: &instance,
+        tool,
+        config: &config,
+    };
+    report::report(ctx, out, &target, &mut fs::host_session(), plan)
 }
 
 #[cfg(test)]
@@ -641,25 +531,30 @@ mod tests {
     fn report_words() {
         let bio = tracing_tools::find("biolatency").unwrap();
         let exec = tracing_tools::find("execsnoop").unwrap();
+        let mut c = Config::default();
         assert_eq!(
-            report_args(bio, true, &w("1 3")).unwrap(),
-            ReportArgs {
+            report_plan(bio, &mut c, &w("1 3")).unwrap(),
+            Plan {
                 interval: Some(1),
                 count: Some(3),
-                ..Default::default()
+                duration: None,
             }
         );
-        assert!(report_args(bio, true, &w("duration 1")).is_err());
+        assert!(report_plan(bio, &mut c, &w("duration 1")).is_err());
+        // Report-only options: -T is accepted, -m (a load option) is not.
+        let p = report_plan(bio, &mut c, &w("-T 2")).unwrap();
+        assert_eq!(p.interval, Some(2));
+        assert!(c.parsed.has("timestamp"));
+        assert!(report_plan(bio, &mut Config::default(), &w("-m")).is_err());
         assert_eq!(
-            report_args(exec, false, &w("5 duration 0")).unwrap(),
-            ReportArgs {
+            report_plan(exec, &mut Config::default(), &w("5 duration 0")).unwrap(),
+            Plan {
                 interval: None,
                 count: Some(5),
-                duration: Some(0),
-                ..Default::default()
+                duration: Some(Duration::ZERO),
             }
         );
-        assert!(report_args(exec, false, &w("1 2")).is_err());
+        assert!(report_plan(exec, &mut Config::default(), &w("1 2")).is_err());
     }
 
     #[test]
@@ -668,5 +563,16 @@ mod tests {
             assert!(find_tool(Some(&bad.to_string())).is_err(), "{bad}");
         }
         assert!(find_tool(Some(&"nosuchtool".to_string())).is_err());
+        let (t, n) = find_tool(Some(&"runqlat-run42".to_string())).unwrap();
+        assert_eq!((t.name, n.as_str()), ("runqlat", "runqlat-run42"));
+    }
+
+    #[test]
+    fn help_words() {
+        assert!(help_text(&w("--help")).unwrap().contains("Tools:"));
+        let u = help_text(&w("runqlat --help")).unwrap();
+        assert!(u.contains("runqlat"), "{u}");
+        assert!(help_text(&w("biolatency -m -h")).is_some());
+        assert!(help_text(&w("biolatency -m")).is_none());
     }
 }

@@ -173,6 +173,34 @@ pub fn host_session() -> tracing_tools::Session {
         utc_offset_secs: utc_offset((real / 1_000_000_000) as i64),
         first_ts: None,
         meminfo_kb: meminfo_kb(),
+        req: tracing_tools::ReqNames::default(),
+    }
+}
+
+/// Request flag and op names of the running kernel, from its BTF's `enum
+/// req_flag_bits` and `enum req_op` (the bits move between versions); the
+/// built-in table of Linux 6.x without BTF.
+pub fn kernel_req_names() -> tracing_tools::ReqNames {
+    let Ok(btf) = crate::btf::vmlinux_lookup() else {
+        return tracing_tools::ReqNames::default();
+    };
+    let values = |name: &str| -> Option<Vec<(String, i64)>> {
+        let id = btf.find_named(&[(kind::ENUM, name)])[0]?;
+        let e = btf.ty(id)?;
+        Some(
+            e.enum32()
+                .map(|(off, v)| {
+                    (
+                        String::from_utf8_lossy(btf.name(off)).into_owned(),
+                        i64::from(v),
+                    )
+                })
+                .collect(),
+        )
+    };
+    match (values("req_flag_bits"), values("req_op")) {
+        (Some(flags), Some(ops)) => tracing_tools::ReqNames::from_enums(&flags, &ops),
+        _ => tracing_tools::ReqNames::default(),
     }
 }
 

@@ -60,9 +60,14 @@ pub fn array_value(path: &Path, index: u32) -> Result<Vec<u8>, LoaderError> {
 
 /// Sum over CPUs of the u64 at index 0 of the per-CPU array pinned at `path`.
 pub fn percpu_sum(path: &Path) -> Result<u64, LoaderError> {
+    percpu_sum_at(path, 0)
+}
+
+/// [`percpu_sum`] of entry `index` of a per-CPU array.
+pub fn percpu_sum_at(path: &Path, index: u32) -> Result<u64, LoaderError> {
     let map = open(path)?;
     let values = map
-        .lookup_percpu(&0u32.to_ne_bytes(), MapFlags::ANY)
+        .lookup_percpu(&index.to_ne_bytes(), MapFlags::ANY)
         .map_err(bpf_err(format!("can't look up in '{}'", path.display())))?
         .unwrap_or_default();
     Ok(values
@@ -87,8 +92,9 @@ pub struct Follow {
 /// Reads events from the ring buffer pinned at `path`, calling `on_event`
 /// for each; it returns whether the event counts toward `max_events`.
 /// `after_batch` runs after each batch (a place to flush output once per
-/// batch rather than once per event). Stops per `follow`, or on
-/// SIGINT/SIGTERM. Returns events counted.
+/// batch rather than once per event). Stops per `follow`, on a signal or
+/// closed stdout ([`signal::should_stop`]), or when the pin at `path` is
+/// removed (the tool unloaded elsewhere). Returns events counted.
 pub fn follow_ringbuf(
     path: &Path,
     follow: Follow,
@@ -138,7 +144,9 @@ pub fn follow_ringbuf(
     }
     let deadline = follow.duration.map(|d| Instant::now() + d);
     loop {
-        if full() || signal::interrupted() {
+        // A pin removed under us means the tool was unloaded elsewhere:
+        // no more events will come.
+        if full() || signal::should_stop() || !path.exists() {
             break;
         }
         let wait = match deadline {

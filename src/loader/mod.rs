@@ -8,6 +8,9 @@
 //!   `/sys/fs/bpf/bpfscope/NAME/{progs,maps,links}`: load (all or nothing),
 //!   attach, detach, unload, state. [`pins`] owns the path rules: names are
 //!   validated and nothing outside the tool root is ever touched.
+//!   [`instances`] finds directories left by dead processes (a killed
+//!   `tool run`, load or attach) and removes them; [`fault`] kills the
+//!   process at named steps in crash-consistency tests.
 //! - [`attach`] attaches already-pinned programs (a later process than the
 //!   one that loaded them) and pins the links.
 //! - [`maps`] reads pinned maps for reports: hash maps, per-CPU counters,
@@ -23,7 +26,9 @@
 
 pub mod attach;
 pub mod core_relo;
+pub mod fault;
 pub mod fs;
+pub mod instances;
 pub mod log;
 pub mod maps;
 pub mod objdump;

@@ -65,7 +65,7 @@ pub struct ObjFunc {
 /// then `.text` subprograms.
 pub fn read(path: &Path) -> Result<Vec<ObjFunc>, ObjDumpError> {
     let p = path.display().to_string();
-    let data = std::fs::read(path).map_err(|err| ObjDumpError::Read {
+    let data = crate::infile::read(path).map_err(|err| ObjDumpError::Read {
         path: p.clone(),
         err,
     })?;

@@ -15,14 +15,20 @@ pub const ROOT_ENV: &str = "BPFSCOPE_TOOL_ROOT";
 pub fn validate_name(name: &str) -> Result<(), LoaderError> {
     let bad = |why| {
         Err(LoaderError::InvalidName {
-            name: name.escape_debug().to_string(),
+            name: shown(name),
             why,
         })
     };
     if name.is_empty() {
         return bad("empty");
     }
-    if name == "." || name == ".." || name.contains("..") {
+    if name.len() > 64 {
+        return bad("longer than 64 characters");
+    }
+    if name == "." {
+        return bad("'.' is not allowed");
+    }
+    if name == ".." || name.contains("..") {
         return bad("'..' is not allowed");
     }
     if name.contains('.') {
@@ -32,9 +38,6 @@ pub fn validate_name(name: &str) -> Result<(), LoaderError> {
     if name.contains('/') {
         return bad("'/' is not allowed");
     }
-    if name.len() > 64 {
-        return bad("longer than 64 characters");
-    }
     if !name
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
@@ -42,6 +45,17 @@ pub fn validate_name(name: &str) -> Result<(), LoaderError> {
         return bad("only letters, digits, '_', '-' and '.' are allowed");
     }
     Ok(())
+}
+
+/// A name as an error message quotes it: escaped, and cut to 64
+/// characters so that a huge argument is not echoed back in full.
+fn shown(name: &str) -> String {
+    let cut: String = name.chars().take(64).collect();
+    let mut s = cut.escape_debug().to_string();
+    if cut.len() < name.len() {
+        s.push_str(&format!("… ({} bytes)", name.len()));
+    }
+    s
 }
 
 /// The tool root: `$BPFSCOPE_TOOL_ROOT` if set (and valid), else the default.
@@ -148,10 +162,16 @@ pub fn clear_pin_dir(dir: &Path) -> Result<(), LoaderError> {
     Ok(())
 }
 
-/// Removes a tool's whole directory: links first (detach), then programs
-/// and maps. Anything else found there is left, and the removal fails.
+/// Removes a tool's whole directory: links first (detach), staged links
+/// of an attach that never finished, then programs and maps. Anything else
+/// found there is left, and the removal fails.
 pub fn remove_tool_dir(paths: &ToolPaths) -> Result<(), LoaderError> {
     remove_pin_dir(&paths.links)?;
+    for name in entries(&paths.dir)? {
+        if name.starts_with("attaching") {
+            remove_pin_dir(&paths.dir.join(name))?;
+        }
+    }
     remove_pin_dir(&paths.progs)?;
     remove_pin_dir(&paths.maps)?;
     match std::fs::remove_dir(&paths.dir) {
@@ -172,6 +192,10 @@ mod tests {
         for bad in ["", ".", "..", "a/b", "../x", "a..b", "a.b", "x\n", "a b"] {
             assert!(validate_name(bad).is_err(), "{bad:?}");
         }
+        let dot = validate_name(".").unwrap_err().to_string();
+        assert!(dot.contains("'.' is not allowed"), "{dot}");
+        let long = validate_name(&"x".repeat(5000)).unwrap_err().to_string();
+        assert!(long.len() < 200 && long.contains("5000 bytes"), "{long}");
     }
 
     #[test]

@@ -89,7 +89,8 @@ pub struct FileLoaded {
 
 /// Loads and pins per `req`.
 pub fn load_file(req: FileLoad<'_>) -> Result<FileLoaded, LoaderError> {
-    let bytes = std::fs::read(req.file).map_err(io_err("can't read object file", req.file))?;
+    let bytes =
+        crate::infile::read(req.file).map_err(io_err("can't read object file", req.file))?;
     let name = req
         .file
         .file_stem()

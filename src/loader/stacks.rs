@@ -11,14 +11,14 @@ use blazesym::symbolize::source::{Kernel, Process, Source};
 use blazesym::symbolize::{Input, Symbolized, Symbolizer};
 use blazesym::{MaybeDefault, Pid};
 use libbpf_rs::{MapCore, MapFlags, MapHandle};
-use tracing_tools::stacks::{missed, StackKey, StackSample};
+use tracing_tools::stacks::{merge_identical, missed, StackId, StackKey, StackSample};
 
 use super::{bpf_err, LoaderError};
 
 const UNKNOWN: &str = "[unknown]";
 
 /// Frame addresses of stack `id` (innermost first), None if the id is gone.
-fn frames(map: &MapHandle, id: i32) -> Option<Vec<u64>> {
+fn frames(map: &MapHandle, id: u32) -> Option<Vec<u64>> {
     let raw = map.lookup(&id.to_ne_bytes(), MapFlags::ANY).ok()??;
     Some(
         raw.chunks_exact(8)
@@ -62,14 +62,14 @@ pub fn samples(
     keyed.sort_by_key(|k| std::cmp::Reverse(k.1));
 
     // Stack ids -> addresses, then every distinct address per source.
-    let mut by_id: HashMap<i32, Option<Vec<u64>>> = HashMap::new();
+    let mut by_id: HashMap<u32, Option<Vec<u64>>> = HashMap::new();
     let mut kernel_addrs: Vec<u64> = Vec::new();
     let mut user_addrs: HashMap<u32, Vec<u64>> = HashMap::new();
     for (k, _) in &keyed {
         for (id, user) in [(k.kern_stack_id, false), (k.user_stack_id, true)] {
-            if id < 0 {
+            let StackId::Id(id) = StackId::of(id) else {
                 continue;
-            }
+            };
             let f = by_id.entry(id).or_insert_with(|| frames(&map, id)).clone();
             for a in f.unwrap_or_default() {
                 if user {
@@ -111,11 +111,14 @@ pub fn samples(
     }
 
     let side = |id: i32, user: bool, pid: u32| -> Option<Vec<String>> {
-        if id == -1 {
-            return None; // not collected (-U / -K)
-        }
+        let id = match StackId::of(id) {
+            StackId::NotCollected => return None,
+            StackId::Empty => return Some(Vec::new()),
+            StackId::Missed => return Some(vec![missed(!user)]),
+            StackId::Id(id) => id,
+        };
         let Some(Some(addrs)) = by_id.get(&id) else {
-            return Some(vec![missed(!user)]);
+            return Some(vec![missed(!user)]); // evicted since the sample
         };
         Some(
             addrs
@@ -131,14 +134,16 @@ pub fn samples(
                 .collect(),
         )
     };
-    Ok(keyed
-        .into_iter()
-        .map(|(k, count)| StackSample {
-            pid: k.pid,
-            comm: k.comm.clone(),
-            count,
-            kernel: side(k.kern_stack_id, false, k.pid),
-            user: side(k.user_stack_id, true, k.pid),
-        })
-        .collect())
+    Ok(merge_identical(
+        keyed
+            .into_iter()
+            .map(|(k, count)| StackSample {
+                pid: k.pid,
+                comm: k.comm.clone(),
+                count,
+                kernel: side(k.kern_stack_id, false, k.pid),
+                user: side(k.user_stack_id, true, k.pid),
+            })
+            .collect(),
+    ))
 }

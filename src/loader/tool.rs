@@ -8,18 +8,22 @@
 //! an operator's pinned tool.
 //!
 //! Load and attach are all or nothing: on any failure what this call
-//! pinned is removed before the error is returned.
+//! pinned is removed before the error is returned, and both pin into a
+//! staging directory renamed into place at the end, so that a process
+//! killed half-way leaves nothing that looks loaded or attached (see
+//! [`super::instances`] for how the leftovers are found and removed).
 
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use libbpf_rs::MapCore;
 use tracing_tools::{AttachPoint, Config, RoValue, Tool, METADATA_ARGS_VAR};
 
 use super::attach::{attach_perf_cpus, attach_pinned};
+use super::instances::{self, Purpose};
 use super::object::{self, map_pin_name, RodataValue};
 use super::pins::{self, ToolPaths};
-use super::{bpf_err, fs, io_err, LoaderError};
+use super::{bpf_err, fault, fs, io_err, LoaderError};
 use crate::sys::attach::pin_fd;
 
 /// A pinned program or map of a loaded tool.
@@ -47,6 +51,18 @@ pub struct ToolState {
     pub links: usize,
 }
 
+impl Loaded {
+    /// Paths under `from` (the staging directory) moved to `to`.
+    fn rebase(&mut self, from: &Path, to: &Path) {
+        self.dir = to.to_path_buf();
+        for p in self.progs.iter_mut().chain(self.maps.iter_mut()) {
+            if let Ok(rest) = p.path.strip_prefix(from) {
+                p.path = to.join(rest);
+            }
+        }
+    }
+}
+
 impl ToolState {
     pub fn attached(&self) -> bool {
         self.links > 0
@@ -63,6 +79,10 @@ fn ro_value(v: &RoValue) -> RodataValue {
 /// Loads `tool` with `config` and pins its programs and maps under
 /// ROOT/NAME/{progs,maps}/. An existing load is refused unless `force`,
 /// which unloads it first.
+///
+/// Pins go to a staging directory (`NAME-loadingPID`) renamed to NAME at
+/// the end: NAME exists only complete, and a load killed half-way leaves
+/// a staging directory the next tool command removes ([`instances::sweep`]).
 pub fn load(
     root: &Path,
     instance: &str,
@@ -102,26 +122,104 @@ pub fn load(
         RodataValue::Str(config.args.clone()),
     ));
     object::set_rodata(&mut obj, &values)?;
-    let mut obj = object::load(obj, tool.name)?;
+    resize_maps(&mut obj, config)?;
+    let obj = object::load(obj, tool.name)?;
+    if let Some(cg) = &config.cgroup {
+        set_cgroup(&obj, tool, cg)?;
+    }
+    let mut obj = obj;
 
-    // create_dir, not create_dir_all: a concurrent load of the same tool loses here.
-    std::fs::create_dir(&paths.dir).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            LoaderError::Exists {
+    let staging = ToolPaths::new(root, &instances::owned_name(instance, Purpose::Load))?;
+    std::fs::create_dir(&staging.dir).map_err(io_err("can't create directory", &staging.dir))?;
+    let result = pin_object(&mut obj, tool, &staging).and_then(|mut loaded| {
+        fault::point("load-pinned")?;
+        // rename(2) does not replace a non-empty directory: of two
+        // concurrent loads of one tool, the second fails here.
+        std::fs::rename(&staging.dir, &paths.dir).map_err(|e| match e.raw_os_error() {
+            Some(libc::ENOTEMPTY | libc::EEXIST) => LoaderError::Exists {
                 path: paths.dir.clone(),
                 force: true,
-            }
-        } else {
-            io_err("can't create directory", &paths.dir)(e)
+            },
+            _ => io_err("can't rename directory", &staging.dir)(e),
+        })?;
+        loaded.rebase(&staging.dir, &paths.dir);
+        Ok(loaded)
+    });
+    if result.is_err() {
+        let _ = pins::remove_tool_dir(&staging);
+    }
+    result
+}
+
+/// Map sizes the configuration asks for (offcputime's stack map), and maps
+/// replaced by the operator's pinned ones (tcpconnect -C/-M): the program
+/// then reads the operator's map, which stays theirs (unload removes only
+/// the tool's own pin of it).
+fn resize_maps(obj: &mut libbpf_rs::OpenObject, config: &Config) -> Result<(), LoaderError> {
+    for (name, path) in &config.reuse_maps {
+        let Some(mut map) = obj.maps_mut().find(|m| m.name() == *name) else {
+            return Err(LoaderError::Other {
+                what: format!("can't use the map pinned at '{path}'"),
+                why: format!("the object has no map '{name}'"),
+            });
+        };
+        let pinned = libbpf_rs::MapHandle::from_pinned_path(path)
+            .map_err(bpf_err(format!("can't open the map pinned at '{path}'")))?;
+        let info = pinned
+            .info()
+            .map_err(bpf_err(format!("can't read the map pinned at '{path}'")))?;
+        if info.info.type_ != libbpf_sys::BPF_MAP_TYPE_HASH || info.info.key_size != 8 {
+            return Err(LoaderError::Other {
+                what: format!("can't use the map pinned at '{path}'"),
+                why: "it must be a hash map with 8-byte keys (u64 ids)".into(),
+            });
         }
-    })?;
-    match pin_object(&mut obj, tool, &paths) {
-        Ok(loaded) => Ok(loaded),
-        Err(e) => {
-            let _ = pins::remove_tool_dir(&paths);
-            Err(e)
+        map.reuse_fd(pinned.as_fd())
+            .map_err(bpf_err(format!("can't use the map pinned at '{path}'")))?;
+    }
+    for (name, value_size, max_entries) in &config.map_sizes {
+        let Some(mut map) = obj.maps_mut().find(|m| m.name() == *name) else {
+            return Err(LoaderError::Other {
+                what: format!("can't resize map '{name}'"),
+                why: "the object has no such map".into(),
+            });
+        };
+        let what = || format!("can't resize map '{name}'");
+        if let Some(v) = value_size {
+            map.set_value_size(*v).map_err(bpf_err(what()))?;
+        }
+        if let Some(n) = max_entries {
+            map.set_max_entries(*n).map_err(bpf_err(what()))?;
         }
     }
+    Ok(())
+}
+
+/// -c: the cgroup v2 directory `path` at index 0 of the object's
+/// `cgroup_map`, which its programs test the current task against.
+fn set_cgroup(obj: &libbpf_rs::Object, tool: &Tool, path: &str) -> Result<(), LoaderError> {
+    let bad = |why: String| LoaderError::Other {
+        what: format!("{}: invalid cgroup '{path}'", tool.name),
+        why,
+    };
+    let dir = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
+    let on_v2 = nix::sys::statfs::fstatfs(&dir)
+        .is_ok_and(|s| s.filesystem_type() == nix::sys::statfs::CGROUP2_SUPER_MAGIC);
+    if !on_v2 || !dir.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(bad(
+            "not a cgroup v2 directory (e.g. /sys/fs/cgroup/unified/NAME)".into(),
+        ));
+    }
+    let Some(map) = obj.maps().find(|m| m.name() == "cgroup_map") else {
+        return Err(bad("this tool has no cgroup filter".into()));
+    };
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&dir) as u32;
+    map.update(
+        &0u32.to_ne_bytes(),
+        &fd.to_ne_bytes(),
+        libbpf_rs::MapFlags::ANY,
+    )
+    .map_err(bpf_err(format!("can't set the cgroup filter to '{path}'")))
 }
 
 fn pin_object(
@@ -155,6 +253,7 @@ fn pin_object(
             "can't pin program '{name}' at '{}'",
             path.display()
         )))?;
+        fault::point("load-pinned-prog")?;
         let id = libbpf_rs::Program::id_from_fd(prog.as_fd()).unwrap_or(0);
         loaded.progs.push(Pinned { name, id, path });
     }
@@ -191,8 +290,12 @@ pub fn attach(root: &Path, instance: &str, tool: &Tool) -> Result<Vec<PathBuf>, 
 }
 
 /// [`attach`] with the tool's configuration (perf_event tools take their
-/// sampling frequency from it). Programs of the alternative set that load
-/// left out (not pinned) are skipped.
+/// sampling frequency from it).
+///
+/// Links are pinned in a staging directory (`NAME/attachingPID`) that
+/// replaces the empty links/ at the end: a tool is attached completely or
+/// not at all, and an attach killed half-way leaves staged links that the
+/// next tool command unpins (which detaches them).
 pub fn attach_with(
     root: &Path,
     instance: &str,
@@ -200,47 +303,86 @@ pub fn attach_with(
     config: &Config,
 ) -> Result<Vec<PathBuf>, LoaderError> {
     let paths = loaded_paths(root, instance)?;
-    if !paths.links.is_dir() {
-        std::fs::create_dir(&paths.links)
-            .map_err(io_err("can't create directory", &paths.links))?;
+    if !pins::entries(&paths.links)?.is_empty() {
+        return Err(LoaderError::Other {
+            what: format!("can't attach tool '{instance}'"),
+            why: "it is attached already".into(),
+        });
     }
+    let staging = paths
+        .dir
+        .join(instances::owned_name(instance, Purpose::Attach));
+    std::fs::create_dir(&staging).map_err(io_err("can't create directory", &staging))?;
     let mut made = Vec::new();
-    let result = (|| {
-        for spec in tool.programs {
-            let prog_path = paths.prog(spec.name)?;
-            if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
-                continue;
-            }
-            if spec.attach == AttachPoint::PerfCpuClock {
-                let freq = if config.sample_freq > 0 {
-                    config.sample_freq
-                } else {
-                    DEFAULT_SAMPLE_FREQ
-                };
-                for (cpu, link) in attach_perf_cpus(spec.name, &prog_path, freq, config.cpu)? {
-                    let path = paths.link(&format!("{}-cpu{cpu}", spec.name))?;
-                    pin_link(spec, &link, &path)?;
-                    made.push(path);
-                }
-                continue;
-            }
-            let link = attach_pinned(spec.name, &prog_path, &spec.attach)?;
-            let path = paths.link(spec.name)?;
-            pin_link(spec, &link, &path)?;
-            // Dropping `link` now is fine: the pin holds it.
-            made.push(path);
-        }
+    let result = each_link(&paths, tool, config, |spec, name, link| {
+        let path = staging.join(name);
+        pin_link(spec, &link, &path)?;
+        fault::point("attach-pinned-link")?;
+        // Dropping `link` now is fine: the pin holds it.
+        made.push(name.to_string());
         Ok(())
-    })();
+    })
+    .and_then(|()| {
+        fault::point("attach-staged")?;
+        // Replaces the empty links/ (rename(2) allows an empty target).
+        std::fs::rename(&staging, &paths.links).map_err(io_err("can't rename directory", &staging))
+    });
     match result {
-        Ok(()) => Ok(made),
+        Ok(()) => Ok(made.iter().map(|n| paths.links.join(n)).collect()),
         Err(e) => {
-            for path in &made {
-                let _ = std::fs::remove_file(path);
-            }
+            let _ = pins::remove_pin_dir(&staging);
             Err(e)
         }
     }
+}
+
+/// Attaches a loaded tool without pinning its links: they live as long as
+/// the returned fds (`tool run`: a killed run detaches with its process).
+pub fn attach_held(
+    root: &Path,
+    instance: &str,
+    tool: &Tool,
+    config: &Config,
+) -> Result<Vec<OwnedFd>, LoaderError> {
+    let paths = loaded_paths(root, instance)?;
+    let mut held = Vec::new();
+    each_link(&paths, tool, config, |_, _, link| {
+        held.push(link);
+        Ok(())
+    })?;
+    Ok(held)
+}
+
+/// Makes every link of a loaded tool, in registry order, handing each to
+/// `keep` with its pin name. Programs of the alternative set that load
+/// left out (not pinned) are skipped. On an error the links made so far
+/// are the caller's to drop.
+fn each_link(
+    paths: &ToolPaths,
+    tool: &Tool,
+    config: &Config,
+    mut keep: impl FnMut(&tracing_tools::ProgSpec, &str, OwnedFd) -> Result<(), LoaderError>,
+) -> Result<(), LoaderError> {
+    for spec in tool.programs {
+        let prog_path = paths.prog(spec.name)?;
+        if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
+            continue;
+        }
+        if spec.attach == AttachPoint::PerfCpuClock {
+            let freq = if config.sample_freq > 0 {
+                config.sample_freq
+            } else {
+                DEFAULT_SAMPLE_FREQ
+            };
+            for (cpu, link) in attach_perf_cpus(spec.name, &prog_path, freq, config.cpu)? {
+                keep(spec, &format!("{}-cpu{cpu}", spec.name), link)?;
+            }
+            continue;
+        }
+        let link = attach_pinned(spec.name, &prog_path, &spec.attach)?;
+        keep(spec, spec.name, link)?;
+    }
+    Ok(())
 }
 
 /// Sampling frequency when a perf_event tool's configuration has none.
@@ -248,7 +390,7 @@ const DEFAULT_SAMPLE_FREQ: u64 = 49;
 
 fn pin_link(
     spec: &tracing_tools::ProgSpec,
-    link: &std::os::fd::OwnedFd,
+    link: &OwnedFd,
     path: &Path,
 ) -> Result<(), LoaderError> {
     pin_fd(link, path).map_err(|source| LoaderError::Attach {
@@ -284,6 +426,69 @@ pub fn state(root: &Path, name: &str) -> Result<ToolState, LoaderError> {
         progs: pins::entries(&paths.progs)?.len(),
         maps: pins::entries(&paths.maps)?.len(),
         links: pins::entries(&paths.links)?.len(),
+    })
+}
+
+/// What `tool list NAME` shows of a loaded tool: its pins with their ids,
+/// when its programs were loaded, and the events its ring buffer had no
+/// room for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Details {
+    pub progs: Vec<Pinned>,
+    pub maps: Vec<Pinned>,
+    pub links: Vec<Pinned>,
+    /// Wall-clock seconds of the first program's load.
+    pub loaded_at: Option<i64>,
+    /// Events dropped since load (ring buffer full), for event tools.
+    pub lost: Option<u64>,
+    /// Events handed to user space since load, for event tools.
+    pub events: Option<u64>,
+}
+
+/// The pins of `dir` of kind `kind` with their ids (0 when unreadable).
+fn pinned_ids(dir: &Path, kind: crate::sys::ObjKind) -> Result<Vec<Pinned>, LoaderError> {
+    Ok(pins::entries(dir)?
+        .into_iter()
+        .map(|name| {
+            let path = dir.join(&name);
+            let id = crate::sys::obj_get(&path)
+                .ok()
+                .and_then(|fd| crate::sys::pins::id_of(kind, &fd))
+                .unwrap_or(0);
+            Pinned { name, id, path }
+        })
+        .collect())
+}
+
+/// [`Details`] of the loaded tool `instance`.
+pub fn details(root: &Path, instance: &str) -> Result<Details, LoaderError> {
+    use crate::sys::ObjKind;
+    let paths = loaded_paths(root, instance)?;
+    let progs = pinned_ids(&paths.progs, ObjKind::Prog)?;
+    let loaded_at = progs
+        .first()
+        .and_then(|p| crate::sys::obj_get(&p.path).ok())
+        .and_then(|fd| crate::sys::prog::info(&fd).ok())
+        .and_then(|(info, _)| {
+            (info.load_time != 0).then(|| crate::sys::prog::boot_ns_to_wall_secs(info.load_time))
+        });
+    let counters = paths
+        .map(tracing_tools::DROPS_MAP)
+        .ok()
+        .filter(|p| p.exists());
+    let counter = |i| {
+        counters
+            .as_ref()
+            .and_then(|p| super::maps::percpu_sum_at(p, i).ok())
+    };
+    let (lost, events) = (counter(0), counter(1));
+    Ok(Details {
+        progs,
+        maps: pinned_ids(&paths.maps, ObjKind::Map)?,
+        links: pinned_ids(&paths.links, ObjKind::Link)?,
+        loaded_at,
+        lost,
+        events,
     })
 }
 

@@ -345,6 +345,7 @@ mod tests {
     fn log2_slots_become_cumulative_ready_buckets() {
         let h = Histogram {
             label: Some(("disk".into(), "vda".into())),
+            label_text: None,
             comm: None,
             unit: "usecs",
             slots: vec![1, 0, 4],

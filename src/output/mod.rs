@@ -11,7 +11,7 @@ pub mod render_net;
 pub mod render_perf;
 pub mod table;
 pub mod tool;
-pub mod tool_more;
+pub mod tool_report;
 pub mod top;
 pub mod verify;
 

@@ -53,6 +53,19 @@ impl Root {
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: bad JSON ({e}): {out}"))
     }
 
+    /// `-j` output of an interval report: NDJSON, one value per line.
+    pub fn ndjson(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = vec!["-j"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        out.lines()
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("{args:?}: bad NDJSON line ({e}): {l}"))
+            })
+            .collect()
+    }
+
     /// Runs, asserts exit 255 and an `Error:` line; returns stderr.
     pub fn fails(&self, args: &[&str]) -> String {
         let o = self.run(args);

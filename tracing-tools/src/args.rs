@@ -26,6 +26,8 @@ pub(crate) fn err<T>(msg: impl Into<String>) -> Result<T, ArgError> {
 pub struct Parsed {
     pub opts: Vec<(&'static str, Option<String>)>,
     pub positionals: Vec<String>,
+    /// `-h` or `--help` was given (as an option, not as a value).
+    pub help: bool,
 }
 
 impl Parsed {
@@ -63,8 +65,59 @@ impl Parsed {
     }
 }
 
-/// Parses `args` against `specs`.
-pub fn parse(specs: &'static [OptSpec], args: &[String]) -> Result<Parsed, ArgError> {
+/// Parses `args` against `specs`. `-h`/`--help` are every tool's (as in
+/// libbpf-tools' argp): they set [`Parsed::help`], and a later bad word
+/// is not an error then, so `NAME --help --bogus` still prints the usage.
+pub fn parse(specs: &[OptSpec], args: &[String]) -> Result<Parsed, ArgError> {
+    match parse_words(specs, args) {
+        Err(_) if wants_help(specs, args) => Ok(Parsed {
+            help: true,
+            ..Parsed::default()
+        }),
+        other => other,
+    }
+}
+
+/// Whether `-h`/`--help` appears among `args` as an option before any
+/// error or `--` (not as the value of an option such as `-c -h`).
+pub fn wants_help(specs: &[OptSpec], args: &[String]) -> bool {
+    for (i, a) in args.iter().enumerate() {
+        if a == "--" {
+            return false;
+        }
+        if a == "-h" || a == "--help" {
+            // Taken as a value if the word before is an option needing one.
+            let prev = i.checked_sub(1).map(|j| args[j].as_str());
+            let is_value = prev.is_some_and(|p| needs_value(specs, p));
+            if !is_value {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether word `w` is an option whose value is the next word.
+fn needs_value(specs: &[OptSpec], w: &str) -> bool {
+    if let Some(long) = w.strip_prefix("--") {
+        return !long.contains('=') && specs.iter().any(|s| s.long == long && s.value.is_some());
+    }
+    let Some(cluster) = w.strip_prefix('-') else {
+        return false;
+    };
+    // The last short option of a cluster takes the next word only when
+    // nothing follows it in the cluster.
+    for (n, c) in cluster.char_indices() {
+        match specs.iter().find(|s| s.short == Some(c)) {
+            Some(s) if s.value.is_some() => return n + c.len_utf8() == cluster.len(),
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    false
+}
+
+fn parse_words(specs: &[OptSpec], args: &[String]) -> Result<Parsed, ArgError> {
     let mut out = Parsed::default();
     let mut i = 0;
     let mut only_positional = false;
@@ -77,6 +130,10 @@ pub fn parse(specs: &'static [OptSpec], args: &[String]) -> Result<Parsed, ArgEr
         }
         if arg == "--" {
             only_positional = true;
+            continue;
+        }
+        if arg == "-h" || arg == "--help" {
+            out.help = true;
             continue;
         }
         if let Some(long) = arg.strip_prefix("--") {
@@ -187,6 +244,68 @@ impl RoValue {
     }
 }
 
+/// Spec of a flag (no value).
+pub(crate) const fn flag(short: char, long: &'static str, help: &'static str) -> OptSpec {
+    OptSpec {
+        short: Some(short),
+        long,
+        value: None,
+        help,
+    }
+}
+
+/// Spec of an option with a value.
+pub(crate) const fn opt(
+    short: Option<char>,
+    long: &'static str,
+    value: &'static str,
+    help: &'static str,
+) -> OptSpec {
+    OptSpec {
+        short,
+        long,
+        value: Some(value),
+        help,
+    }
+}
+
+/// `-c CGROUP_PATH` (libbpf-tools' --cgroup): only tasks under that cgroup.
+pub(crate) const CGROUP: OptSpec = opt(
+    Some('c'),
+    "cgroup",
+    "CGROUP_PATH",
+    "Trace process in cgroup path (cgroup v2)",
+);
+
+/// `-d SECS` of the event tools: trace this long (as a positional DURATION).
+pub(crate) const DURATION: OptSpec =
+    opt(Some('d'), "duration", "SECS", "Trace for this many seconds");
+
+/// `--duration SECS` where -d means something else (biosnoop's disk).
+pub(crate) const DURATION_LONG: OptSpec =
+    opt(None, "duration", "SECS", "Trace for this many seconds");
+
+/// Takes -c into `c`: the path for the loader, and the filter switched on.
+pub(crate) fn cgroup_opt(p: &Parsed, c: &mut Config) -> Result<(), ArgError> {
+    if let Some(path) = p.value("cgroup") {
+        if path.is_empty() {
+            return err("invalid cgroup path ''");
+        }
+        c.cgroup = Some(path.to_string());
+        c.rodata.push(("filter_cg", RoValue::Bool(true)));
+    }
+    Ok(())
+}
+
+/// A positive PID option (`-p`), as libbpf-tools checks it.
+pub(crate) fn pid_opt(p: &Parsed, long: &str) -> Result<Option<u32>, ArgError> {
+    match p.number::<u32>(long)? {
+        Some(0) => err(format!("invalid PID 0 for --{long}")),
+        Some(v) if v > i32::MAX as u32 => err(format!("invalid PID {v} for --{long}")),
+        other => Ok(other),
+    }
+}
+
 /// A tool's configuration for one load/report.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -211,6 +330,20 @@ pub struct Config {
     pub svg: Option<String>,
     /// Counting tools: print at most this many rows (syscount -T).
     pub top: Option<usize>,
+    /// Counting tools: a `[HH:MM:SS]` line before every report, -T or not
+    /// (syscount, as libbpf-tools').
+    pub bracketed_time: bool,
+    /// Maps to resize before load: (map, value size, max entries)
+    /// (offcputime --perf-max-stack-depth, --stack-storage-size).
+    pub map_sizes: Vec<(&'static str, Option<u32>, Option<u32>)>,
+    /// Maps of the object to replace, before load, by maps the operator
+    /// pinned: (map, pinned path) (tcpconnect -C, -M).
+    pub reuse_maps: Vec<(&'static str, String)>,
+    /// -c: the cgroup v2 directory whose tasks alone are traced; the loader
+    /// puts its fd in the object's `cgroup_map`.
+    pub cgroup: Option<String>,
+    /// Text to print instead of tracing at all (syscount -l).
+    pub print_only: Option<String>,
 }
 
 impl Config {
@@ -220,23 +353,26 @@ impl Config {
     }
 }
 
-fn positive(word: &str, what: &str) -> Result<u64, ArgError> {
+/// A positive whole number; `unit` says what it counts ("seconds"), if anything.
+fn positive(word: &str, what: &str, unit: &str) -> Result<u64, ArgError> {
     match word.parse::<u64>() {
         Ok(v) if v > 0 => Ok(v),
         _ => err(format!(
-            "invalid {what} '{word}': a positive whole number of seconds"
+            "invalid {what} '{word}': expected a positive whole number{unit}"
         )),
     }
 }
+
+const SECONDS: &str = " of seconds";
 
 /// `[INTERVAL [COUNT]]` of the histogram tools.
 pub(crate) fn interval_count(p: &Parsed, config: &mut Config) -> Result<(), ArgError> {
     match p.positionals.as_slice() {
         [] => {}
-        [i] => config.interval = Some(positive(i, "interval")?),
+        [i] => config.interval = Some(positive(i, "interval", SECONDS)?),
         [i, c] => {
-            config.interval = Some(positive(i, "interval")?);
-            config.count = Some(positive(c, "count")?);
+            config.interval = Some(positive(i, "interval", SECONDS)?);
+            config.count = Some(positive(c, "count", "")?);
         }
         _ => return err("too many arguments: expected [INTERVAL [COUNT]]"),
     }
@@ -247,11 +383,11 @@ pub(crate) fn interval_count(p: &Parsed, config: &mut Config) -> Result<(), ArgE
 pub(crate) fn duration(p: &Parsed, config: &mut Config) -> Result<(), ArgError> {
     match p.positionals.as_slice() {
         [] => {}
-        [d] => config.duration = Some(positive(d, "duration")?),
+        [d] => config.duration = Some(positive(d, "duration", SECONDS)?),
         _ => return err("too many arguments: expected [DURATION]"),
     }
     if let Some(d) = p.value("duration") {
-        config.duration = Some(positive(d, "duration")?);
+        config.duration = Some(positive(d, "duration", SECONDS)?);
     }
     Ok(())
 }
@@ -308,6 +444,21 @@ mod tests {
         assert!(canonical(&["a b".to_string()]).is_err());
         assert!(canonical(&["x".repeat(200)]).is_err());
         assert_eq!(canonical(&words("-m -D")).unwrap(), "-m -D");
+    }
+
+    #[test]
+    fn help() {
+        assert!(parse(SPECS, &words("--help")).unwrap().help);
+        assert!(parse(SPECS, &words("-m -h")).unwrap().help);
+        // Help wins over a bad word, wherever it is.
+        assert!(parse(SPECS, &words("--bogus -h")).unwrap().help);
+        assert!(parse(SPECS, &words("-h -x")).unwrap().help);
+        // A value, or after --, is not a request for help.
+        assert!(!wants_help(SPECS, &words("-p -h")));
+        assert!(!wants_help(SPECS, &words("-mp -h")));
+        assert!(wants_help(SPECS, &words("-p1 -h")));
+        assert!(!wants_help(SPECS, &words("-- -h")));
+        assert!(!parse(SPECS, &words("-m")).unwrap().help);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{hist_slots, u32_at};
-use crate::{req_flags_name, ArgError, AttachPoint, Histogram, ProgSpec, Report, Session, Tool};
+use crate::{ArgError, AttachPoint, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
     OptSpec {
@@ -41,6 +41,7 @@ const OPTIONS: &[OptSpec] = &[
         value: Some("DISK"),
         help: "Trace this disk only",
     },
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -63,6 +64,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize block device I/O latency as a histogram",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/biolatency.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Histogram {
@@ -97,6 +99,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
         c.rodata.push(("filter_dev", RoValue::Bool(true)));
         c.rodata.push(("targ_dev", RoValue::U32(dev)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 
@@ -107,11 +110,12 @@ fn decode(c: &Config, s: &Session, key: &[u8], value: &[u8]) -> Option<Histogram
     let label = if c.parsed.has("per-disk") {
         Some(("disk".to_string(), s.disks.display(dev).into()))
     } else if c.parsed.has("flag") {
-        Some(("flags".to_string(), req_flags_name(flags).into()))
+        Some(("flags".to_string(), s.req.name(flags).into()))
     } else {
         None
     };
     Some(Histogram {
+        label_text: None,
         label,
         comm: None,
         unit: c.unit,

@@ -18,6 +18,8 @@ const OPTIONS: &[OptSpec] = &[
         value: None,
         help: "Include OS queued time in I/O time",
     },
+    crate::args::CGROUP,
+    crate::args::DURATION_LONG,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -44,6 +46,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace block I/O, one line per request, with latency",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/biosnoop.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {
@@ -66,6 +69,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
         c.rodata.push(("filter_dev", RoValue::Bool(true)));
         c.rodata.push(("targ_dev", RoValue::U32(dev)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 

@@ -2,8 +2,8 @@
 //! -c COMM -d DISK -T, [INTERVAL [COUNT]]).
 
 use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt};
 use crate::bytes::{cstr_at, hist_slots};
-use crate::more::{flag, opt};
 use crate::{ArgError, AttachPoint, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -22,6 +22,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize block device I/O size as a histogram per process",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/bitesize.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Histogram {
@@ -61,6 +62,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
 /// Key `char comm[16]`, value `struct hist` (slots of log2(Kbytes)).
 fn decode(c: &Config, _s: &Session, key: &[u8], value: &[u8]) -> Option<Histogram> {
     Some(Histogram {
+        label_text: Some("Process Name"),
         label: Some(("comm".to_string(), cstr_at(key, 0, TASK_COMM_LEN)?.into())),
         comm: None,
         unit: c.unit,

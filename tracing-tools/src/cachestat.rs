@@ -2,9 +2,9 @@
 //! (libbpf-tools' columns and -T), from tracepoints: which counter comes
 //! from which is in cachestat.bpf.c and docs/tools.md.
 
+use crate::args::flag;
 use crate::args::{interval_count, Config, OptSpec, Parsed};
 use crate::bytes::{u32_at, u64_at};
-use crate::more::flag;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[flag('T', "timestamp", "Print timestamp")];
@@ -29,6 +29,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Count page cache hits, misses and dirties",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/cachestat.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Counts {

@@ -10,7 +10,7 @@ pub struct Column {
     /// Key of the value in [`Event::fields`] (and in JSON).
     pub key: &'static str,
     pub header: &'static str,
-    /// Minimum width; the last column is never padded.
+    /// Minimum width; a left-aligned last column is not padded.
     pub width: usize,
     /// Left-aligned (text) or right-aligned (numbers).
     pub left: bool,
@@ -70,37 +70,37 @@ impl Serialize for Event {
     }
 }
 
-fn pad(text: &str, col: &Column, last: bool) -> String {
-    if last {
-        text.to_string()
-    } else if col.left {
-        format!("{:<w$}", text, w = col.width)
-    } else {
-        format!("{:>w$}", text, w = col.width)
-    }
-}
-
-/// The header line for `columns`.
-pub fn header_line(columns: &[Column]) -> String {
+/// A line laid out like libbpf-tools' printf formats: each column padded
+/// to its width (`%-16s` left, `%8llu` right), except a left-aligned last
+/// column, which is printed as it is (no trailing blanks).
+pub fn line(columns: &[Column], text: impl Fn(&Column) -> String) -> String {
     let n = columns.len();
     columns
         .iter()
         .enumerate()
-        .map(|(i, c)| pad(c.header, c, i + 1 == n))
+        .map(|(i, c)| {
+            let t = text(c);
+            if c.left && i + 1 == n {
+                t
+            } else if c.left {
+                format!("{t:<w$}", w = c.width)
+            } else {
+                format!("{t:>w$}", w = c.width)
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The header line for `columns`.
+pub fn header_line(columns: &[Column]) -> String {
+    line(columns, |c| c.header.to_string())
 }
 
 /// One event as a text line under [`header_line`]. Values are printed as
 /// the tool decoded them: callers escape control characters.
 pub fn event_line(columns: &[Column], event: &Event) -> String {
-    let n = columns.len();
-    columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| pad(&event.text(c.key), c, i + 1 == n))
-        .collect::<Vec<_>>()
-        .join(" ")
+    line(columns, |c| event.text(c.key))
 }
 
 #[cfg(test)]
@@ -120,6 +120,13 @@ mod tests {
         e.push("path", "/etc/hosts");
         assert_eq!(header_line(&cols), "COMM     PID PATH");
         assert_eq!(event_line(&cols, &e), "cat       42 /etc/hosts");
+        // A right-aligned last column keeps its width, as `%5d` does.
+        let num = [
+            Column::left("comm", "COMM", 6),
+            Column::right("pid", "PID", 5),
+        ];
+        assert_eq!(header_line(&num), "COMM     PID");
+        assert_eq!(event_line(&num, &e), "cat       42");
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"comm":"cat","pid":42,"path":"/etc/hosts"}"#

@@ -39,7 +39,13 @@ const OPTIONS: &[OptSpec] = &[
         short: Some('n'),
         long: "name",
         value: Some("NAME"),
-        help: "Only print commands matching this name, any arg",
+        help: "Only print commands whose name (comm) contains NAME",
+    },
+    OptSpec {
+        short: Some('l'),
+        long: "line",
+        value: Some("LINE"),
+        help: "Only print commands where an argument contains LINE",
     },
     OptSpec {
         short: Some('U'),
@@ -53,6 +59,8 @@ const OPTIONS: &[OptSpec] = &[
         value: Some("MAX_ARGS"),
         help: "Maximum number of arguments parsed and displayed, defaults to 20",
     },
+    crate::args::CGROUP,
+    crate::args::DURATION,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -71,6 +79,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace exec() syscalls",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/execsnoop.bpf.o")),
     options: OPTIONS,
+    report_options: &["time", "timestamp"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {
@@ -103,6 +112,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         }
         c.rodata.push(("max_args", RoValue::I32(n)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 
@@ -147,8 +157,12 @@ fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
         .map(|a| String::from_utf8_lossy(a).into_owned())
         .collect();
     argv.truncate(args_count.max(0) as usize);
-    if let Some(name) = c.parsed.value("name") {
-        if !comm.contains(name) && !argv.iter().any(|a| a.contains(name)) {
+    // libbpf-tools: -n tests the comm, -l the arguments.
+    if c.parsed.value("name").is_some_and(|n| !comm.contains(n)) {
+        return None;
+    }
+    if let Some(line) = c.parsed.value("line") {
+        if !argv.iter().any(|a| a.contains(line)) {
             return None;
         }
     }
@@ -213,7 +227,13 @@ mod tests {
         assert_eq!(e.text("pid"), "42");
         let c = TOOL.configure(&["-n".into(), "zzz".into()], s).unwrap();
         assert!(decode(&c, s, &event(&["/bin/true"])).is_none());
+        // -n tests the comm only (libbpf-tools), -l the arguments.
         let c = TOOL.configure(&["-n".into(), "hello".into()], s).unwrap();
+        assert!(decode(&c, s, &event(&["/bin/true", "hello"])).is_none());
+        let c = TOOL.configure(&["-n".into(), "tru".into()], s).unwrap();
         assert!(decode(&c, s, &event(&["/bin/true", "hello"])).is_some());
+        let c = TOOL.configure(&["-l".into(), "ell".into()], s).unwrap();
+        assert!(decode(&c, s, &event(&["/bin/true", "hello"])).is_some());
+        assert!(decode(&c, s, &event(&["/bin/true"])).is_none());
     }
 }

@@ -3,9 +3,9 @@
 //! kprobes: both program sets are in the object, the loader keeps the one
 //! this kernel attaches, and `tool list` shows it unsupported where neither.
 
+use crate::args::opt;
 use crate::args::{duration, err, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, i64_at, u32_at, u64_at};
-use crate::more::opt;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -58,6 +58,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace common ext4 file operations slower than a threshold",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/ext4slower.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {
@@ -71,7 +72,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     duration(p, &mut c)?;
-    if let Some(pid) = crate::more::pid_opt(p, "pid")? {
+    if let Some(pid) = crate::args::pid_opt(p, "pid")? {
         c.rodata.push(("targ_tgid", RoValue::U32(pid)));
     }
     match p.number::<u64>("min")? {

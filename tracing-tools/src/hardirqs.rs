@@ -1,9 +1,9 @@
 //! hardirqs: hard interrupt handler time per handler name (libbpf-tools'
 //! -C counts, -d histograms, -N nanoseconds, -T, [INTERVAL [COUNT]]).
 
+use crate::args::flag;
 use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u64_at, MAX_SLOTS};
-use crate::more::flag;
 use crate::{ArgError, AttachPoint, Column, Event, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -11,6 +11,7 @@ const OPTIONS: &[OptSpec] = &[
     flag('d', "distributed", "Show distributions as histograms"),
     flag('T', "timestamp", "Include timestamp on output"),
     flag('N', "nanoseconds", "Output in nanoseconds"),
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -29,6 +30,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize hard irq event time (or counts, or histograms) per handler",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/hardirqs.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Select(select),
@@ -68,6 +70,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     interval_count(p, &mut c)?;
     c.rodata
         .push(("targ_ns", RoValue::Bool(p.has("nanoseconds"))));
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 
@@ -77,6 +80,7 @@ fn decode_hist(c: &Config, _s: &Session, key: &[u8], value: &[u8]) -> Option<His
         .map(|i| u64_at(value, 16 + i * 8))
         .collect::<Option<Vec<u64>>>()?;
     Some(Histogram {
+        label_text: None,
         label: Some(("hardirq".into(), cstr_at(key, 0, IRQ_NAME_LEN)?.into())),
         comm: None,
         unit: c.unit,

@@ -10,6 +10,10 @@ pub struct Histogram {
     /// None for the single all-events histogram.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<(String, serde_json::Value)>,
+    /// The label's name in text, where libbpf-tools words it otherwise than
+    /// the JSON key (bitesize: `Process Name = cp`, key "comm").
+    #[serde(skip)]
+    pub label_text: Option<&'static str>,
     /// Extra text after the label (runqlat -P prints the comm).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comm: Option<String>,
@@ -42,6 +46,7 @@ impl Histogram {
     /// Header line of a labelled histogram, e.g. `disk = vda`.
     pub fn label_line(&self) -> Option<String> {
         let (k, v) = self.label.as_ref()?;
+        let k = self.label_text.unwrap_or(k);
         let v = match v {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),

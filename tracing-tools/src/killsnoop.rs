@@ -1,13 +1,21 @@
-//! killsnoop: signals sent with kill/tkill/tgkill (libbpf-tools' -p -x,
-//! bcc's -s SIGNAL and -T).
+//! killsnoop: signals sent with kill/tkill/tgkill, in libbpf-tools' columns
+//! (TIME always) and options (-k, -n, -p, -s, -x); -T (bcc's time column)
+//! is accepted and changes nothing.
 
 use crate::args::{duration, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt, pid_opt};
 use crate::bytes::{cstr_at, i32_at, u32_at, u64_at};
-use crate::more::{flag, opt, parse_signal, pid_opt, signal_name};
+use crate::sysnames::{parse_signal, signal_name};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
-    flag('T', "time", "Include time column on output (HH:MM:SS)"),
+    flag('k', "kill", "Trace signals issued by kill syscall only"),
+    flag('n', "name", "Output signal name instead of signal number"),
+    flag(
+        'T',
+        "time",
+        "Time column (always printed; kept for bcc's -T)",
+    ),
     flag('x', "failed", "Only show failed kill syscalls"),
     opt(
         Some('p'),
@@ -56,6 +64,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace signals issued by the kill() syscalls",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/killsnoop.bpf.o")),
     options: OPTIONS,
+    report_options: &["name", "time"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {
@@ -74,35 +83,36 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     }
     c.rodata
         .push(("failed_only", RoValue::Bool(p.has("failed"))));
+    c.rodata.push(("kill_only", RoValue::Bool(p.has("kill"))));
     if let Some(s) = p.value("signal") {
         c.rodata.push(("targ_sig", RoValue::I32(parse_signal(s)?)));
     }
     Ok(c)
 }
 
+/// libbpf-tools' `%-8s %-7d %-16s %-9s %-7d %-6d`.
 fn columns(c: &Config) -> Vec<Column> {
-    let mut v = Vec::new();
-    if c.parsed.has("time") {
-        v.push(Column::left("time", "TIME", 8));
-    }
-    v.extend([
+    let sig = if c.parsed.has("name") {
+        "signal"
+    } else {
+        "sig"
+    };
+    vec![
+        Column::left("time", "TIME", 8),
         Column::left("pid", "PID", 7),
         Column::left("comm", "COMM", 16),
-        Column::left("sig", "SIG", 9),
-        Column::left("tpid", "TPID", 8),
+        Column::left(sig, "SIG", 9),
+        Column::left("tpid", "TPID", 7),
         Column::left("result", "RESULT", 0),
-    ]);
-    v
+    ]
 }
 
 /// `struct event`: ts@0 pid@8 tpid@12 sig@16 ret@20 comm[16]@24.
-fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
+fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
     let ts = u64_at(b, 0)?;
     let sig = i32_at(b, 16)?;
     let mut e = Event::default();
-    if c.parsed.has("time") {
-        e.push("time", s.wall_hms(ts));
-    }
+    e.push("time", s.wall_hms(ts));
     e.push("pid", u32_at(b, 8)?);
     e.push("comm", cstr_at(b, 24, 16)?);
     e.push("sig", sig);

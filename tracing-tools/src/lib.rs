@@ -21,23 +21,23 @@ mod opensnoop;
 mod runqlat;
 mod tcpaccept;
 
-// Issue 8's tools (see more.rs for their shared pieces).
 mod bitesize;
 mod cachestat;
 mod ext4slower;
 mod hardirqs;
 mod killsnoop;
-mod more;
+mod net;
 mod offcputime;
 mod oomkill;
 mod profile;
 pub mod stacks;
 mod syscount;
+mod sysnames;
 mod tcpconnect;
 mod tcpretrans;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
-pub use disks::{req_flags_name, DiskNames};
+pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
 pub use hist::{render_log2, Histogram};
 
@@ -169,6 +169,9 @@ pub struct Tool {
     /// The compiled BPF object (ELF), embedded at build time.
     pub object: &'static [u8],
     pub options: &'static [OptSpec],
+    /// Long names of the options that change only how a report is printed
+    /// (-T, -f, --svg, …): `tool report` takes them as well as load/run.
+    pub report_options: &'static [&'static str],
     /// Positional arguments accepted by `tool run`/`report`, for help text.
     pub positional: &'static str,
     pub programs: &'static [ProgSpec],
@@ -181,6 +184,12 @@ impl Tool {
     /// Parses the tool's arguments (raw words, libbpf-tools' syntax).
     pub fn configure(&self, args: &[String], session: &Session) -> Result<Config, ArgError> {
         let parsed = args::parse(self.options, args)?;
+        if parsed.help {
+            return Err(ArgError(format!(
+                "{}: -h/--help asks for the usage, not a configuration",
+                self.name
+            )));
+        }
         let mut config = (self.configure)(&parsed, session)?;
         config.args = args::canonical(args)?;
         config.parsed = parsed;
@@ -197,7 +206,21 @@ impl Tool {
         self.report.resolve(config)
     }
 
-    /// Usage text: positional arguments and options.
+    /// The options `tool report` accepts (see [`Tool::report_options`]).
+    pub fn report_specs(&self) -> Vec<OptSpec> {
+        self.options
+            .iter()
+            .filter(|o| self.report_options.contains(&o.long))
+            .copied()
+            .collect()
+    }
+
+    /// Whether the words ask for the tool's usage (`-h`/`--help`).
+    pub fn wants_help(&self, args: &[String]) -> bool {
+        args::wants_help(self.options, args)
+    }
+
+    /// Usage text: positional arguments and options (see [`usage`]).
     pub fn usage(&self) -> String {
         let mut s = format!(
             "Usage: bpfscope tool {{load|run}} {} [OPTIONS] {}\n{}\n\nOptions:\n",
@@ -210,6 +233,31 @@ impl Tool {
                 None => format!("--{}", o.long),
             };
             s.push_str(&format!("  {:<28} {}\n", format!("{short}{long}"), o.help));
+        }
+        s.push_str(&format!("  {:<28} {}\n", "-h, --help", "Print this help"));
+        const INTERVAL: &str = "[INTERVAL [COUNT]]: every INTERVAL seconds, COUNT times; \
+             each interval report clears the maps (a report without INTERVAL leaves them)";
+        const EVENTS: &str = "[COUNT] [duration SECS]: follows events until Ctrl-C, COUNT \
+             events or SECS (0: what is buffered now); reading clears nothing";
+        let forms: &[&str] = match self.report {
+            Report::Events { .. } => &[EVENTS],
+            Report::Select(_) => &[EVENTS, INTERVAL],
+            _ => &[INTERVAL],
+        };
+        for f in forms {
+            s.push_str(&format!("\nbpfscope tool report {} {f}.", self.name));
+        }
+        s.push('\n');
+        if !self.report_options.is_empty() {
+            let opts: Vec<String> = self
+                .report_options
+                .iter()
+                .map(|o| format!("--{o}"))
+                .collect();
+            s.push_str(&format!(
+                "tool report also takes {}, which only change the printing.\n",
+                opts.join(", ")
+            ));
         }
         s
     }
@@ -229,6 +277,8 @@ pub struct Session {
     pub first_ts: Option<u64>,
     /// /proc/meminfo's Buffers and Cached, in KiB (cachestat).
     pub meminfo_kb: Option<(u64, u64)>,
+    /// Request flag and op names of this kernel (biolatency -F).
+    pub req: ReqNames,
 }
 
 impl Session {
@@ -250,6 +300,31 @@ impl Session {
             secs % 60
         )
     }
+}
+
+/// The usage of `tool`: what `tool load|run NAME -h` prints.
+pub fn usage(tool: &Tool) -> String {
+    tool.usage()
+}
+
+/// The usage of `bpfscope tool` itself, with every tool's summary: what
+/// `tool --help` prints.
+pub fn usage_all() -> String {
+    let mut s = String::from(
+        "Usage: bpfscope tool {list|load|attach|detach|report|unload|run} [NAME] [ARGS...]\n\n\
+         \x20 list [NAME]            tools, their state, running and orphaned instances\n\
+         \x20 load NAME [OPTIONS]    load and pin under the tool root, not attached\n\
+         \x20 attach NAME            attach a loaded tool (links pinned)\n\
+         \x20 detach NAME            remove its links, keep its maps\n\
+         \x20 report NAME [ARGS]     print what it recorded (interval reports clear the maps)\n\
+         \x20 unload NAME            remove its directory (links, programs, maps)\n\
+         \x20 run NAME [OPTIONS]     load, attach and report in the foreground\n\n\
+         'bpfscope tool run NAME --help' prints a tool's options.\n\nTools:\n",
+    );
+    for t in tools() {
+        s.push_str(&format!("  {:<12} {}\n", t.name, t.summary));
+    }
+    s
 }
 
 /// Every bundled tool, in `tool list` order.
@@ -304,6 +379,31 @@ mod tests {
             for p in t.programs {
                 // Pin names must be plain file names.
                 assert!(!p.name.contains('/') && !p.name.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn event_tools_take_a_duration_option() {
+        for t in tools() {
+            if matches!(t.report, Report::Events { .. }) || t.name == "tcpconnect" {
+                assert!(t.options.iter().any(|o| o.long == "duration"), "{}", t.name);
+            }
+        }
+        for t in tools() {
+            let mut shorts: Vec<char> = t.options.iter().filter_map(|o| o.short).collect();
+            let n = shorts.len();
+            shorts.sort();
+            shorts.dedup();
+            assert_eq!(shorts.len(), n, "{}: a short option twice", t.name);
+        }
+    }
+
+    #[test]
+    fn report_options_are_options() {
+        for t in tools() {
+            for r in t.report_options {
+                assert!(t.options.iter().any(|o| o.long == *r), "{}: {r}", t.name);
             }
         }
     }

@@ -2,7 +2,7 @@
 //! -u -k -U -K -m -M --state -f, duration; --svg FILE for a flame graph).
 
 use crate::args::{duration, err, Config, OptSpec, Parsed, RoValue};
-use crate::more::{flag, opt, pid_opt};
+use crate::args::{flag, opt, pid_opt};
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -52,6 +52,19 @@ const OPTIONS: &[OptSpec] = &[
         "Output folded format, one line per stack (for flame graphs)",
     ),
     opt(None, "svg", "FILE", "Write a flame graph (SVG) to FILE"),
+    crate::args::CGROUP,
+    opt(
+        None,
+        "perf-max-stack-depth",
+        "PERF-MAX-STACK-DEPTH",
+        "The limit for both kernel and user stack traces (default 127)",
+    ),
+    opt(
+        None,
+        "stack-storage-size",
+        "STACK-STORAGE-SIZE",
+        "The number of unique stack traces that can be stored and displayed (default 16384)",
+    ),
 ];
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {
@@ -64,6 +77,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize off-CPU time by stack trace",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/offcputime.bpf.o")),
     options: OPTIONS,
+    report_options: &["folded", "svg"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Stacks {
@@ -120,5 +134,19 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         }
         c.rodata.push(("targ_state", RoValue::I64(state)));
     }
+    // libbpf-tools' stack map knobs: frames kept per stack, stacks kept.
+    let depth = p.number::<u32>("perf-max-stack-depth")?;
+    let storage = p.number::<u32>("stack-storage-size")?;
+    if depth.is_some_and(|d| d == 0 || d > 127) {
+        return err("invalid PERF-MAX-STACK-DEPTH: 1 to 127 frames");
+    }
+    if storage == Some(0) {
+        return err("invalid STACK-STORAGE-SIZE: at least 1");
+    }
+    if depth.is_some() || storage.is_some() {
+        c.map_sizes
+            .push(("stackmap", depth.map(|d| d * 8), storage));
+    }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }

@@ -1,9 +1,9 @@
 //! oomkill: OOM killer victims (libbpf-tools' line: who triggered it, who
 //! was killed, how big it was).
 
+use crate::args::opt;
 use crate::args::{duration, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
-use crate::more::opt;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[opt(
@@ -23,6 +23,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace OOM killer victims",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/oomkill.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {
@@ -47,7 +48,9 @@ fn columns(_c: &Config) -> Vec<Column> {
 }
 
 /// `struct event`: ts@0 tpid@8 kpid@12 total_vm@16 anon_rss@24 file_rss@32
-/// shmem_rss@40 uid@48 oom_score_adj@52 tcomm[16]@56 kcomm[16]@72.
+/// shmem_rss@40 uid@48 oom_score_adj@52 tcomm[16]@56 kcomm[16]@72. The
+/// sizes are the oom/mark_victim tracepoint's, in kB (its format prints
+/// `total-vm:%lukB`), not pages.
 fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
     let ts = u64_at(b, 0)?;
     let tpid = u32_at(b, 8)?;
@@ -60,7 +63,7 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
     e.push(
         "message",
         format!(
-            "Triggered by PID {tpid} (\"{tcomm}\"), OOM kill of PID {kpid} (\"{kcomm}\"), {total_vm} pages"
+            "Triggered by PID {tpid} (\"{tcomm}\"), OOM kill of PID {kpid} (\"{kcomm}\"), {total_vm} kB total-vm"
         ),
     );
     e.push("tpid", tpid);
@@ -75,4 +78,27 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
     e.push("oom_score_adj", u16_at(b, 52)? as i16);
     e.push("ts", ts);
     Some(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_kilobytes() {
+        let mut b = vec![0u8; 88];
+        b[8..12].copy_from_slice(&7u32.to_ne_bytes());
+        b[12..16].copy_from_slice(&9u32.to_ne_bytes());
+        b[16..24].copy_from_slice(&262_144u64.to_ne_bytes());
+        b[56..60].copy_from_slice(b"bash");
+        b[72..76].copy_from_slice(b"hog\0");
+        let e = decode(&Config::default(), &mut Session::default(), &b).unwrap();
+        let m = e.text("message");
+        assert!(
+            m.ends_with("OOM kill of PID 9 (\"hog\"), 262144 kB total-vm"),
+            "{m}"
+        );
+        assert!(!m.contains("pages"));
+        assert_eq!(e.get("total_vm"), Some(&262_144u64.into()));
+    }
 }

@@ -66,6 +66,7 @@ const OPTIONS: &[OptSpec] = &[
         value: None,
         help: "Failed opens only",
     },
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -92,6 +93,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace open family syscalls",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/opensnoop.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {
@@ -162,16 +164,18 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     }
     c.rodata
         .push(("targ_failed", RoValue::Bool(p.has("failed"))));
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 
 fn columns(c: &Config) -> Vec<Column> {
     let mut v = Vec::new();
+    // libbpf-tools' -T: the wall clock, `%-8s` HH:MM:SS.
     if c.parsed.has("timestamp") {
-        v.push(Column::left("time_s", "TIME(s)", 8));
+        v.push(Column::left("time", "TIME", 8));
     }
     if c.parsed.has("print-uid") {
-        v.push(Column::left("uid", "UID", 6));
+        v.push(Column::left("uid", "UID", 7));
     }
     v.extend([
         Column::left("pid", "PID", 6),
@@ -205,7 +209,7 @@ fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
     let (fd, errno) = if ret >= 0 { (ret, 0) } else { (-1, -ret) };
     let mut e = Event::default();
     if c.parsed.has("timestamp") {
-        e.push("time_s", format!("{:<8.3}", s.relative_secs(ts)));
+        e.push("time", s.wall_hms(ts));
     }
     if c.parsed.has("print-uid") {
         e.push("uid", u32_at(b, 16)?);

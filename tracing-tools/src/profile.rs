@@ -2,7 +2,7 @@
 //! -p -L -U -K -F -I -f -C, duration; --svg FILE writes a flame graph).
 
 use crate::args::{duration, err, Config, OptSpec, Parsed, RoValue};
-use crate::more::{flag, opt, pid_opt};
+use crate::args::{flag, opt, pid_opt};
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -49,6 +49,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Profile CPU usage by sampling stack traces at a timed interval",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/profile.bpf.o")),
     options: OPTIONS,
+    report_options: &["folded", "svg"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Stacks {

@@ -35,6 +35,13 @@ const OPTIONS: &[OptSpec] = &[
         value: Some("PID"),
         help: "Trace this PID only",
     },
+    crate::args::CGROUP,
+    OptSpec {
+        short: None,
+        long: "pidnss",
+        value: None,
+        help: "Print a histogram per PID namespace",
+    },
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -57,6 +64,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize run queue (scheduler) latency as a histogram",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/runqlat.bpf.o")),
     options: OPTIONS,
+    report_options: &["timestamp"],
     positional: "[INTERVAL [COUNT]]",
     programs: PROGRAMS,
     report: Report::Histogram {
@@ -76,8 +84,12 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         ..Default::default()
     };
     interval_count(p, &mut c)?;
-    if p.has("pids") && p.has("tids") {
-        return err("-P and -L are exclusive");
+    let per = ["pids", "tids", "pidnss"]
+        .iter()
+        .filter(|o| p.has(o))
+        .count();
+    if per > 1 {
+        return err("-P, -L and --pidnss are exclusive");
     }
     c.rodata
         .push(("targ_ms", RoValue::Bool(p.has("milliseconds"))));
@@ -85,26 +97,33 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         .push(("targ_per_process", RoValue::Bool(p.has("pids"))));
     c.rodata
         .push(("targ_per_thread", RoValue::Bool(p.has("tids"))));
+    c.rodata
+        .push(("targ_per_pidns", RoValue::Bool(p.has("pidnss"))));
     if let Some(pid) = p.number::<u32>("pid")? {
         if pid == 0 {
             return err("invalid PID 0");
         }
         c.rodata.push(("targ_tgid", RoValue::U32(pid)));
     }
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 
-/// Key u32 (tgid with -P, tid with -L, else u32::MAX), value `struct hist`.
+/// Key u32 (tgid with -P, tid with -L, the pid namespace's inode number
+/// with --pidnss, else u32::MAX), value `struct hist`.
 fn decode(c: &Config, _s: &Session, key: &[u8], value: &[u8]) -> Option<Histogram> {
     let k = u32_at(key, 0)?;
     let (label, comm) = if c.parsed.has("pids") {
         (Some(("pid".to_string(), k.into())), hist_comm(value))
     } else if c.parsed.has("tids") {
         (Some(("tid".to_string(), k.into())), hist_comm(value))
+    } else if c.parsed.has("pidnss") {
+        (Some(("pidns".to_string(), k.into())), hist_comm(value))
     } else {
         (None, None)
     };
     Some(Histogram {
+        label_text: None,
         label,
         comm,
         unit: c.unit,

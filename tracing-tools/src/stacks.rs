@@ -35,12 +35,62 @@ pub struct StackSample {
     pub comm: String,
     /// Samples (profile) or microseconds off CPU (offcputime).
     pub count: u64,
-    /// None: this side was not collected (-U/-K); Some(empty) never happens
-    /// for a collected side: a failed walk is one "[Missed … Stack]" frame.
+    /// None: this side was not collected (-U/-K); Some(empty): there was no
+    /// stack on this side (user-mode sample); a failed walk is one
+    /// "[Missed … Stack]" frame.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kernel: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Vec<String>>,
+}
+
+/// What a stack id of the key says before any lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackId {
+    /// -1: this side was not collected (-U / -K).
+    NotCollected,
+    /// -EFAULT: there was no stack on this side to walk (a sample taken in
+    /// user mode has no kernel stack): no frames, and not a miss either
+    /// (bcc's `stack_id_err()`).
+    Empty,
+    /// Any other error (-EEXIST: the map was full, …): `[Missed … Stack]`.
+    Missed,
+    Id(u32),
+}
+
+const EFAULT: i32 = 14;
+
+impl StackId {
+    pub fn of(id: i32) -> StackId {
+        match id {
+            -1 => StackId::NotCollected,
+            id if id == -EFAULT => StackId::Empty,
+            id if id < 0 => StackId::Missed,
+            id => StackId::Id(id as u32),
+        }
+    }
+}
+
+/// What makes two samples the same stack: process and frames.
+type SampleKey = (u32, String, Option<Vec<String>>, Option<Vec<String>>);
+
+/// Sums samples that symbolize to the same frames (several stack ids can:
+/// different return addresses inside the same functions), so one stack
+/// is one entry.
+pub fn merge_identical(samples: Vec<StackSample>) -> Vec<StackSample> {
+    let mut index: std::collections::HashMap<SampleKey, usize> = std::collections::HashMap::new();
+    let mut out: Vec<StackSample> = Vec::with_capacity(samples.len());
+    for s in samples {
+        let key = (s.pid, s.comm.clone(), s.kernel.clone(), s.user.clone());
+        match index.get(&key) {
+            Some(&i) => out[i].count += s.count,
+            None => {
+                index.insert(key, out.len());
+                out.push(s);
+            }
+        }
+    }
+    out
 }
 
 /// Why a stack id is negative, as bcc prints it.
@@ -124,6 +174,21 @@ mod tests {
         let t = text_block(&sample());
         assert!(t.starts_with("    irq_exit\n    sysvec_apic_timer\n    --\n    busy_loop\n"));
         assert!(t.ends_with("    -                spin (42)\n        7\n\n"));
+    }
+
+    #[test]
+    fn ids_and_merging() {
+        assert_eq!(StackId::of(-1), StackId::NotCollected);
+        assert_eq!(StackId::of(-14), StackId::Empty);
+        assert_eq!(StackId::of(-17), StackId::Missed);
+        assert_eq!(StackId::of(5), StackId::Id(5));
+        let mut other = sample();
+        other.count = 3;
+        let mut third = sample();
+        third.pid = 43;
+        let merged = merge_identical(vec![sample(), other, third]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!((merged[0].pid, merged[0].count), (42, 10));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! architecture bpfscope is built for (the `syscalls` crate carries them).
 
 use crate::args::{err, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt, pid_opt};
 use crate::bytes::{cstr_at, u32_at, u64_at};
-use crate::more::{flag, opt, parse_errno, pid_opt};
+use crate::sysnames::parse_errno;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -36,12 +37,14 @@ const OPTIONS: &[OptSpec] = &[
         "Display latency in milliseconds (default: microseconds)",
     ),
     flag('P', "process", "Count by process and not by syscall"),
+    flag('l', "list", "Print list of recognized syscalls and exit"),
     opt(
         Some('e'),
         "errno",
         "ERRNO",
         "Trace only syscalls that return this error (numeric or EPERM, etc.)",
     ),
+    crate::args::CGROUP,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -60,6 +63,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Summarize syscall counts and latencies",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/syscount.bpf.o")),
     options: OPTIONS,
+    report_options: &["milliseconds"],
     positional: "",
     programs: PROGRAMS,
     report: Report::Counts {
@@ -83,8 +87,13 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         } else {
             "usecs"
         },
+        bracketed_time: true,
         ..Default::default()
     };
+    if p.has("list") {
+        c.print_only = Some(syscall_list());
+        return Ok(c);
+    }
     match p.number::<u64>("interval")? {
         Some(0) | None => {}
         Some(i) => c.interval = Some(i),
@@ -116,7 +125,19 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         .push(("measure_latency", RoValue::Bool(p.has("latency"))));
     c.rodata
         .push(("count_by_process", RoValue::Bool(p.has("process"))));
+    crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
+}
+
+/// libbpf-tools' -l: `%3d: %s` for every syscall this architecture has.
+fn syscall_list() -> String {
+    let mut s = String::new();
+    for nr in 0..1024u32 {
+        if let Some(sys) = syscalls::Sysno::new(nr as usize) {
+            s.push_str(&format!("{nr:3}: {}\n", sys.name()));
+        }
+    }
+    s
 }
 
 /// The name of syscall `nr` on this architecture (libbpf-tools' fallback

@@ -44,6 +44,7 @@ const OPTIONS: &[OptSpec] = &[
         value: None,
         help: "Trace IPv6 family only",
     },
+    crate::args::DURATION,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -66,6 +67,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace TCP passive connections (accept())",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/tcpaccept.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {

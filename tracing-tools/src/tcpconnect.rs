@@ -3,8 +3,9 @@
 //! report counts connects per source, destination and port instead.
 
 use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt, pid_opt};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
-use crate::more::{addr, flag, ip_version, opt, pid_opt, sorted_flows, AF_INET, AF_INET6};
+use crate::net::{addr, ip_version, sorted_flows, AF_INET, AF_INET6};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -22,6 +23,19 @@ const OPTIONS: &[OptSpec] = &[
     ),
     flag('4', "ipv4", "Trace IPv4 family only"),
     flag('6', "ipv6", "Trace IPv6 family only"),
+    crate::args::DURATION,
+    opt(
+        Some('C'),
+        "cgroupmap",
+        "PATH",
+        "Trace cgroups in this map (a pinned hash map keyed by u64 cgroup id)",
+    ),
+    opt(
+        Some('M'),
+        "mntnsmap",
+        "PATH",
+        "Trace mount namespaces in this map (a pinned hash map keyed by u64 ns id)",
+    ),
 ];
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {
@@ -34,6 +48,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Count/Trace active TCP connections (connect())",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/tcpconnect.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION] (with -c: [INTERVAL [COUNT]])",
     programs: PROGRAMS,
     report: Report::Select(select),
@@ -102,6 +117,19 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         (true, false) => c.rodata.push(("targ_family", RoValue::U16(AF_INET))),
         (false, true) => c.rodata.push(("targ_family", RoValue::U16(AF_INET6))),
         (false, false) => {}
+    }
+    // bcc's container filters: maps the operator pinned and fills.
+    for (opt, map, var) in [
+        ("cgroupmap", "cgroup_set", "filter_cgroupmap"),
+        ("mntnsmap", "mntns_set", "filter_mntnsmap"),
+    ] {
+        if let Some(path) = p.value(opt) {
+            if path.is_empty() {
+                return err(format!("invalid --{opt} ''"));
+            }
+            c.reuse_maps.push((map, path.to_string()));
+            c.rodata.push((var, RoValue::Bool(true)));
+        }
     }
     Ok(c)
 }

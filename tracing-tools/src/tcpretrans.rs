@@ -3,8 +3,9 @@
 //! flow, -4/-6).
 
 use crate::args::{err, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt};
 use crate::bytes::{i32_at, u16_at, u32_at, u64_at};
-use crate::more::{addr, flag, ip_version, opt, sorted_flows, AF_INET, AF_INET6};
+use crate::net::{addr, ip_version, sorted_flows, AF_INET, AF_INET6};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -24,6 +25,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace or count TCP retransmits",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/tcpretrans.bpf.o")),
     options: OPTIONS,
+    report_options: &[],
     positional: "[DURATION] (with -c: [INTERVAL [COUNT]])",
     programs: PROGRAMS,
     report: Report::Select(select),

@@ -118,6 +118,8 @@ pub struct Object {
     pub commands: &'static [Command],
     /// What the object alone runs (`bpfscope prog` is `prog show`).
     pub default: Option<CmdId>,
+    /// More for its help than the grammar says (the tools' own options).
+    pub more_help: Option<fn() -> String>,
 }
 
 /// A global option, accepted anywhere before a tool's own arguments.

@@ -159,6 +159,7 @@ const fn obj(
         about,
         commands,
         default,
+        more_help: None,
     }
 }
 
@@ -200,12 +201,15 @@ pub const OBJECTS: &[Object] = &[
         Some(CmdId::Version),
     ),
     obj("gen", "Code and object generation", GEN_COMMANDS, None),
-    obj(
-        "tool",
-        "Bundled tracing tools, pinned under /sys/fs/bpf/bpfscope/",
-        TOOL_COMMANDS,
-        Some(CmdId::ToolList),
-    ),
+    Object {
+        more_help: Some(tracing_tools::usage_all),
+        ..obj(
+            "tool",
+            "Bundled tracing tools, pinned under /sys/fs/bpf/bpfscope/",
+            TOOL_COMMANDS,
+            Some(CmdId::ToolList),
+        )
+    },
     obj(
         "serve",
         "Prometheus/OpenMetrics endpoint: inventory, run-time stats, tools' reports",

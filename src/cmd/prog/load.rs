@@ -5,8 +5,8 @@
 use std::os::fd::AsFd;
 use std::path::Path;
 
+use super::verify::explain_rejection;
 use crate::cli::request::{MapAttachType, MapSel, ProgAttach, ProgLoad};
-use crate::cmd::tool::loader_error;
 use crate::cmd::{json_null, CmdError, Result};
 use crate::loader::prog::{load_file, FileLoad, MapRef};
 use crate::output::{Ctx, Out};
@@ -86,57 +86,4 @@ pub fn attach_detach(ctx: &Ctx, r: &ProgAttach, attach: bool, out: &mut Out) -> 
         )
     })?;
     json_null(ctx, out)
-}
-
-/// On a verifier rejection, re-verifies the failing program alone (nothing is
-/// pinned) and prints the analysis — instruction, source line, cause, fix —
-/// instead of the raw log tail; other errors pass through unchanged.
-pub fn explain_rejection(
-    ctx: &Ctx,
-    e: crate::loader::LoaderError,
-    verify: impl FnOnce(
-        &str,
-        crate::loader::verifier::VerifyOpts,
-    ) -> std::result::Result<
-        crate::loader::verifier::Verdict,
-        crate::loader::verifier::VerifyError,
-    >,
-) -> CmdError {
-    use crate::loader::{verifier, LoaderError};
-    let LoaderError::Load {
-        prog: Some(prog),
-        object,
-        source,
-        log,
-    } = &e
-    else {
-        return loader_error(e);
-    };
-    if log.is_empty() {
-        return loader_error(e);
-    }
-    let opts = verifier::VerifyOpts {
-        log_level: Some(1),
-        debug: ctx.debug,
-        whole_log: false,
-    };
-    match verify(prog, opts) {
-        Ok(v) if !v.accepted && !v.before_kernel => {
-            let report = verifier::analyze(&v.log, &v.info);
-            let why = source.to_string();
-            let why = why.split(" (os error").next().unwrap_or(&why);
-            let head = format!("can't load object '{object}' (program '{prog}'): {why}");
-            if !ctx.json {
-                eprintln!("{report}");
-            }
-            CmdError::Detailed {
-                msg: format!(
-                    "{head} (rejected by the verifier: {}; `bpfscope prog verify` for more)",
-                    report.title
-                ),
-                json: serde_json::json!({ "error": head, "verifier": report }),
-            }
-        }
-        _ => loader_error(e),
-    }
 }

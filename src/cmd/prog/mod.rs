@@ -3,7 +3,7 @@ mod dump;
 mod dump_file;
 pub mod load;
 mod show;
-mod verify;
+pub mod verify;
 
 use super::Result;
 use crate::cli::request::ProgReq;

@@ -14,6 +14,7 @@ use crate::disasm::visual::{self, VisualFormat};
 use crate::disasm::xlated::{DumpOpts, FuncInfo, LineInfo, Xlated};
 use crate::loader::verifier::load::{self, Verdict, VerifyOpts};
 use crate::loader::verifier::record::{CompareRecord, Comparison, VerifyRecord};
+use crate::loader::LoaderError;
 use crate::output::{self, Ctx, Out};
 
 fn failed(e: impl std::fmt::Display) -> CmdError {
@@ -195,4 +196,81 @@ fn visual(req: &ProgVerify, verdicts: &[Verdict], out: &mut Out) -> Result<()> {
     .map_err(super::dump::visual_failed)?;
     out.flush()?;
     Ok(())
+}
+
+// Loader failures as command errors, shared by `prog load` and `tool`:
+// here, beside the verifier analysis they lead to, so that neither of those
+// commands imports the other.
+
+/// A loader error as one message: `what: why (hint)`, then the verifier's
+/// last lines when a load was rejected.
+pub fn loader_error(e: LoaderError) -> CmdError {
+    let mut msg = e.to_string();
+    if let Some(h) = e.hint() {
+        msg.push_str(&format!(" ({h})"));
+    }
+    let log = e.verifier_log();
+    if !log.is_empty() {
+        return CmdError::Rejected {
+            msg,
+            log: log.to_vec(),
+        };
+    }
+    match e {
+        LoaderError::InvalidName { .. } | LoaderError::InvalidRoot { .. } => CmdError::Usage(msg),
+        _ => CmdError::Failed(msg),
+    }
+}
+
+/// On a verifier rejection, re-verifies the failing program alone (nothing is
+/// pinned) and prints the analysis — instruction, source line, cause, fix —
+/// instead of the raw log tail; other errors pass through unchanged.
+pub fn explain_rejection(
+    ctx: &Ctx,
+    e: crate::loader::LoaderError,
+    verify: impl FnOnce(
+        &str,
+        crate::loader::verifier::VerifyOpts,
+    ) -> std::result::Result<
+        crate::loader::verifier::Verdict,
+        crate::loader::verifier::VerifyError,
+    >,
+) -> CmdError {
+    use crate::loader::{verifier, LoaderError};
+    let LoaderError::Load {
+        prog: Some(prog),
+        object,
+        source,
+        log,
+    } = &e
+    else {
+        return loader_error(e);
+    };
+    if log.is_empty() {
+        return loader_error(e);
+    }
+    let opts = verifier::VerifyOpts {
+        log_level: Some(1),
+        debug: ctx.debug,
+        whole_log: false,
+    };
+    match verify(prog, opts) {
+        Ok(v) if !v.accepted && !v.before_kernel => {
+            let report = verifier::analyze(&v.log, &v.info);
+            let why = source.to_string();
+            let why = why.split(" (os error").next().unwrap_or(&why);
+            let head = format!("can't load object '{object}' (program '{prog}'): {why}");
+            if !ctx.json {
+                eprintln!("{report}");
+            }
+            CmdError::Detailed {
+                msg: format!(
+                    "{head} (rejected by the verifier: {}; `bpfscope prog verify` for more)",
+                    report.title
+                ),
+                json: serde_json::json!({ "error": head, "verifier": report }),
+            }
+        }
+        _ => loader_error(e),
+    }
 }

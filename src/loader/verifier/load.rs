@@ -145,6 +145,11 @@ fn libbpf_errors(lines: &[String]) -> Vec<String> {
 }
 
 fn open(path: &Path, debug: bool) -> Result<OpenObject, VerifyError> {
+    // libbpf reads the file itself: refuse devices, FIFOs and huge files first.
+    crate::infile::check_path(path).map_err(|e| VerifyError::Open {
+        path: path.display().to_string(),
+        why: e.to_string(),
+    })?;
     let (res, lines) = with_capture(debug, || ObjectBuilder::default().open_file(path));
     res.map_err(|e| VerifyError::Open {
         path: path.display().to_string(),

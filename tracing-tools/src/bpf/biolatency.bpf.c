@@ -11,6 +11,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("biolatency");
+CGROUP_FILTER;
 
 const volatile bool targ_per_disk = false;
 const volatile bool targ_per_flag = false;
@@ -65,6 +66,8 @@ static __always_inline int trace_rq_start(struct request *rq)
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(block_rq_insert, struct request *rq)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	if (!targ_queued)
 		return 0;
 	return trace_rq_start(rq);
@@ -73,6 +76,8 @@ int BPF_PROG(block_rq_insert, struct request *rq)
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(block_rq_issue, struct request *rq)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	/* With -Q, requests that went through an elevator were timed at insert. */
 	if (targ_queued && BPF_CORE_READ(rq, q, elevator))
 		return 0;
@@ -82,6 +87,8 @@ int BPF_PROG(block_rq_issue, struct request *rq)
 SEC("tp_btf/block_rq_complete")
 int BPF_PROG(block_rq_complete, struct request *rq)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	struct hist_key key = {};
 	struct hist *h;
 	__u64 *tsp;

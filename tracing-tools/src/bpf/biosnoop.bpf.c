@@ -12,6 +12,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("biosnoop");
+CGROUP_FILTER;
 
 const volatile bool targ_queued = false;
 const volatile bool filter_dev = false;
@@ -111,6 +112,8 @@ static __always_inline int trace_rq_start(struct request *rq, bool insert)
 SEC("tp_btf/block_io_start")
 int BPF_PROG(block_io_start, struct request *rq)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	note_submitter(rq, true);
 	return 0;
 }
@@ -118,6 +121,8 @@ int BPF_PROG(block_io_start, struct request *rq)
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(block_rq_insert, struct request *rq)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	if (!targ_queued)
 		return 0;
 	return trace_rq_start(rq, true);
@@ -126,6 +131,8 @@ int BPF_PROG(block_rq_insert, struct request *rq)
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(block_rq_issue, struct request *rq)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	return trace_rq_start(rq, false);
 }
 
@@ -133,6 +140,8 @@ SEC("tp_btf/block_rq_complete")
 int BPF_PROG(block_rq_complete, struct request *rq, int error,
 	     unsigned int nr_bytes)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	struct piddata *piddatap;
 	struct stage *stagep;
 	struct event *e;
@@ -165,6 +174,7 @@ int BPF_PROG(block_rq_complete, struct request *rq, int error,
 		e->pid = 0;
 		__builtin_memset(e->comm, 0, sizeof(e->comm));
 	}
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 cleanup:
 	bpf_map_delete_elem(&start, &rq);

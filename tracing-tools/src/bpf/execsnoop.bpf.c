@@ -12,6 +12,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("execsnoop");
+CGROUP_FILTER;
 
 #define ARGSIZE 128
 #define TOTAL_MAX_ARGS 60
@@ -55,6 +56,8 @@ DROPS_MAP;
 SEC("tracepoint/syscalls/sys_enter_execve")
 int sys_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 	__u32 uid = (__u32)bpf_get_current_uid_gid();
@@ -116,6 +119,8 @@ int sys_enter_execve(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_execve")
 int sys_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct event *e;
 	__u32 len;
@@ -133,6 +138,8 @@ int sys_exit_execve(struct trace_event_raw_sys_exit *ctx)
 	len = offsetof(struct event, args) + e->args_size;
 	if (len <= sizeof(*e) && bpf_ringbuf_output(&events, e, len, 0))
 		count_drop(&drops);
+	else if (len <= sizeof(*e))
+		count_sent(&drops);
 cleanup:
 	bpf_map_delete_elem(&execs, &tid);
 	return 0;

@@ -98,6 +98,7 @@ static __always_inline int exit(enum fs_op op, __s64 size)
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	name = BPF_CORE_READ(p->fp, f_path.dentry, d_name.name);
 	bpf_probe_read_kernel_str(&e->file, sizeof(e->file), name);
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 cleanup:
 	bpf_map_delete_elem(&start, &tid);

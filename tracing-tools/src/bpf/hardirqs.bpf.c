@@ -11,6 +11,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("hardirqs");
+CGROUP_FILTER;
 
 #define IRQ_NAME_LEN 32
 
@@ -46,6 +47,8 @@ static struct info zero_info;
 SEC("tp_btf/irq_handler_entry")
 int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	__u32 zero = 0;
 	__u64 *ts = bpf_map_lookup_elem(&start, &zero);
 
@@ -57,6 +60,8 @@ int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
 SEC("tp_btf/irq_handler_exit")
 int BPF_PROG(irq_handler_exit, int irq, struct irqaction *action)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	struct irq_key key = {};
 	struct info *info;
 	__u32 zero = 0;

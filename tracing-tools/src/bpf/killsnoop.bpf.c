@@ -16,6 +16,7 @@ TOOL_METADATA("killsnoop");
 const volatile __u32 targ_tgid = 0;
 const volatile bool failed_only = false;
 const volatile __s32 targ_sig = 0;
+const volatile bool kill_only = false;	/* -k: kill(2) only */
 
 struct pending {
 	__s32 tpid;
@@ -83,6 +84,7 @@ static __always_inline int exit(long ret)
 	e->sig = p->sig;
 	e->ret = ret;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 cleanup:
 	bpf_map_delete_elem(&start, &tid);
@@ -104,6 +106,8 @@ int sys_exit_kill(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_tkill")
 int sys_enter_tkill(struct trace_event_raw_sys_enter *ctx)
 {
+	if (kill_only)
+		return 0;
 	return enter((__s32)ctx->args[0], (__s32)ctx->args[1]);
 }
 
@@ -117,6 +121,8 @@ int sys_exit_tkill(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_tgkill")
 int sys_enter_tgkill(struct trace_event_raw_sys_enter *ctx)
 {
+	if (kill_only)
+		return 0;
 	return enter((__s32)ctx->args[1], (__s32)ctx->args[2]);
 }
 

@@ -13,6 +13,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("offcputime");
+CGROUP_FILTER;
 
 #define PERF_MAX_STACK_DEPTH 127
 #define STACK_FLAGS_USER (1ULL << 8) /* BPF_F_USER_STACK */
@@ -84,6 +85,8 @@ static __always_inline bool wanted(struct task_struct *t)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	struct off *o, now = {};
 	__u32 tid;
 	__u64 delta, *total;

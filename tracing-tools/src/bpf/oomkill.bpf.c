@@ -18,7 +18,7 @@ struct event {
 	__u64 ts;
 	__u32 tpid;	/* the task that triggered the OOM kill */
 	__u32 kpid;	/* the victim */
-	__u64 total_vm;	/* victim's pages */
+	__u64 total_vm;	/* victim's total-vm, kB (as the tracepoint) */
 	__u64 anon_rss;
 	__u64 file_rss;
 	__u64 shmem_rss;
@@ -61,6 +61,7 @@ int mark_victim(struct trace_event_raw_mark_victim *ctx)
 	/* __data_loc: low 16 bits are the offset of the string in the record. */
 	off = ctx->__data_loc_comm & 0xFFFF;
 	bpf_probe_read_kernel_str(&e->kcomm, sizeof(e->kcomm), (void *)ctx + off);
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

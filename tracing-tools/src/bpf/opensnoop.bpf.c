@@ -11,6 +11,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("opensnoop");
+CGROUP_FILTER;
 
 #define NAME_MAX 255
 #define INVALID_UID ((__u32)-1)
@@ -107,6 +108,7 @@ static __always_inline int exit(long ret)
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	if (bpf_probe_read_user_str(e->fname, sizeof(e->fname), ap->fname) < 0)
 		e->fname[0] = '\0';
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 cleanup:
 	bpf_map_delete_elem(&start, &pid);
@@ -116,18 +118,24 @@ cleanup:
 SEC("tracepoint/syscalls/sys_enter_openat")
 int sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	return enter((const char *)ctx->args[1], ctx->args[2], ctx->args[3]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	return exit(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_enter_openat2")
 int sys_enter_openat2(struct trace_event_raw_sys_enter *ctx)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	struct open_how *how = (struct open_how *)ctx->args[2];
 	__u64 flags = 0, mode = 0;
 
@@ -139,5 +147,7 @@ int sys_enter_openat2(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int sys_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	return exit(ctx->ret);
 }

@@ -11,9 +11,11 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("runqlat");
+CGROUP_FILTER;
 
 const volatile bool targ_per_process = false;
 const volatile bool targ_per_thread = false;
+const volatile bool targ_per_pidns = false;
 const volatile bool targ_ms = false;
 const volatile __u32 targ_tgid = 0;
 
@@ -33,6 +35,19 @@ struct {
 
 static struct hist zero_hist;
 
+/* The task's own pid namespace (task_active_pid_ns(): pid->numbers[level].ns),
+ * as its inode number: what `ls -l /proc/PID/ns/pid` shows. */
+static __always_inline __u32 pid_namespace(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid;
+
+	if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]))
+		return 0;
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
+
 static __always_inline int trace_enqueue(__u32 tgid, __u32 pid)
 {
 	__u64 ts;
@@ -49,12 +64,16 @@ static __always_inline int trace_enqueue(__u32 tgid, __u32 pid)
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	return trace_enqueue(p->tgid, p->pid);
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	return trace_enqueue(p->tgid, p->pid);
 }
 
@@ -62,6 +81,8 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	struct hist *h;
 	__u64 *tsp;
 	__u32 pid, hkey;
@@ -82,6 +103,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		hkey = next->tgid;
 	else if (targ_per_thread)
 		hkey = pid;
+	else if (targ_per_pidns)
+		hkey = pid_namespace(next);
 	else
 		hkey = (__u32)-1;
 	h = bpf_map_lookup_elem(&hists, &hkey);

@@ -11,6 +11,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("syscount");
+CGROUP_FILTER;
 
 const volatile __u32 filter_pid = 0;
 const volatile bool filter_failed = false;
@@ -44,6 +45,8 @@ static struct data zero_data;
 SEC("tracepoint/raw_syscalls/sys_enter")
 int sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 	__u64 ts;
@@ -60,6 +63,8 @@ int sys_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
+	if (CGROUP_SKIP())
+		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 	__u64 *tsp, delta = 0;

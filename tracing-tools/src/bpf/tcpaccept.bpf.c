@@ -149,6 +149,7 @@ static __always_inline int accept_exit(long ret)
 	__builtin_memcpy(e->laddr, c->laddr, 16);
 	__builtin_memcpy(e->raddr, c->raddr, 16);
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 cleanup:
 	bpf_map_delete_elem(&pending, &sk);

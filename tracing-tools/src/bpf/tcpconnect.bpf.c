@@ -29,6 +29,43 @@ const volatile bool source_port = false;
 const volatile __u16 targ_family = 0;
 const volatile __u32 filter_ports_len = 0;
 const volatile __u16 filter_ports[MAX_PORTS] = {};
+/* -C / -M: only callers whose cgroup id / mount namespace id is a key of
+ * the map the operator pinned (bcc's cgroupmap/mntnsmap); bpfscope makes
+ * these maps reuse the pinned ones before load. */
+const volatile bool filter_cgroupmap = false;
+const volatile bool filter_mntnsmap = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u64);
+} cgroup_set SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u64);
+} mntns_set SEC(".maps");
+
+static __always_inline bool container_filtered(void)
+{
+	if (filter_cgroupmap) {
+		__u64 cg = bpf_get_current_cgroup_id();
+
+		if (!bpf_map_lookup_elem(&cgroup_set, &cg))
+			return true;
+	}
+	if (filter_mntnsmap) {
+		struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+		__u64 ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+
+		if (!bpf_map_lookup_elem(&mntns_set, &ns))
+			return true;
+	}
+	return false;
+}
 
 struct caller {
 	__u32 pid;
@@ -143,6 +180,7 @@ static __always_inline void emit(struct trace_event_raw_inet_sock_set_state *ctx
 	e->newstate = ctx->newstate;
 	copy_addrs(ctx, e->saddr, e->daddr);
 	__builtin_memcpy(e->comm, c->comm, sizeof(e->comm));
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -165,6 +203,8 @@ int inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		if (targ_family && ctx->family != targ_family)
 			return 0;
 		if (!port_wanted(ctx->dport))
+			return 0;
+		if (container_filtered())
 			return 0;
 		c.pid = id >> 32;
 		c.uid = uid;

@@ -103,6 +103,7 @@ int tcp_retransmit_skb(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	e->dport = ctx->dport;
 	e->pad = 0;
 	copy_addrs(ctx, e->saddr, e->daddr);
+	count_sent(&drops);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

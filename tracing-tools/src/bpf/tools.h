@@ -30,22 +30,52 @@ struct hist {
 	volatile const char bpf_metadata_args[METADATA_ARGS_LEN]              \
 		SEC(".rodata") = {}
 
-/* Events that could not be handed to user space (ring buffer full). */
+/*
+ * -c CGROUP_PATH (libbpf-tools' --cgroup): only tasks under that cgroup v2
+ * directory. bpfscope puts the directory's fd at index 0 of cgroup_map
+ * after load; filter_cg is set before load.
+ */
+#define CGROUP_FILTER                                                         \
+	const volatile bool filter_cg = false;                                \
+	struct {                                                              \
+		__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);                      \
+		__uint(key_size, sizeof(__u32));                              \
+		__uint(value_size, sizeof(__u32));                            \
+		__uint(max_entries, 1);                                       \
+	} cgroup_map SEC(".maps")
+
+/* Whether -c excludes the current task. */
+#define CGROUP_SKIP() (filter_cg && !bpf_current_task_under_cgroup(&cgroup_map, 0))
+
+/*
+ * Event counters of the event tools, per CPU: [0] events that could not be
+ * handed to user space (ring buffer full), [1] events handed over. `tool
+ * report` and `tool list` print both.
+ */
 #define DROPS_MAP                                                             \
 	struct {                                                              \
 		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                      \
-		__uint(max_entries, 1);                                       \
+		__uint(max_entries, 2);                                       \
 		__type(key, __u32);                                           \
 		__type(value, __u64);                                         \
 	} drops SEC(".maps")
 
-static __always_inline void count_drop(void *drops_map)
+static __always_inline void count_at(void *drops_map, __u32 idx)
 {
-	__u32 zero = 0;
-	__u64 *cnt = bpf_map_lookup_elem(drops_map, &zero);
+	__u64 *cnt = bpf_map_lookup_elem(drops_map, &idx);
 
 	if (cnt)
 		*cnt += 1;
+}
+
+static __always_inline void count_drop(void *drops_map)
+{
+	count_at(drops_map, 0);
+}
+
+static __always_inline void count_sent(void *drops_map)
+{
+	count_at(drops_map, 1);
 }
 
 static __always_inline __u64 log2_u32(__u32 v)
