@@ -18,7 +18,6 @@
 //! the 1M-instruction limit writes some 150 MB at level 1, and only the end
 //! of that is needed to explain it (see [`verify`]).
 
-use std::ffi::{CStr, CString};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -400,21 +399,4 @@ pub fn verify_bytes(bytes: &[u8], prog: &str, opts: VerifyOpts) -> Result<Verdic
     let v = verify(&path, prog, opts);
     drop(file);
     v
-}
-
-/// A C string for libbpf, or `None` if it has a NUL inside.
-pub(crate) fn cstring(s: &str) -> Option<CString> {
-    CString::new(s).ok()
-}
-
-/// A libbpf string pointer as Rust text.
-///
-/// # Safety
-/// `p` is NULL or a NUL-terminated string valid for the call.
-pub(crate) unsafe fn cstr(p: *const libc::c_char) -> Option<String> {
-    if p.is_null() {
-        return None;
-    }
-    // SAFETY: per the function's contract.
-    Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
 }

@@ -15,12 +15,18 @@
 //! `Display` is the summary, its serde form the JSON; or, with a log it
 //! captured itself, `analyze(log, &ObjInfo::default())` (no source lines
 //! beyond the log's own, no CO-RE records).
+pub mod btfinfo;
 pub mod classify;
 pub mod load;
+pub mod memory;
+pub mod msg;
 pub mod objinfo;
+pub mod outside;
 pub mod parse;
+pub mod provenance;
 pub mod record;
 pub mod report;
+pub mod state;
 
 pub use classify::Class;
 pub use load::{verify, verify_bytes, Verdict, VerifyError, VerifyOpts};
