@@ -220,10 +220,13 @@ impl Input<'_, '_> {
     pub fn failing_call(&self) -> Option<&str> {
         self.failing_text().and_then(call_name)
     }
-    /// The source line of an instruction: line info, else the log's comment.
+    /// The source line of an instruction: line info, else the log's
+    /// comment; only a line the log itself names (a cause prints no number
+    /// the log does not have).
     pub fn line_of(&self, insn: usize) -> Option<u32> {
         if let Some(l) = self.info.line_for(insn) {
-            return Some(l.line);
+            let shown = self.parsed.sources.iter().any(|(_, s)| s.line == l.line);
+            return shown.then_some(l.line);
         }
         let at = self.parsed.insns.iter().rposition(|i| i.idx == insn)?;
         self.parsed

@@ -296,6 +296,7 @@ fn attempt(
         verdict.errno = -ret;
         verdict.before_kernel = verdict.log.is_empty();
         verdict.info.libbpf_messages = libbpf_errors(&lines);
+        verdict.info.ctx_readers = ctx_readers_for(&verdict.log, &verdict.info);
     } else {
         verdict.accepted = true;
         // SAFETY: the loaded program's fd stays open while `obj` lives.
@@ -304,6 +305,20 @@ fn attempt(
     }
     drop(obj);
     Ok(verdict)
+}
+
+/// For a refused context read, the program types that may read that field
+/// (probed live), so the report can name them.
+fn ctx_readers_for(log: &str, info: &ObjInfo) -> Option<Vec<String>> {
+    let line = log
+        .lines()
+        .rev()
+        .take(8)
+        .find(|l| l.starts_with("invalid bpf_context access"))?;
+    let off = super::msg::int(super::msg::field(line, "off")?)?;
+    let size = super::msg::int(super::msg::field(line, "size")?)?;
+    let layout = info.ctx_layout.as_ref()?;
+    super::probe::ctx_readers(&layout.name, off, size)
 }
 
 fn verified_insns(fd: i32) -> Option<u32> {
