@@ -447,3 +447,51 @@ fn numbers_are_found() {
     );
     assert_eq!(numbers("R10", true), [10]);
 }
+
+/// A program that passes as root but not with CAP_BPF alone (a map key
+/// whose padding was never written), and one the kernel refuses to load
+/// at all without CAP_PERFMON (a tracepoint program).
+#[test]
+fn privilege_dependent_verdict() {
+    let obj = compile("padding_key");
+    let o = bpfscope(&[
+        "-j",
+        "prog",
+        "verify",
+        obj.to_str().unwrap(),
+        "--as-unprivileged",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &v[0];
+    assert_eq!(r["verdict"], "success", "{r}");
+    let p = &r["privilege"];
+    assert_eq!(p["accepted"], false, "{p}");
+    assert_eq!(p["needs_more"], true, "{p}");
+    assert_eq!(p["class"], "uninitialized", "{p}");
+    assert_eq!(
+        p["source"]["line"],
+        line_of("padding_key", "bpf_map_lookup_elem(&flows, &k)")
+    );
+    assert!(p["why"].as_str().unwrap().contains("CAP_PERFMON"), "{p}");
+    // Without the flag, nothing of it.
+    let o = bpfscope(&["-j", "prog", "verify", obj.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v[0].get("privilege").is_none());
+    // Text: the note under the table.
+    let o = bpfscope(&["prog", "verify", obj.to_str().unwrap(), "--as-unprivileged"]);
+    let t = stdout(&o);
+    assert!(t.contains("accepted, but rejected with CAP_BPF"), "{t}");
+    // A tracepoint program: refused at load without CAP_PERFMON.
+    let obj = compile("scalar_kernel");
+    let o = bpfscope(&[
+        "-j",
+        "prog",
+        "verify",
+        obj.to_str().unwrap(),
+        "--as-unprivileged",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["privilege"]["needs_more"], false, "{}", v[0]);
+    assert_eq!(v[0]["privilege"]["accepted"], false);
+}

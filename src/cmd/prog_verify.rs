@@ -1,5 +1,5 @@
 //! `prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2]
-//! [--log-file F] [--visual]`: loads each program of an object without
+//! [--log-file F] [--visual] [--as-unprivileged]`: loads each program of an object without
 //! pinning and reports the verifier's verdict with veristat's columns; for a
 //! rejection, the summary of `loader::verifier` instead of the raw log.
 //! Exit status 0 whenever the verification ran: the verdict is the output.
@@ -13,7 +13,7 @@ use crate::disasm::printer::NoResolve;
 use crate::disasm::xlated::{DumpOpts, FuncInfo, LineInfo, Xlated};
 use crate::loader::verifier::load::{self, Verdict, VerifyOpts, LOG_LEVEL2};
 use crate::loader::verifier::parse;
-use crate::loader::verifier::record::{CompareRecord, Comparison, VerifyRecord};
+use crate::loader::verifier::record::{self, CompareRecord, Comparison, VerifyRecord};
 use crate::output::{self, Ctx, Out};
 
 /// The parsed command line.
@@ -25,10 +25,12 @@ struct Request {
     log_level: Option<u32>,
     log_file: Option<PathBuf>,
     visual: bool,
+    /// Verify again with CAP_BPF alone.
+    as_unprivileged: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Request> {
-    let usage = "usage: prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2] [--log-file FILE] [--visual]";
+    let usage = "usage: prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2] [--log-file FILE] [--visual] [--as-unprivileged]";
     let mut it = args.iter();
     let Some(obj) = it.next() else {
         return Err(CmdError::Usage(format!("missing object file ({usage})")));
@@ -69,6 +71,7 @@ fn parse_args(args: &[String]) -> Result<Request> {
             }
             "--log-file" | "log_file" => r.log_file = Some(PathBuf::from(val(&mut it)?)),
             "--visual" | "visual" => r.visual = true,
+            "--as-unprivileged" | "as_unprivileged" => r.as_unprivileged = true,
             _ => return Err(CmdError::Usage(format!("unexpected '{w}' ({usage})"))),
         }
     }
@@ -145,7 +148,7 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
         return visual(&a, out);
     }
     let file_a = req.obj.display().to_string();
-    let recs_a: Vec<VerifyRecord> = a.iter().map(|v| VerifyRecord::new(&file_a, v)).collect();
+    let recs_a = record::records(&file_a, &req.obj, &a, req.as_unprivileged);
     let Some(b) = b else {
         if ctx.json {
             if req.prog.is_some() && recs_a.len() == 1 {

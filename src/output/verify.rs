@@ -7,6 +7,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 use super::escape;
 use crate::loader::verifier::record::{CompareRecord, VerifyRecord};
+use crate::loader::verifier::report::Privilege;
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
@@ -92,8 +93,59 @@ pub fn write_verdicts(w: &mut dyn Write, recs: &[VerifyRecord], as_table: bool) 
             writeln!(w)?;
             write!(w, "{rep}")?;
         }
+        if let Some(p) = &r.privilege {
+            write_privilege(w, r, p)?;
+        }
     }
     Ok(())
+}
+
+/// The verdict with CAP_BPF alone, under the program's own.
+fn write_privilege(w: &mut dyn Write, r: &VerifyRecord, p: &Privilege) -> io::Result<()> {
+    writeln!(w)?;
+    let name = escape(&r.name);
+    if p.accepted {
+        return writeln!(
+            w,
+            "prog '{name}': also accepted with {} alone",
+            p.capabilities
+        );
+    }
+    if !p.needs_more {
+        return writeln!(
+            w,
+            "prog '{name}': rejected with {} alone too",
+            p.capabilities
+        );
+    }
+    writeln!(
+        w,
+        "prog '{name}' ({}): accepted, but rejected with {} alone: it needs CAP_PERFMON or CAP_SYS_ADMIN",
+        escape(&r.section),
+        p.capabilities
+    )?;
+    if let Some(i) = p.insn {
+        writeln!(w, "  insn:      {i}")?;
+    }
+    if let Some(s) = &p.source {
+        writeln!(
+            w,
+            "  source:    {}:{}: {}",
+            escape(&s.file),
+            s.line,
+            escape(&s.text)
+        )?;
+    }
+    if let Some(m) = &p.message {
+        writeln!(w, "  kernel:    {}", escape(m))?;
+    }
+    if let Some(c) = &p.cause {
+        writeln!(w, "  cause:     {}", escape(c))?;
+    }
+    match &p.why {
+        Some(why) => writeln!(w, "  why:       {why}"),
+        None => Ok(()),
+    }
 }
 
 fn diff(v: Option<i64>, base: Option<u64>) -> String {

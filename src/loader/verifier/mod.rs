@@ -23,6 +23,7 @@ pub mod msg;
 pub mod objinfo;
 pub mod outside;
 pub mod parse;
+pub mod privilege;
 pub mod probe;
 pub mod provenance;
 pub mod record;

@@ -67,6 +67,11 @@ pub struct Privilege {
     /// The kernel's message without the dropped capabilities.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Accepted with the loader's capabilities, rejected with these alone.
+    pub needs_more: bool,
+    /// Why the verdicts differ (what the dropped capabilities allow).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
     /// Its analysis, when rejected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<Class>,
@@ -115,9 +120,6 @@ pub struct Report {
     pub path_folded: usize,
     /// The instructions checked most often (for a program too complex).
     pub states: Vec<HotSpot>,
-    /// The verdict with CAP_BPF alone (`--as-unprivileged`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub privilege: Option<Privilege>,
     /// The message came from libbpf: the kernel never saw the program.
     pub from_libbpf: bool,
     /// The instructions walked from the entry to the failing one.
@@ -381,7 +383,6 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
         path: path_c,
         path_folded,
         states,
-        privilege: None,
         from_libbpf,
         path_len: path.len(),
         path_tail: path[path.len().saturating_sub(PATH_TAIL)..].to_vec(),
@@ -537,22 +538,6 @@ impl fmt::Display for Report {
                 write!(f, " (line {}: {})", s.line, escape(&s.text))?;
             }
             writeln!(f)?;
-        }
-        if let Some(p) = &self.privilege {
-            if p.accepted {
-                writeln!(
-                    f,
-                    "  privilege: also accepted with {} alone",
-                    p.capabilities
-                )?;
-            } else {
-                writeln!(
-                    f,
-                    "  privilege: rejected with {} alone: {}",
-                    p.capabilities,
-                    escape(p.cause.as_deref().or(p.message.as_deref()).unwrap_or(""))
-                )?;
-            }
         }
         if self.path_len > 0 {
             let shown: Vec<String> = self.path_tail.iter().map(|i| i.to_string()).collect();
