@@ -125,9 +125,7 @@ fn load(ctx: &Ctx, args: &[String], all: bool) -> Result<()> {
     }
     let file = req.file;
     let loaded = load_file(req).map_err(|e| {
-        explain_rejection(ctx, e, |prog, opts| {
-            crate::loader::verifier::verify(file, prog, opts)
-        })
+        explain_rejection(ctx, e, |prog| crate::loader::verifier::elf_info(file, prog))
     })?;
     for n in loaded.notes {
         eprintln!("{n}");
@@ -210,19 +208,14 @@ fn detach_link(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// On a verifier rejection, re-verifies the failing program alone (nothing is
-/// pinned) and prints the analysis — instruction, source line, cause, fix —
-/// instead of the raw log tail; other errors pass through unchanged.
+/// On a verifier rejection, analyses the log libbpf already got (the
+/// program is not verified again) with what the ELF says of the failing
+/// program (`info`), and prints the analysis — instruction, source line,
+/// cause, fix — instead of the raw log tail; other errors pass through.
 pub fn explain_rejection(
     ctx: &Ctx,
     e: crate::loader::LoaderError,
-    verify: impl FnOnce(
-        &str,
-        crate::loader::verifier::VerifyOpts,
-    ) -> std::result::Result<
-        crate::loader::verifier::Verdict,
-        crate::loader::verifier::VerifyError,
-    >,
+    info: impl FnOnce(&str) -> crate::loader::verifier::ObjInfo,
 ) -> CmdError {
     use crate::loader::{verifier, LoaderError};
     let LoaderError::Load {
@@ -230,6 +223,7 @@ pub fn explain_rejection(
         object,
         source,
         log,
+        full_log,
     } = &e
     else {
         return loader_error(e);
@@ -237,29 +231,22 @@ pub fn explain_rejection(
     if log.is_empty() {
         return loader_error(e);
     }
-    let opts = verifier::VerifyOpts {
-        log_level: Some(1),
-        debug: ctx.debug,
-        whole_log: false,
-    };
-    match verify(prog, opts) {
-        Ok(v) if !v.accepted && !v.before_kernel => {
-            let report = verifier::analyze(&v.log, &v.info);
-            let why = source.to_string();
-            let why = why.split(" (os error").next().unwrap_or(&why);
-            let head = format!("can't load object '{object}' (program '{prog}'): {why}");
-            if !ctx.json {
-                eprintln!("{report}");
-            }
-            CmdError::Detailed {
-                msg: format!(
-                    "{head} (rejected by the verifier: {}; `bpfscope prog verify` for more)",
-                    report.title
-                ),
-                json: serde_json::json!({ "error": head, "verifier": report }),
-            }
-        }
-        _ => loader_error(e),
+    let report = verifier::analyze(full_log, &info(prog));
+    if report.accepted {
+        return loader_error(e);
+    }
+    let why = source.to_string();
+    let why = why.split(" (os error").next().unwrap_or(&why);
+    let head = format!("can't load object '{object}' (program '{prog}'): {why}");
+    if !ctx.json {
+        eprintln!("{report}");
+    }
+    CmdError::Detailed {
+        msg: format!(
+            "{head} (rejected by the verifier: {}; `bpfscope prog verify` for more)",
+            report.title
+        ),
+        json: serde_json::json!({ "error": head, "verifier": report }),
     }
 }
 

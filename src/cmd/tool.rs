@@ -172,8 +172,8 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     }
     let root = root()?;
     let loaded = lt::load(&root, tool.name, tool, &config, force).map_err(|e| {
-        super::prog_load::explain_rejection(ctx, e, |prog, opts| {
-            crate::loader::verifier::verify_bytes(tool.object, prog, opts)
+        super::prog_load::explain_rejection(ctx, e, |prog| {
+            crate::loader::verifier::elf_info_bytes(tool.object, prog)
         })
     })?;
     let pin = |p: &lt::Pinned| PinRecord {

@@ -234,6 +234,14 @@ impl Input<'_, '_> {
             .map(|s| s.line)
             .filter(|l| *l > 0)
     }
+    /// The source text of an instruction's line (line info, else the log's comment).
+    pub fn source_text(&self, insn: usize) -> Option<String> {
+        if let Some(l) = self.info.line_for(insn) {
+            return Some(l.text.clone());
+        }
+        let at = self.parsed.insns.iter().rposition(|i| i.idx == insn)?;
+        self.parsed.source_before(at).map(|s| s.text.to_string())
+    }
     /// `insn 7 (line 12)` or `insn 7`.
     pub fn at(&self, insn: usize) -> String {
         match self.line_of(insn) {

@@ -70,6 +70,23 @@ pub struct VerifyOpts {
     pub whole_log: bool,
 }
 
+/// What the ELF alone says of program `prog` (CO-RE records, the context
+/// and map value types), for a log captured by another load path; empty
+/// when the object cannot be opened.
+pub fn elf_info(path: &Path, prog: &str) -> ObjInfo {
+    let section = programs(path)
+        .ok()
+        .and_then(|v| v.into_iter().find(|p| p.name == prog))
+        .map(|p| p.section)
+        .unwrap_or_default();
+    objinfo::from_elf(path, prog, &section)
+}
+
+/// [`elf_info`] for an object held in memory (through a memfd).
+pub fn elf_info_bytes(bytes: &[u8], prog: &str) -> ObjInfo {
+    with_memfd(bytes, |path| Ok(elf_info(path, prog))).unwrap_or_default()
+}
+
 /// A program of an object, before loading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgEntry {
@@ -396,6 +413,14 @@ fn verify_at(
 /// go to a memfd and are verified through its `/proc/self/fd` path, so
 /// libbpf and the `.BTF.ext` reader see a file as usual.
 pub fn verify_bytes(bytes: &[u8], prog: &str, opts: VerifyOpts) -> Result<Verdict, VerifyError> {
+    with_memfd(bytes, |path| verify(path, prog, opts))
+}
+
+/// Runs `f` on a `/proc/self/fd` path of a memfd holding `bytes`.
+fn with_memfd<T>(
+    bytes: &[u8],
+    f: impl FnOnce(&Path) -> Result<T, VerifyError>,
+) -> Result<T, VerifyError> {
     use std::io::Write;
     use std::os::fd::FromRawFd;
     let err = |why: String| VerifyError::Open {
@@ -411,7 +436,7 @@ pub fn verify_bytes(bytes: &[u8], prog: &str, opts: VerifyOpts) -> Result<Verdic
     let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
     file.write_all(bytes).map_err(|e| err(e.to_string()))?;
     let path = std::path::PathBuf::from(format!("/proc/self/fd/{fd}"));
-    let v = verify(&path, prog, opts);
+    let v = f(&path);
     drop(file);
     v
 }

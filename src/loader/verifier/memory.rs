@@ -257,8 +257,7 @@ fn packet(inp: &Input<'_, '_>) -> Diagnosis {
     if variable {
         let src = inp
             .failing()
-            .and_then(|i| inp.info.line_for(i))
-            .map(|l| l.text.clone())
+            .and_then(|i| inp.source_text(i))
             .unwrap_or_default();
         let ptr = deref_name(&src);
         let range = reg_state

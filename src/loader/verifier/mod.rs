@@ -31,6 +31,6 @@ pub mod report;
 pub mod state;
 
 pub use classify::Class;
-pub use load::{verify, verify_bytes, Verdict, VerifyError, VerifyOpts};
+pub use load::{elf_info, elf_info_bytes, verify, verify_bytes, Verdict, VerifyError, VerifyOpts};
 pub use objinfo::ObjInfo;
 pub use report::{analyze, Report};
