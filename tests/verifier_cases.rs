@@ -495,3 +495,42 @@ fn privilege_dependent_verdict() {
     assert_eq!(v[0]["privilege"]["needs_more"], false, "{}", v[0]);
     assert_eq!(v[0]["privilege"]["accepted"], false);
 }
+
+/// `--compare` has veristat's duration and peak-states diff columns, and
+/// `--sort`/`--filter` order and choose the rows.
+#[test]
+fn compare_sort_and_filter() {
+    let a = compile("pass");
+    let b = compile("ctx_modified");
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let names = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["-j", "prog", "verify", a, "--compare", b];
+        args.extend_from_slice(extra);
+        let o = bpfscope(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["programs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&[]), ["count_getpid", "moved_ctx"]);
+    assert_eq!(
+        names(&["--sort", "name:desc"]),
+        ["moved_ctx", "count_getpid"]
+    );
+    assert_eq!(names(&["--filter", "verdict_b=missing"]), ["count_getpid"]);
+    assert_eq!(names(&["--filter", "!count*"]), ["moved_ctx"]);
+    assert_eq!(names(&["--filter", "insns_a>0"]), ["count_getpid"]);
+    let o = bpfscope(&["prog", "verify", a, "--compare", b]);
+    let t = stdout(&o);
+    assert!(
+        t.contains("Peak (DIFF)") && t.contains("Duration us (DIFF)"),
+        "{t}"
+    );
+    let o = bpfscope(&["prog", "verify", a, "--sort", "bogus"]);
+    assert_eq!(o.status.code(), Some(255));
+    assert!(stderr(&o).starts_with("Error: "), "{}", stderr(&o));
+}

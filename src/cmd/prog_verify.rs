@@ -1,5 +1,5 @@
 //! `prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2]
-//! [--log-file F] [--visual] [--as-unprivileged]`: loads each program of an object without
+//! [--log-file F] [--visual] [--as-unprivileged] [--sort KEY] [--filter EXPR]`: loads each program of an object without
 //! pinning and reports the verifier's verdict with veristat's columns; for a
 //! rejection, the summary of `loader::verifier` instead of the raw log.
 //! Exit status 0 whenever the verification ran: the verdict is the output.
@@ -14,10 +14,11 @@ use crate::disasm::xlated::{DumpOpts, FuncInfo, LineInfo, Xlated};
 use crate::loader::verifier::load::{self, Verdict, VerifyOpts, LOG_LEVEL2};
 use crate::loader::verifier::parse;
 use crate::loader::verifier::record::{self, CompareRecord, Comparison, VerifyRecord};
+use crate::loader::verifier::select;
 use crate::output::{self, Ctx, Out};
 
 /// The parsed command line.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq)]
 struct Request {
     obj: PathBuf,
     prog: Option<String>,
@@ -27,10 +28,13 @@ struct Request {
     visual: bool,
     /// Verify again with CAP_BPF alone.
     as_unprivileged: bool,
+    /// veristat's `-s` and `-f`.
+    sort: Vec<select::Sort>,
+    filter: Vec<select::Filter>,
 }
 
 fn parse_args(args: &[String]) -> Result<Request> {
-    let usage = "usage: prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2] [--log-file FILE] [--visual] [--as-unprivileged]";
+    let usage = "usage: prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2] [--log-file FILE] [--visual] [--as-unprivileged] [--sort KEY[:asc|:desc]]... [--filter EXPR]...";
     let mut it = args.iter();
     let Some(obj) = it.next() else {
         return Err(CmdError::Usage(format!("missing object file ({usage})")));
@@ -72,6 +76,12 @@ fn parse_args(args: &[String]) -> Result<Request> {
             "--log-file" | "log_file" => r.log_file = Some(PathBuf::from(val(&mut it)?)),
             "--visual" | "visual" => r.visual = true,
             "--as-unprivileged" | "as_unprivileged" => r.as_unprivileged = true,
+            "--sort" | "-s" | "sort" => r
+                .sort
+                .push(select::parse_sort(&val(&mut it)?).map_err(CmdError::Usage)?),
+            "--filter" | "filter" => r
+                .filter
+                .push(select::parse_filter(&val(&mut it)?).map_err(CmdError::Usage)?),
             _ => return Err(CmdError::Usage(format!("unexpected '{w}' ({usage})"))),
         }
     }
@@ -148,8 +158,9 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
         return visual(&a, out);
     }
     let file_a = req.obj.display().to_string();
-    let recs_a = record::records(&file_a, &req.obj, &a, req.as_unprivileged);
+    let mut recs_a = record::records(&file_a, &req.obj, &a, req.as_unprivileged);
     let Some(b) = b else {
+        select::select_records(&mut recs_a, &req.filter, &req.sort);
         if ctx.json {
             if req.prog.is_some() && recs_a.len() == 1 {
                 output::write_json(ctx, out, &recs_a[0])?;
@@ -181,6 +192,7 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
     for rb in recs_b.into_iter().flatten() {
         programs.push(CompareRecord::new(rb.name.clone(), None, Some(rb)));
     }
+    select::select_pairs(&mut programs, &req.filter, &req.sort);
     if ctx.json {
         output::write_json(
             ctx,
@@ -299,5 +311,13 @@ mod tests {
         assert!(parse_args(&words("x.o prog")).is_err());
         assert!(parse_args(&[]).is_err());
         assert!(parse_args(&words("x.o frob")).is_err());
+        let r = parse_args(&words(
+            "x.o --as-unprivileged --sort insns_diff:asc --filter insns>10 filter count_*",
+        ))
+        .unwrap();
+        assert!(r.as_unprivileged);
+        assert_eq!(r.sort.len(), 1);
+        assert_eq!(r.filter.len(), 2);
+        assert!(parse_args(&words("x.o --sort bogus")).is_err());
     }
 }

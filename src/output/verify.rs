@@ -159,7 +159,7 @@ fn diff(v: Option<i64>, base: Option<u64>) -> String {
     }
 }
 
-const CMP_HEADER: [&str; 13] = [
+const CMP_HEADER: [&str; 18] = [
     "Program",
     "Verdict (A)",
     "Verdict (B)",
@@ -171,8 +171,13 @@ const CMP_HEADER: [&str; 13] = [
     "States (DIFF)",
     "Peak (A)",
     "Peak (B)",
+    "Peak (DIFF)",
+    "Duration us (A)",
+    "Duration us (B)",
+    "Duration us (DIFF)",
     "Stack (A)",
     "Stack (B)",
+    "Stack (DIFF)",
 ];
 
 fn cmp_row(c: &CompareRecord) -> Vec<String> {
@@ -194,8 +199,19 @@ fn cmp_row(c: &CompareRecord) -> Vec<String> {
         diff(c.diff.total_states, a.and_then(|r| r.total_states)),
         opt(a.and_then(|r| r.peak_states)),
         opt(b.and_then(|r| r.peak_states)),
+        diff(c.diff.peak_states, a.and_then(|r| r.peak_states)),
+        opt(a.and_then(|r| r.verification_time_usec)),
+        opt(b.and_then(|r| r.verification_time_usec)),
+        diff(
+            c.diff.verification_time_usec,
+            a.and_then(|r| r.verification_time_usec),
+        ),
         opt(a.and_then(|r| r.stack_depth)),
         opt(b.and_then(|r| r.stack_depth)),
+        diff(
+            c.diff.stack_depth,
+            a.and_then(|r| r.stack_depth).map(u64::from),
+        ),
     ]
 }
 

@@ -28,6 +28,7 @@ pub mod probe;
 pub mod provenance;
 pub mod record;
 pub mod report;
+pub mod select;
 pub mod state;
 
 pub use classify::Class;

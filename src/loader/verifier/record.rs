@@ -44,7 +44,8 @@ pub struct VerifyRecord {
 
 impl VerifyRecord {
     pub fn new(file: &str, v: &Verdict) -> Self {
-        let report = analyze(&v.log, &v.info);
+        let mut report = analyze(&v.log, &v.info);
+        report.log_truncated = v.log_truncated;
         let st = report.stats.clone();
         VerifyRecord {
             file: file.to_string(),

@@ -122,6 +122,10 @@ pub struct Report {
     pub states: Vec<HotSpot>,
     /// The message came from libbpf: the kernel never saw the program.
     pub from_libbpf: bool,
+    /// The log did not fit its buffer and the kernel kept only its end:
+    /// visit counts, `path` and `path_len` cover that end only (the
+    /// statistics, printed last, are whole).
+    pub log_truncated: bool,
     /// The instructions walked from the entry to the failing one.
     pub path_len: usize,
     /// Its last instructions (at most [`PATH_TAIL`]).
@@ -384,6 +388,7 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
         path_folded,
         states,
         from_libbpf,
+        log_truncated: false,
         path_len: path.len(),
         path_tail: path[path.len().saturating_sub(PATH_TAIL)..].to_vec(),
         stats: p.stats.clone(),
@@ -538,6 +543,12 @@ impl fmt::Display for Report {
                 write!(f, " (line {}: {})", s.line, escape(&s.text))?;
             }
             writeln!(f)?;
+        }
+        if self.log_truncated {
+            writeln!(
+                f,
+                "  note:      the log did not fit its buffer and the kernel kept its end: visit counts and the path above cover only that part (the statistics are whole); --log-file keeps the whole log"
+            )?;
         }
         if self.path_len > 0 {
             let shown: Vec<String> = self.path_tail.iter().map(|i| i.to_string()).collect();
