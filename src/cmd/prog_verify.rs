@@ -155,7 +155,16 @@ pub fn run(ctx: &Ctx, args: &[String], out: &mut Out) -> Result<()> {
         write_logs(f, &all)?;
     }
     if req.visual {
-        return visual(&a, out);
+        if ctx.json {
+            // One JSON value: the DOT text as a string.
+            let mut dot: Vec<u8> = Vec::new();
+            let name = visual(&a, &mut dot)?;
+            let text = String::from_utf8_lossy(&dot);
+            output::write_json(ctx, out, &serde_json::json!({ "prog": name, "dot": text }))?;
+            return Ok(());
+        }
+        visual(&a, out)?;
+        return Ok(());
     }
     let file_a = req.obj.display().to_string();
     let mut recs_a = record::records(&file_a, &req.obj, &a, req.as_unprivileged);
@@ -218,7 +227,8 @@ fn dot_quote(s: &str) -> String {
 
 /// `--visual`: the program's CFG as DOT, the block where the verifier
 /// stopped in red, and with `--log-level 2` the blocks it walked in green.
-fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
+/// Returns the program's name.
+fn visual<W: Write>(verdicts: &[Verdict], out: &mut W) -> Result<String> {
     let v = match verdicts {
         [one] => one,
         many => many.iter().find(|v| !v.accepted).ok_or_else(|| {
@@ -285,7 +295,7 @@ fn visual(verdicts: &[Verdict], out: &mut Out) -> Result<()> {
     };
     write_dot_marked(out, &x, &cfg, DumpOpts::default(), &mark)?;
     out.flush()?;
-    Ok(())
+    Ok(v.name.clone())
 }
 
 #[cfg(test)]
