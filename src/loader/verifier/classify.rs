@@ -10,264 +10,10 @@
 //! known here gets a neutral title and the kernel's own words, never a guess.
 //! Memory-access messages are in [`super::memory`].
 
-use serde::Serialize;
-
+pub use super::diagnosis::{Class, Diagnosis, Input, Related};
 use super::msg::{call_name, field, first_reg, log_insn_text, quoted};
-use super::objinfo::ObjInfo;
 use super::outside::{core_relocation, libbpf_step, reference_kind, stack_overflow_call};
-use super::parse::{ParsedLog, RegState};
-use super::provenance::{self, Step};
-
-/// What went wrong, as a stable JSON key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    /// A pointer that may be NULL (map lookup, socket lookup, …) used unchecked.
-    NullCheck,
-    /// Access outside a stack frame, map value, packet, context or memory region.
-    OutOfBounds,
-    /// The verifier gave up: 1M instructions, 8193 pending jumps, an unbounded loop.
-    TooComplex,
-    /// An acquired reference (ring buffer reservation, socket, kptr) not released.
-    UnreleasedReference,
-    /// A register or stack slot read before being written.
-    Uninitialized,
-    /// A helper or kfunc the program type may not call.
-    HelperNotAllowed,
-    /// A GPL-only helper in a program whose license is not GPL-compatible.
-    GplOnly,
-    /// R0 at exit outside the range the program type allows.
-    BadReturn,
-    /// The frames of a call chain need more than 512 bytes of stack.
-    StackTooLarge,
-    /// A CO-RE relocation libbpf could not resolve (the 0xbad2310 poison call).
-    CoreRelocation,
-    /// A kfunc this kernel does not have.
-    UnknownKfunc,
-    /// A map the program uses was not created.
-    MapNotCreated,
-    /// The context pointer moved, or indexed by a variable, before a load.
-    CtxPointer,
-    /// A context field this program type may not read (or write, or read at that size).
-    CtxField,
-    /// A helper call or an exit while a bpf_spin_lock is held.
-    CallUnderLock,
-    /// A stack access whose offset is variable and may leave the frame.
-    StackVariableOffset,
-    /// A plain number (scalar) dereferenced as a pointer.
-    ScalarDeref,
-    /// A packet pointer with a variable offset used without its own check.
-    PacketVariableOffset,
-    /// A packet pointer used after a helper that may move the packet.
-    PacketInvalidated,
-    /// A helper's size argument unbounded or maybe negative.
-    UnboundedSize,
-    /// A helper argument of the wrong type (or a map of the wrong type).
-    HelperArgument,
-    /// libbpf could not create a map: the program never reached the verifier.
-    LibbpfMap,
-    /// libbpf stopped on BTF (kernel BTF, externs, the object's BTF).
-    LibbpfBtf,
-    /// Accepted with the loader's privileges, rejected with CAP_BPF alone.
-    Privilege,
-    /// A message bpfscope does not know.
-    Other,
-}
-
-impl Class {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Class::NullCheck => "null_check",
-            Class::OutOfBounds => "out_of_bounds",
-            Class::TooComplex => "too_complex",
-            Class::UnreleasedReference => "unreleased_reference",
-            Class::Uninitialized => "uninitialized",
-            Class::HelperNotAllowed => "helper_not_allowed",
-            Class::GplOnly => "gpl_only",
-            Class::BadReturn => "bad_return",
-            Class::StackTooLarge => "stack_too_large",
-            Class::CoreRelocation => "core_relocation",
-            Class::UnknownKfunc => "unknown_kfunc",
-            Class::MapNotCreated => "map_not_created",
-            Class::CtxPointer => "ctx_pointer",
-            Class::CtxField => "ctx_field",
-            Class::CallUnderLock => "call_under_lock",
-            Class::StackVariableOffset => "stack_variable_offset",
-            Class::ScalarDeref => "scalar_deref",
-            Class::PacketVariableOffset => "packet_variable_offset",
-            Class::PacketInvalidated => "packet_invalidated",
-            Class::UnboundedSize => "unbounded_size",
-            Class::HelperArgument => "helper_argument",
-            Class::LibbpfMap => "libbpf_map",
-            Class::LibbpfBtf => "libbpf_btf",
-            Class::Privilege => "privilege",
-            Class::Other => "other",
-        }
-    }
-
-    /// A short title for the summary (`Other` gets one naming the instruction).
-    pub fn title(self) -> &'static str {
-        match self {
-            Class::NullCheck => "pointer used without a NULL check",
-            Class::OutOfBounds => "access out of bounds",
-            Class::TooComplex => "program too complex for the verifier",
-            Class::UnreleasedReference => "reference not released",
-            Class::Uninitialized => "read of uninitialised data",
-            Class::HelperNotAllowed => "helper or kfunc not allowed here",
-            Class::GplOnly => "GPL-only helper in a non-GPL program",
-            Class::BadReturn => "wrong return value",
-            Class::StackTooLarge => "stack over 512 bytes",
-            Class::CoreRelocation => "CO-RE relocation failed",
-            Class::UnknownKfunc => "unknown kfunc",
-            Class::MapNotCreated => "map not created",
-            Class::CtxPointer => "context pointer moved before a load",
-            Class::CtxField => "context field not accessible",
-            Class::CallUnderLock => "call or exit while holding a spin lock",
-            Class::StackVariableOffset => "stack access at a variable offset",
-            Class::ScalarDeref => "number dereferenced as a pointer",
-            Class::PacketVariableOffset => "packet access at an unchecked variable offset",
-            Class::PacketInvalidated => "packet pointer used after the packet may have moved",
-            Class::UnboundedSize => "helper size not bounded",
-            Class::HelperArgument => "wrong helper argument",
-            Class::LibbpfMap => "libbpf could not create a map",
-            Class::LibbpfBtf => "libbpf failed on BTF",
-            Class::Privilege => "accepted only with more privilege",
-            Class::Other => "rejected",
-        }
-    }
-}
-
-/// An instruction other than the failing one that the explanation points at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Related {
-    pub insn: usize,
-    /// What it is: `reference acquired here`, `checked 11115 times`, …
-    pub what: String,
-}
-
-/// The classifier's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diagnosis {
-    pub class: Class,
-    /// Which region / reference / helper, when the class has kinds
-    /// (`packet`, `map_value`, `ring buffer`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    pub cause: String,
-    pub hint: String,
-    /// A title other than the class's (the neutral one of `Other`).
-    #[serde(skip)]
-    pub title: Option<String>,
-    /// The failing instruction when the message itself does not come at it
-    /// (stack size: the call that goes over the limit).
-    #[serde(skip)]
-    pub insn_override: Option<usize>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<Related>,
-}
-
-impl Diagnosis {
-    pub(super) fn new(class: Class, cause: String, hint: String) -> Self {
-        Diagnosis {
-            class,
-            detail: None,
-            cause,
-            hint,
-            title: None,
-            insn_override: None,
-            related: Vec::new(),
-        }
-    }
-    pub(super) fn detail(mut self, d: impl Into<String>) -> Self {
-        self.detail = Some(d.into());
-        self
-    }
-    pub(super) fn related(mut self, insn: usize, what: impl Into<String>) -> Self {
-        self.related.push(Related {
-            insn,
-            what: what.into(),
-        });
-        self
-    }
-}
-
-/// What the classifier reads: the message, the log, the object, the state
-/// before the failing instruction and the failing path.
-pub struct Input<'p, 'a> {
-    /// The error's lines, joined with newlines.
-    pub msg: &'p str,
-    pub parsed: &'p ParsedLog<'a>,
-    pub info: &'p ObjInfo,
-    pub state: &'p RegState,
-    /// The failing path as indexes into the log's instruction lines.
-    pub path: &'p [usize],
-    /// The message came from libbpf, not from the verifier.
-    pub from_libbpf: bool,
-}
-
-impl Input<'_, '_> {
-    pub fn has(&self, s: &str) -> bool {
-        self.msg.contains(s)
-    }
-    pub fn failing(&self) -> Option<usize> {
-        self.parsed.error.as_ref().and_then(|e| e.insn)
-    }
-    /// The log's text of the failing instruction.
-    pub fn failing_text(&self) -> Option<&str> {
-        self.failing().and_then(|i| log_insn_text(self.parsed, i))
-    }
-    /// The helper the failing instruction calls.
-    pub fn failing_call(&self) -> Option<&str> {
-        self.failing_text().and_then(call_name)
-    }
-    /// The source line of an instruction: line info, else the log's
-    /// comment; only a line the log itself names (a cause prints no number
-    /// the log does not have).
-    pub fn line_of(&self, insn: usize) -> Option<u32> {
-        if let Some(l) = self.info.line_for(insn) {
-            let shown = self.parsed.sources.iter().any(|(_, s)| s.line == l.line);
-            return shown.then_some(l.line);
-        }
-        let at = self.parsed.insns.iter().rposition(|i| i.idx == insn)?;
-        self.parsed
-            .source_before(at)
-            .map(|s| s.line)
-            .filter(|l| *l > 0)
-    }
-    /// The source text of an instruction's line (line info, else the log's comment).
-    pub fn source_text(&self, insn: usize) -> Option<String> {
-        if let Some(l) = self.info.line_for(insn) {
-            return Some(l.text.clone());
-        }
-        let at = self.parsed.insns.iter().rposition(|i| i.idx == insn)?;
-        self.parsed.source_before(at).map(|s| s.text.to_string())
-    }
-    /// `insn 7 (line 12)` or `insn 7`.
-    pub fn at(&self, insn: usize) -> String {
-        match self.line_of(insn) {
-            Some(l) => format!("insn {insn} (line {l})"),
-            None => format!("insn {insn}"),
-        }
-    }
-    /// Where `reg` got its value, tracing back from the failing instruction.
-    pub fn trace(&self, reg: &str) -> Vec<Step> {
-        provenance::trace(
-            self.parsed,
-            self.path,
-            self.path.len().saturating_sub(1),
-            reg,
-        )
-    }
-    /// The last call on the failing path (before the failing instruction)
-    /// whose helper name starts with `prefix`: its position in the path.
-    pub fn last_call_before(&self, prefix: &str, end: usize) -> Option<usize> {
-        self.path[..end.min(self.path.len())]
-            .iter()
-            .rposition(|&l| {
-                call_name(self.parsed.insns[l].text).is_some_and(|n| n.starts_with(prefix))
-            })
-    }
-}
+use super::provenance;
 
 /// Classifies a rejection.
 pub fn diagnose(inp: &Input<'_, '_>) -> Diagnosis {
@@ -386,17 +132,17 @@ pub fn diagnose(inp: &Input<'_, '_>) -> Diagnosis {
         };
         return Diagnosis::new(Class::Uninitialized, cause, hint).detail(r);
     }
-    if has("invalid read from stack") && !has("variable-offset")
-        || has("invalid indirect read from stack")
-    {
-        let off = super::msg::stack_off(msg).unwrap_or_default();
+    // `read from stack [Rn] off -8+0 size 8` (space-separated) is a read of
+    // bytes never written; `stack Rn off=-8 size=16` is out of the frame.
+    if has("read from stack") && !has("variable-offset") && !has(" off=") {
+        let off = super::msg::at_fp(&super::msg::stack_off(msg).unwrap_or_default());
         let via = inp
             .failing_call()
-            .map(|c| format!(", passed to {c}"))
+            .map(|c| format!(" (passed to {c})"))
             .unwrap_or_default();
         return Diagnosis::new(
             Class::Uninitialized,
-            format!("the program reads stack bytes at R10{off}{via} that were never written on this path"),
+            format!("the program reads stack bytes at {off}{via} that were never written on this path"),
             "initialise the whole variable or buffer before reading it or passing it to a helper, e.g. `struct x v = {};` or __builtin_memset(&v, 0, sizeof(v)) (padding bytes between fields count too)".into(),
         )
         .detail("stack");
@@ -539,7 +285,11 @@ fn under_lock(inp: &Input<'_, '_>) -> Diagnosis {
         .unwrap_or_else(|| "a bpf_spin_lock".into());
     let failing = inp.failing();
     let mut d = if inp.has("while holding a lock") {
-        let call = inp.failing_call().unwrap_or("a function").to_string();
+        let call = match inp.failing_call() {
+            Some(pc) if pc.starts_with("pc") => format!("the function at `call {pc}`"),
+            Some(name) => name.to_string(),
+            None => "a function".to_string(),
+        };
         let at = failing
             .map(|i| format!(" at {}", inp.at(i)))
             .unwrap_or_default();
@@ -706,6 +456,7 @@ fn helper_argument(inp: &Input<'_, '_>) -> Option<Diagnosis> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::loader::verifier::objinfo::ObjInfo;
     use crate::loader::verifier::parse::parse;
 
     fn diag(log: &str) -> Diagnosis {
@@ -783,5 +534,69 @@ mod tests {
         );
         let d = diag("0: (b7) r0 = 0\nsomething new\n");
         assert_eq!(d.class, Class::Other);
+    }
+
+    /// Logs from public bug reports (as posted, older kernels' spellings
+    /// included): the class and the words a reader needs.
+    #[test]
+    fn public_reports() {
+        // xdp-project/xdp-tools#267.
+        let d = diag("307: (61) r1 = *(u32 *)(r6 +36)\ninvalid access to packet, off=50 size=4, R6(id=0,off=50,r=34)\nR6 offset is outside of the packet\nprocessed 195 insns (limit 1000000) max_states_per_insn 0 total_states 14 peak_states 14 mark_read 6\n");
+        assert_eq!(
+            (d.class, d.detail.as_deref()),
+            (Class::OutOfBounds, Some("packet"))
+        );
+        assert!(d.cause.contains("only 34 byte(s)"), "{}", d.cause);
+        assert!(d.hint.contains("data + 50 + 4 > data_end"), "{}", d.hint);
+        // iovisor/bcc#5169 (sockops remote_ip4 read as u64).
+        let d = diag("7: (79) r2 = *(u64 *)(r1 +24)\ninvalid bpf_context access off=24 size=8\nprocessed 7 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n");
+        assert_eq!(d.class, Class::CtxField);
+        assert!(
+            d.cause.contains("offset 24") && d.cause.contains("8 bytes"),
+            "{}",
+            d.cause
+        );
+        // gojue/ecapture#694: a struct partly written, passed to a helper.
+        let d = diag("10: (b7) r5 = 64                      ; R5_w=64\n11: (85) call bpf_perf_event_output#25\ninvalid indirect read from stack R4 off -64+0 size 64\n");
+        assert_eq!(d.class, Class::Uninitialized);
+        assert!(
+            d.cause.contains("R10-64+0") && d.cause.contains("bpf_perf_event_output"),
+            "{}",
+            d.cause
+        );
+        // open-telemetry/opentelemetry-ebpf-instrumentation#1004: out of the
+        // frame (`off=`), not uninitialised.
+        let d = diag("106: (61) r1 = *(u32 *)(r6 +24)\ninvalid read from stack R6 off=0 size=4\n");
+        assert_eq!(
+            (d.class, d.detail.as_deref()),
+            (Class::OutOfBounds, Some("stack"))
+        );
+        assert!(d.cause.contains("R10+0"), "{}", d.cause);
+        // sched-ext/scx#3527: a global function called under a lock.
+        let d = diag("567: (85) call pc+128\nR1 type=arena expected=fp\nglobal function calls are not allowed while holding a lock,\nuse static function instead\n");
+        assert_eq!(d.class, Class::CallUnderLock);
+        // iovisor/bcc#209 (old spelling 'inv' of a scalar).
+        let d = diag("46: (85) call 2\nR3 type=inv expected=fp\n");
+        assert_eq!(d.class, Class::HelperArgument);
+        assert!(d.cause.contains("argument 3 (R3)"), "{}", d.cause);
+        // iovisor/bcc#1133: a number dereferenced (old spelling).
+        let d = diag(
+            "33: (05) goto pc+2\n36: (79) r3 = *(u64 *)(r1 +0)\nR1 invalid mem access 'inv'\n",
+        );
+        assert_eq!(d.class, Class::ScalarDeref);
+        // iovisor/bcc#2391: a signed length.
+        let d = diag("20: (85) call bpf_probe_read#4\nR2 min value is negative, either use unsigned or 'var &= const'\n");
+        assert_eq!(
+            (d.class, d.detail.as_deref()),
+            (Class::UnboundedSize, Some("negative"))
+        );
+        // Unknown to bpfscope: neutral, the kernel's words.
+        let d = diag("5: (bf) r1 = r2\nsome message from a future kernel\n");
+        assert_eq!(d.class, Class::Other);
+        assert_eq!(
+            d.title.as_deref(),
+            Some("the verifier refused instruction 5")
+        );
+        assert!(d.cause.contains("some message from a future kernel"));
     }
 }

@@ -3,7 +3,7 @@
 //! that need different fixes; they are told apart by what the log says of
 //! the register (its type, a variable part) and by the instruction.
 
-use super::classify::{Class, Diagnosis, Input};
+use super::diagnosis::{Class, Diagnosis, Input};
 use super::msg::{call_name, field, first_reg, int, reg_range, stack_off, var_off};
 use super::provenance::{How, Step};
 
@@ -451,7 +451,7 @@ fn stack_variable(inp: &Input<'_, '_>) -> Diagnosis {
     };
     Diagnosis::new(
         Class::StackVariableOffset,
-        format!("{reg} is R10{off} plus an index the verifier knows as var_off=({v}; {m}), so the {size}-byte {access} at the largest index lands above R10{off}+{room}, the top of the frame{index_from}"),
+        format!("{reg} is R10{off} plus an index the verifier knows as var_off=({v}; {m}), so the {size}-byte {access} at the largest index ends above R10, the top of the frame: only {room} bytes lie between R10{off} and R10{index_from}"),
         format!("bound the index before it is used so R10{off} + index + {size} stays at or below R10: `if (idx >= {room}) return 0;`, or mask it with a power of two that fits (`idx &= {room} - 1` when that is one)"),
     )
     .detail(reg)
@@ -459,12 +459,12 @@ fn stack_variable(inp: &Input<'_, '_>) -> Diagnosis {
 
 fn stack_const(inp: &Input<'_, '_>) -> Diagnosis {
     let msg = inp.msg;
-    let off = stack_off(msg).unwrap_or_else(|| "?".into());
+    let off = super::msg::at_fp(&stack_off(msg).unwrap_or_else(|| "?".into()));
     let size = field(msg, "size").unwrap_or("?");
     let call = inp.failing_call();
     let cause = match call {
-        Some(c) => format!("{c} is given {size} bytes at R10{off}, which runs past the top of the frame (R10): the buffer there is smaller than the size passed"),
-        None => format!("the {size}-byte access at R10{off} falls outside the stack frame"),
+        Some(c) => format!("{c} is given {size} bytes at {off}, which runs past the top of the frame (R10): the buffer there is smaller than the size passed"),
+        None => format!("the {size}-byte access at {off} falls outside the stack frame (R10 is its top)"),
     };
     let hint = match call {
         Some(_) => "pass the size of the variable itself (`sizeof(v)`), or make the buffer as large as the size you pass".into(),

@@ -17,6 +17,7 @@
 //! beyond the log's own, no CO-RE records).
 pub mod btfinfo;
 pub mod classify;
+pub mod diagnosis;
 pub mod load;
 pub mod memory;
 pub mod msg;

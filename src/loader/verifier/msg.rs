@@ -37,6 +37,15 @@ pub fn stack_off(msg: &str) -> Option<String> {
     Some(v.to_string())
 }
 
+/// `R10-8`, `R10+0`, `R10-64+0`: a stack offset from the frame pointer.
+pub fn at_fp(off: &str) -> String {
+    if off.starts_with(['-', '+']) {
+        format!("R10{off}")
+    } else {
+        format!("R10+{off}")
+    }
+}
+
 /// The first `R<n>` register named in a message.
 pub fn first_reg(msg: &str) -> Option<String> {
     msg.split(|c: char| !c.is_ascii_alphanumeric())
@@ -119,6 +128,8 @@ mod tests {
             Some(("0x0", "0x1f"))
         );
         assert_eq!(int("0x1f"), Some(31));
+        assert_eq!(at_fp("0"), "R10+0");
+        assert_eq!(at_fp("-64+0"), "R10-64+0");
         assert_eq!(int("-16"), Some(-16));
     }
 }

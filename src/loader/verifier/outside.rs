@@ -2,7 +2,7 @@
 //! failures (maps, BTF, CO-RE), the kinds of acquired references, and the
 //! call at which a chain of frames passes the stack limit.
 
-use super::classify::{Class, Diagnosis, Input};
+use super::diagnosis::{Class, Diagnosis, Input};
 use super::msg::quoted;
 use super::objinfo::ObjInfo;
 
