@@ -70,7 +70,7 @@ const CASES: &[Case] = &[
         detail: "modified",
         line: Some("return *(__u32 *)p"),
         cause: &["context pointer plus 4", "data_end", "`r1 += 4`"],
-        fix: &["unmodified context"],
+        fix: &["unmodified context", "`ctx->data_end`"],
     },
     Case {
         fixture: "ctx_variable",
@@ -241,7 +241,7 @@ const CASES: &[Case] = &[
         detail: "R3 scalar",
         line: Some("bpf_map_update_elem(&seen_at"),
         cause: &["argument 3 (R3) of bpf_map_update_elem is scalar", "fp"],
-        fix: &["`&v`"],
+        fix: &["`&now`"],
     },
     Case {
         fixture: "map_type_arg",
@@ -265,7 +265,7 @@ const CASES: &[Case] = &[
         detail: "sock_or_null",
         line: Some("bpf_sk_release(sk);"),
         cause: &["socket returned by a lookup helper", "passed to a helper"],
-        fix: &["if (!p)"],
+        fix: &["if (!sk) return 0;"],
     },
     Case {
         fixture: "ret_pointer",

@@ -255,6 +255,14 @@ fn null_check(inp: &Input<'_, '_>) -> Diagnosis {
         .and_then(|steps| steps.into_iter().find(|s| s.how == provenance::How::Call))
         .map(|s| format!(", returned by `{}` at {}", s.text, inp.at(s.insn)))
         .unwrap_or_default();
+    // The program's name for the pointer: the variable the call's line assigns.
+    let p = reg
+        .as_deref()
+        .map(|r| inp.trace(r))
+        .and_then(|steps| steps.into_iter().find(|s| s.how == provenance::How::Call))
+        .and_then(|s| inp.source_text(s.insn))
+        .and_then(|t| super::msg::assigned_name(&t))
+        .unwrap_or_else(|| "p".into());
     let source = if what.starts_with("map_value") {
         format!("the value pointer{map} returned by bpf_map_lookup_elem(), which is NULL when the key is absent")
     } else if what.contains("sock") {
@@ -270,7 +278,7 @@ fn null_check(inp: &Input<'_, '_>) -> Diagnosis {
     Diagnosis::new(
         Class::NullCheck,
         format!("{r} holds {source}{origin}; it is {use_} here without a check"),
-        "test the pointer right after the call and leave or skip on NULL: `if (!p) return 0;` — then every use below the test is allowed".into(),
+        format!("test the pointer right after the call and leave or skip on NULL: `if (!{p}) return 0;` — then every use below the test is allowed"),
     )
     .detail(what)
 }
@@ -439,7 +447,13 @@ fn helper_argument(inp: &Input<'_, '_>) -> Option<Diagnosis> {
         .map(|s| format!("; {reg} was set by `{}` at {}", s.text, inp.at(s.insn)))
         .unwrap_or_default();
     let hint = if got == "scalar" {
-        "pass a pointer: the address of a variable on the stack (`&v`) or a map value, not the value itself".to_string()
+        let v = arg
+            .parse()
+            .ok()
+            .and_then(|k| inp.call_arg(k))
+            .filter(|a| super::msg::is_ident(a))
+            .unwrap_or_else(|| "v".into());
+        format!("pass a pointer: the address of a variable on the stack (`&{v}`) or a map value, not the value itself")
     } else {
         format!("pass one of the expected kinds ({expected}); a pointer of another kind must be copied first (e.g. to the stack)")
     };

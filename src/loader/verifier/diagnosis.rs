@@ -235,6 +235,15 @@ impl Input<'_, '_> {
         let at = self.parsed.insns.iter().rposition(|i| i.idx == insn)?;
         self.parsed.source_before(at).map(|s| s.text.to_string())
     }
+    /// The C text of argument `k` (1-based) of the failing call, casts
+    /// stripped, when the source line shows the call.
+    pub fn call_arg(&self, k: usize) -> Option<String> {
+        let call = self.failing_call()?;
+        let text = self.source_text(self.failing()?)?;
+        let args = super::msg::call_args(&text, call)?;
+        let a = args.get(k.checked_sub(1)?)?;
+        Some(super::msg::strip_casts(a).to_string())
+    }
     /// `insn 7 (line 12)` or `insn 7`.
     pub fn at(&self, insn: usize) -> String {
         match self.line_of(insn) {

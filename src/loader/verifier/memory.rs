@@ -4,7 +4,7 @@
 //! the register (its type, a variable part) and by the instruction.
 
 use super::diagnosis::{Class, Diagnosis, Input};
-use super::msg::{call_name, field, first_reg, int, reg_range, stack_off, var_off};
+use super::msg::{call_name, field, first_reg, int, is_ident, reg_range, stack_off, var_off};
 use super::provenance::{How, Step};
 
 /// Helpers after which the verifier forgets every packet pointer
@@ -145,10 +145,16 @@ fn ctx_pointer(inp: &Input<'_, '_>) -> Diagnosis {
                 .map(|f| format!(" (field {f} of {})", l.name))
         })
         .unwrap_or_default();
+    let field_name = inp
+        .info
+        .ctx_layout
+        .as_ref()
+        .and_then(|l| int(off).and_then(|o| l.field_at(o)))
+        .unwrap_or("field");
     Diagnosis::new(
         Class::CtxPointer,
         format!("{reg} is the context pointer plus {off}{fld}{moved}, and is dereferenced; the verifier only allows context loads at `ctx + constant` written in the load itself"),
-        "read the field straight from the unmodified context (`ctx->field`), once, into a local; if the compiler moved the pointer itself (LLVM may share `ctx + off` between branches), read the field before branching or through a volatile access".into(),
+        format!("read the field straight from the unmodified context (`ctx->{field_name}`), once, into a local; if the compiler moved the pointer itself (LLVM may share `ctx + off` between branches), read the field before branching or through a volatile access"),
     )
     .detail("modified")
 }
@@ -418,10 +424,21 @@ fn unbounded_size(inp: &Input<'_, '_>) -> Diagnosis {
             "{reg}, argument {arg} of {call} (a size), {}{range}{set}",
             if negative { "may be negative here" } else { "has no upper bound here" }
         ),
-        if negative {
-            "make the length unsigned (__u32) and bound it right before the call, on the same variable that is passed: `if (len > sizeof(buf)) len = sizeof(buf);`".into()
-        } else {
-            "bound the length right before the call with an unsigned compare on the variable passed (`if (len > sizeof(buf)) len = sizeof(buf);`), or mask it for a power-of-two buffer (`len &= sizeof(buf) - 1`)".into()
+        {
+            // The program's own names: the length and the buffer before it.
+            let k: usize = arg.parse().unwrap_or(0);
+            let len = inp.call_arg(k).filter(|a| is_ident(a)).unwrap_or_else(|| "len".into());
+            let buf = k
+                .checked_sub(1)
+                .and_then(|b| inp.call_arg(b))
+                .map(|b| b.trim_start_matches('&').to_string())
+                .filter(|b| is_ident(b))
+                .unwrap_or_else(|| "buf".into());
+            if negative {
+                format!("make {len} unsigned (__u32) and bound it right before the call, on the variable that is passed: `if ({len} > sizeof({buf})) {len} = sizeof({buf});`")
+            } else {
+                format!("bound {len} right before the call with an unsigned compare on the variable passed (`if ({len} > sizeof({buf})) {len} = sizeof({buf});`), or mask it for a power-of-two buffer (`{len} &= sizeof({buf}) - 1`)")
+            }
         },
     )
     .detail(if negative { "negative" } else { "unbounded" })
@@ -467,7 +484,17 @@ fn stack_const(inp: &Input<'_, '_>) -> Diagnosis {
         None => format!("the {size}-byte access at {off} falls outside the stack frame (R10 is its top)"),
     };
     let hint = match call {
-        Some(_) => "pass the size of the variable itself (`sizeof(v)`), or make the buffer as large as the size you pass".into(),
+        Some(_) => {
+            let k: usize = first_reg(msg)
+                .and_then(|r| r.trim_start_matches('R').parse().ok())
+                .unwrap_or(0);
+            let v = inp
+                .call_arg(k)
+                .map(|b| b.trim_start_matches('&').to_string())
+                .filter(|b| is_ident(b))
+                .unwrap_or_else(|| "v".into());
+            format!("pass the size of the variable itself (`sizeof({v})`), or make {v} as large as the size you pass")
+        }
         None => "keep stack offsets constant and inside the variables you declared; large buffers belong in a per-CPU array map".into(),
     };
     Diagnosis::new(Class::OutOfBounds, cause, hint).detail("stack")

@@ -106,6 +106,66 @@ pub fn var_off(msg: &str) -> Option<(&str, &str)> {
     Some((v.trim(), m.trim()))
 }
 
+/// The arguments of the call of `name` in a source line, split on the
+/// top-level commas: `bpf_probe_read_kernel(buf, len, p)` → [buf, len, p].
+pub fn call_args(text: &str, name: &str) -> Option<Vec<String>> {
+    let start = text.find(&format!("{name}("))? + name.len() + 1;
+    let mut depth = 0i32;
+    let mut args = Vec::new();
+    let mut cur = String::new();
+    for c in text[start..].chars() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth == 0 => {
+                args.push(cur.trim().to_string());
+                return Some(args);
+            }
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(cur.trim().to_string());
+                cur.clear();
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    None
+}
+
+/// An expression without its leading casts: `(void *)now` → `now`.
+pub fn strip_casts(e: &str) -> &str {
+    let mut e = e.trim();
+    while e.starts_with('(') {
+        let Some(end) = e.find(')') else { break };
+        let inner = &e[1..end];
+        // A cast names a type: letters, spaces, stars, underscores.
+        if inner.is_empty()
+            || !inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '*' || c == '_')
+        {
+            break;
+        }
+        e = e[end + 1..].trim();
+    }
+    e
+}
+
+/// A plain identifier (`len`, `buf`), not an expression.
+pub fn is_ident(e: &str) -> bool {
+    !e.is_empty()
+        && !e.starts_with(|c: char| c.is_ascii_digit())
+        && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The variable a line assigns: `struct slots *s = …` → `s`.
+pub fn assigned_name(text: &str) -> Option<String> {
+    let (lhs, _) = text.split_once(" = ")?;
+    let name = lhs.rsplit([' ', '*']).next()?.trim();
+    is_ident(name).then(|| name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +189,24 @@ mod tests {
         );
         assert_eq!(int("0x1f"), Some(31));
         assert_eq!(at_fp("0"), "R10+0");
+        assert_eq!(
+            call_args(
+                "x = bpf_probe_read_kernel(buf, len, (void *)f(a, b));",
+                "bpf_probe_read_kernel"
+            ),
+            Some(vec![
+                "buf".to_string(),
+                "len".into(),
+                "(void *)f(a, b)".into()
+            ])
+        );
+        assert_eq!(strip_casts("(void *)now"), "now");
+        assert_eq!(strip_casts("(a + b)"), "(a + b)");
+        assert_eq!(
+            assigned_name("struct slots *s = bpf_map_lookup_elem(&m, &k);").as_deref(),
+            Some("s")
+        );
+        assert_eq!(assigned_name("if (a == b)"), None);
         assert_eq!(at_fp("-64+0"), "R10-64+0");
         assert_eq!(int("-16"), Some(-16));
     }
