@@ -365,6 +365,36 @@ pub fn hot_insns(p: &ParsedLog<'_>, n: usize) -> Vec<HotInsn> {
         .collect()
 }
 
+/// A loop the walk went round: its first instruction, how many passes
+/// the log shows, and how many instructions a pass checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LoopWalk {
+    pub insn: usize,
+    pub passes: usize,
+    pub insns_per_pass: usize,
+}
+
+/// The loop walked most often: the instructions checked about as often as
+/// the most checked one (one pass fewer at most) form its body.
+pub fn loop_walk(p: &ParsedLog<'_>) -> Option<LoopWalk> {
+    use std::collections::HashMap;
+    let mut visits: HashMap<usize, usize> = HashMap::new();
+    for i in &p.insns {
+        *visits.entry(i.idx).or_default() += 1;
+    }
+    let passes = visits.values().copied().max().filter(|&m| m > 2)?;
+    let body: Vec<usize> = visits
+        .iter()
+        .filter(|&(_, &v)| v + 1 >= passes)
+        .map(|(&i, _)| i)
+        .collect();
+    Some(LoopWalk {
+        insn: body.iter().copied().min()?,
+        passes,
+        insns_per_pass: body.len(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +440,17 @@ R2 invalid mem access 'scalar'
         );
         assert_eq!(steps.last().unwrap().insn, 0);
         assert_eq!(steps.last().unwrap().reg, "R0");
+    }
+
+    #[test]
+    fn loop_passes() {
+        let mut log = String::from("0: (b7) r1 = 0\n");
+        for _ in 0..5 {
+            log.push_str("1: (07) r1 += 1\n2: (a5) if r1 < 0x64 goto pc-2\n");
+        }
+        log.push_str("BPF program is too large. Processed 1000001 insn\n");
+        let w = loop_walk(&parse(&log)).unwrap();
+        assert_eq!((w.insn, w.passes, w.insns_per_pass), (1, 5, 2));
     }
 
     #[test]

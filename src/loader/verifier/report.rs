@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::classify::{self, Class, Input, Related};
 use super::objinfo::{CoreRelo, ObjInfo};
 use super::parse::{self, Reg, Stats};
-use super::provenance::{self, HotInsn, How, PathLine};
+use super::provenance::{self, HotInsn, How, LoopWalk, PathLine};
 use crate::disasm::printer::{insn_text, NoResolve};
 use crate::output::escape;
 
@@ -120,6 +120,9 @@ pub struct Report {
     pub path_folded: usize,
     /// The instructions checked most often (for a program too complex).
     pub states: Vec<HotSpot>,
+    /// The loop the walk went round most (for a program too complex).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_walk: Option<LoopWalk>,
     /// The message came from libbpf: the kernel never saw the program.
     pub from_libbpf: bool,
     /// The log did not fit its buffer and the kernel kept only its end:
@@ -386,6 +389,11 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
         provenance,
         path: path_c,
         path_folded,
+        loop_walk: if diag.class == Class::TooComplex {
+            provenance::loop_walk(&p)
+        } else {
+            None
+        },
         states,
         from_libbpf,
         log_truncated: false,
@@ -543,6 +551,20 @@ impl fmt::Display for Report {
                 write!(f, " (line {}: {})", s.line, escape(&s.text))?;
             }
             writeln!(f)?;
+        }
+        if let Some(l) = &self.loop_walk {
+            let line = self
+                .states
+                .iter()
+                .find(|h| h.hot.insn == l.insn)
+                .and_then(|h| h.source.as_ref())
+                .map(|s| format!(" (line {})", s.line))
+                .unwrap_or_default();
+            writeln!(
+                f,
+                "  loop:      the walk went round the loop from insn {}{line} {} times, {} insns a pass",
+                l.insn, l.passes, l.insns_per_pass
+            )?;
         }
         if self.log_truncated {
             writeln!(
