@@ -96,7 +96,7 @@ pub fn diagnose(inp: &Input<'_, '_>) -> Diagnosis {
         if has("might sleep") || has("sleepable") {
             return Diagnosis::new(
                 Class::HelperNotAllowed,
-                format!("{name} may sleep (it can fault pages in), and this program (section '{}') runs where sleeping is not allowed", info.section),
+                format!("{name} may sleep, and this program (section '{}') runs where sleeping is not allowed", info.section),
                 format!("use the non-sleeping variant (bpf_probe_read_user() instead of bpf_copy_from_user()), or a sleepable program type: a section with `.s` (`fentry.s/`, `lsm.s/`, `uprobe.s/`) lets {name} sleep"),
             )
             .detail(name);
@@ -286,7 +286,7 @@ fn null_check(inp: &Input<'_, '_>) -> Diagnosis {
 fn under_lock(inp: &Input<'_, '_>) -> Diagnosis {
     let end = inp.path.len().saturating_sub(1);
     let lock = inp
-        .last_call_before("bpf_spin_lock", end)
+        .last_lock_before(end)
         .map(|k| inp.parsed.insns[inp.path[k]].idx);
     let held = lock
         .map(|l| format!("the bpf_spin_lock taken at {}", inp.at(l)))

@@ -260,13 +260,15 @@ impl Input<'_, '_> {
             reg,
         )
     }
-    /// The last call on the failing path (before the failing instruction)
-    /// whose helper name starts with `prefix`: its position in the path.
-    pub fn last_call_before(&self, prefix: &str, end: usize) -> Option<usize> {
+    /// The last lock taken on the failing path before position `end`
+    /// (bpf_spin_lock, bpf_res_spin_lock and their irqsave forms): its
+    /// position in the path.
+    pub fn last_lock_before(&self, end: usize) -> Option<usize> {
         self.path[..end.min(self.path.len())]
             .iter()
             .rposition(|&l| {
-                call_name(self.parsed.insns[l].text).is_some_and(|n| n.starts_with(prefix))
+                call_name(self.parsed.insns[l].text)
+                    .is_some_and(|n| n.contains("spin_lock") && !n.contains("unlock"))
             })
     }
 }

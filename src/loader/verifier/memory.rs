@@ -359,7 +359,13 @@ fn scalar_deref(inp: &Input<'_, '_>) -> Diagnosis {
             format!("{reg} holds a value loaded from the context{from}: in this program (section '{section}') that is a user-space address, which a BPF program cannot dereference"),
             "copy the data with bpf_probe_read_user() (bpf_probe_read_user_str() for a string) into a buffer on the stack or in a map, then read the copy".to_string(),
         )
-    } else if called == Some("bpf_get_current_task") || (base_is_ctx && kernel_ctx(section)) {
+    } else if base_is_ctx && kernel_ctx(section) {
+        (
+            "kernel",
+            format!("{reg} holds a value loaded from the context{from}: in a kernel tracing program (section '{section}') that is an address the verifier cannot follow (a kernel address, unless the traced field is a __user pointer), so it may not be dereferenced"),
+            "read through it with bpf_probe_read_kernel() or BPF_CORE_READ() (bpf_probe_read_user() if the field is a __user pointer); in tp_btf/fentry programs the arguments are typed pointers that can be read directly".to_string(),
+        )
+    } else if called == Some("bpf_get_current_task") {
         (
             "kernel",
             format!("{reg} holds a kernel address as a plain number{from}; the verifier does not know what it points to, so it may not be dereferenced"),
@@ -479,8 +485,12 @@ fn stack_const(inp: &Input<'_, '_>) -> Diagnosis {
     let off = super::msg::at_fp(&stack_off(msg).unwrap_or_else(|| "?".into()));
     let size = field(msg, "size").unwrap_or("?");
     let call = inp.failing_call();
+    let past_top = int(&stack_off(msg).unwrap_or_default())
+        .zip(int(size))
+        .is_some_and(|(o, s)| o + s > 0);
     let cause = match call {
-        Some(c) => format!("{c} is given {size} bytes at {off}, which runs past the top of the frame (R10): the buffer there is smaller than the size passed"),
+        Some(c) if past_top => format!("{c} is given {size} bytes at {off}, which runs past the top of the frame (R10): the buffer there is smaller than the size passed"),
+        Some(c) => format!("{c} is given {size} bytes at {off}, outside the stack frame"),
         None => format!("the {size}-byte access at {off} falls outside the stack frame (R10 is its top)"),
     };
     let hint = match call {
@@ -514,7 +524,8 @@ fn map_value(inp: &Input<'_, '_>) -> Diagnosis {
     let map = st
         .and_then(|r| r.attrs.iter().find(|(k, _)| k == "map"))
         .map(|(_, v)| v.clone());
-    let variable = st.is_some_and(|s| {
+    // Constant only when the log printed the register, without a range.
+    let variable = st.is_none_or(|s| {
         s.attrs
             .iter()
             .any(|(k, _)| k == "var_off" || k == "umax" || k == "smax" || k == "smin")
