@@ -257,7 +257,7 @@ const CASES: &[Case] = &[
         detail: "socket reference",
         line: None,
         cause: &["socket reference", "bpf_sk_lookup_tcp"],
-        fix: &["bpf_sk_release"],
+        fix: &["bpf_sk_release(sk)"],
     },
     Case {
         fixture: "sock_null",

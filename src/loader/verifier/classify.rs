@@ -152,7 +152,12 @@ pub fn diagnose(inp: &Input<'_, '_>) -> Diagnosis {
         let call = alloc
             .and_then(|a| log_insn_text(parsed, a))
             .and_then(call_name);
-        let (kind, hint) = reference_kind(call);
+        // The program's variable holding it: what the acquiring line assigns.
+        let var = alloc
+            .and_then(|a| inp.source_text(a))
+            .and_then(|t| super::msg::assigned_name(&t))
+            .unwrap_or_else(|| "ptr".into());
+        let (kind, hint) = reference_kind(call, &var);
         let mut d = Diagnosis::new(
             Class::UnreleasedReference,
             format!(
@@ -163,7 +168,7 @@ pub fn diagnose(inp: &Input<'_, '_>) -> Diagnosis {
                     _ => String::new(),
                 }
             ),
-            hint.to_string(),
+            hint,
         )
         .detail(kind);
         if let Some(a) = alloc {
@@ -253,7 +258,7 @@ fn null_check(inp: &Input<'_, '_>) -> Diagnosis {
         .as_deref()
         .map(|r| inp.trace(r))
         .and_then(|steps| steps.into_iter().find(|s| s.how == provenance::How::Call))
-        .map(|s| format!(", returned by `{}` at {}", s.text, inp.at(s.insn)))
+        .map(|s| format!(" (from `{}` at {})", s.text, inp.at(s.insn)))
         .unwrap_or_default();
     // The program's name for the pointer: the variable the call's line assigns.
     let p = reg

@@ -56,27 +56,28 @@ pub fn libbpf_step(inp: &Input<'_, '_>) -> Option<Diagnosis> {
 }
 
 /// What kind of reference an acquiring call made.
-pub fn reference_kind(call: Option<&str>) -> (&'static str, &'static str) {
+/// The hint names the program's variable `var` holding the reference.
+pub fn reference_kind(call: Option<&str>, var: &str) -> (&'static str, String) {
     let c = call.unwrap_or("");
     if c.starts_with("bpf_ringbuf_reserve") {
         (
             "ring buffer reservation",
-            "submit or discard it on every path: bpf_ringbuf_submit(e, 0) or bpf_ringbuf_discard(e, 0) before each return",
+            format!("submit or discard it on every path: bpf_ringbuf_submit({var}, 0) or bpf_ringbuf_discard({var}, 0) before each return"),
         )
     } else if c.contains("sk_lookup") || c.contains("skc_lookup") || c.contains("sk_fullsock") {
         (
             "socket reference",
-            "release it on every path with bpf_sk_release(sk) once done, including early returns",
+            format!("release it on every path with bpf_sk_release({var}) once done, including early returns"),
         )
     } else if c.contains("kptr_xchg") || c.contains("obj_new") || c.contains("percpu_obj_new") {
         (
             "kptr / allocated object",
-            "store it back into a map kptr field with bpf_kptr_xchg(), or free it with bpf_obj_drop(), on every path",
+            "store it back into a map kptr field with bpf_kptr_xchg(), or free it with bpf_obj_drop(), on every path".to_string(),
         )
     } else if c.contains("dynptr") {
         (
             "dynptr",
-            "submit or discard the ring buffer dynptr (bpf_ringbuf_submit_dynptr / bpf_ringbuf_discard_dynptr) on every path",
+            "submit or discard the ring buffer dynptr (bpf_ringbuf_submit_dynptr / bpf_ringbuf_discard_dynptr) on every path".to_string(),
         )
     } else if c.contains("task")
         || c.contains("cgroup")
@@ -85,12 +86,12 @@ pub fn reference_kind(call: Option<&str>) -> (&'static str, &'static str) {
     {
         (
             "acquired kernel object",
-            "release it with the matching *_release() kfunc on every path",
+            "release it with the matching *_release() kfunc on every path".to_string(),
         )
     } else {
         (
             "reference",
-            "release what was acquired on every path before the program returns",
+            "release what was acquired on every path before the program returns".to_string(),
         )
     }
 }
