@@ -119,7 +119,7 @@ const CASES: &[Case] = &[
         detail: "R2",
         line: Some("hist[b] += 1;"),
         cause: &["R10-16", "var_off=(0x0; 0x1f)", "the index is R1"],
-        fix: &["`if (idx >= 16) return 0;`"],
+        fix: &["`if (b >= 16) return 0;`"],
     },
     // iovisor/bcc#213: a kernel pointer dereferenced directly ('inv', now 'scalar').
     Case {

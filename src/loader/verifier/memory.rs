@@ -475,7 +475,16 @@ fn stack_variable(inp: &Input<'_, '_>) -> Diagnosis {
     Diagnosis::new(
         Class::StackVariableOffset,
         format!("{reg} is R10{off} plus an index the verifier knows as var_off=({v}; {m}), so the {size}-byte {access} at the largest index ends above R10, the top of the frame: only {room} bytes lie between R10{off} and R10{index_from}"),
-        format!("bound the index before it is used so R10{off} + index + {size} stays at or below R10: `if (idx >= {room}) return 0;`, or mask it with a power of two that fits (`idx &= {room} - 1` when that is one)"),
+        {
+            let idx = inp
+                .failing()
+                .and_then(|i| inp.source_text(i))
+                .and_then(|t| super::msg::subscript(&t))
+                .map(|(_, i)| i)
+                .filter(|i| is_ident(i))
+                .unwrap_or_else(|| "idx".into());
+            format!("bound the index before it is used so R10{off} + index + {size} stays at or below R10: `if ({idx} >= {room}) return 0;`, or mask it with a power of two that fits (`{idx} &= {room} - 1` when that is one)")
+        },
     )
     .detail(reg)
 }
@@ -578,7 +587,14 @@ fn map_value(inp: &Input<'_, '_>) -> Diagnosis {
             ),
             _ => format!("an access into the map value may fall outside it{range}: the offset is not bounded tightly enough"),
         },
-        "bound the index right before using it (`if (idx >= ARRAY_SIZE(v->slots)) return 0;` or mask it with a power of two minus one) so offset + size stays within the value".into(),
+        {
+            let (arr, idx) = inp
+                .failing()
+                .and_then(|i| inp.source_text(i))
+                .and_then(|t| super::msg::subscript(&t))
+                .unwrap_or_else(|| ("a".into(), "idx".into()));
+            format!("bound the index right before using it (`if ({idx} >= ARRAY_SIZE({arr})) return 0;` or mask it with a power of two minus one) so offset + size stays within the value")
+        },
     )
     .detail("map_value")
 }

@@ -159,6 +159,21 @@ pub fn is_ident(e: &str) -> bool {
         && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// The first subscript of a source line: `s->v[idx] += 1` → (`s->v`, `idx`).
+pub fn subscript(text: &str) -> Option<(String, String)> {
+    let open = text.find('[')?;
+    let close = open + text[open..].find(']')?;
+    let idx = text[open + 1..close].trim();
+    let arr_start = text[..open]
+        .rfind(|c: char| {
+            !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-' || c == '>')
+        })
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let arr = text[arr_start..open].trim_start_matches(['-', '>', '.']);
+    (!arr.is_empty() && !idx.is_empty()).then(|| (arr.to_string(), idx.to_string()))
+}
+
 /// The variable a line assigns: `struct slots *s = …` → `s`.
 pub fn assigned_name(text: &str) -> Option<String> {
     let (lhs, _) = text.split_once(" = ")?;
@@ -201,6 +216,15 @@ mod tests {
             ])
         );
         assert_eq!(strip_casts("(void *)now"), "now");
+        assert_eq!(
+            subscript("s->v[idx] += 1;"),
+            Some(("s->v".to_string(), "idx".to_string()))
+        );
+        assert_eq!(
+            subscript("hist[b] += 1;"),
+            Some(("hist".into(), "b".into()))
+        );
+        assert_eq!(subscript("x = 1;"), None);
         assert_eq!(strip_casts("(a + b)"), "(a + b)");
         assert_eq!(
             assigned_name("struct slots *s = bpf_map_lookup_elem(&m, &k);").as_deref(),
