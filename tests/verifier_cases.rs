@@ -494,6 +494,22 @@ fn privilege_dependent_verdict() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["privilege"]["needs_more"], false, "{}", v[0]);
     assert_eq!(v[0]["privilege"]["accepted"], false);
+    // Accepted as root, not loadable at all with CAP_BPF alone.
+    let obj = compile("pass");
+    let o = bpfscope(&[
+        "-j",
+        "prog",
+        "verify",
+        obj.to_str().unwrap(),
+        "--as-unprivileged",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &v[0]["privilege"];
+    assert_eq!(
+        (p["needs_more"].as_bool(), p["errno"].as_i64()),
+        (Some(true), Some(1)),
+        "{p}"
+    );
 }
 
 /// `--compare` has veristat's duration and peak-states diff columns, and

@@ -132,11 +132,13 @@ pub fn privilege_of(v: &Verdict, o: &Outcome) -> Privilege {
             p.source = r.source.clone();
             p.why = p.needs_more.then(|| why_stricter(&r.message).to_string());
         }
-        Outcome::Refused(why) => {
+        Outcome::Refused(why) if why.contains("Operation not permitted") => {
             p.needs_more = v.accepted;
-            p.message = Some(why.clone());
-            p.why = p.needs_more.then(|| "the kernel loads programs of this type only for a loader with CAP_PERFMON (tracing) or CAP_SYS_ADMIN".to_string());
+            p.errno = Some(libc::EPERM);
+            p.message = Some("the kernel refused the load (EPERM) before verifying".into());
+            p.why = p.needs_more.then(|| format!("the kernel would not load the program at all with {KEPT} alone: tracing program types need CAP_PERFMON, and some maps and attach types CAP_SYS_ADMIN"));
         }
+        Outcome::Refused(why) => p.message = Some(why.clone()),
     }
     p
 }
