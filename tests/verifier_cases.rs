@@ -189,6 +189,7 @@ const CASES: &[Case] = &[
         cause: &["8 bytes", "xdp_md.data_end", "wider than the field"],
         fix: &["declared type"],
     },
+    // libbpf/libbpf#770 ("Create map failed": a map left with max_entries 0).
     Case {
         fixture: "libbpf_map",
         class: "libbpf_map",
@@ -226,6 +227,7 @@ const CASES: &[Case] = &[
         cause: &["no upper bound", "bpf_ktime_get_ns"],
         fix: &["if (len > sizeof(buf))"],
     },
+    // latchset/crypto-auditing#301 (bpf_copy_from_user needs a sleepable program).
     Case {
         fixture: "sleepable_helper",
         class: "helper_not_allowed",

@@ -3,7 +3,7 @@
 //! (field, byte offset) lists, so that an offset in the log becomes
 //! `__sk_buff.remote_ip4` or `slots.v`.
 
-use libbpf_rs::btf::types::{Composite, DataSec, Func, FuncProto, MemberAttr, Var};
+use libbpf_rs::btf::types::{Array, Composite, DataSec, Func, FuncProto, MemberAttr, Var};
 use libbpf_rs::btf::{Btf, BtfType, ReferencesType, TypeId};
 use serde::Serialize;
 
@@ -102,6 +102,41 @@ pub fn map_value_layouts(btf: &Btf<'_>) -> Vec<(String, StructLayout)> {
             .find(|m| m.name.is_some_and(|n| n.to_string_lossy() == "value"));
         if let Some(l) = value.and_then(|m| layout(btf, m.ty, true)) {
             out.push((map_name, l));
+        }
+    }
+    out
+}
+
+/// Map name → `max_entries` as its `.maps` definition writes it
+/// (`__uint(max_entries, N)`: a pointer to an array of N elements).
+pub fn map_max_entries(btf: &Btf<'_>) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    let Some(sec) = btf.type_by_name::<DataSec<'_>>(".maps") else {
+        return out;
+    };
+    for v in sec.iter() {
+        let Some(var) = btf.type_by_id::<Var<'_>>(v.ty) else {
+            continue;
+        };
+        let Some(def) = btf.type_by_id::<BtfType<'_>>(var.referenced_type_id()) else {
+            continue;
+        };
+        let Ok(c) = Composite::try_from(def.skip_mods_and_typedefs()) else {
+            continue;
+        };
+        let Some(m) = c
+            .iter()
+            .find(|m| m.name.is_some_and(|n| n.to_string_lossy() == "max_entries"))
+        else {
+            continue;
+        };
+        let n = btf
+            .type_by_id::<BtfType<'_>>(m.ty)
+            .and_then(|p| p.next_type())
+            .and_then(|a| Array::try_from(a).ok())
+            .map(|a| a.capacity() as u32);
+        if let Some(n) = n {
+            out.push((name_of(&var), n));
         }
     }
     out

@@ -77,6 +77,8 @@ pub struct ObjInfo {
     pub ctx_layout: Option<StructLayout>,
     /// Map name and the struct of its value, from the object's BTF.
     pub map_values: Vec<(String, StructLayout)>,
+    /// Map name and the max_entries its definition writes.
+    pub map_max_entries: Vec<(String, u32)>,
     /// Program types this kernel lets read the context field the log
     /// refused (probed live; `None` when not probed).
     pub ctx_readers: Option<Vec<String>>,
@@ -202,6 +204,7 @@ pub fn add_elf_info(info: &mut ObjInfo, path: &Path, prog: &str, section: &str) 
     };
     info.ctx_layout = btfinfo::ctx_layout(&btf, prog);
     info.map_values = btfinfo::map_value_layouts(&btf);
+    info.map_max_entries = btfinfo::map_max_entries(&btf);
     let raw = btf.as_libbpf_object().as_ptr();
     // Where each function starts in its ELF section (instruction index).
     let mut elf_funcs: Vec<(String, String, usize)> = Vec::new();

@@ -25,10 +25,21 @@ pub fn libbpf_step(inp: &Input<'_, '_>) -> Option<Diagnosis> {
         let why = errno
             .map(|e| format!(" (the kernel answered {e})"))
             .unwrap_or_default();
+        // The definition's max_entries, from the object's BTF.
+        let zero = inp
+            .info
+            .map_max_entries
+            .iter()
+            .any(|(n, e)| *n == map && *e == 0);
+        let zero_note = if zero {
+            "; its definition sets max_entries to zero, and nothing set it before the load (libbpf-tools call bpf_map__set_max_entries() on such a map when the size is known only at run time)".to_string()
+        } else {
+            String::new()
+        };
         return Some(
             Diagnosis::new(
                 Class::LibbpfMap,
-                format!("libbpf could not create map '{map}'{why}, so the program never reached the verifier"),
+                format!("libbpf could not create map '{map}'{why}, so the program never reached the verifier{zero_note}"),
                 format!("check the definition of '{map}' (type, key and value size, max_entries, flags) against what this map type needs; `bpftool feature probe | grep map_type` lists the map types this kernel has"),
             )
             .detail(map),
