@@ -270,6 +270,14 @@ const CASES: &[Case] = &[
         fix: &["if (!sk) return 0;"],
     },
     Case {
+        fixture: "null_second",
+        class: "null_check",
+        detail: "map_value_or_null",
+        line: Some("return *x + *y;"),
+        cause: &["map 'b'", "the same call at insn", "was checked"],
+        fix: &["if (!y) return 0;"],
+    },
+    Case {
         fixture: "ret_pointer",
         class: "bad_return",
         detail: "ctx",

@@ -254,17 +254,22 @@ fn null_check(inp: &Input<'_, '_>) -> Diagnosis {
         .unwrap_or_default();
     let r = reg.clone().unwrap_or_else(|| "the register".into());
     // Where the pointer came from: the call that returned it.
-    let origin = reg
+    let call_step = reg
         .as_deref()
         .map(|r| inp.trace(r))
-        .and_then(|steps| steps.into_iter().find(|s| s.how == provenance::How::Call))
+        .and_then(|steps| steps.into_iter().find(|s| s.how == provenance::How::Call));
+    let origin = call_step
+        .as_ref()
         .map(|s| format!(" (from `{}` at {})", s.text, inp.at(s.insn)))
         .unwrap_or_default();
+    let checked = call_step
+        .as_ref()
+        .and_then(|s| checked_twin(inp, s))
+        .map(|i| format!("; the same call at {} was checked", inp.at(i)))
+        .unwrap_or_default();
     // The program's name for the pointer: the variable the call's line assigns.
-    let p = reg
-        .as_deref()
-        .map(|r| inp.trace(r))
-        .and_then(|steps| steps.into_iter().find(|s| s.how == provenance::How::Call))
+    let p = call_step
+        .as_ref()
         .and_then(|s| inp.source_text(s.insn))
         .and_then(|t| super::msg::assigned_name(&t))
         .unwrap_or_else(|| "p".into());
@@ -282,10 +287,29 @@ fn null_check(inp: &Input<'_, '_>) -> Diagnosis {
     };
     Diagnosis::new(
         Class::NullCheck,
-        format!("{r} holds {source}{origin}; it is {use_} here without a check"),
+        format!("{r} holds {source}{origin}; it is {use_} here without a check{checked}"),
         format!("test the pointer right after the call and leave or skip on NULL: `if (!{p}) return 0;` — then every use below the test is allowed"),
     )
     .detail(what)
+}
+
+/// Another call of the same helper on the failing path whose result was
+/// tested against NULL (an `if rN == 0x0`/`!= 0x0` within the next few
+/// instructions walked): the lookup that was checked, next to the one not.
+fn checked_twin(inp: &Input<'_, '_>, call: &provenance::Step) -> Option<usize> {
+    let name = call_name(&call.text)?;
+    let insns = &inp.parsed.insns;
+    inp.path.iter().enumerate().find_map(|(k, &l)| {
+        let i = &insns[l];
+        if i.idx == call.insn || call_name(i.text) != Some(name) {
+            return None;
+        }
+        let tested = inp.path[k + 1..].iter().take(4).any(|&n| {
+            let t = insns[n].text;
+            t.starts_with("if r") && (t.contains(" == 0x0 ") || t.contains(" != 0x0 "))
+        });
+        tested.then_some(i.idx)
+    })
 }
 
 fn under_lock(inp: &Input<'_, '_>) -> Diagnosis {

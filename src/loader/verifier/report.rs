@@ -320,6 +320,9 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
             }
         }
     }
+    // Provenance is for the registers the message names; without any, for
+    // those the failing instruction uses.
+    let named = want.len();
     if let Some(t) = log_insn_text.as_deref().or(None) {
         for r in regs_in_text(t.get(5..).unwrap_or("")) {
             if !want.contains(&r) {
@@ -346,7 +349,8 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
         })
         .collect();
     let path: Vec<usize> = path_lines.iter().map(|&l| p.insns[l].idx).collect();
-    let provenance = provenance_of(&p, info, &path_lines, &want, diag.class);
+    let traced = if named > 0 { &want[..named] } else { &want[..] };
+    let provenance = provenance_of(&p, info, &path_lines, traced, diag.class);
     let line_of = |i: usize| source_of(info, &p, i).map(|s| (s.file, s.line, s.text));
     let (path_c, path_folded) = provenance::fold(
         provenance::source_path(&p, &path_lines, &line_of),
