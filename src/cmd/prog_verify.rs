@@ -1,7 +1,8 @@
 //! `prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2]
-//! [--log-file F] [--visual] [--as-unprivileged] [--sort KEY] [--filter EXPR]`: loads each program of an object without
-//! pinning and reports the verifier's verdict with veristat's columns; for a
-//! rejection, the summary of `loader::verifier` instead of the raw log.
+//! [--log-file F] [--visual] [--as-unprivileged] [--sort KEY]
+//! [--filter EXPR]`: loads each program of an object without pinning and
+//! reports the verifier's verdict with veristat's columns; for a rejection,
+//! the summary of `loader::verifier` instead of the raw log.
 //! Exit status 0 whenever the verification ran: the verdict is the output.
 use std::collections::BTreeSet;
 use std::io::Write;
