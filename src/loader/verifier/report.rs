@@ -534,7 +534,7 @@ impl fmt::Display for Report {
         for (k, h) in self.states.iter().enumerate() {
             write!(
                 f,
-                "{}insn {}: checked {} times, {} states",
+                "{}insn {}: checked {} times",
                 if k == 0 {
                     "  states:    "
                 } else {
@@ -542,8 +542,11 @@ impl fmt::Display for Report {
                 },
                 h.hot.insn,
                 h.hot.visits,
-                h.hot.states
             )?;
+            // A level-1 log prints full states only where a branch resumes.
+            if h.hot.states > 0 {
+                write!(f, ", {} states in the log", h.hot.states)?;
+            }
             if let Some(r) = &h.hot.varying_reg {
                 write!(
                     f,
