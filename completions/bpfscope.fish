@@ -11,7 +11,7 @@ set -g __bpfscope_kw_prog_load type map idx name id pinned pinmaps autoattach of
 set -g __bpfscope_kw_prog_loadall type map idx name id pinned pinmaps autoattach offload_dev xdpmeta_dev kernel_btf
 set -g __bpfscope_kw_prog_attach id pinned tag name stream_parser stream_verdict msg_verdict flow_dissector skb_verdict
 set -g __bpfscope_kw_prog_detach id pinned tag name stream_parser stream_verdict msg_verdict flow_dissector skb_verdict
-set -g __bpfscope_kw_prog_verify prog --prog --compare --log-level --log-file --visual visual format --format dot svg png html
+set -g __bpfscope_kw_prog_verify prog --prog --compare --log-level --log-file --visual visual format --format dot svg png html --as-unprivileged --sort --filter
 set -g __bpfscope_kw_map show dump update lookup getnext delete pin create peek push enqueue pop dequeue freeze help
 set -g __bpfscope_kw_map_show id pinned name
 set -g __bpfscope_kw_map_dump id pinned name --recursive

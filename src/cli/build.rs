@@ -240,6 +240,15 @@ fn prog_verify(m: &Match) -> Result<ProgVerify, UsageError> {
         log_file: m.word("--log-file").map(PathBuf::from),
         visual: m.has("--visual") || m.has("visual"),
         visual_to: visual_to(m)?,
+        as_unprivileged: m.has("--as-unprivileged"),
+        sort: m
+            .groups("sort")
+            .filter_map(|g| g.word("--sort").map(str::to_string))
+            .collect(),
+        filter: m
+            .groups("filter")
+            .filter_map(|g| g.word("--filter").map(str::to_string))
+            .collect(),
     };
     if r.visual && r.compare.is_some() {
         return Err(usage("--visual and --compare do not go together"));

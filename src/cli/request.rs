@@ -156,6 +156,11 @@ pub struct ProgVerify {
     pub visual: bool,
     /// `--visual format FMT FILE`.
     pub visual_to: Option<(VisualFormat, String)>,
+    /// Verify again with CAP_BPF alone (no CAP_PERFMON, CAP_SYS_ADMIN).
+    pub as_unprivileged: bool,
+    /// veristat's `-s KEY[:asc|:desc]` and `-f EXPR`, read by the verifier's `select`.
+    pub sort: Vec<String>,
+    pub filter: Vec<String>,
 }
 
 // -- map ---------------------------------------------------------------------

@@ -283,8 +283,8 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let root = root()?;
     let before = lt::state(&root, tool.name).map_err(loader_error)?;
     let loaded = lt::load(&root, tool.name, tool, &config, force).map_err(|e| {
-        explain_rejection(ctx, e, |prog, opts| {
-            loader::verifier::verify_bytes(tool.object, prog, opts)
+        explain_rejection(ctx, e, |prog| {
+            crate::loader::verifier::elf_info_bytes(tool.object, prog)
         })
     })?;
     if force && before.loaded {

@@ -78,6 +78,8 @@ pub enum LoaderError {
         object: String,
         prog: Option<String>,
         log: Vec<String>,
+        /// The whole verifier log libbpf printed (for the analysis).
+        full_log: String,
         source: libbpf_rs::Error,
     },
     #[error("can't attach program '{prog}' to {point}: {source}")]

@@ -174,6 +174,11 @@ pub fn load(obj: OpenObject, name: &str) -> Result<Object, LoaderError> {
             } else {
                 log::verifier_tail(&lines, LOG_TAIL_LINES)
             },
+            full_log: if denied {
+                String::new()
+            } else {
+                log::verifier_tail(&lines, usize::MAX).join("\n")
+            },
             source,
         }
     })

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 use crate::loader::verifier::record::{CompareRecord, VerifyRecord};
+use crate::loader::verifier::report::Privilege;
 use crate::text::escape;
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -92,8 +93,59 @@ pub fn write_verdicts(w: &mut dyn Write, recs: &[VerifyRecord], as_table: bool) 
             writeln!(w)?;
             write!(w, "{rep}")?;
         }
+        if let Some(p) = &r.privilege {
+            write_privilege(w, r, p)?;
+        }
     }
     Ok(())
+}
+
+/// The verdict with CAP_BPF alone, under the program's own.
+fn write_privilege(w: &mut dyn Write, r: &VerifyRecord, p: &Privilege) -> io::Result<()> {
+    writeln!(w)?;
+    let name = escape(&r.name);
+    if p.accepted {
+        return writeln!(
+            w,
+            "prog '{name}': also accepted with {} alone",
+            p.capabilities
+        );
+    }
+    if !p.needs_more {
+        return writeln!(
+            w,
+            "prog '{name}': rejected with {} alone too",
+            p.capabilities
+        );
+    }
+    writeln!(
+        w,
+        "prog '{name}' ({}): accepted, but rejected with {} alone: it needs CAP_PERFMON or CAP_SYS_ADMIN",
+        escape(&r.section),
+        p.capabilities
+    )?;
+    if let Some(i) = p.insn {
+        writeln!(w, "  insn:      {i}")?;
+    }
+    if let Some(s) = &p.source {
+        writeln!(
+            w,
+            "  source:    {}:{}: {}",
+            escape(&s.file),
+            s.line,
+            escape(&s.text)
+        )?;
+    }
+    if let Some(m) = &p.message {
+        writeln!(w, "  kernel:    {}", escape(m))?;
+    }
+    if let Some(c) = &p.cause {
+        writeln!(w, "  cause:     {}", escape(c))?;
+    }
+    match &p.why {
+        Some(why) => writeln!(w, "  why:       {why}"),
+        None => Ok(()),
+    }
 }
 
 fn diff(v: Option<i64>, base: Option<u64>) -> String {
@@ -107,7 +159,7 @@ fn diff(v: Option<i64>, base: Option<u64>) -> String {
     }
 }
 
-const CMP_HEADER: [&str; 13] = [
+const CMP_HEADER: [&str; 18] = [
     "Program",
     "Verdict (A)",
     "Verdict (B)",
@@ -119,8 +171,13 @@ const CMP_HEADER: [&str; 13] = [
     "States (DIFF)",
     "Peak (A)",
     "Peak (B)",
+    "Peak (DIFF)",
+    "Duration us (A)",
+    "Duration us (B)",
+    "Duration us (DIFF)",
     "Stack (A)",
     "Stack (B)",
+    "Stack (DIFF)",
 ];
 
 fn cmp_row(c: &CompareRecord) -> Vec<String> {
@@ -142,8 +199,19 @@ fn cmp_row(c: &CompareRecord) -> Vec<String> {
         diff(c.diff.total_states, a.and_then(|r| r.total_states)),
         opt(a.and_then(|r| r.peak_states)),
         opt(b.and_then(|r| r.peak_states)),
+        diff(c.diff.peak_states, a.and_then(|r| r.peak_states)),
+        opt(a.and_then(|r| r.verification_time_usec)),
+        opt(b.and_then(|r| r.verification_time_usec)),
+        diff(
+            c.diff.verification_time_usec,
+            a.and_then(|r| r.verification_time_usec),
+        ),
         opt(a.and_then(|r| r.stack_depth)),
         opt(b.and_then(|r| r.stack_depth)),
+        diff(
+            c.diff.stack_depth,
+            a.and_then(|r| r.stack_depth).map(u64::from),
+        ),
     ]
 }
 

@@ -264,6 +264,27 @@ pub fn handle_perms(unprivileged: bool) -> Result<()> {
     Ok(())
 }
 
+/// Drops CAP_SYS_ADMIN and CAP_PERFMON from this process's effective and
+/// permitted sets, keeping CAP_BPF and CAP_NET_ADMIN: a loader with CAP_BPF
+/// alone (`prog verify --as-unprivileged` runs it in a forked child).
+pub fn drop_to_cap_bpf() -> Result<()> {
+    let mut data = capget()?;
+    for c in [CAP_SYS_ADMIN, CAP_PERFMON] {
+        data[(c / 32) as usize].effective &= !(1 << (c % 32));
+        data[(c / 32) as usize].permitted &= !(1 << (c % 32));
+    }
+    let mut hdr = CapHeader {
+        version: LINUX_CAPABILITY_VERSION_3,
+        pid: 0,
+    };
+    // SAFETY: hdr and data are the v3 header and its two data words.
+    let ret = unsafe { libc::syscall(libc::SYS_capset, &mut hdr, data.as_ptr()) };
+    if ret < 0 {
+        return Err(SysError::last("failed to drop capabilities"));
+    }
+    Ok(())
+}
+
 // ------------------------------------------------------------------ probes
 
 /// r0-only instructions: registers need no bitfield setters.

@@ -102,6 +102,12 @@ const PROG_VERIFY: Node = Seq(&[
                 VISUAL_FILE,
             ])),
         ]),
+        Flag("--as-unprivileged", None),
+        Many(
+            "sort",
+            &Flag("--sort", Some(("KEY[:asc|:desc]", Value::Text))),
+        ),
+        Many("filter", &Flag("--filter", Some(("EXPR", Value::Text)))),
     ]),
 ]);
 

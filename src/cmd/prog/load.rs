@@ -42,9 +42,7 @@ pub fn load(ctx: &Ctx, r: ProgLoad, out: &mut Out) -> Result<()> {
     };
     let file = req.file;
     let loaded = load_file(req).map_err(|e| {
-        explain_rejection(ctx, e, |prog, opts| {
-            crate::loader::verifier::verify(file, prog, opts)
-        })
+        explain_rejection(ctx, e, |prog| crate::loader::verifier::elf_info(file, prog))
     })?;
     for n in loaded.notes {
         eprintln!("{n}");

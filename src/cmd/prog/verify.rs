@@ -1,5 +1,6 @@
 //! `prog verify OBJ [prog NAME] [--compare OTHER.o] [--log-level 1|2]
-//! [--log-file F] [--visual [format FMT FILE]]`: loads each program of an object without
+//! [--log-file F] [--visual [format FMT FILE]] [--as-unprivileged]
+//! [--sort KEY]… [--filter EXPR]…`: loads each program of an object without
 //! pinning and reports the verifier's verdict with veristat's columns; for a
 //! rejection, the summary of `loader::verifier` instead of the raw log.
 //! Exit status 0 whenever the verification ran: the verdict is the output.
@@ -13,7 +14,8 @@ use crate::disasm::printer::NoResolve;
 use crate::disasm::visual::{self, VisualFormat};
 use crate::disasm::xlated::{DumpOpts, FuncInfo, LineInfo, Xlated};
 use crate::loader::verifier::load::{self, Verdict, VerifyOpts};
-use crate::loader::verifier::record::{CompareRecord, Comparison, VerifyRecord};
+use crate::loader::verifier::record::{self, CompareRecord, Comparison, VerifyRecord};
+use crate::loader::verifier::select;
 use crate::loader::LoaderError;
 use crate::output::{self, Ctx, Out};
 
@@ -80,11 +82,31 @@ pub fn run(ctx: &Ctx, req: &ProgVerify, out: &mut Out) -> Result<()> {
         write_logs(f, &all)?;
     }
     if req.visual {
-        return visual(req, &a, out);
+        if ctx.json && req.visual_to.is_none() {
+            // One JSON value: the DOT text as a string.
+            let mut dot: Vec<u8> = Vec::new();
+            let name = visual(req, &a, &mut dot)?;
+            let text = String::from_utf8_lossy(&dot);
+            output::write_json(ctx, out, &serde_json::json!({ "prog": name, "dot": text }))?;
+            return Ok(());
+        }
+        visual(req, &a, out)?;
+        return Ok(());
     }
+    let sort = req
+        .sort
+        .iter()
+        .map(|s| select::parse_sort(s).map_err(CmdError::Usage))
+        .collect::<Result<Vec<_>>>()?;
+    let filter = req
+        .filter
+        .iter()
+        .map(|f| select::parse_filter(f).map_err(CmdError::Usage))
+        .collect::<Result<Vec<_>>>()?;
     let file_a = req.object.display().to_string();
-    let recs_a: Vec<VerifyRecord> = a.iter().map(|v| VerifyRecord::new(&file_a, v)).collect();
+    let mut recs_a = record::records(&file_a, &req.object, &a, req.as_unprivileged);
     let Some(b) = b else {
+        select::select_records(&mut recs_a, &filter, &sort);
         if ctx.json {
             if req.prog.is_some() && recs_a.len() == 1 {
                 output::write_json(ctx, out, &recs_a[0])?;
@@ -116,6 +138,7 @@ pub fn run(ctx: &Ctx, req: &ProgVerify, out: &mut Out) -> Result<()> {
     for rb in recs_b.into_iter().flatten() {
         programs.push(CompareRecord::new(rb.name.clone(), None, Some(rb)));
     }
+    select::select_pairs(&mut programs, &filter, &sort);
     if ctx.json {
         output::write_json(
             ctx,
@@ -135,7 +158,8 @@ pub fn run(ctx: &Ctx, req: &ProgVerify, out: &mut Out) -> Result<()> {
 /// `--visual`: the program's CFG with the verdict on it (the block where
 /// the verifier stopped, the path to it, and with `--log-level 2` the
 /// blocks it walked and its states), as DOT on stdout or in a file.
-fn visual(req: &ProgVerify, verdicts: &[Verdict], out: &mut Out) -> Result<()> {
+/// Returns the program's name.
+fn visual<W: Write>(req: &ProgVerify, verdicts: &[Verdict], out: &mut W) -> Result<String> {
     let v = match verdicts {
         [one] => one,
         many => many.iter().find(|v| !v.accepted).ok_or_else(|| {
@@ -195,7 +219,7 @@ fn visual(req: &ProgVerify, verdicts: &[Verdict], out: &mut Out) -> Result<()> {
     }
     .map_err(super::dump::visual_failed)?;
     out.flush()?;
-    Ok(())
+    Ok(v.name.clone())
 }
 
 // Loader failures as command errors, shared by `prog load` and `tool`:
@@ -222,26 +246,22 @@ pub fn loader_error(e: LoaderError) -> CmdError {
     }
 }
 
-/// On a verifier rejection, re-verifies the failing program alone (nothing is
-/// pinned) and prints the analysis — instruction, source line, cause, fix —
-/// instead of the raw log tail; other errors pass through unchanged.
+/// On a verifier rejection, analyses the log libbpf already got (the
+/// program is not verified again) with what the ELF says of the failing
+/// program (`info`), and prints the analysis — instruction, source line,
+/// cause, fix — instead of the raw log tail; other errors pass through.
 pub fn explain_rejection(
     ctx: &Ctx,
-    e: crate::loader::LoaderError,
-    verify: impl FnOnce(
-        &str,
-        crate::loader::verifier::VerifyOpts,
-    ) -> std::result::Result<
-        crate::loader::verifier::Verdict,
-        crate::loader::verifier::VerifyError,
-    >,
+    e: LoaderError,
+    info: impl FnOnce(&str) -> crate::loader::verifier::ObjInfo,
 ) -> CmdError {
-    use crate::loader::{verifier, LoaderError};
+    use crate::loader::verifier;
     let LoaderError::Load {
         prog: Some(prog),
         object,
         source,
         log,
+        full_log,
     } = &e
     else {
         return loader_error(e);
@@ -249,28 +269,21 @@ pub fn explain_rejection(
     if log.is_empty() {
         return loader_error(e);
     }
-    let opts = verifier::VerifyOpts {
-        log_level: Some(1),
-        debug: ctx.debug,
-        whole_log: false,
-    };
-    match verify(prog, opts) {
-        Ok(v) if !v.accepted && !v.before_kernel => {
-            let report = verifier::analyze(&v.log, &v.info);
-            let why = source.to_string();
-            let why = why.split(" (os error").next().unwrap_or(&why);
-            let head = format!("can't load object '{object}' (program '{prog}'): {why}");
-            if !ctx.json {
-                eprintln!("{report}");
-            }
-            CmdError::Detailed {
-                msg: format!(
-                    "{head} (rejected by the verifier: {}; `bpfscope prog verify` for more)",
-                    report.title
-                ),
-                json: serde_json::json!({ "error": head, "verifier": report }),
-            }
-        }
-        _ => loader_error(e),
+    let report = verifier::analyze(full_log, &info(prog));
+    if report.accepted {
+        return loader_error(e);
+    }
+    let why = source.to_string();
+    let why = why.split(" (os error").next().unwrap_or(&why);
+    let head = format!("can't load object '{object}' (program '{prog}'): {why}");
+    if !ctx.json {
+        eprintln!("{report}");
+    }
+    CmdError::Detailed {
+        msg: format!(
+            "{head} (rejected by the verifier: {}; `bpfscope prog verify` for more)",
+            report.title
+        ),
+        json: serde_json::json!({ "error": head, "verifier": report }),
     }
 }

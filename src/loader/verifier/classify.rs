@@ -3,221 +3,30 @@
 //! and a hint at the fix.
 //!
 //! Messages are matched by the fixed words of their format strings in
-//! kernel/bpf/verifier.c (6.x) and libbpf's log fixups, never by numbers,
-//! so they survive kernels that print other offsets or ids.
+//! kernel/bpf/verifier.c (6.x) and libbpf's messages, never by numbers, so
+//! they survive kernels that print other offsets or ids. Every number a
+//! cause or hint prints is taken from the log (the message, a register
+//! state, the statistics) or is a line or instruction of it; a message not
+//! known here gets a neutral title and the kernel's own words, never a guess.
+//! Memory-access messages are in [`super::memory`].
 
-use serde::Serialize;
+pub use super::diagnosis::{Class, Diagnosis, Input, Related};
+use super::msg::{call_name, field, first_reg, log_insn_text, quoted};
+use super::outside::{core_relocation, libbpf_step, reference_kind, stack_overflow_call};
+use super::provenance;
 
-use super::objinfo::ObjInfo;
-use super::parse::{ParsedLog, RegState};
-
-/// What went wrong, as a stable JSON key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    /// A pointer that may be NULL (map lookup, socket lookup, …) used unchecked.
-    NullCheck,
-    /// Access outside a stack frame, map value, packet, context or memory region.
-    OutOfBounds,
-    /// The verifier gave up: 1M instructions, too many states, an unbounded loop.
-    TooComplex,
-    /// An acquired reference (ring buffer reservation, socket, kptr) not released.
-    UnreleasedReference,
-    /// A register or stack slot read before being written.
-    Uninitialized,
-    /// A helper or kfunc the program type may not call.
-    HelperNotAllowed,
-    /// A GPL-only helper in a program whose license is not GPL-compatible.
-    GplOnly,
-    /// R0 at exit outside the range the program type allows.
-    BadReturn,
-    /// The frames of a call chain need more than 512 bytes of stack.
-    StackTooLarge,
-    /// A CO-RE relocation libbpf could not resolve (the 0xbad2310 poison call).
-    CoreRelocation,
-    /// A kfunc this kernel does not have.
-    UnknownKfunc,
-    /// A map the program uses was not created.
-    MapNotCreated,
-    /// None of the above.
-    Other,
-}
-
-impl Class {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Class::NullCheck => "null_check",
-            Class::OutOfBounds => "out_of_bounds",
-            Class::TooComplex => "too_complex",
-            Class::UnreleasedReference => "unreleased_reference",
-            Class::Uninitialized => "uninitialized",
-            Class::HelperNotAllowed => "helper_not_allowed",
-            Class::GplOnly => "gpl_only",
-            Class::BadReturn => "bad_return",
-            Class::StackTooLarge => "stack_too_large",
-            Class::CoreRelocation => "core_relocation",
-            Class::UnknownKfunc => "unknown_kfunc",
-            Class::MapNotCreated => "map_not_created",
-            Class::Other => "other",
+/// Classifies a rejection.
+pub fn diagnose(inp: &Input<'_, '_>) -> Diagnosis {
+    let has = |s: &str| inp.has(s);
+    let msg = inp.msg;
+    let info = inp.info;
+    let parsed = inp.parsed;
+    let failing = inp.failing();
+    if inp.from_libbpf {
+        if let Some(d) = libbpf_step(inp) {
+            return d;
         }
     }
-
-    /// A short title for the summary.
-    pub fn title(self) -> &'static str {
-        match self {
-            Class::NullCheck => "pointer used without a NULL check",
-            Class::OutOfBounds => "access out of bounds",
-            Class::TooComplex => "program too complex for the verifier",
-            Class::UnreleasedReference => "reference not released",
-            Class::Uninitialized => "read of uninitialised data",
-            Class::HelperNotAllowed => "helper or kfunc not allowed here",
-            Class::GplOnly => "GPL-only helper in a non-GPL program",
-            Class::BadReturn => "wrong return value",
-            Class::StackTooLarge => "stack over 512 bytes",
-            Class::CoreRelocation => "CO-RE relocation failed",
-            Class::UnknownKfunc => "unknown kfunc",
-            Class::MapNotCreated => "map not created",
-            Class::Other => "rejected",
-        }
-    }
-}
-
-/// An instruction other than the failing one that the explanation points at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Related {
-    pub insn: usize,
-    /// What it is: `reference acquired here`, `checked 11115 times`, …
-    pub what: String,
-}
-
-/// The classifier's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diagnosis {
-    pub class: Class,
-    /// Which region / reference / helper, when the class has kinds
-    /// (`packet`, `map_value`, `ring buffer`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    pub cause: String,
-    pub hint: String,
-    /// The failing instruction when the message itself does not come at it
-    /// (stack size: the call that goes over the limit).
-    #[serde(skip)]
-    pub insn_override: Option<usize>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<Related>,
-}
-
-impl Diagnosis {
-    fn new(class: Class, cause: String, hint: String) -> Self {
-        Diagnosis {
-            class,
-            detail: None,
-            cause,
-            hint,
-            insn_override: None,
-            related: Vec::new(),
-        }
-    }
-    fn detail(mut self, d: impl Into<String>) -> Self {
-        self.detail = Some(d.into());
-        self
-    }
-}
-
-/// `key=value` (up to a comma, space or parenthesis) in a message.
-fn field<'a>(msg: &'a str, key: &str) -> Option<&'a str> {
-    let mut from = 0;
-    while let Some(p) = msg[from..].find(key) {
-        let at = from + p;
-        let boundary = at == 0 || {
-            let c = msg.as_bytes()[at - 1];
-            !c.is_ascii_alphanumeric() && c != b'_'
-        };
-        if boundary && msg[at + key.len()..].starts_with('=') {
-            let v = &msg[at + key.len() + 1..];
-            let end = v
-                .find(|c: char| c == ',' || c.is_whitespace() || c == ')' || c == '(')
-                .unwrap_or(v.len());
-            return Some(&v[..end]);
-        }
-        from = at + key.len();
-    }
-    None
-}
-
-/// The first `R<n>` register named in a message.
-pub fn first_reg(msg: &str) -> Option<String> {
-    msg.split(|c: char| !c.is_ascii_alphanumeric())
-        .find(|w| w.len() >= 2 && w.starts_with('R') && w[1..].parse::<u8>().is_ok_and(|n| n <= 10))
-        .map(str::to_string)
-}
-
-/// Text between the first pair of single quotes.
-fn quoted(msg: &str) -> Option<&str> {
-    let a = msg.find('\'')?;
-    let b = msg[a + 1..].find('\'')?;
-    Some(&msg[a + 1..a + 1 + b])
-}
-
-/// The helper or kfunc name of a `call name#id` text.
-fn call_name(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("call ")?;
-    let name = rest.split('#').next()?.trim();
-    (!name.is_empty()).then_some(name)
-}
-
-/// The log's text of instruction `idx` (its last appearance).
-fn log_insn_text<'a>(p: &ParsedLog<'a>, idx: usize) -> Option<&'a str> {
-    p.insns.iter().rev().find(|i| i.idx == idx).map(|i| i.text)
-}
-
-/// What kind of reference an acquiring call made.
-fn reference_kind(call: Option<&str>) -> (&'static str, &'static str) {
-    let c = call.unwrap_or("");
-    if c.starts_with("bpf_ringbuf_reserve") {
-        (
-            "ring buffer reservation",
-            "submit or discard it on every path: bpf_ringbuf_submit(e, 0) or bpf_ringbuf_discard(e, 0) before each return",
-        )
-    } else if c.contains("sk_lookup") || c.contains("skc_lookup") || c.contains("sk_fullsock") {
-        (
-            "socket reference",
-            "release it on every path with bpf_sk_release(sk) once done, including early returns",
-        )
-    } else if c.contains("kptr_xchg") || c.contains("obj_new") || c.contains("percpu_obj_new") {
-        (
-            "kptr / allocated object",
-            "store it back into a map kptr field with bpf_kptr_xchg(), or free it with bpf_obj_drop(), on every path",
-        )
-    } else if c.contains("dynptr") {
-        (
-            "dynptr",
-            "submit or discard the ring buffer dynptr (bpf_ringbuf_submit_dynptr / bpf_ringbuf_discard_dynptr) on every path",
-        )
-    } else if c.contains("task")
-        || c.contains("cgroup")
-        || c.contains("acquire")
-        || c.contains("get_")
-    {
-        (
-            "acquired kernel object",
-            "release it with the matching *_release() kfunc on every path",
-        )
-    } else {
-        (
-            "reference",
-            "release what was acquired on every path before the program returns",
-        )
-    }
-}
-
-/// Classifies a rejection. `msg` is the error's lines, joined with newlines.
-pub fn diagnose(msg: &str, parsed: &ParsedLog<'_>, info: &ObjInfo, state: &RegState) -> Diagnosis {
-    let has = |s: &str| msg.contains(s);
-    let reg = first_reg(msg);
-    let reg_state = reg.as_deref().and_then(|r| state.reg(r));
-    let failing = parsed.error.as_ref().and_then(|e| e.insn);
 
     // CO-RE: the poison call, or libbpf's rewrite of it.
     if has("CO-RE relocation") || has("195896080") || has("0xbad2310") {
@@ -253,16 +62,19 @@ pub fn diagnose(msg: &str, parsed: &ParsedLog<'_>, info: &ObjInfo, state: &RegSt
         .detail(name);
     }
     if has("GPL-restricted") || has("GPL compatible") && has("cannot call") {
-        let helper = failing
-            .and_then(|i| log_insn_text(parsed, i))
-            .and_then(call_name)
-            .unwrap_or("this helper");
+        let helper = inp.failing_call().unwrap_or("this helper");
         return Diagnosis::new(
             Class::GplOnly,
             format!("{helper} is a GPL-only helper, and the program's license (the \"license\" section) is not GPL-compatible"),
             "declare a GPL-compatible license: `char LICENSE[] SEC(\"license\") = \"GPL\";` (or \"Dual BSD/GPL\"), or use a helper that is not GPL-only".into(),
         )
         .detail(helper);
+    }
+    if has("while holding a lock")
+        || has("inside bpf_spin_lock-ed region")
+        || has("bpf_spin_unlock is missing")
+    {
+        return under_lock(inp);
     }
     if has("cannot use helper")
         || has("unknown func")
@@ -272,9 +84,8 @@ pub fn diagnose(msg: &str, parsed: &ParsedLog<'_>, info: &ObjInfo, state: &RegSt
         || has("sleepable helper")
         || has("kernel function") && has("not allowed")
     {
-        let name = failing
-            .and_then(|i| log_insn_text(parsed, i))
-            .and_then(call_name)
+        let name = inp
+            .failing_call()
             .or_else(|| {
                 msg.split_whitespace()
                     .find(|w| w.contains('#') && w.starts_with("bpf_"))
@@ -282,6 +93,14 @@ pub fn diagnose(msg: &str, parsed: &ParsedLog<'_>, info: &ObjInfo, state: &RegSt
             })
             .unwrap_or("this helper")
             .to_string();
+        if has("might sleep") || has("sleepable") {
+            return Diagnosis::new(
+                Class::HelperNotAllowed,
+                format!("{name} may sleep, and this program (section '{}') runs where sleeping is not allowed", info.section),
+                format!("use the non-sleeping variant (bpf_probe_read_user() instead of bpf_copy_from_user()), or a sleepable program type: a section with `.s` (`fentry.s/`, `lsm.s/`, `uprobe.s/`) lets {name} sleep"),
+            )
+            .detail(name);
+        }
         return Diagnosis::new(
             Class::HelperNotAllowed,
             format!(
@@ -295,34 +114,11 @@ pub fn diagnose(msg: &str, parsed: &ParsedLog<'_>, info: &ObjInfo, state: &RegSt
         .detail(name);
     }
     if has("_or_null") || has("Possibly NULL pointer") || has("or_null expected") {
-        let what = reg_state
-            .map(|r| r.ty.clone())
-            .or_else(|| quoted(msg).map(str::to_string))
-            .unwrap_or_else(|| "pointer_or_null".into());
-        let map = reg_state
-            .and_then(|r| r.attrs.iter().find(|(k, _)| k == "map"))
-            .map(|(_, v)| format!(" of map '{v}'"))
-            .unwrap_or_default();
-        let r = reg.clone().unwrap_or_else(|| "the register".into());
-        let source = if what.starts_with("map_value") {
-            format!("the value pointer{map} returned by bpf_map_lookup_elem(), which is NULL when the key is absent")
-        } else if what.contains("sock") {
-            "a socket returned by a lookup helper, which is NULL when no socket matches".to_string()
-        } else {
-            format!("a pointer of type {what}, which may be NULL")
-        };
-        return Diagnosis::new(
-            Class::NullCheck,
-            format!("{r} holds {source}; it is used here without a check"),
-            "test the pointer right after the call and leave or skip on NULL: `if (!p) return 0;` — then every use below the test is allowed".into(),
-        )
-        .detail(what);
+        return null_check(inp);
     }
     if has("!read_ok") {
-        let r = reg.clone().unwrap_or_else(|| "a register".into());
-        let at_exit = failing
-            .and_then(|i| log_insn_text(parsed, i))
-            .is_some_and(|t| t == "exit");
+        let r = first_reg(msg).unwrap_or_else(|| "a register".into());
+        let at_exit = inp.failing_text().is_some_and(|t| t == "exit");
         let (cause, hint) = if r == "R0" && at_exit {
             (
                 "R0, the return value, was never set on this path before exit".to_string(),
@@ -336,12 +132,18 @@ pub fn diagnose(msg: &str, parsed: &ParsedLog<'_>, info: &ObjInfo, state: &RegSt
         };
         return Diagnosis::new(Class::Uninitialized, cause, hint).detail(r);
     }
-    if has("invalid read from stack") || has("invalid indirect read from stack") {
-        let off = field(msg, "off").map(str::to_string).unwrap_or_default();
+    // `read from stack [Rn] off -8+0 size 8` (space-separated) is a read of
+    // bytes never written; `stack Rn off=-8 size=16` is out of the frame.
+    if has("read from stack") && !has("variable-offset") && !has(" off=") {
+        let off = super::msg::at_fp(&super::msg::stack_off(msg).unwrap_or_default());
+        let via = inp
+            .failing_call()
+            .map(|c| format!(" (passed to {c})"))
+            .unwrap_or_default();
         return Diagnosis::new(
             Class::Uninitialized,
-            format!("the program reads stack bytes (offset {off} from R10) that were never written on this path"),
-            "initialise the whole variable or buffer before reading it or passing it to a helper, e.g. `struct x v = {};` or __builtin_memset(&v, 0, sizeof(v))".into(),
+            format!("the program reads stack bytes at {off}{via} that were never written on this path"),
+            "initialise the whole variable or buffer before reading it or passing it to a helper, e.g. `struct x v = {};` or __builtin_memset(&v, 0, sizeof(v)) (padding bytes between fields count too)".into(),
         )
         .detail("stack");
     }
@@ -350,87 +152,56 @@ pub fn diagnose(msg: &str, parsed: &ParsedLog<'_>, info: &ObjInfo, state: &RegSt
         let call = alloc
             .and_then(|a| log_insn_text(parsed, a))
             .and_then(call_name);
-        let (kind, hint) = reference_kind(call);
+        // The program's variable holding it: what the acquiring line assigns.
+        let var = alloc
+            .and_then(|a| inp.source_text(a))
+            .and_then(|t| super::msg::assigned_name(&t))
+            .unwrap_or_else(|| "ptr".into());
+        let (kind, hint) = reference_kind(call, &var);
         let mut d = Diagnosis::new(
             Class::UnreleasedReference,
             format!(
                 "a {kind}{} is still held when the program exits on this path; the kernel would leak it",
                 match (call, alloc) {
-                    (Some(c), Some(a)) => format!(" acquired by {c} at insn {a}"),
-                    (None, Some(a)) => format!(" acquired at insn {a}"),
+                    (Some(c), Some(a)) => format!(" acquired by {c} at {}", inp.at(a)),
+                    (None, Some(a)) => format!(" acquired at {}", inp.at(a)),
                     _ => String::new(),
                 }
             ),
-            hint.to_string(),
+            hint,
         )
         .detail(kind);
         if let Some(a) = alloc {
-            d.related.push(Related {
-                insn: a,
-                what: "reference acquired here".into(),
-            });
+            d = d.related(a, "reference acquired here");
         }
         return d;
-    }
-    if has("bpf_spin_unlock is missing") || has("inside bpf_spin_lock-ed region") {
-        return Diagnosis::new(
-            Class::UnreleasedReference,
-            "a bpf_spin_lock is still held on this path (at exit or across a call)".into(),
-            "call bpf_spin_unlock() on every path, before any exit or call".into(),
-        )
-        .detail("spin lock");
     }
     if has("At program exit the register R0")
         || has("At subprogram exit the register R0")
         || has("should have been in")
     {
-        let range = msg
-            .find("should have been in ")
-            .map(|p| {
-                msg[p + 20..]
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            })
-            .unwrap_or_default();
-        let has_val = msg
-            .find(" has ")
-            .map(|p| {
-                msg[p + 5..]
-                    .split(" should")
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            })
-            .unwrap_or_default();
-        return Diagnosis::new(
-            Class::BadReturn,
-            format!(
-                "this program type must return a value in {range}, but R0 can be {has_val} here"
-            ),
-            format!("return only values in {range} (for cgroup programs 1 allows, 0 denies); clamp or map the value before returning"),
-        )
-        .detail(range);
+        return bad_return(inp);
     }
     if has("combined stack size")
         || has("stack size") && has("oo large")
         || has("call stack of") && has("too deep")
     {
+        let depths: Vec<String> = parsed
+            .stats
+            .stack_depths
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
         let mut d = Diagnosis::new(
             Class::StackTooLarge,
-            format!(
-                "the frames of one call chain need more than 512 bytes of stack together ({}); each function's locals count, rounded up to 32 bytes",
-                parsed
-                    .stats
-                    .stack_depths
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join("+")
-            ),
+            if has("too deep") {
+                format!("the chain of calls is deeper than the verifier allows: {}", msg.lines().next().unwrap_or(""))
+            } else {
+                format!(
+                    "the frames of one call chain need more stack together than the verifier allows (per function: {}); each function's locals count",
+                    depths.join("+")
+                )
+            },
             "move large buffers to a per-CPU array map (a one-entry BPF_MAP_TYPE_PERCPU_ARRAY used as scratch space), or mark the helpers __always_inline so their locals can share space".into(),
         )
         .detail(if has("too deep") { "call depth" } else { "stack" });
@@ -442,240 +213,293 @@ pub fn diagnose(msg: &str, parsed: &ParsedLog<'_>, info: &ObjInfo, state: &RegSt
         || has("infinite loop detected")
         || has("back-edge from insn")
         || has("loop detected")
-        || has("too many states")
     {
-        let mut d = Diagnosis::new(
-            Class::TooComplex,
-            if has("infinite loop") || has("back-edge") {
-                "the verifier found a loop whose exit it cannot prove: it would run forever as far as the verifier can tell".to_string()
-            } else {
-                "the verifier walked 1,000,000 instructions without finishing: a loop it cannot bound (each iteration is a new state) or too many paths".to_string()
-            },
-            "give loops a constant bound the verifier can see (`for (i = 0; i < 64 && i < n; i++)`), or use bpf_loop() / bpf_for() / open-coded iterators for long loops; split work with tail calls; cut branches whose states differ only in values that do not matter".into(),
-        )
-        .detail(if has("infinite loop") || has("back-edge") { "loop" } else { "1M instructions" });
-        if let Some((idx, n)) = hottest(parsed) {
-            d.related.push(Related {
-                insn: idx,
-                what: format!("checked {n} times (the loop the verifier kept walking)"),
-            });
-        }
+        return too_complex(inp);
+    }
+    if let Some(d) = helper_argument(inp) {
         return d;
     }
-    if let Some(d) = out_of_bounds(msg, reg.as_deref(), state) {
+    if let Some(d) = super::memory::diagnose(inp) {
         return d;
     }
-    let hint = if has("invalid mem access 'scalar'") {
-        "a plain number is used as a pointer: read kernel memory with bpf_probe_read_kernel() or BPF_CORE_READ(), or use a typed pointer (tp_btf/fentry arguments)".to_string()
-    } else if has("type=") && has("expected=") {
-        "a helper argument has the wrong type: check which argument the message names and pass what the helper expects".to_string()
-    } else {
-        "read the kernel's message with the instruction and registers above; `--log-level 2` shows the state after every instruction".to_string()
-    };
-    Diagnosis::new(
+    // Not a message bpfscope knows: the kernel's words, no guess.
+    let mut d = Diagnosis::new(
         Class::Other,
         format!(
-            "the verifier refused the program: {}",
+            "bpfscope does not know this message; the kernel said: {}",
             msg.lines().next().unwrap_or("")
         ),
-        hint,
-    )
+        "the registers above are the state before the refused instruction; `--log-level 2` prints the state after every instruction of the path".into(),
+    );
+    d.title = Some(match failing {
+        Some(i) => format!("the verifier refused instruction {i}"),
+        None => "the verifier refused the program".into(),
+    });
+    d
 }
 
-fn core_relocation(msg: &str, info: &ObjInfo, failing: Option<usize>) -> Diagnosis {
-    let relo = failing.and_then(|i| info.core_relo_at(i));
-    // libbpf's rewrite: `failed to resolve CO-RE relocation <byte_off> [5] struct t___x.f (0:0 @ offset 0)`.
-    let from_log = msg.lines().find_map(|l| {
-        let rest = l.split("failed to resolve CO-RE relocation ").nth(1)?;
-        let after_id = rest.split("] ").nth(1)?;
-        Some(after_id.split(" (").next()?.trim().to_string())
-    });
-    let (what, kernel_type, field, kind) = match relo {
-        Some(r) => (
-            format!("{} {}", r.type_name.split(' ').next().unwrap_or(""), r.spec)
-                .trim()
-                .to_string(),
-            r.kernel_type.clone(),
-            r.field.clone(),
-            r.kind.clone(),
-        ),
-        None => {
-            let spec = from_log.clone().unwrap_or_else(|| "a field".into());
-            let ty = spec.split('.').next().unwrap_or("").to_string();
-            let field = spec.rsplit_once('.').map(|(_, f)| f.to_string());
-            let base = ty.split("___").next().unwrap_or(&ty).to_string();
-            (spec, base, field, "byte_off".into())
-        }
+fn null_check(inp: &Input<'_, '_>) -> Diagnosis {
+    let msg = inp.msg;
+    let reg = first_reg(msg);
+    let reg_state = reg.as_deref().and_then(|r| inp.state.reg(r));
+    let what = reg_state
+        .map(|r| r.ty.clone())
+        .filter(|t| t.ends_with("_or_null"))
+        .or_else(|| field(msg, "type").map(str::to_string))
+        .or_else(|| quoted(msg).map(str::to_string))
+        .unwrap_or_else(|| "pointer_or_null".into());
+    let map = reg_state
+        .and_then(|r| r.attrs.iter().find(|(k, _)| k == "map"))
+        .map(|(_, v)| format!(" of map '{v}'"))
+        .unwrap_or_default();
+    let r = reg.clone().unwrap_or_else(|| "the register".into());
+    // Where the pointer came from: the call that returned it.
+    let call_step = reg
+        .as_deref()
+        .map(|r| inp.trace(r))
+        .and_then(|steps| steps.into_iter().find(|s| s.how == provenance::How::Call));
+    let origin = call_step
+        .as_ref()
+        .map(|s| format!(" (from `{}` at {})", s.text, inp.at(s.insn)))
+        .unwrap_or_default();
+    let checked = call_step
+        .as_ref()
+        .and_then(|s| checked_twin(inp, s))
+        .map(|i| format!("; the same call at {} was checked", inp.at(i)))
+        .unwrap_or_default();
+    // The program's name for the pointer: the variable the call's line assigns.
+    let p = call_step
+        .as_ref()
+        .and_then(|s| inp.source_text(s.insn))
+        .and_then(|t| super::msg::assigned_name(&t))
+        .unwrap_or_else(|| "p".into());
+    let source = if what.starts_with("map_value") {
+        format!("the value pointer{map} returned by bpf_map_lookup_elem(), which is NULL when the key is absent")
+    } else if what.contains("sock") {
+        "a socket returned by a lookup helper, which is NULL when no socket matches".to_string()
+    } else {
+        format!("a pointer of type {what}, which may be NULL")
     };
-    let missing = match &field {
-        Some(f) => format!("{kernel_type} has no field '{f}'"),
-        None => format!("{kernel_type} does not match the program's definition"),
+    let use_ = if inp.failing_call().is_some() {
+        "passed to a helper that needs a valid pointer"
+    } else {
+        "used"
     };
     Diagnosis::new(
-        Class::CoreRelocation,
-        format!(
-            "the CO-RE relocation ({kind}) of {what} could not be resolved against this kernel's BTF: {missing}; libbpf replaced the instruction with a call to the poison helper 195896080 (0xbad2310), which fails only because this path is reachable"
-        ),
-        format!(
-            "check what this kernel has (`bpftool btf dump file /sys/kernel/btf/vmlinux format c | grep -A40 '^{kernel_type} {{'`); guard the access with `if (bpf_core_field_exists(...))`, or declare one `___flavour` of the type per kernel layout and choose with bpf_core_field_exists()"
-        ),
+        Class::NullCheck,
+        format!("{r} holds {source}{origin}; it is {use_} here without a check{checked}"),
+        format!("test the pointer right after the call and leave or skip on NULL: `if (!{p}) return 0;` — then every use below the test is allowed"),
     )
     .detail(what)
 }
 
-/// The instruction the verifier checked most often, and how often.
-fn hottest(p: &ParsedLog<'_>) -> Option<(usize, usize)> {
-    let mut counts: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for i in &p.insns {
-        *counts.entry(i.idx).or_default() += 1;
-    }
-    counts
-        .into_iter()
-        .filter(|&(_, n)| n > 1)
-        .max_by_key(|&(idx, n)| (n, std::cmp::Reverse(idx)))
+/// Another call of the same helper on the failing path whose result was
+/// tested against NULL (an `if rN == 0x0`/`!= 0x0` within the next few
+/// instructions walked): the lookup that was checked, next to the one not.
+fn checked_twin(inp: &Input<'_, '_>, call: &provenance::Step) -> Option<usize> {
+    let name = call_name(&call.text)?;
+    let insns = &inp.parsed.insns;
+    inp.path.iter().enumerate().find_map(|(k, &l)| {
+        let i = &insns[l];
+        if i.idx == call.insn || call_name(i.text) != Some(name) {
+            return None;
+        }
+        let tested = inp.path[k + 1..].iter().take(4).any(|&n| {
+            let t = insns[n].text;
+            t.starts_with("if r") && (t.contains(" == 0x0 ") || t.contains(" != 0x0 "))
+        });
+        tested.then_some(i.idx)
+    })
 }
 
-/// The call instruction at which the stack of a call chain passes 512
-/// bytes, from the object's functions and the log's per-function depths.
-fn stack_overflow_call(info: &ObjInfo, depths: &[u32]) -> Option<usize> {
-    use crate::disasm::insn::BPF_PSEUDO_CALL;
-    let starts: Vec<usize> = info.funcs.iter().map(|f| f.insn).collect();
-    if starts.is_empty() || depths.len() != starts.len() {
-        return None;
-    }
-    let func_of = |i: usize| starts.partition_point(|&s| s <= i).checked_sub(1);
-    let round = |d: u32| d.max(1).div_ceil(32) * 32;
-    // Depth-first over the call graph, carrying the total so far.
-    let mut stack = vec![(0usize, round(depths[0]), 0usize)];
-    while let Some((f, total, level)) = stack.pop() {
-        if level > 8 {
-            continue;
-        }
-        let end = starts.get(f + 1).copied().unwrap_or(info.insns.len());
-        for i in starts[f]..end.min(info.insns.len()) {
-            let insn = info.insns[i];
-            if insn.code == 0x85 && insn.src_reg == BPF_PSEUDO_CALL {
-                let target = i as i64 + i64::from(insn.imm) + 1;
-                let Some(g) = usize::try_from(target).ok().and_then(func_of) else {
-                    continue;
-                };
-                let t = total + round(depths[g]);
-                if t > 512 {
-                    return Some(i);
-                }
-                stack.push((g, t, level + 1));
-            }
-        }
-    }
-    None
-}
-
-fn out_of_bounds(msg: &str, reg: Option<&str>, state: &RegState) -> Option<Diagnosis> {
-    let has = |s: &str| msg.contains(s);
-    let reg_ty = reg
-        .and_then(|r| state.reg(r))
-        .map(|r| r.ty.as_str())
-        .unwrap_or("");
-    let off = field(msg, "off");
-    let size = field(msg, "size");
-    let bounds_words = has("outside of the allowed memory range")
-        || has("unbounded memory access")
-        || has("min value is negative")
-        || has("value is outside");
-    if has("invalid access to packet") || has("outside of the packet") {
-        let r = field(msg, "r")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0);
-        let need = match (
-            off.and_then(|o| o.parse::<i64>().ok()),
-            size.and_then(|s| s.parse::<i64>().ok()),
-        ) {
-            (Some(o), Some(s)) => o + s,
-            _ => 0,
+fn under_lock(inp: &Input<'_, '_>) -> Diagnosis {
+    let end = inp.path.len().saturating_sub(1);
+    let lock = inp
+        .last_lock_before(end)
+        .map(|k| inp.parsed.insns[inp.path[k]].idx);
+    let held = lock
+        .map(|l| format!("the bpf_spin_lock taken at {}", inp.at(l)))
+        .unwrap_or_else(|| "a bpf_spin_lock".into());
+    let failing = inp.failing();
+    let mut d = if inp.has("while holding a lock") {
+        let call = match inp.failing_call() {
+            Some(pc) if pc.starts_with("pc") => format!("the function at `call {pc}`"),
+            Some(name) => name.to_string(),
+            None => "a function".to_string(),
         };
-        return Some(
-            Diagnosis::new(
-                Class::OutOfBounds,
-                format!(
-                    "the program reads {} byte(s) at offset {} of the packet, but only {r} byte(s) from the start have been checked against data_end on this path",
-                    size.unwrap_or("?"),
-                    off.unwrap_or("?")
-                ),
-                format!(
-                    "compare against data_end before the access: `if (data + {} > data_end) return XDP_PASS;` (the check must dominate the access, on the same pointer)",
-                    need.max(1)
-                ),
-            )
-            .detail("packet"),
+        let at = failing
+            .map(|i| format!(" at {}", inp.at(i)))
+            .unwrap_or_default();
+        Diagnosis::new(
+            Class::CallUnderLock,
+            format!("{call} is called{at} while {held} is held; between bpf_spin_lock() and bpf_spin_unlock() only loads, stores and arithmetic on the locked value are allowed"),
+            format!("call {call} before bpf_spin_lock() or after bpf_spin_unlock(), keeping its result in a local, and do only the update of the locked value inside"),
+        )
+        .detail(call)
+    } else {
+        let at = failing
+            .map(|i| format!(" at {}", inp.at(i)))
+            .unwrap_or_default();
+        Diagnosis::new(
+            Class::CallUnderLock,
+            format!("the program leaves{at} while {held} is still held on this path"),
+            "call bpf_spin_unlock() on every path before returning (an early `return` between lock and unlock is the usual cause)".into(),
+        )
+        .detail("exit")
+    };
+    if let Some(l) = lock {
+        d = d.related(l, "lock taken here");
+    }
+    d
+}
+
+fn bad_return(inp: &Input<'_, '_>) -> Diagnosis {
+    let msg = inp.msg;
+    let after = |key: &str, stop: &str| {
+        msg.find(key).map(|p| {
+            msg[p + key.len()..]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .split(stop)
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+    };
+    if let Some(what) = after("is not a known value (", ")") {
+        return Diagnosis::new(
+            Class::BadReturn,
+            format!("R0 holds a pointer ({what}) at exit; this program type must return a number"),
+            "return a constant or a computed number, not a pointer (a cast from a pointer keeps it a pointer for the verifier)".into(),
+        )
+        .detail(what);
+    }
+    let range = after("should have been in ", "\n").unwrap_or_default();
+    let has_val = after(" has ", " should").unwrap_or_default();
+    let extra = if range == "[0, 1]" {
+        " (for cgroup programs 1 allows, 0 denies)"
+    } else {
+        ""
+    };
+    let origin = inp
+        .trace("R0")
+        .first()
+        .map(|s| format!(", set by `{}` at {}", s.text, inp.at(s.insn)))
+        .unwrap_or_default();
+    Diagnosis::new(
+        Class::BadReturn,
+        format!("this program type must return a value in {range}, but R0 can be {has_val} here{origin}"),
+        format!("return only values in {range}{extra}; clamp or map the value before returning"),
+    )
+    .detail(range)
+}
+
+fn too_complex(inp: &Input<'_, '_>) -> Diagnosis {
+    let has = |s: &str| inp.has(s);
+    let st = &inp.parsed.stats;
+    let processed = st
+        .processed_insns
+        .map(|p| format!("processed {p} insns"))
+        .unwrap_or_default();
+    let mut d = if has("infinite loop") || has("back-edge") {
+        Diagnosis::new(
+            Class::TooComplex,
+            "the verifier found a loop whose exit it cannot prove: it saw the same state again, so the loop would run forever as far as it can tell".into(),
+            "make the loop's exit depend on a counter the verifier can follow (`for (i = 0; i < N && cond; i++)`), or use bpf_loop() / bpf_for(); a loop that waits on memory another CPU writes cannot be verified".into(),
+        )
+        .detail("loop")
+    } else if has("jumps is too complex") {
+        let n = inp
+            .msg
+            .split("sequence of ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or("too many");
+        Diagnosis::new(
+            Class::TooComplex,
+            format!("the verifier had {n} branches pending at once (states it pushed at conditional jumps, to check later) on the path it was following; it stopped there, {processed}, not at the instruction limit"),
+            "a loop whose body branches leaves one pending branch per iteration: make the body branch-free (compute with arithmetic or a conditional move), shorten the loop, or use bpf_loop() / bpf_for() so the body is verified once".into(),
+        )
+        .detail("jump sequence")
+    } else {
+        let limit = st
+            .insn_limit
+            .map(|l| format!(" (limit {l})"))
+            .unwrap_or_default();
+        Diagnosis::new(
+            Class::TooComplex,
+            format!("the verifier {processed}{limit} without finishing: a loop it cannot bound (each iteration is a new state) or too many paths"),
+            "give loops a bound the verifier can see, or use bpf_loop() / bpf_for() / open-coded iterators for long loops; split work with tail calls; the instructions with the most states below show where the walk repeats".into(),
+        )
+        .detail("instruction limit")
+    };
+    if let Some(h) = provenance::hot_insns(inp.parsed, 1).first() {
+        d = d.related(
+            h.insn,
+            format!(
+                "checked {} times (the loop the verifier kept walking)",
+                h.visits
+            ),
         );
     }
-    if has("invalid access to map value") || (bounds_words && reg_ty.starts_with("map_value")) {
-        let vs = field(msg, "value_size");
+    d
+}
+
+/// A helper argument of the wrong type, or a map of the wrong type.
+fn helper_argument(inp: &Input<'_, '_>) -> Option<Diagnosis> {
+    let msg = inp.msg;
+    let call = inp.failing_call().unwrap_or("the helper").to_string();
+    if let Some(rest) = msg.split("cannot pass map_type ").nth(1) {
+        let n = rest.split_whitespace().next().unwrap_or("");
+        let name = n
+            .parse::<u32>()
+            .map(|t| crate::sys::names::map_type(t).to_string())
+            .unwrap_or_default();
         return Some(
             Diagnosis::new(
-                Class::OutOfBounds,
-                match (vs, off, size) {
-                    (Some(v), Some(o), Some(s)) => format!(
-                        "the access of {s} byte(s) at offset {o} goes past the end of the map value ({v} bytes); the offset comes from a value the verifier cannot bound tightly enough"
-                    ),
-                    _ => "an access into the map value may fall outside it: the offset's range is not bounded".to_string(),
-                },
-                "bound the index before using it (`if (idx >= ARRAY_SIZE(v->slots)) return 0;` or mask it with a power of two minus one) so offset + size stays within value_size".into(),
+                Class::HelperArgument,
+                format!("{call} does not work on a map of type {n} ({name})"),
+                format!("give {call} a map of a type it accepts (bpf-helpers(7) lists them per helper; the bpf_ringbuf_* helpers need a BPF_MAP_TYPE_RINGBUF, bpf_perf_event_output a BPF_MAP_TYPE_PERF_EVENT_ARRAY)"),
             )
-            .detail("map_value"),
+            .detail("map type"),
         );
     }
-    if has("invalid bpf_context access")
-        || has("invalid context access")
-        || (bounds_words && reg_ty == "ctx")
-    {
-        return Some(
-            Diagnosis::new(
-                Class::OutOfBounds,
-                format!(
-                    "the context (R1 at entry) has no field this program type may access at offset {} with size {}",
-                    off.unwrap_or("?"),
-                    size.unwrap_or("?")
-                ),
-                "use the context struct of this program type (e.g. struct xdp_md for XDP, struct __sk_buff for tc, the tracepoint's format for tracepoints) and access its fields with their declared size; read kernel memory with bpf_probe_read_kernel()".into(),
-            )
-            .detail("context"),
-        );
-    }
-    if has("invalid write to stack")
-        || has("invalid stack off")
-        || (has("stack") && has("variable-offset"))
-        || (bounds_words && reg_ty == "fp")
-    {
-        return Some(
-            Diagnosis::new(
-                Class::OutOfBounds,
-                format!(
-                    "the access at offset {} (size {}) falls outside the 512-byte stack frame (R10-512 .. R10-1)",
-                    off.unwrap_or("?"),
-                    size.unwrap_or("?")
-                ),
-                "keep stack offsets constant and within the frame; move large buffers to a per-CPU array map".into(),
-            )
-            .detail("stack"),
-        );
-    }
-    if has("invalid access to memory") || has("access beyond") || bounds_words {
-        return Some(
-            Diagnosis::new(
-                Class::OutOfBounds,
-                "an access may fall outside the memory region the pointer refers to: its offset is not bounded tightly enough".into(),
-                "check the index or length against the region's size just before the access, in a way the verifier can follow (compare the same register you then use)".into(),
-            )
-            .detail(if reg_ty.is_empty() { "memory" } else { reg_ty }),
-        );
-    }
-    None
+    let reg = first_reg(msg)?;
+    let got = field(msg, "type")?;
+    let expected = msg.split("expected=").nth(1)?.lines().next()?.trim();
+    let arg = reg.trim_start_matches('R');
+    let origin = inp
+        .trace(&reg)
+        .first()
+        .map(|s| format!("; {reg} was set by `{}` at {}", s.text, inp.at(s.insn)))
+        .unwrap_or_default();
+    let hint = if got == "scalar" {
+        let v = arg
+            .parse()
+            .ok()
+            .and_then(|k| inp.call_arg(k))
+            .filter(|a| super::msg::is_ident(a))
+            .unwrap_or_else(|| "v".into());
+        format!("pass a pointer: the address of a variable on the stack (`&{v}`) or a map value, not the value itself")
+    } else {
+        format!("pass one of the expected kinds ({expected}); a pointer of another kind must be copied first (e.g. to the stack)")
+    };
+    Some(
+        Diagnosis::new(
+            Class::HelperArgument,
+            format!("argument {arg} ({reg}) of {call} is {got}, but the helper wants one of: {expected}{origin}"),
+            hint,
+        )
+        .detail(format!("{reg} {got}")),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::loader::verifier::objinfo::ObjInfo;
     use crate::loader::verifier::parse::parse;
 
     fn diag(log: &str) -> Diagnosis {
@@ -686,7 +510,15 @@ mod tests {
             .map(|e| e.lines.join("\n"))
             .unwrap_or_default();
         let st = p.state_before_error();
-        diagnose(&msg, &p, &ObjInfo::default(), &st)
+        let path = p.error_path_lines();
+        diagnose(&Input {
+            msg: &msg,
+            parsed: &p,
+            info: &ObjInfo::default(),
+            state: &st,
+            path: &path,
+            from_libbpf: false,
+        })
     }
 
     #[test]
@@ -699,7 +531,7 @@ mod tests {
             (d.class, d.detail.as_deref()),
             (Class::OutOfBounds, Some("packet"))
         );
-        assert!(d.hint.contains("data + 14 > data_end"));
+        assert!(d.hint.contains("data + 13 + 1 > data_end"));
         let d = diag("13: (79) r1 = *(u64 *)(r6 +0)\ninvalid access to map value, value_size=32 off=56 size=8\nR6 max value is outside of the allowed memory range\n");
         assert_eq!(d.detail.as_deref(), Some("map_value"));
         let d = diag("0: (bf) r0 = r6\nR6 !read_ok\n");
@@ -747,10 +579,67 @@ mod tests {
         assert_eq!(d.class, Class::Other);
     }
 
+    /// Logs from public bug reports (as posted, older kernels' spellings
+    /// included): the class and the words a reader needs.
     #[test]
-    fn fields() {
-        assert_eq!(field("value_size=32 off=56 size=8", "size"), Some("8"));
-        assert_eq!(field("R1(id=0,off=13,r=0)", "r"), Some("0"));
-        assert_eq!(first_reg("invalid access, R12 x R6 y"), Some("R6".into()));
+    fn public_reports() {
+        // xdp-project/xdp-tools#267.
+        let d = diag("307: (61) r1 = *(u32 *)(r6 +36)\ninvalid access to packet, off=50 size=4, R6(id=0,off=50,r=34)\nR6 offset is outside of the packet\nprocessed 195 insns (limit 1000000) max_states_per_insn 0 total_states 14 peak_states 14 mark_read 6\n");
+        assert_eq!(
+            (d.class, d.detail.as_deref()),
+            (Class::OutOfBounds, Some("packet"))
+        );
+        assert!(d.cause.contains("only 34 byte(s)"), "{}", d.cause);
+        assert!(d.hint.contains("data + 50 + 4 > data_end"), "{}", d.hint);
+        // iovisor/bcc#5169 (sockops remote_ip4 read as u64).
+        let d = diag("7: (79) r2 = *(u64 *)(r1 +24)\ninvalid bpf_context access off=24 size=8\nprocessed 7 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n");
+        assert_eq!(d.class, Class::CtxField);
+        assert!(
+            d.cause.contains("offset 24") && d.cause.contains("8 bytes"),
+            "{}",
+            d.cause
+        );
+        // gojue/ecapture#694: a struct partly written, passed to a helper.
+        let d = diag("10: (b7) r5 = 64                      ; R5_w=64\n11: (85) call bpf_perf_event_output#25\ninvalid indirect read from stack R4 off -64+0 size 64\n");
+        assert_eq!(d.class, Class::Uninitialized);
+        assert!(
+            d.cause.contains("R10-64+0") && d.cause.contains("bpf_perf_event_output"),
+            "{}",
+            d.cause
+        );
+        // open-telemetry/opentelemetry-ebpf-instrumentation#1004: out of the
+        // frame (`off=`), not uninitialised.
+        let d = diag("106: (61) r1 = *(u32 *)(r6 +24)\ninvalid read from stack R6 off=0 size=4\n");
+        assert_eq!(
+            (d.class, d.detail.as_deref()),
+            (Class::OutOfBounds, Some("stack"))
+        );
+        assert!(d.cause.contains("R10+0"), "{}", d.cause);
+        // sched-ext/scx#3527: a global function called under a lock.
+        let d = diag("567: (85) call pc+128\nR1 type=arena expected=fp\nglobal function calls are not allowed while holding a lock,\nuse static function instead\n");
+        assert_eq!(d.class, Class::CallUnderLock);
+        // iovisor/bcc#209 (old spelling 'inv' of a scalar).
+        let d = diag("46: (85) call 2\nR3 type=inv expected=fp\n");
+        assert_eq!(d.class, Class::HelperArgument);
+        assert!(d.cause.contains("argument 3 (R3)"), "{}", d.cause);
+        // iovisor/bcc#1133: a number dereferenced (old spelling).
+        let d = diag(
+            "33: (05) goto pc+2\n36: (79) r3 = *(u64 *)(r1 +0)\nR1 invalid mem access 'inv'\n",
+        );
+        assert_eq!(d.class, Class::ScalarDeref);
+        // iovisor/bcc#2391: a signed length.
+        let d = diag("20: (85) call bpf_probe_read#4\nR2 min value is negative, either use unsigned or 'var &= const'\n");
+        assert_eq!(
+            (d.class, d.detail.as_deref()),
+            (Class::UnboundedSize, Some("negative"))
+        );
+        // Unknown to bpfscope: neutral, the kernel's words.
+        let d = diag("5: (bf) r1 = r2\nsome message from a future kernel\n");
+        assert_eq!(d.class, Class::Other);
+        assert_eq!(
+            d.title.as_deref(),
+            Some("the verifier refused instruction 5")
+        );
+        assert!(d.cause.contains("some message from a future kernel"));
     }
 }

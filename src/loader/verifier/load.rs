@@ -18,7 +18,6 @@
 //! the 1M-instruction limit writes some 150 MB at level 1, and only the end
 //! of that is needed to explain it (see [`verify`]).
 
-use std::ffi::{CStr, CString};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -69,6 +68,23 @@ pub struct VerifyOpts {
     /// Grow the log buffer until the whole log fits, even when only its
     /// end is needed (`--log-file`).
     pub whole_log: bool,
+}
+
+/// What the ELF alone says of program `prog` (CO-RE records, the context
+/// and map value types), for a log captured by another load path; empty
+/// when the object cannot be opened.
+pub fn elf_info(path: &Path, prog: &str) -> ObjInfo {
+    let section = programs(path)
+        .ok()
+        .and_then(|v| v.into_iter().find(|p| p.name == prog))
+        .map(|p| p.section)
+        .unwrap_or_default();
+    objinfo::from_elf(path, prog, &section)
+}
+
+/// [`elf_info`] for an object held in memory (through a memfd).
+pub fn elf_info_bytes(bytes: &[u8], prog: &str) -> ObjInfo {
+    with_memfd(bytes, |path| Ok(elf_info(path, prog))).unwrap_or_default()
 }
 
 /// A program of an object, before loading.
@@ -302,6 +318,7 @@ fn attempt(
         verdict.errno = -ret;
         verdict.before_kernel = verdict.log.is_empty();
         verdict.info.libbpf_messages = libbpf_errors(&lines);
+        verdict.info.ctx_readers = ctx_readers_for(&verdict.log, &verdict.info);
     } else {
         verdict.accepted = true;
         // SAFETY: the loaded program's fd stays open while `obj` lives.
@@ -310,6 +327,20 @@ fn attempt(
     }
     drop(obj);
     Ok(verdict)
+}
+
+/// For a refused context read, the program types that may read that field
+/// (probed live), so the report can name them.
+fn ctx_readers_for(log: &str, info: &ObjInfo) -> Option<Vec<String>> {
+    let line = log
+        .lines()
+        .rev()
+        .take(8)
+        .find(|l| l.starts_with("invalid bpf_context access"))?;
+    let off = super::msg::int(super::msg::field(line, "off")?)?;
+    let size = super::msg::int(super::msg::field(line, "size")?)?;
+    let layout = info.ctx_layout.as_ref()?;
+    super::probe::ctx_readers(&layout.name, off, size)
 }
 
 fn verified_insns(fd: i32) -> Option<u32> {
@@ -387,6 +418,14 @@ fn verify_at(
 /// go to a memfd and are verified through its `/proc/self/fd` path, so
 /// libbpf and the `.BTF.ext` reader see a file as usual.
 pub fn verify_bytes(bytes: &[u8], prog: &str, opts: VerifyOpts) -> Result<Verdict, VerifyError> {
+    with_memfd(bytes, |path| verify(path, prog, opts))
+}
+
+/// Runs `f` on a `/proc/self/fd` path of a memfd holding `bytes`.
+fn with_memfd<T>(
+    bytes: &[u8],
+    f: impl FnOnce(&Path) -> Result<T, VerifyError>,
+) -> Result<T, VerifyError> {
     use std::io::Write;
     use std::os::fd::FromRawFd;
     let err = |why: String| VerifyError::Open {
@@ -402,24 +441,7 @@ pub fn verify_bytes(bytes: &[u8], prog: &str, opts: VerifyOpts) -> Result<Verdic
     let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
     file.write_all(bytes).map_err(|e| err(e.to_string()))?;
     let path = std::path::PathBuf::from(format!("/proc/self/fd/{fd}"));
-    let v = verify(&path, prog, opts);
+    let v = f(&path);
     drop(file);
     v
-}
-
-/// A C string for libbpf, or `None` if it has a NUL inside.
-pub(crate) fn cstring(s: &str) -> Option<CString> {
-    CString::new(s).ok()
-}
-
-/// A libbpf string pointer as Rust text.
-///
-/// # Safety
-/// `p` is NULL or a NUL-terminated string valid for the call.
-pub(crate) unsafe fn cstr(p: *const libc::c_char) -> Option<String> {
-    if p.is_null() {
-        return None;
-    }
-    // SAFETY: per the function's contract.
-    Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
 }

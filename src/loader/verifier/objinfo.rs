@@ -9,7 +9,7 @@
 //! functions: a record at byte `off` of section `S` falls in the function
 //! whose `.BTF.ext` func info starts at or before it in `S`.
 
-use std::ffi::OsStr;
+use std::ffi::{CStr, CString, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -18,6 +18,7 @@ use libbpf_rs::btf::{Btf, BtfKind, BtfType, TypeId};
 use libbpf_rs::AsRawLibbpf;
 use serde::Serialize;
 
+use super::btfinfo::{self, StructLayout};
 use crate::disasm::insn::Insn;
 
 /// A source line of the program (line info), at a final instruction index.
@@ -72,6 +73,15 @@ pub struct ObjInfo {
     pub core_relos: Vec<CoreRelo>,
     /// libbpf's warnings from the load (for failures before the kernel).
     pub libbpf_messages: Vec<String>,
+    /// The struct behind the context argument, from the object's BTF.
+    pub ctx_layout: Option<StructLayout>,
+    /// Map name and the struct of its value, from the object's BTF.
+    pub map_values: Vec<(String, StructLayout)>,
+    /// Map name and the max_entries its definition writes.
+    pub map_max_entries: Vec<(String, u32)>,
+    /// Program types this kernel lets read the context field the log
+    /// refused (probed live; `None` when not probed).
+    pub ctx_readers: Option<Vec<String>>,
 }
 
 impl ObjInfo {
@@ -96,7 +106,7 @@ impl ObjInfo {
 /// `btf` is a live libbpf btf.
 unsafe fn btf_str(btf: *const libbpf_sys::btf, off: u32) -> String {
     // SAFETY: btf is live; name_by_offset returns NULL or a string inside it.
-    unsafe { super::load::cstr(libbpf_sys::btf__name_by_offset(btf, off)) }.unwrap_or_default()
+    unsafe { cstr(libbpf_sys::btf__name_by_offset(btf, off)) }.unwrap_or_default()
 }
 
 /// Name of a BTF type by id (func info names).
@@ -127,9 +137,8 @@ pub unsafe fn from_prepared(
     // libbpf for `prog` are valid for the counts it reports, until `obj` is
     // closed; everything is copied out here.
     unsafe {
-        info.prog_name = super::load::cstr(libbpf_sys::bpf_program__name(prog)).unwrap_or_default();
-        info.section =
-            super::load::cstr(libbpf_sys::bpf_program__section_name(prog)).unwrap_or_default();
+        info.prog_name = cstr(libbpf_sys::bpf_program__name(prog)).unwrap_or_default();
+        info.section = cstr(libbpf_sys::bpf_program__section_name(prog)).unwrap_or_default();
         let n = libbpf_sys::bpf_program__insn_cnt(prog);
         let p = libbpf_sys::bpf_program__insns(prog);
         if !p.is_null() {
@@ -193,6 +202,9 @@ pub fn add_elf_info(info: &mut ObjInfo, path: &Path, prog: &str, section: &str) 
     let Ok(btf) = Btf::from_path(path) else {
         return;
     };
+    info.ctx_layout = btfinfo::ctx_layout(&btf, prog);
+    info.map_values = btfinfo::map_value_layouts(&btf);
+    info.map_max_entries = btfinfo::map_max_entries(&btf);
     let raw = btf.as_libbpf_object().as_ptr();
     // Where each function starts in its ELF section (instruction index).
     let mut elf_funcs: Vec<(String, String, usize)> = Vec::new();
@@ -394,7 +406,7 @@ struct ElfBtfExt {
 impl ElfBtfExt {
     /// Reads `.BTF.ext` of the ELF at `path` through libbpf's parser.
     fn read(path: &Path) -> Option<Self> {
-        let c = super::load::cstring(path.to_str()?)?;
+        let c = cstring(path.to_str()?)?;
         let mut ext: *mut libbpf_sys::btf_ext = std::ptr::null_mut();
         // SAFETY: c is a valid path; ext receives an owned btf_ext or stays NULL.
         let btf = unsafe { libbpf_sys::btf__parse_elf(c.as_ptr(), &mut ext) };
@@ -478,6 +490,23 @@ fn parse_block(b: &[u8], words: usize) -> Vec<ExtSection> {
         out.push(sec);
     }
     out
+}
+
+/// A C string for libbpf, or `None` if it has a NUL inside.
+pub(crate) fn cstring(s: &str) -> Option<CString> {
+    CString::new(s).ok()
+}
+
+/// A libbpf string pointer as Rust text.
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string valid for the call.
+pub(crate) unsafe fn cstr(p: *const libc::c_char) -> Option<String> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: per the function's contract.
+    Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

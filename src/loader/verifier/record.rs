@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::load::Verdict;
-use super::report::{analyze, Report};
+use super::privilege::{Outcome, KEPT};
+use super::report::{analyze, Privilege, Report};
 
 /// One verified program.
 #[derive(Debug, Clone, Serialize)]
@@ -36,11 +37,15 @@ pub struct VerifyRecord {
     /// The analysis of a rejection.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Report>,
+    /// The verdict with CAP_BPF alone (`--as-unprivileged`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privilege: Option<Privilege>,
 }
 
 impl VerifyRecord {
     pub fn new(file: &str, v: &Verdict) -> Self {
-        let report = analyze(&v.log, &v.info);
+        let mut report = analyze(&v.log, &v.info);
+        report.log_truncated = v.log_truncated;
         let st = report.stats.clone();
         VerifyRecord {
             file: file.to_string(),
@@ -61,11 +66,92 @@ impl VerifyRecord {
             log_bytes: v.log.len(),
             log_truncated: v.log_truncated,
             report: (!v.accepted).then_some(report),
+            privilege: None,
         }
+    }
+
+    /// Adds the verdict of the verification with CAP_BPF alone.
+    pub fn with_privilege(mut self, v: &Verdict, o: &Outcome) -> Self {
+        self.privilege = Some(privilege_of(v, o));
+        self
     }
 
     pub fn accepted(&self) -> bool {
         self.verdict == "success"
+    }
+}
+
+/// The records of an object's verdicts; with `unprivileged`, each program
+/// is verified again with CAP_BPF alone (in a child process).
+pub fn records(
+    file: &str,
+    path: &std::path::Path,
+    verdicts: &[Verdict],
+    unprivileged: bool,
+) -> Vec<VerifyRecord> {
+    verdicts
+        .iter()
+        .map(|v| {
+            let r = VerifyRecord::new(file, v);
+            if unprivileged {
+                let o = super::privilege::verify_with_cap_bpf(path, &v.name);
+                r.with_privilege(v, &o)
+            } else {
+                r
+            }
+        })
+        .collect()
+}
+
+/// The second verdict, analysed against what the object says.
+pub fn privilege_of(v: &Verdict, o: &Outcome) -> Privilege {
+    let mut p = Privilege {
+        capabilities: KEPT.to_string(),
+        accepted: false,
+        errno: None,
+        message: None,
+        needs_more: false,
+        why: None,
+        class: None,
+        cause: None,
+        insn: None,
+        source: None,
+    };
+    match o {
+        Outcome::Accepted => p.accepted = true,
+        Outcome::Rejected { errno, log, libbpf } => {
+            let mut info = v.info.clone();
+            info.libbpf_messages = libbpf.clone();
+            let r = analyze(log, &info);
+            p.errno = Some(*errno);
+            p.needs_more = v.accepted;
+            p.message = Some(r.message.clone());
+            p.class = Some(r.class);
+            p.cause = Some(r.cause.clone());
+            p.insn = r.insn;
+            p.source = r.source.clone();
+            p.why = p.needs_more.then(|| why_stricter(&r.message).to_string());
+        }
+        Outcome::Refused(why) if why.contains("Operation not permitted") => {
+            p.needs_more = v.accepted;
+            p.errno = Some(libc::EPERM);
+            p.message = Some("the kernel refused the load (EPERM) before verifying".into());
+            p.why = p.needs_more.then(|| format!("the kernel would not load the program at all with {KEPT} alone: tracing program types need CAP_PERFMON, and some maps and attach types CAP_SYS_ADMIN"));
+        }
+        Outcome::Refused(why) => p.message = Some(why.clone()),
+    }
+    p
+}
+
+/// What the dropped capabilities allow that the message shows missing
+/// (the verifier's allow_uninit_stack, allow_ptr_leaks, bypass_spec_v1).
+fn why_stricter(message: &str) -> &'static str {
+    if message.contains("read from stack") {
+        "with CAP_PERFMON the verifier lets a program read stack bytes it never wrote (padding between fields included); with CAP_BPF alone every byte read must be written first"
+    } else if message.contains("pointer") || message.contains("leaks addr") {
+        "with CAP_PERFMON the verifier allows pointer arithmetic and values that could leak kernel addresses; with CAP_BPF alone it does not"
+    } else {
+        "without CAP_PERFMON the verifier applies stricter checks (no pointer leaks, no uninitialised stack, Spectre mitigations)"
     }
 }
 

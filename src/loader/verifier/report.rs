@@ -6,9 +6,10 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::classify::{self, Class, Related};
+use super::classify::{self, Class, Input, Related};
 use super::objinfo::{CoreRelo, ObjInfo};
 use super::parse::{self, Reg, Stats};
+use super::provenance::{self, HotInsn, How, LoopWalk, PathLine};
 use crate::disasm::printer::{insn_text, NoResolve};
 use crate::output::escape;
 
@@ -29,6 +30,55 @@ pub struct InsnRef {
     pub what: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// One step of a register's provenance, with its source line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProvStep {
+    pub reg: String,
+    pub insn: usize,
+    pub text: String,
+    pub how: How,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// An instruction with many states (too complex), with its source line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HotSpot {
+    #[serde(flatten)]
+    pub hot: HotInsn,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// The verdict of a second verification with CAP_BPF alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Privilege {
+    /// What the second load had: `CAP_BPF` (+ `CAP_NET_ADMIN`).
+    pub capabilities: String,
+    pub accepted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errno: Option<i32>,
+    /// The kernel's message without the dropped capabilities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Accepted with the loader's capabilities, rejected with these alone.
+    pub needs_more: bool,
+    /// Why the verdicts differ (what the dropped capabilities allow).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Its analysis, when rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<Class>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub insn: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
 }
@@ -62,6 +112,23 @@ pub struct Report {
     /// The CO-RE record at the failing instruction, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub core_relocation: Option<CoreRelo>,
+    /// Where the registers named in the error got their values.
+    pub provenance: Vec<ProvStep>,
+    /// The failing path as source lines with branch outcomes (folded).
+    pub path: Vec<PathLine>,
+    /// Source lines of the path left out of `path`.
+    pub path_folded: usize,
+    /// The instructions checked most often (for a program too complex).
+    pub states: Vec<HotSpot>,
+    /// The loop the walk went round most (for a program too complex).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_walk: Option<LoopWalk>,
+    /// The message came from libbpf: the kernel never saw the program.
+    pub from_libbpf: bool,
+    /// The log did not fit its buffer and the kernel kept only its end:
+    /// visit counts, `path` and `path_len` cover that end only (the
+    /// statistics, printed last, are whole).
+    pub log_truncated: bool,
     /// The instructions walked from the entry to the failing one.
     pub path_len: usize,
     /// Its last instructions (at most [`PATH_TAIL`]).
@@ -73,6 +140,78 @@ pub struct Report {
 
 /// Instructions of the path kept in a report.
 pub const PATH_TAIL: usize = 32;
+/// Source lines of the failing path: the last ones kept whole, at most so many in all.
+const PATH_C_TAIL: usize = 6;
+const PATH_C_MAX: usize = 24;
+
+/// libbpf's lines that say what failed, the failing step first.
+fn libbpf_failure(lines: &[String]) -> Vec<String> {
+    const INFO: &[&str] = &[
+        "skipping optional step",
+        "loaded kernel BTF from",
+        "failed to load object",
+        "BEGIN PROG LOAD LOG",
+        "END PROG LOAD LOG",
+    ];
+    let mut v: Vec<String> = lines
+        .iter()
+        .filter(|l| !INFO.iter().any(|i| l.contains(i)))
+        .map(|l| l.trim_start_matches("libbpf: ").to_string())
+        .collect();
+    // libbpf reports the step that failed last; put it first.
+    if let Some(k) = v.iter().rposition(|l| {
+        l.contains("failed to create") || l.contains("not found") || l.contains("failed to")
+    }) {
+        let main = v.remove(k);
+        v.insert(0, main);
+    }
+    v
+}
+
+/// The provenance of the registers the error names (and of what was added
+/// to them: the index of a variable offset).
+fn provenance_of(
+    p: &parse::ParsedLog<'_>,
+    info: &ObjInfo,
+    path: &[usize],
+    want: &[String],
+    class: Class,
+) -> Vec<ProvStep> {
+    if path.is_empty() || matches!(class, Class::TooComplex | Class::UnreleasedReference) {
+        return Vec::new();
+    }
+    let end = path.len() - 1;
+    let mut out: Vec<ProvStep> = Vec::new();
+    let mut regs: Vec<String> = want.iter().take(2).cloned().collect();
+    let mut k = 0;
+    while k < regs.len() && k < 4 {
+        let steps = provenance::trace(p, path, end, &regs[k]);
+        // A register only scratched by a call says nothing.
+        if steps.iter().all(|s| s.how == How::Scratched) {
+            k += 1;
+            continue;
+        }
+        for s in steps {
+            if let Some(a) = provenance::added_reg(&s.text) {
+                if !regs.contains(&a) {
+                    regs.push(a);
+                }
+            }
+            if !out.iter().any(|o| o.insn == s.insn && o.reg == s.reg) {
+                out.push(ProvStep {
+                    source: source_of(info, p, s.insn),
+                    reg: s.reg,
+                    insn: s.insn,
+                    text: s.text,
+                    how: s.how,
+                    value: s.value,
+                });
+            }
+        }
+        k += 1;
+    }
+    out
+}
 
 fn source_of(info: &ObjInfo, p: &parse::ParsedLog<'_>, insn: usize) -> Option<Source> {
     if let Some(l) = info.line_for(insn) {
@@ -80,7 +219,7 @@ fn source_of(info: &ObjInfo, p: &parse::ParsedLog<'_>, insn: usize) -> Option<So
             file: l.file.clone(),
             line: l.line,
             col: Some(l.col),
-            text: l.text.clone(),
+            text: l.text.replace('\t', " "),
         });
     }
     // No line info in the object: the log's own `; text @ file:line`.
@@ -90,7 +229,7 @@ fn source_of(info: &ObjInfo, p: &parse::ParsedLog<'_>, insn: usize) -> Option<So
         file: s.file.to_string(),
         line: s.line,
         col: None,
-        text: s.text.to_string(),
+        text: s.text.replace('\t', " "),
     })
 }
 
@@ -138,18 +277,25 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
         .as_ref()
         .map(|e| e.lines.iter().map(|l| l.to_string()).collect())
         .unwrap_or_default();
+    let mut from_libbpf = false;
     if msg_lines.is_empty() && !info.libbpf_messages.is_empty() {
-        // Rejected by libbpf before the kernel saw it.
-        msg_lines = info
-            .libbpf_messages
-            .iter()
-            .map(|l| l.trim_start_matches("libbpf: ").to_string())
-            .collect();
+        // Rejected by libbpf before the kernel saw it: its failing step,
+        // without the informational lines (BPF token, kernel BTF loaded).
+        msg_lines = libbpf_failure(&info.libbpf_messages);
+        from_libbpf = !msg_lines.is_empty();
     }
     let accepted = msg_lines.is_empty();
     let state = p.state_before_error();
     let msg = msg_lines.join("\n");
-    let diag = classify::diagnose(&msg, &p, info, &state);
+    let path_lines = p.error_path_lines();
+    let diag = classify::diagnose(&Input {
+        msg: &msg,
+        parsed: &p,
+        info,
+        state: &state,
+        path: &path_lines,
+        from_libbpf,
+    });
     let insn = diag
         .insn_override
         .or_else(|| p.error.as_ref().and_then(|e| e.insn));
@@ -174,6 +320,9 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
             }
         }
     }
+    // Provenance is for the registers the message names; without any, for
+    // those the failing instruction uses.
+    let named = want.len();
     if let Some(t) = log_insn_text.as_deref().or(None) {
         for r in regs_in_text(t.get(5..).unwrap_or("")) {
             if !want.contains(&r) {
@@ -199,7 +348,30 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
             source: source_of(info, &p, *insn),
         })
         .collect();
-    let path = p.error_path();
+    let path: Vec<usize> = path_lines.iter().map(|&l| p.insns[l].idx).collect();
+    let traced = if named > 0 { &want[..named] } else { &want[..] };
+    let provenance = provenance_of(&p, info, &path_lines, traced, diag.class);
+    let line_of = |i: usize| source_of(info, &p, i).map(|s| (s.file, s.line, s.text));
+    let (path_c, path_folded) = provenance::fold(
+        provenance::source_path(&p, &path_lines, &line_of),
+        PATH_C_TAIL,
+        PATH_C_MAX,
+    );
+    let states = if diag.class == Class::TooComplex {
+        provenance::hot_insns(&p, 5)
+            .into_iter()
+            .map(|h| HotSpot {
+                source: source_of(info, &p, h.insn),
+                hot: h,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let title = match (&diag.title, accepted) {
+        (Some(t), false) => t.clone(),
+        _ => diag.class.title().to_string(),
+    };
     Report {
         prog_name: info.prog_name.clone(),
         section: info.section.clone(),
@@ -212,12 +384,23 @@ pub fn analyze(log: &str, info: &ObjInfo) -> Report {
         message: msg_lines.first().cloned().unwrap_or_default(),
         message_lines: msg_lines,
         class: diag.class,
-        title: diag.class.title().to_string(),
+        title,
         detail: diag.detail.clone(),
         cause: diag.cause.clone(),
         hint: diag.hint.clone(),
         related,
         core_relocation: insn.and_then(|i| info.core_relo_at(i)).cloned(),
+        provenance,
+        path: path_c,
+        path_folded,
+        loop_walk: if diag.class == Class::TooComplex {
+            provenance::loop_walk(&p)
+        } else {
+            None
+        },
+        states,
+        from_libbpf,
+        log_truncated: false,
         path_len: path.len(),
         path_tail: path[path.len().saturating_sub(PATH_TAIL)..].to_vec(),
         stats: p.stats.clone(),
@@ -266,10 +449,10 @@ impl fmt::Display for Report {
             writeln!(f, "  registers: {}", escape(&regs.join(" ")))?;
         }
         for (k, l) in self.message_lines.iter().enumerate() {
-            let label = if k == 0 {
-                "  kernel:    "
-            } else {
-                "             "
+            let label = match (k, self.from_libbpf) {
+                (0, true) => "  libbpf:    ",
+                (0, false) => "  kernel:    ",
+                _ => "             ",
             };
             writeln!(f, "{label}{}", escape(l))?;
         }
@@ -295,6 +478,105 @@ impl fmt::Display for Report {
                 c.access,
                 escape(&c.section),
                 c.section_insn
+            )?;
+        }
+        for (k, st) in self.provenance.iter().enumerate() {
+            write!(
+                f,
+                "{}{} {}: {}",
+                if k == 0 {
+                    "  from:      "
+                } else {
+                    "             "
+                },
+                st.reg,
+                match st.how {
+                    How::Copy => "copied",
+                    How::Arith => "changed",
+                    How::Load => "loaded",
+                    How::Fill => "refilled from the stack",
+                    How::Spill => "spilled",
+                    How::Call => "returned",
+                    How::Scratched => "scratched",
+                    How::Constant => "set",
+                },
+                escape(&format!("insn {} `{}`", st.insn, st.text))
+            )?;
+            if let Some(v) = &st.value {
+                write!(f, " → {}", escape(v))?;
+            }
+            if let Some(s) = &st.source {
+                write!(f, " (line {}: {})", s.line, escape(&s.text))?;
+            }
+            writeln!(f)?;
+        }
+        if !self.path.is_empty() {
+            writeln!(
+                f,
+                "  path in C: {}",
+                if self.path_folded > 0 {
+                    format!("({} lines without branches left out)", self.path_folded)
+                } else {
+                    String::new()
+                }
+            )?;
+            for l in &self.path {
+                write!(f, "    {:>5}  {}", l.line, escape(&l.text))?;
+                if let Some(b) = l.branch {
+                    write!(f, "  → {b}")?;
+                }
+                if l.times > 1 {
+                    write!(f, "  (×{})", l.times)?;
+                }
+                writeln!(f)?;
+            }
+        }
+        for (k, h) in self.states.iter().enumerate() {
+            write!(
+                f,
+                "{}insn {}: checked {} times",
+                if k == 0 {
+                    "  states:    "
+                } else {
+                    "             "
+                },
+                h.hot.insn,
+                h.hot.visits,
+            )?;
+            // A level-1 log prints full states only where a branch resumes.
+            if h.hot.states > 0 {
+                write!(f, ", {} states in the log", h.hot.states)?;
+            }
+            if let Some(r) = &h.hot.varying_reg {
+                write!(
+                    f,
+                    "; {r} takes {} different values there",
+                    h.hot.distinct_values
+                )?;
+            }
+            if let Some(s) = &h.source {
+                write!(f, " (line {}: {})", s.line, escape(&s.text))?;
+            }
+            writeln!(f)?;
+        }
+        if let Some(l) = &self.loop_walk {
+            let line = self
+                .states
+                .iter()
+                .find(|h| h.hot.insn == l.insn)
+                .and_then(|h| h.source.as_ref())
+                .map(|s| format!(" (line {})", s.line))
+                .unwrap_or_default();
+            writeln!(
+                f,
+                "  loop:      the walk went round the loop from insn {}{line} {} times, {} insns a pass",
+                l.insn, l.passes, l.insns_per_pass
+            )?;
+        }
+        if self.log_truncated {
+            writeln!(
+                f,
+                "  note:      the log did not fit its buffer and the kernel kept its end: visit counts and the path above cover only that part (the statistics are whole); --log-file keeps the whole log"
             )?;
         }
         if self.path_len > 0 {
