@@ -4,7 +4,7 @@
 # The table below, every keyword per command, is used when it can't answer.
 declare -gA _bpfscope_keywords=(
   [""]="help prog map link cgroup perf net feature btf version tool completions"
-  ["prog"]="show dump pin load loadall attach detach verify help"
+  ["prog"]="show dump pin load loadall attach detach verify run help"
   ["prog show"]="id pinned tag name"
   ["prog dump"]="xlated file prog opcodes visual linum id pinned tag name jited"
   ["prog pin"]="id pinned tag name"
@@ -13,6 +13,7 @@ declare -gA _bpfscope_keywords=(
   ["prog attach"]="id pinned tag name stream_parser stream_verdict msg_verdict flow_dissector skb_verdict"
   ["prog detach"]="id pinned tag name stream_parser stream_verdict msg_verdict flow_dissector skb_verdict"
   ["prog verify"]="prog --prog --compare --log-level --log-file --visual visual"
+  ["prog run"]="id pinned tag name data_in data_out data_size_out ctx_in ctx_out ctx_size_out repeat"
   ["map"]="show dump update lookup getnext delete pin create peek push enqueue pop dequeue freeze help"
   ["map show"]="id pinned name"
   ["map dump"]="id pinned name --recursive"

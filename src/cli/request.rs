@@ -47,6 +47,7 @@ pub enum ProgReq {
     Attach(ProgAttach),
     Detach(ProgAttach),
     Verify(ProgVerify),
+    Run(ProgRun),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +120,19 @@ pub struct ProgVerify {
     pub log_level: Option<u32>,
     pub log_file: Option<PathBuf>,
     pub visual: bool,
+}
+
+/// `prog run`: BPF_PROG_TEST_RUN's inputs and where its outputs go (`-`: stdout).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgRun {
+    pub prog: Handle,
+    pub data_in: Option<PathBuf>,
+    pub data_out: Option<PathBuf>,
+    pub data_size_out: Option<u32>,
+    pub ctx_in: Option<PathBuf>,
+    pub ctx_out: Option<PathBuf>,
+    pub ctx_size_out: Option<u32>,
+    pub repeat: u32,
 }
 
 // -- map ---------------------------------------------------------------------
@@ -526,6 +540,20 @@ fn prog_verify(m: &Match) -> Result<ProgVerify, UsageError> {
     Ok(r)
 }
 
+fn prog_run(m: &Match) -> Result<ProgRun, UsageError> {
+    let file = |slot: &str| m.word(slot).map(PathBuf::from);
+    Ok(ProgRun {
+        prog: handle(m, "prog")?,
+        data_in: file("data_in"),
+        data_out: file("data_out"),
+        data_size_out: number(m, "data_size_out", "output data size")?,
+        ctx_in: file("ctx_in"),
+        ctx_out: file("ctx_out"),
+        ctx_size_out: number(m, "ctx_size_out", "output context size")?,
+        repeat: number(m, "repeat", "repeat number")?.unwrap_or(1),
+    })
+}
+
 fn btf_dump(m: &Match) -> Result<BtfReq, UsageError> {
     let source = if let Some(id) = number(m, "id", "ID")? {
         BtfSource::Id(id)
@@ -586,6 +614,7 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         ProgAttach => Request::Prog(ProgReq::Attach(prog_attach(m)?)),
         ProgDetach => Request::Prog(ProgReq::Detach(prog_attach(m)?)),
         ProgVerify => Request::Prog(ProgReq::Verify(prog_verify(m)?)),
+        ProgRun => Request::Prog(ProgReq::Run(prog_run(m)?)),
         MapShow => Request::Map(MapReq::Show(m.handle("map").cloned())),
         MapDump => Request::Map(MapReq::Dump {
             map: map()?,

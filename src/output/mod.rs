@@ -3,6 +3,7 @@
 //! JSON is serde over the record; text and table are `Render` impls over the
 //! same record, so the three views cannot drift apart.
 pub mod escape;
+pub mod hexdump;
 pub mod jsonw;
 pub mod mapdump;
 pub mod render;
@@ -11,6 +12,7 @@ pub mod render_feature;
 pub mod render_link;
 pub mod render_net;
 pub mod render_perf;
+pub mod run;
 pub mod table;
 pub mod tool;
 pub mod tool_more;

@@ -23,6 +23,7 @@ pub mod pins;
 pub mod prog;
 pub mod progdump;
 pub mod query;
+pub mod testrun;
 
 use std::ffi::CString;
 use std::os::fd::{FromRawFd, OwnedFd};

@@ -2,6 +2,7 @@
 mod dump;
 mod dump_file;
 pub mod load;
+mod run;
 mod show;
 mod verify;
 
@@ -19,5 +20,6 @@ pub fn run(ctx: &Ctx, req: ProgReq, out: &mut Out) -> Result<()> {
         ProgReq::Attach(r) => load::attach_detach(ctx, &r, true, out),
         ProgReq::Detach(r) => load::attach_detach(ctx, &r, false, out),
         ProgReq::Verify(r) => verify::run(ctx, &r, out),
+        ProgReq::Run(r) => run::run(ctx, &r, out),
     }
 }
