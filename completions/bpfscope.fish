@@ -39,8 +39,10 @@ set -g __bpfscope_kw_cgroup_attach ingress egress sock_create sock_ops device bi
 set -g __bpfscope_kw_cgroup_detach ingress egress sock_create sock_ops device bind4 bind6 connect4 connect6 post_bind4 post_bind6 sendmsg4 sendmsg6 sysctl recvmsg4 recvmsg6 getsockopt setsockopt sock_release getpeername4 getpeername6 getsockname4 getsockname6 connect_unix sendmsg_unix recvmsg_unix getpeername_unix getsockname_unix id pinned tag name
 set -g __bpfscope_kw_perf show help
 set -g __bpfscope_kw_perf_show 
-set -g __bpfscope_kw_net show help
+set -g __bpfscope_kw_net show attach detach help
 set -g __bpfscope_kw_net_show dev
+set -g __bpfscope_kw_net_attach xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress id pinned tag name dev overwrite prepend
+set -g __bpfscope_kw_net_detach xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress dev
 set -g __bpfscope_kw_feature probe help
 set -g __bpfscope_kw_feature_probe kernel dev full unprivileged macros prefix
 set -g __bpfscope_kw_btf show dump help

@@ -259,3 +259,233 @@ fn tempdir() -> Scratch {
     std::fs::create_dir_all(&p).unwrap();
     Scratch(p)
 }
+
+// ---------------------------------------------------------------- net attach
+
+/// A network namespace with a veth pair; deleting them on drop detaches
+/// every XDP and tcx program on the devices.
+struct Netns {
+    name: String,
+}
+
+impl Netns {
+    fn new() -> Self {
+        let name = format!("bpfscope-rt-{}", std::process::id());
+        let ip = |args: &[&str]| {
+            let o = run("ip", args);
+            assert!(o.status.success(), "ip {args:?}: {}", stderr(&o));
+        };
+        ip(&["netns", "add", &name]);
+        let ns = Netns { name };
+        ip(&[
+            "-n", &ns.name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1",
+        ]);
+        ip(&["-n", &ns.name, "link", "set", "veth0", "up"]);
+        ip(&["-n", &ns.name, "link", "set", "veth1", "up"]);
+        ns
+    }
+
+    fn exec(&self, bin: &str, args: &[&str]) -> Output {
+        let mut a = vec!["netns", "exec", self.name.as_str(), bin];
+        a.extend_from_slice(args);
+        run("ip", &a)
+    }
+
+    fn ok(&self, bin: &str, args: &[&str]) -> String {
+        let o = self.exec(bin, args);
+        assert!(o.status.success(), "{bin} {args:?}: {}", stderr(&o));
+        stdout(&o)
+    }
+
+    fn json(&self, bin: &str, args: &[&str]) -> Value {
+        let text = self.ok(bin, args);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: bad JSON ({e}): {text}"))
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = run("ip", &["-n", &self.name, "link", "del", "veth0"]);
+        let _ = run("ip", &["netns", "del", &self.name]);
+    }
+}
+
+/// `net show`'s xdp and tc entries as (dev, mode or kind, prog id).
+fn net_entries(v: &Value) -> Vec<(String, String, u64)> {
+    let v = &v[0];
+    let mut out = Vec::new();
+    for x in v["xdp"].as_array().unwrap() {
+        out.push((
+            x["devname"].as_str().unwrap().to_string(),
+            x["mode"].as_str().unwrap().to_string(),
+            x["id"].as_u64().unwrap(),
+        ));
+    }
+    for t in v["tc"].as_array().unwrap() {
+        out.push((
+            t["devname"].as_str().unwrap().to_string(),
+            t["kind"].as_str().unwrap().to_string(),
+            t["prog_id"].as_u64().unwrap(),
+        ));
+    }
+    // Devices by name; a stable sort keeps tcx's order within a hook.
+    out.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    out
+}
+
+#[test]
+fn net_attach_detach_xdp_and_tcx_on_veth() {
+    let bpftool = have_bpftool();
+    let progs = runtime();
+    let ns = Netns::new();
+    let xdp = progs.prog_id("xdp_mark");
+    let (a, b) = (progs.prog_id("tcx_next_a"), progs.prog_id("tcx_next_b"));
+    let (xs, as_, bs) = (xdp.to_string(), a.to_string(), b.to_string());
+    let show = || net_entries(&ns.json(BPFSCOPE, &["-j", "net", "show"]));
+    let ent = |dev: &str, kind: &str, id: u32| (dev.to_string(), kind.to_string(), id as u64);
+
+    assert_eq!(
+        ns.ok(
+            BPFSCOPE,
+            &["net", "attach", "xdpgeneric", "id", &xs, "dev", "veth0"]
+        ),
+        ""
+    );
+    assert_eq!(
+        ns.ok(
+            BPFSCOPE,
+            &["-j", "net", "attach", "xdpdrv", "id", &xs, "dev", "veth1"]
+        ),
+        "null\n"
+    );
+    ns.ok(
+        BPFSCOPE,
+        &["net", "attach", "tcx_ingress", "id", &as_, "dev", "veth0"],
+    );
+    ns.ok(
+        BPFSCOPE,
+        &[
+            "net",
+            "attach",
+            "tcx_ingress",
+            "id",
+            &bs,
+            "dev",
+            "veth0",
+            "prepend",
+        ],
+    );
+    ns.ok(
+        BPFSCOPE,
+        &["net", "attach", "tcx_egress", "id", &as_, "dev", "veth1"],
+    );
+    assert_eq!(
+        show(),
+        vec![
+            ent("veth0", "generic", xdp),
+            ent("veth0", "tcx/ingress", b),
+            ent("veth0", "tcx/ingress", a),
+            ent("veth1", "driver", xdp),
+            ent("veth1", "tcx/egress", a),
+        ]
+    );
+    if bpftool {
+        // bpftool 7.1 sees the XDP attachments the same way.
+        let theirs = ns.json(BPFTOOL, &["-j", "net", "show"]);
+        let ours = ns.json(BPFSCOPE, &["-j", "net", "show"]);
+        assert_eq!(ours[0]["xdp"], theirs[0]["xdp"]);
+    }
+
+    // A second XDP program without 'overwrite' is refused with the kernel's reason.
+    let o = ns.exec(
+        BPFSCOPE,
+        &["net", "attach", "xdpgeneric", "id", &xs, "dev", "veth0"],
+    );
+    assert_eq!(o.status.code(), Some(255));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("Error: interface xdpgeneric attach failed: Device or resource busy"),
+        "{err}"
+    );
+    ns.ok(
+        BPFSCOPE,
+        &[
+            "net",
+            "attach",
+            "xdpgeneric",
+            "id",
+            &xs,
+            "dev",
+            "veth0",
+            "overwrite",
+        ],
+    );
+    // No offload hardware here; a wrong program type; a missing device.
+    for (args, needle) in [
+        (
+            vec!["net", "attach", "xdpoffload", "id", &xs, "dev", "veth0"],
+            "interface xdpoffload attach failed",
+        ),
+        (
+            vec!["net", "attach", "tcx_egress", "id", &xs, "dev", "veth0"],
+            "interface tcx_egress attach failed",
+        ),
+        (
+            vec!["net", "attach", "xdp", "id", &xs, "dev", "nosuchdev0"],
+            "invalid devname nosuchdev0",
+        ),
+        (
+            vec![
+                "net",
+                "attach",
+                "tcx_ingress",
+                "id",
+                &as_,
+                "dev",
+                "veth0",
+                "overwrite",
+            ],
+            "'overwrite' is only supported for xdp types",
+        ),
+        (
+            vec!["net", "detach", "bogus", "dev", "veth0"],
+            "ATTACH_TYPE",
+        ),
+    ] {
+        let o = ns.exec(BPFSCOPE, &args);
+        assert_eq!(o.status.code(), Some(255), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.lines().count() == 1 && err.contains(needle),
+            "{args:?}: {err}"
+        );
+    }
+
+    // Detach: tcx removes the last program attached without a link.
+    ns.ok(BPFSCOPE, &["net", "detach", "xdpgeneric", "dev", "veth0"]);
+    ns.ok(BPFSCOPE, &["net", "detach", "tcx_ingress", "dev", "veth0"]);
+    ns.ok(BPFSCOPE, &["net", "detach", "tcx_egress", "dev", "veth1"]);
+    assert_eq!(
+        show(),
+        vec![ent("veth0", "tcx/ingress", b), ent("veth1", "driver", xdp)]
+    );
+    ns.ok(BPFSCOPE, &["net", "detach", "xdpdrv", "dev", "veth1"]);
+    ns.ok(BPFSCOPE, &["net", "detach", "tcx_ingress", "dev", "veth0"]);
+    assert_eq!(show(), vec![]);
+
+    // bpftool's own attach and ours give the same view, and ours detaches it.
+    if bpftool {
+        ns.ok(
+            BPFTOOL,
+            &["net", "attach", "xdpgeneric", "id", &xs, "dev", "veth0"],
+        );
+        assert_eq!(show(), vec![ent("veth0", "generic", xdp)]);
+        ns.ok(BPFSCOPE, &["net", "detach", "xdpgeneric", "dev", "veth0"]);
+        assert_eq!(
+            ns.ok(BPFTOOL, &["net", "show", "dev", "veth0"]),
+            ns.ok(BPFSCOPE, &["net", "show", "dev", "veth0"])
+                .replace("\nnetfilter:\n\n", "\n")
+        );
+    }
+}

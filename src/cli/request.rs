@@ -7,6 +7,7 @@ use super::grammar::{parse_u32, Match};
 use super::spec::{CmdId, MAP_ATTACH_TYPES};
 use super::UsageError;
 use crate::sys::handle::Handle;
+use crate::sys::netattach::{NetAttachType, Placement};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -17,6 +18,11 @@ pub enum Request {
     Perf,
     Net {
         dev: Option<String>,
+    },
+    NetAttach(NetAttach),
+    NetDetach {
+        attach_type: NetAttachType,
+        dev: String,
     },
     Feature(FeatureProbe),
     Btf(BtfReq),
@@ -221,6 +227,45 @@ pub struct MapCreate {
     pub inner_map: Option<Handle>,
     pub extra: u32,
     pub dev: Option<String>,
+}
+
+// -- net -----------------------------------------------------------------------
+
+/// `net attach ATTACH_TYPE PROG dev NAME [overwrite | prepend]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetAttach {
+    pub attach_type: NetAttachType,
+    pub prog: Handle,
+    pub dev: String,
+    pub placement: Placement,
+}
+
+fn net_attach_type(m: &Match) -> Result<NetAttachType, UsageError> {
+    let w = m.word("attach_type").unwrap_or_default();
+    NetAttachType::from_word(w).ok_or_else(|| usage(format!("invalid net attach/detach type: {w}")))
+}
+
+fn net_attach(m: &Match) -> Result<NetAttach, UsageError> {
+    let attach_type = net_attach_type(m)?;
+    let placement = match m.which(&["overwrite", "prepend"]) {
+        Some("overwrite") if !attach_type.is_xdp() => {
+            return Err(usage("'overwrite' is only supported for xdp types"))
+        }
+        Some("prepend") if attach_type.is_xdp() => {
+            return Err(usage(
+                "'prepend' is only supported for tcx_ingress/tcx_egress",
+            ))
+        }
+        Some("overwrite") => Placement::Overwrite,
+        Some(_) => Placement::Prepend,
+        None => Placement::Default,
+    };
+    Ok(NetAttach {
+        attach_type,
+        prog: handle(m, "prog")?,
+        dev: m.word("dev").unwrap_or_default().to_string(),
+        placement,
+    })
 }
 
 // -- link, cgroup, feature, btf, tool ------------------------------------------
@@ -686,6 +731,11 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         PerfShow => Request::Perf,
         NetShow => Request::Net {
             dev: m.word("dev").map(str::to_string),
+        },
+        NetAttach => Request::NetAttach(net_attach(m)?),
+        NetDetach => Request::NetDetach {
+            attach_type: net_attach_type(m)?,
+            dev: m.word("dev").unwrap_or_default().to_string(),
         },
         FeatureProbe => Request::Feature(self::FeatureProbe {
             dev: m.word("dev").map(str::to_string),

@@ -38,6 +38,8 @@ pub enum CmdId {
     CgroupDetach,
     PerfShow,
     NetShow,
+    NetAttach,
+    NetDetach,
     FeatureProbe,
     BtfShow,
     BtfDump,
@@ -528,12 +530,38 @@ const PERF_COMMANDS: &[Command] = &[cmd(
     CmdId::PerfShow,
 )];
 
-const NET_COMMANDS: &[Command] = &[cmd(
-    "show",
-    "Show XDP, tcx, tc filter, flow dissector and netfilter attachments",
-    Opt(&Seq(&[Kw("dev"), Val("dev", "NAME", Value::Dev)])),
-    CmdId::NetShow,
-)];
+const NET_DEV: Node = Seq(&[Kw("dev"), Val("dev", "NAME", Value::Dev)]);
+const NET_ATTACH_TYPE: Node = Val(
+    "attach_type",
+    "ATTACH_TYPE",
+    Value::Choice(crate::sys::netattach::NET_ATTACH_TYPES),
+);
+
+const NET_COMMANDS: &[Command] = &[
+    cmd(
+        "show",
+        "Show XDP, tcx, tc filter, flow dissector and netfilter attachments",
+        Opt(&NET_DEV),
+        CmdId::NetShow,
+    ),
+    cmd(
+        "attach",
+        "Attach a program to a device as XDP (overwrite: replace) or tcx (prepend: first)",
+        Seq(&[
+            NET_ATTACH_TYPE,
+            PROG,
+            NET_DEV,
+            Opt(&Alt(&[Kw("overwrite"), Kw("prepend")])),
+        ]),
+        CmdId::NetAttach,
+    ),
+    cmd(
+        "detach",
+        "Detach a device's XDP program of that mode, or its last tcx program attached without a link",
+        Seq(&[NET_ATTACH_TYPE, NET_DEV]),
+        CmdId::NetDetach,
+    ),
+];
 
 const FEATURE_COMMANDS: &[Command] = &[cmd(
     "probe",

@@ -87,6 +87,8 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::Cgroup(r) => cgroup::run(ctx, r, out),
         Request::Perf => perf::show(ctx, out),
         Request::Net { dev } => net::show(ctx, dev.as_deref(), out),
+        Request::NetAttach(r) => net::attach(ctx, &r, out),
+        Request::NetDetach { attach_type, dev } => net::detach(ctx, attach_type, &dev, out),
         Request::Feature(r) => feature::probe(ctx, &r, out),
         Request::Btf(r) => btf::run(ctx, r, out),
         Request::Tool(r) => tool::run(ctx, r),

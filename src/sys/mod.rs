@@ -16,6 +16,7 @@ pub mod map;
 pub mod mapops;
 pub mod names;
 pub mod net;
+pub mod netattach;
 pub mod perf;
 pub mod pid_iter;
 pub mod pids;
