@@ -3,7 +3,9 @@
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
 declare -gA _bpfscope_keywords=(
-  [""]="help prog map link cgroup perf net feature btf version tool completions"
+  [""]="help batch prog map link cgroup perf net feature btf version tool completions"
+  ["batch"]="file help"
+  ["batch file"]=""
   ["prog"]="show dump pin load loadall attach detach verify run help"
   ["prog show"]="id pinned tag name"
   ["prog dump"]="xlated file prog opcodes visual linum id pinned tag name jited"

@@ -2,7 +2,9 @@
 # The binary answers what may come next (keywords, live ids, names, pins):
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
-set -g __bpfscope_kw__ help prog map link cgroup perf net feature btf version tool completions
+set -g __bpfscope_kw__ help batch prog map link cgroup perf net feature btf version tool completions
+set -g __bpfscope_kw_batch file help
+set -g __bpfscope_kw_batch_file 
 set -g __bpfscope_kw_prog show dump pin load loadall attach detach verify run help
 set -g __bpfscope_kw_prog_show id pinned tag name
 set -g __bpfscope_kw_prog_dump xlated file prog opcodes visual linum id pinned tag name jited

@@ -15,7 +15,7 @@ use libbpf_rs::MapCore;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{bpfscope, have_bpftool, json, stderr, stdout, BPFSCOPE};
+use common::{bpfscope, have_bpftool, json, stderr, stdout, BpffsDir, BPFSCOPE};
 use serde_json::Value;
 
 const BPFTOOL: &str = "bpftool";
@@ -488,4 +488,180 @@ fn net_attach_detach_xdp_and_tcx_on_veth() {
                 .replace("\nnetfilter:\n\n", "\n")
         );
     }
+}
+
+// ---------------------------------------------------------------- batch
+
+/// The batch's file: show, create, update, dump and pin commands, with a
+/// comment, a quoted word and a continued line.
+fn batch_text(dir: &Path, xdp: u32, sock: u32) -> String {
+    let d = dir.display();
+    format!(
+        "# made by the runtime test\n\
+         prog show id {xdp}\n\
+         map create {d}/m1 type hash key 4 value 4 entries 8 name 'batch_m1'\n\
+         \n\
+         map update pinned {d}/m1 key 1 0 0 0 value 2 0 0 0   # one element\n\
+         map dump pinned {d}/m1\n\
+         prog pin id {sock} \\\n    {d}/sock\n"
+    )
+}
+
+/// What the batch left behind: the map's elements and the pinned program's id.
+fn batch_effects(dir: &Path) -> (Value, Value) {
+    let m1 = dir.join("m1");
+    let sock = dir.join("sock");
+    (
+        json(
+            BPFSCOPE,
+            &["-j", "map", "dump", "pinned", m1.to_str().unwrap()],
+        ),
+        json(
+            BPFSCOPE,
+            &["-j", "prog", "show", "pinned", sock.to_str().unwrap()],
+        )["id"]
+            .clone(),
+    )
+}
+
+#[test]
+fn batch_matches_one_by_one_and_bpftool_and_stops_at_a_bad_line() {
+    let bpftool = have_bpftool();
+    let progs = runtime();
+    let (xdp, sock) = (progs.prog_id("xdp_mark"), progs.prog_id("sock_len"));
+    let tmp = tempdir();
+
+    // One by one, in their own directory.
+    let one = BpffsDir::new();
+    let text = batch_text(&one.path, xdp, sock);
+    let cmds: Vec<Vec<String>> = text
+        .replace("\\\n", "")
+        .lines()
+        .map(|l| {
+            l.split('#')
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .map(|w| w.trim_matches('\'').to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut texts = String::new();
+    for c in &cmds {
+        let args: Vec<&str> = c.iter().map(String::as_str).collect();
+        texts.push_str(&text_of(BPFSCOPE, &args));
+    }
+    let expected = batch_effects(&one.path);
+    assert_eq!(expected.1, sock);
+
+    // As a batch: same output plus the count, same effects.
+    let dir = BpffsDir::new();
+    let file = tmp.join("batch.txt");
+    std::fs::write(&file, batch_text(&dir.path, xdp, sock)).unwrap();
+    let f = file.to_str().unwrap();
+    let out = text_of(BPFSCOPE, &["batch", "file", f]);
+    assert_eq!(out, format!("{texts}processed 5 commands\n"));
+    assert_eq!(batch_effects(&dir.path), expected);
+    // From stdin, with -j: one array of {command, output}.
+    for p in ["m1", "sock"] {
+        std::fs::remove_file(dir.join(p)).unwrap();
+    }
+    let o = Command::new(BPFSCOPE)
+        .args(["-j", "batch", "file", "-"])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ours: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let arr = ours.as_array().unwrap();
+    assert_eq!(arr.len(), 5);
+    assert_eq!(arr[1]["command"][4], "hash");
+    assert_eq!(arr[1]["command"][12], "batch_m1");
+    assert_eq!(arr[1]["output"], Value::Null);
+    assert_eq!(arr[0]["output"]["id"], xdp);
+    assert_eq!(arr[3]["output"], expected.0);
+    assert_eq!(batch_effects(&dir.path), expected);
+    if bpftool {
+        for p in ["m1", "sock"] {
+            std::fs::remove_file(dir.join(p)).unwrap();
+        }
+        let theirs = json(BPFTOOL, &["-j", "batch", "file", f]);
+        let theirs = theirs.as_array().unwrap();
+        assert_eq!(theirs.len(), arr.len());
+        for (o, t) in arr.iter().zip(theirs) {
+            assert_eq!(o["command"], t["command"]);
+            match t["output"].as_object() {
+                Some(_) => common::assert_superset(&o["output"], &t["output"], &[], "batch -j"),
+                None => assert_eq!(o["output"], t["output"]),
+            }
+        }
+        for p in ["m1", "sock"] {
+            std::fs::remove_file(dir.join(p)).unwrap();
+        }
+        let theirs = text_of(BPFTOOL, &["batch", "file", f]);
+        assert!(theirs.ends_with("processed 5 commands\n"), "{theirs}");
+    }
+
+    // A bad line stops the batch: the commands before it ran, none after.
+    let bad = tmp.join("bad.txt");
+    let d = dir.path.display();
+    std::fs::write(
+        &bad,
+        format!("map create {d}/m2 type array key 4 value 4 entries 1 name b2\n# fine so far\nmap show id 4294967295\nmap create {d}/m3 type array key 4 value 4 entries 1 name b3\n"),
+    )
+    .unwrap();
+    let o = bpfscope(&["batch", "file", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(255));
+    assert!(
+        stderr(&o).starts_with("Error: line 3 (map show id 4294967295): can't get map by id"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).lines().count(), 1);
+    assert!(dir.join("m2").exists());
+    assert!(!dir.join("m3").exists());
+    std::fs::remove_file(dir.join("m2")).unwrap();
+    let o = bpfscope(&["-j", "batch", "file", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(255));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["output"], Value::Null, "{v}");
+    assert!(
+        v[1]["output"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("can't get map by id"),
+        "{v}"
+    );
+    assert!(!dir.join("m3").exists());
+    // Parse errors name their line too; a missing file; batch in a batch.
+    std::fs::write(&bad, "prog show\nprog bogus\n").unwrap();
+    assert_batch_fails(&bad, "line 2 (prog bogus): unknown command 'bogus'");
+    std::fs::write(&bad, "prog show\n\nmap 'open\n").unwrap();
+    assert_batch_fails(&bad, "line 3: unterminated quoted string");
+    std::fs::write(&bad, format!("batch file {}\n", bad.display())).unwrap();
+    assert_batch_fails(&bad, "a batch file cannot run 'batch'");
+    assert_fails(
+        &["batch", "file", "/nonexistent/batch"],
+        "Can't open file (/nonexistent/batch)",
+    );
+}
+
+/// A batch that stops: one `Error: …` line naming the line; with -j the
+/// array's last entry holds the error object.
+fn assert_batch_fails(file: &Path, needle: &str) {
+    let f = file.to_str().unwrap();
+    let o = bpfscope(&["batch", "file", f]);
+    assert_eq!(o.status.code(), Some(255));
+    let err = stderr(&o);
+    assert!(err.starts_with("Error: ") && err.contains(needle), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let o = bpfscope(&["-j", "batch", "file", f]);
+    assert_eq!(o.status.code(), Some(255));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    let last = match &v {
+        Value::Array(a) => a.last().map(|e| e["output"].clone()).unwrap_or_default(),
+        other => other.clone(),
+    };
+    assert!(last["error"].is_string(), "{v}");
 }

@@ -31,6 +31,10 @@ pub enum Request {
     /// The words typed so far; answers what may follow (for the scripts).
     CompleteWords(Vec<String>),
     Version,
+    /// `batch file FILE`: the commands of FILE (`-`: stdin), one per line.
+    Batch {
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -760,5 +764,8 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         CompletionsMan => Request::Completions(Generated::Man),
         CompleteWords => Request::CompleteWords(m.words("words")),
         Version => Request::Version,
+        BatchFile => Request::Batch {
+            file: path(m, "path"),
+        },
     })
 }

@@ -56,6 +56,7 @@ pub enum CmdId {
     CompletionsMan,
     CompleteWords,
     Version,
+    BatchFile,
 }
 
 #[derive(Debug)]
@@ -695,6 +696,13 @@ const COMPLETIONS_COMMANDS: &[Command] = &[
     ),
 ];
 
+const BATCH_COMMANDS: &[Command] = &[cmd(
+    "file",
+    "Run the commands of FILE ('-': stdin), one per line: # comments, quotes, \\ continues a line; stops at the first failure",
+    FILE,
+    CmdId::BatchFile,
+)];
+
 const VERSION_COMMANDS: &[Command] = &[hidden(
     "show",
     "Print the version and the features built in",
@@ -719,6 +727,7 @@ const fn obj(
 /// Every object, in bpftool's table order for prefixes (`p` is `prog`, `pe` is `perf`).
 pub const OBJECTS: &[Object] = &[
     obj("help", "Print this help", &[], None),
+    obj("batch", "Run commands from a file", BATCH_COMMANDS, None),
     obj("prog", "Programs", PROG_COMMANDS, Some(CmdId::ProgShow)),
     obj("map", "Maps", MAP_COMMANDS, Some(CmdId::MapShow)),
     obj("link", "Links", LINK_COMMANDS, Some(CmdId::LinkShow)),

@@ -42,7 +42,14 @@ fn prefixes_follow_bpftool_table_order() {
             ..
         })
     ));
-    assert_eq!(req("b"), Request::Btf(BtfReq::Show(None)));
+    // bpftool's table has batch before btf: `b` is batch, `bt` btf.
+    assert_eq!(req("bt"), Request::Btf(BtfReq::Show(None)));
+    assert_eq!(
+        req("b f -"),
+        Request::Batch {
+            file: PathBuf::from("-")
+        }
+    );
     assert_eq!(
         req("btf show id 3"),
         Request::Btf(BtfReq::Show(Some(Handle::Id(3))))

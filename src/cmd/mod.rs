@@ -1,6 +1,7 @@
 //! Commands: one home per OBJECT (a file, or a folder whose mod.rs holds the
 //! object's command table). Each takes a typed request from `cli` and turns
 //! it into calls to `sys`/`btf`/`disasm`/`loader` and records for `output`.
+pub mod batch;
 pub mod btf;
 pub mod cgroup;
 pub mod completions;
@@ -95,6 +96,7 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::Completions(what) => completions::generate(what, out),
         Request::CompleteWords(words) => completions::words(&words, out),
         Request::Version => version::print(ctx, out),
+        Request::Batch { file } => batch::run(ctx, &file, out),
     };
     out.flush()?;
     r

@@ -63,7 +63,7 @@ mod tests {
         );
         assert_eq!(
             lines[1],
-            "0000010\t5152 5354                                | QRST"
+            "0000010\t5152 5354                               | QRST"
         );
     }
 
@@ -73,7 +73,7 @@ mod tests {
         rows(&mut out, &[0, 0x7f, b'a']).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "0000000\t007f 61                                  | ..a\n"
+            "0000000\t007f 61                                 | ..a\n"
         );
     }
 

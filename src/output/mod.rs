@@ -36,10 +36,50 @@ pub struct Ctx {
     pub table: bool,
 }
 
-pub type Out = BufWriter<Stdout>;
+/// Where a command's output goes: stdout, or memory (`batch -j` gathers
+/// each command's JSON value into one array).
+#[derive(Debug)]
+pub enum Sink {
+    Stdout(Stdout),
+    Memory(Vec<u8>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(s) => s.write(buf),
+            Sink::Memory(v) => v.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(s) => s.flush(),
+            Sink::Memory(_) => Ok(()),
+        }
+    }
+}
+
+pub type Out = BufWriter<Sink>;
 
 pub fn stdout() -> Out {
-    BufWriter::with_capacity(1 << 16, io::stdout())
+    BufWriter::with_capacity(1 << 16, Sink::Stdout(io::stdout()))
+}
+
+/// An `Out` that keeps what is written; `captured` returns it.
+pub fn memory() -> Out {
+    BufWriter::new(Sink::Memory(Vec::new()))
+}
+
+/// The bytes an `Out` from [`memory`] received (empty for stdout).
+pub fn captured(out: Out) -> Vec<u8> {
+    let (sink, unflushed) = out.into_parts();
+    match sink {
+        Sink::Memory(mut v) => {
+            v.extend(unflushed.unwrap_or_else(|p| p.into_inner()));
+            v
+        }
+        Sink::Stdout(_) => Vec::new(),
+    }
 }
 
 /// Writes one JSON value the way bpftool does: compact, or 4-space pretty with -p.
