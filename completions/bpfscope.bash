@@ -3,7 +3,7 @@
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
 declare -gA _bpfscope_keywords=(
-  [""]="help batch prog map link cgroup perf net feature btf version tool completions"
+  [""]="help batch prog map link cgroup perf net feature btf token version tool completions"
   ["batch"]="file help"
   ["batch file"]=""
   ["prog"]="show dump pin load loadall attach detach verify run help"
@@ -46,11 +46,14 @@ declare -gA _bpfscope_keywords=(
   ["net show"]="dev"
   ["net attach"]="xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress id pinned tag name dev overwrite prepend"
   ["net detach"]="xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress dev"
-  ["feature"]="probe help"
+  ["feature"]="probe list_builtins help"
   ["feature probe"]="kernel dev full unprivileged macros prefix"
+  ["feature list_builtins"]="prog_types map_types attach_types link_types helpers"
   ["btf"]="show dump help"
   ["btf show"]="id pinned"
   ["btf dump"]="id prog pinned tag name map key value kv all file format raw c root_id unsorted"
+  ["token"]="show help"
+  ["token show"]=""
   ["version"]=" help"
   ["tool"]="list load attach detach report unload run help"
   ["tool list"]=""

@@ -2,7 +2,7 @@
 # The binary answers what may come next (keywords, live ids, names, pins):
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
-set -g __bpfscope_kw__ help batch prog map link cgroup perf net feature btf version tool completions
+set -g __bpfscope_kw__ help batch prog map link cgroup perf net feature btf token version tool completions
 set -g __bpfscope_kw_batch file help
 set -g __bpfscope_kw_batch_file 
 set -g __bpfscope_kw_prog show dump pin load loadall attach detach verify run help
@@ -45,11 +45,14 @@ set -g __bpfscope_kw_net show attach detach help
 set -g __bpfscope_kw_net_show dev
 set -g __bpfscope_kw_net_attach xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress id pinned tag name dev overwrite prepend
 set -g __bpfscope_kw_net_detach xdp xdpgeneric xdpdrv xdpoffload tcx_ingress tcx_egress dev
-set -g __bpfscope_kw_feature probe help
+set -g __bpfscope_kw_feature probe list_builtins help
 set -g __bpfscope_kw_feature_probe kernel dev full unprivileged macros prefix
+set -g __bpfscope_kw_feature_list_builtins prog_types map_types attach_types link_types helpers
 set -g __bpfscope_kw_btf show dump help
 set -g __bpfscope_kw_btf_show id pinned
 set -g __bpfscope_kw_btf_dump id prog pinned tag name map key value kv all file format raw c root_id unsorted
+set -g __bpfscope_kw_token show help
+set -g __bpfscope_kw_token_show 
 set -g __bpfscope_kw_version  help
 set -g __bpfscope_kw_tool list load attach detach report unload run help
 set -g __bpfscope_kw_tool_list 

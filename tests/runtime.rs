@@ -665,3 +665,90 @@ fn assert_batch_fails(file: &Path, needle: &str) {
     };
     assert!(last["error"].is_string(), "{v}");
 }
+
+// ---------------------------------------------------------------- feature list_builtins, token show
+
+#[test]
+fn feature_list_builtins_extends_bpftool_lists() {
+    let bpftool = have_bpftool();
+    for group in [
+        "prog_types",
+        "map_types",
+        "attach_types",
+        "link_types",
+        "helpers",
+    ] {
+        let ours = text_of(BPFSCOPE, &["feature", "list_builtins", group]);
+        let j = json(BPFSCOPE, &["-j", "feature", "list_builtins", group]);
+        let names: Vec<&str> = ours.lines().collect();
+        assert_eq!(j.as_array().unwrap().len(), names.len(), "{group}");
+        assert_eq!(j[0], names[0], "{group}");
+        assert!(names.len() > 10, "{group}: {ours}");
+        if bpftool {
+            // bpftool 7.1 links libbpf 1.1: its lists are older, so a prefix of ours.
+            let theirs = text_of(BPFTOOL, &["feature", "list_builtins", group]);
+            let theirs: Vec<&str> = theirs.lines().collect();
+            assert_eq!(names[..theirs.len()], theirs[..], "{group}");
+            let tj = json(BPFTOOL, &["-j", "feature", "list_builtins", group]);
+            assert_eq!(
+                j.as_array().unwrap()[..theirs.len()],
+                tj.as_array().unwrap()[..]
+            );
+        }
+    }
+    // Prefixes as bpftool: `feature list_b h`.
+    assert_eq!(
+        text_of(BPFSCOPE, &["feature", "list_b", "h"]),
+        text_of(BPFSCOPE, &["feature", "list_builtins", "helpers"])
+    );
+    assert_fails(&["feature", "list_builtins", "bogus"], "GROUP");
+}
+
+#[test]
+fn token_show_lists_delegating_mounts_as_upstream_documents() {
+    // In a mount namespace of its own: the mount vanishes with it.
+    let script = format!(
+        "set -e; d=$(mktemp -d); \
+         mount -t bpf bpffs $d -o delegate_cmds=prog_load:map_create -o delegate_progs=kprobe -o delegate_attachs=xdp; \
+         {b} token show; echo ----; {b} -j token show; echo ----; echo $d",
+        b = BPFSCOPE
+    );
+    let o = run(
+        "unshare",
+        &["-m", "--propagation", "private", "sh", "-c", &script],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let parts: Vec<&str> = text.split("----\n").collect();
+    let dir = text.trim_end().lines().last().unwrap();
+    // Upstream's docs/bpftool-token.rst example, with our mount point.
+    let expected = format!(
+        "token_info  {dir}\n\tallowed_cmds:\n\t  map_create          prog_load           \n\
+         \tallowed_maps:\n\tallowed_progs:\n\t  kprobe              \n\tallowed_attachs:\n\t  xdp                 \n"
+    );
+    let ours = parts[0]
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("token_info  {dir}")))
+        .take(8)
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    assert_eq!(ours, expected);
+    let j: Value = serde_json::from_str(parts[1].trim()).unwrap();
+    let mine = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["token_info"] == dir)
+        .expect("our mount in -j");
+    assert_eq!(
+        *mine,
+        serde_json::json!({
+            "token_info": dir,
+            "allowed_cmds": ["map_create", "prog_load"],
+            "allowed_maps": [],
+            "allowed_progs": ["kprobe"],
+            "allowed_attachs": ["xdp"],
+        })
+    );
+    let _ = std::fs::remove_dir(dir);
+}

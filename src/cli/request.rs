@@ -25,6 +25,9 @@ pub enum Request {
         dev: String,
     },
     Feature(FeatureProbe),
+    /// `feature list_builtins GROUP`.
+    FeatureBuiltins(BuiltinGroup),
+    TokenShow,
     Btf(BtfReq),
     Tool(ToolReq),
     Completions(Generated),
@@ -319,6 +322,15 @@ pub struct FeatureProbe {
     pub unprivileged: bool,
     /// `macros [prefix P]`: Some("") without a prefix.
     pub macros: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinGroup {
+    ProgTypes,
+    MapTypes,
+    AttachTypes,
+    LinkTypes,
+    Helpers,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -749,6 +761,16 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
                 .has("macros")
                 .then(|| m.word("prefix").unwrap_or_default().to_string()),
         }),
+        FeatureListBuiltins => {
+            Request::FeatureBuiltins(match m.word("group").unwrap_or_default() {
+                "prog_types" => BuiltinGroup::ProgTypes,
+                "map_types" => BuiltinGroup::MapTypes,
+                "attach_types" => BuiltinGroup::AttachTypes,
+                "link_types" => BuiltinGroup::LinkTypes,
+                _ => BuiltinGroup::Helpers,
+            })
+        }
+        TokenShow => Request::TokenShow,
         BtfShow => Request::Btf(BtfReq::Show(m.handle("btf").cloned())),
         BtfDump => Request::Btf(btf_dump(m)?),
         ToolList => tool(m, ToolVerb::List),

@@ -41,6 +41,8 @@ pub enum CmdId {
     NetAttach,
     NetDetach,
     FeatureProbe,
+    FeatureListBuiltins,
+    TokenShow,
     BtfShow,
     BtfDump,
     ToolList,
@@ -564,22 +566,46 @@ const NET_COMMANDS: &[Command] = &[
     ),
 ];
 
-const FEATURE_COMMANDS: &[Command] = &[cmd(
-    "probe",
-    "Probe the kernel (or a device) for BPF features",
-    Any(&[
-        Alt(&[
-            Kw("kernel"),
-            Seq(&[Kw("dev"), Val("dev", "NAME", Value::Dev)]),
+/// `feature list_builtins GROUP`'s groups, in bpftool's order.
+pub const BUILTIN_GROUPS: &[&str] = &[
+    "prog_types",
+    "map_types",
+    "attach_types",
+    "link_types",
+    "helpers",
+];
+
+const FEATURE_COMMANDS: &[Command] = &[
+    cmd(
+        "probe",
+        "Probe the kernel (or a device) for BPF features",
+        Any(&[
+            Alt(&[
+                Kw("kernel"),
+                Seq(&[Kw("dev"), Val("dev", "NAME", Value::Dev)]),
+            ]),
+            Kw("full"),
+            Kw("unprivileged"),
+            Seq(&[
+                Kw("macros"),
+                Opt(&Seq(&[Kw("prefix"), Val("prefix", "PREFIX", Value::Text)])),
+            ]),
         ]),
-        Kw("full"),
-        Kw("unprivileged"),
-        Seq(&[
-            Kw("macros"),
-            Opt(&Seq(&[Kw("prefix"), Val("prefix", "PREFIX", Value::Text)])),
-        ]),
-    ]),
-    CmdId::FeatureProbe,
+        CmdId::FeatureProbe,
+    ),
+    cmd(
+        "list_builtins",
+        "List the names this build knows: program, map, attach and link types, helpers",
+        Val("group", "GROUP", Value::Choice(BUILTIN_GROUPS)),
+        CmdId::FeatureListBuiltins,
+    ),
+];
+
+const TOKEN_COMMANDS: &[Command] = &[cmd(
+    "show",
+    "Show bpffs mounts that delegate BPF commands and types to user namespaces (BPF tokens)",
+    Seq(&[]),
+    CmdId::TokenShow,
 )];
 
 const BTF_SRC: Node = Alt(&[
@@ -756,6 +782,12 @@ pub const OBJECTS: &[Object] = &[
         Some(CmdId::FeatureProbe),
     ),
     obj("btf", "BTF objects", BTF_COMMANDS, Some(CmdId::BtfShow)),
+    obj(
+        "token",
+        "BPF token delegation",
+        TOKEN_COMMANDS,
+        Some(CmdId::TokenShow),
+    ),
     obj(
         "version",
         "Print the version and the features built in",

@@ -35,8 +35,10 @@ fn prefixes_follow_bpftool_table_order() {
         Request::Map(MapReq::Show(Some(Handle::Id(3))))
     );
     assert!(err("c").contains("CGROUP"));
+    // bpftool's token comes before our own tool: `t` is token, `too` tool.
+    assert_eq!(req("t"), Request::TokenShow);
     assert!(matches!(
-        req("t"),
+        req("too"),
         Request::Tool(ToolReq {
             verb: ToolVerb::List,
             ..

@@ -91,6 +91,8 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::NetAttach(r) => net::attach(ctx, &r, out),
         Request::NetDetach { attach_type, dev } => net::detach(ctx, attach_type, &dev, out),
         Request::Feature(r) => feature::probe(ctx, &r, out),
+        Request::FeatureBuiltins(g) => feature::list_builtins(ctx, g, out),
+        Request::TokenShow => feature::token_show(ctx, out),
         Request::Btf(r) => btf::run(ctx, r, out),
         Request::Tool(r) => tool::run(ctx, r),
         Request::Completions(what) => completions::generate(what, out),

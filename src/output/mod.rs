@@ -14,6 +14,7 @@ pub mod render_net;
 pub mod render_perf;
 pub mod run;
 pub mod table;
+pub mod token;
 pub mod tool;
 pub mod tool_more;
 pub mod verify;

@@ -25,6 +25,7 @@ pub mod prog;
 pub mod progdump;
 pub mod query;
 pub mod testrun;
+pub mod token;
 
 use std::ffi::CString;
 use std::os::fd::{FromRawFd, OwnedFd};
