@@ -2,7 +2,7 @@
 # The binary answers what may come next (keywords, live ids, names, pins):
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
-set -g __bpfscope_kw__ help batch prog map link cgroup perf net feature btf token version tool completions
+set -g __bpfscope_kw__ help batch prog map link cgroup perf net feature btf iter token version tool completions
 set -g __bpfscope_kw_batch file help
 set -g __bpfscope_kw_batch_file 
 set -g __bpfscope_kw_prog show dump pin load loadall attach detach verify run help
@@ -51,6 +51,8 @@ set -g __bpfscope_kw_feature_list_builtins prog_types map_types attach_types lin
 set -g __bpfscope_kw_btf show dump help
 set -g __bpfscope_kw_btf_show id pinned
 set -g __bpfscope_kw_btf_dump id prog pinned tag name map key value kv all file format raw c root_id unsorted
+set -g __bpfscope_kw_iter pin help
+set -g __bpfscope_kw_iter_pin map id pinned name
 set -g __bpfscope_kw_token show help
 set -g __bpfscope_kw_token_show 
 set -g __bpfscope_kw_version  help

@@ -28,6 +28,12 @@ pub enum Request {
     /// `feature list_builtins GROUP`.
     FeatureBuiltins(BuiltinGroup),
     TokenShow,
+    /// `iter pin OBJ PATH [map MAP]`.
+    IterPin {
+        object: PathBuf,
+        path: PathBuf,
+        map: Option<Handle>,
+    },
     Btf(BtfReq),
     Tool(ToolReq),
     Completions(Generated),
@@ -771,6 +777,11 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
             })
         }
         TokenShow => Request::TokenShow,
+        IterPin => Request::IterPin {
+            object: path(m, "object"),
+            path: path(m, "path"),
+            map: m.handle("map").cloned(),
+        },
         BtfShow => Request::Btf(BtfReq::Show(m.handle("btf").cloned())),
         BtfDump => Request::Btf(btf_dump(m)?),
         ToolList => tool(m, ToolVerb::List),

@@ -43,6 +43,7 @@ pub enum CmdId {
     FeatureProbe,
     FeatureListBuiltins,
     TokenShow,
+    IterPin,
     BtfShow,
     BtfDump,
     ToolList,
@@ -601,6 +602,17 @@ const FEATURE_COMMANDS: &[Command] = &[
     ),
 ];
 
+const ITER_COMMANDS: &[Command] = &[cmd(
+    "pin",
+    "Load OBJ, attach its first program as an iterator (over MAP's elements) and pin the link at PATH; reading PATH runs it",
+    Seq(&[
+        Val("object", "OBJ", Value::Path),
+        Val("path", "PATH", Value::Path),
+        Opt(&Seq(&[Kw("map"), MAP])),
+    ]),
+    CmdId::IterPin,
+)];
+
 const TOKEN_COMMANDS: &[Command] = &[cmd(
     "show",
     "Show bpffs mounts that delegate BPF commands and types to user namespaces (BPF tokens)",
@@ -782,6 +794,7 @@ pub const OBJECTS: &[Object] = &[
         Some(CmdId::FeatureProbe),
     ),
     obj("btf", "BTF objects", BTF_COMMANDS, Some(CmdId::BtfShow)),
+    obj("iter", "BPF iterators", ITER_COMMANDS, None),
     obj(
         "token",
         "BPF token delegation",

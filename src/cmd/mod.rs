@@ -7,6 +7,7 @@ pub mod cgroup;
 pub mod completions;
 pub mod feature;
 pub mod holders;
+pub mod iter;
 pub mod link;
 pub mod map;
 pub mod net;
@@ -68,6 +69,7 @@ fn needs_bpffs(r: &Request) -> bool {
         Request::Map(m) => matches!(m, MapReq::Pin { .. } | MapReq::Create(_)),
         Request::Link(l) => matches!(l, LinkReq::Pin { .. }),
         Request::Tool(t) => matches!(t.verb, ToolVerb::Load | ToolVerb::Run | ToolVerb::Attach),
+        Request::IterPin { .. } => true,
         _ => false,
     }
 }
@@ -93,6 +95,7 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::Feature(r) => feature::probe(ctx, &r, out),
         Request::FeatureBuiltins(g) => feature::list_builtins(ctx, g, out),
         Request::TokenShow => feature::token_show(ctx, out),
+        Request::IterPin { object, path, map } => iter::pin(ctx, &object, &path, map.as_ref(), out),
         Request::Btf(r) => btf::run(ctx, r, out),
         Request::Tool(r) => tool::run(ctx, r),
         Request::Completions(what) => completions::generate(what, out),

@@ -20,6 +20,7 @@
 
 pub mod attach;
 pub mod fs;
+pub mod iter;
 pub mod log;
 pub mod maps;
 pub mod objdump;
