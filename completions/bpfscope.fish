@@ -15,7 +15,7 @@ set -g __bpfscope_kw_prog_attach id pinned tag name stream_parser stream_verdict
 set -g __bpfscope_kw_prog_detach id pinned tag name stream_parser stream_verdict msg_verdict flow_dissector skb_verdict
 set -g __bpfscope_kw_prog_verify prog --prog --compare --log-level --log-file --visual visual
 set -g __bpfscope_kw_prog_run id pinned tag name data_in data_out data_size_out ctx_in ctx_out ctx_size_out repeat
-set -g __bpfscope_kw_map show dump update lookup getnext delete pin create peek push enqueue pop dequeue freeze help
+set -g __bpfscope_kw_map show dump update lookup getnext delete pin create peek push enqueue pop dequeue freeze event_pipe help
 set -g __bpfscope_kw_map_show id pinned name
 set -g __bpfscope_kw_map_dump id pinned name --recursive
 set -g __bpfscope_kw_map_update id pinned name key hex key-json value tag value-json any exist noexist
@@ -30,6 +30,7 @@ set -g __bpfscope_kw_map_enqueue id pinned name value tag hex value-json
 set -g __bpfscope_kw_map_pop id pinned name
 set -g __bpfscope_kw_map_dequeue id pinned name
 set -g __bpfscope_kw_map_freeze id pinned name
+set -g __bpfscope_kw_map_event_pipe id pinned name cpu index
 set -g __bpfscope_kw_link show pin detach help
 set -g __bpfscope_kw_link_show id pinned
 set -g __bpfscope_kw_link_pin id pinned

@@ -197,6 +197,11 @@ pub enum MapReq {
     Pop(Handle),
     Dequeue(Handle),
     Freeze(Handle),
+    /// `event_pipe MAP [cpu N index M]`: `one` is (cpu, index).
+    EventPipe {
+        map: Handle,
+        one: Option<(u32, u32)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -721,6 +726,14 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         MapPop => Request::Map(MapReq::Pop(map()?)),
         MapDequeue => Request::Map(MapReq::Dequeue(map()?)),
         MapFreeze => Request::Map(MapReq::Freeze(map()?)),
+        MapEventPipe => Request::Map(MapReq::EventPipe {
+            map: map()?,
+            one: match (number(m, "cpu", "CPU ID")?, number(m, "index", "index")?) {
+                (Some(c), Some(i)) => Some((c, i)),
+                (None, None) => None,
+                _ => return Err(usage("cpu and index must be specified together")),
+            },
+        }),
         LinkShow => Request::Link(LinkReq::Show(m.handle("link").cloned())),
         LinkPin => Request::Link(LinkReq::Pin {
             link: handle(m, "link")?,

@@ -29,6 +29,7 @@ pub enum CmdId {
     MapPop,
     MapDequeue,
     MapFreeze,
+    MapEventPipe,
     LinkShow,
     LinkPin,
     LinkDetach,
@@ -457,6 +458,18 @@ const MAP_COMMANDS: &[Command] = &[
         "Freeze a map: no more writes from user space",
         MAP,
         CmdId::MapFreeze,
+    ),
+    cmd(
+        "event_pipe",
+        "Print what programs send through a perf event array (every CPU, or one CPU's ring at an index) or a ring buffer, until Ctrl-C",
+        Seq(&[
+            MAP,
+            Any(&[
+                Seq(&[Kw("cpu"), Val("cpu", "N", Value::Text)]),
+                Seq(&[Kw("index"), Val("index", "M", Value::Text)]),
+            ]),
+        ]),
+        CmdId::MapEventPipe,
     ),
 ];
 

@@ -3,6 +3,7 @@
 //! JSON is serde over the record; text and table are `Render` impls over the
 //! same record, so the three views cannot drift apart.
 pub mod escape;
+pub mod eventpipe;
 pub mod hexdump;
 pub mod jsonw;
 pub mod mapdump;

@@ -7,6 +7,7 @@
 pub mod bpffs;
 pub mod btf;
 pub mod cgroup;
+pub mod eventpipe;
 pub mod fdinfo;
 pub mod feature;
 pub mod handle;
