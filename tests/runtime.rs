@@ -1038,8 +1038,8 @@ fn on_cpu(cpu: usize) {
     }
 }
 
-/// Starts the tracepoint writer for this process's getppid() calls.
-fn follow_me(progs: &mut Loaded) -> libbpf_rs::Link {
+/// Points the fixture's programs at this process (its getppid() and getpgid() calls).
+fn follow_me(progs: &Loaded) {
     let control = progs
         .obj
         .maps()
@@ -1053,14 +1053,14 @@ fn follow_me(progs: &mut Loaded) -> libbpf_rs::Link {
             libbpf_rs::MapFlags::ANY,
         )
         .unwrap();
-    progs.attach("emit_record")
 }
 
 #[test]
 fn map_event_pipe_counts_10k_records_or_reports_loss() {
     let mut progs = runtime();
     let events = progs.map_id("events").to_string();
-    let _link = follow_me(&mut progs);
+    follow_me(&progs);
+    let _link = progs.attach("emit_record");
     let reader = Reader::spawn(BPFSCOPE, &["-j", "map", "event_pipe", "id", &events]);
 
     // The reader is ready once a warm-up record comes back.
@@ -1179,7 +1179,8 @@ fn map_event_pipe_text_matches_bpftool_and_refuses_other_maps() {
     let bpftool = have_bpftool();
     let mut progs = runtime();
     let events = progs.map_id("events").to_string();
-    let _link = follow_me(&mut progs);
+    follow_me(&progs);
+    let _link = progs.attach("emit_record");
     // Text: header, hex of the 16-byte record and perf's 4 bytes of
     // padding (bpftool prints them too); one CPU's ring.
     let read_one = |bin: &str, args: &[&str]| {
@@ -1238,4 +1239,89 @@ fn map_event_pipe_text_matches_bpftool_and_refuses_other_maps() {
         &["map", "event_pipe", "id", &events, "cpu", "0"],
         "cpu and index must be specified together",
     );
+}
+
+// ---------------------------------------------------------------- prog tracelog
+
+/// Calls getpgid() (the fixture's bpf_printk trigger) until `reader` prints a
+/// line holding `needle`; returns that line.
+fn printk_until(reader: &Reader, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        // SAFETY: getpgid(0) has no preconditions.
+        unsafe { libc::getpgid(0) };
+        while let Ok(l) = reader
+            .lines
+            .recv_timeout(std::time::Duration::from_millis(50))
+        {
+            if l.contains(needle) {
+                return l;
+            }
+        }
+    }
+    panic!("no trace line with {needle:?}");
+}
+
+#[test]
+fn prog_tracelog_streams_bpf_printk_until_ctrl_c() {
+    let bpftool = have_bpftool();
+    let mut progs = runtime();
+    follow_me(&progs);
+    let _link = progs.attach("printk_mark");
+    let needle = format!("bpfscope-tracelog {}", std::process::id());
+
+    let reader = Reader::spawn(BPFSCOPE, &["prog", "tracelog"]);
+    let line = printk_until(&reader, &needle);
+    // The kernel's layout: task-pid, CPU, flags, time, then the message.
+    assert!(
+        line.contains("bpf_trace_printk: ") && line.ends_with(&needle),
+        "{line}"
+    );
+    let (status, _, err) = reader.interrupt();
+    assert!(status.success(), "{status:?} {err}");
+    assert_eq!(err, "");
+
+    // -j: each line one JSON string, the newline kept as bpftool keeps it.
+    let reader = Reader::spawn(BPFSCOPE, &["-j", "prog", "tracelog"]);
+    let line = printk_until(&reader, &needle);
+    let s: String = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert!(s.ends_with(&format!("{needle}\n")), "{s:?}");
+    let (status, _, _) = reader.interrupt();
+    assert!(status.success());
+
+    if bpftool {
+        let reader = Reader::spawn(BPFTOOL, &["prog", "tracelog"]);
+        let theirs = printk_until(&reader, &needle);
+        drop(reader);
+        let tail = |l: &str| l[l.find("bpf_trace_printk").unwrap()..].to_string();
+        assert_eq!(
+            tail(&theirs),
+            tail(
+                &line
+                    .replace("\\n\"", "")
+                    .trim_start_matches('"')
+                    .to_string()
+            )
+        );
+    }
+
+    // No tracefs (in a mount namespace of our own): mounted, or with -n a clean error.
+    let script = format!(
+        "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; \
+         {b} -n prog tracelog; echo \"rc=$?\"; timeout --preserve-status -s INT 1 {b} prog tracelog; echo \"rc=$?\"; \
+         grep -c tracefs /proc/mounts",
+        b = BPFSCOPE
+    );
+    let o = run(
+        "unshare",
+        &["-m", "--propagation", "private", "sh", "-c", &script],
+    );
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert!(err.starts_with("Error: could not find tracefs"), "{err}");
+    assert!(out.starts_with("rc=255\n"), "{out}");
+    assert!(
+        err.contains("could not find tracefs, mounted it at /sys/kernel/tracing"),
+        "{err}"
+    );
+    assert!(out.contains("rc=0\n1\n"), "{out}");
 }

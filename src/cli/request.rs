@@ -61,12 +61,17 @@ pub enum ProgReq {
     Show(Option<Handle>),
     Dump(ProgDump),
     DumpFile(ProgDumpFile),
-    Pin { prog: Handle, path: PathBuf },
+    Pin {
+        prog: Handle,
+        path: PathBuf,
+    },
     Load(ProgLoad),
     Attach(ProgAttach),
     Detach(ProgAttach),
     Verify(ProgVerify),
     Run(ProgRun),
+    /// `prog tracelog`: trace_pipe until Ctrl-C.
+    Tracelog,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -687,6 +692,7 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         ProgDetach => Request::Prog(ProgReq::Detach(prog_attach(m)?)),
         ProgVerify => Request::Prog(ProgReq::Verify(prog_verify(m)?)),
         ProgRun => Request::Prog(ProgReq::Run(prog_run(m)?)),
+        ProgTracelog => Request::Prog(ProgReq::Tracelog),
         MapShow => Request::Map(MapReq::Show(m.handle("map").cloned())),
         MapDump => Request::Map(MapReq::Dump {
             map: map()?,

@@ -15,6 +15,7 @@ pub enum CmdId {
     ProgDetach,
     ProgVerify,
     ProgRun,
+    ProgTracelog,
     MapShow,
     MapDump,
     MapUpdate,
@@ -343,6 +344,7 @@ const PROG_COMMANDS: &[Command] = &[
     cmd("attach", "Attach a program to a map (sockmap, sockhash) or the flow dissector", PROG_ATTACH, CmdId::ProgAttach),
     cmd("detach", "Detach a program from a map or the flow dissector", PROG_ATTACH, CmdId::ProgDetach),
     cmd("verify", "Load each program of an object without pinning and report the verifier's verdict", PROG_VERIFY, CmdId::ProgVerify),
+    cmd("tracelog", "Print what programs write with bpf_printk (the kernel's trace_pipe) until Ctrl-C; mounts tracefs when missing", Seq(&[]), CmdId::ProgTracelog),
     cmd("run", "Test-run a program on packet data and/or a context (BPF_PROG_TEST_RUN); FILE '-' is stdin or stdout", PROG_RUN, CmdId::ProgRun),
 ];
 

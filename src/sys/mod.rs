@@ -27,6 +27,7 @@ pub mod progdump;
 pub mod query;
 pub mod testrun;
 pub mod token;
+pub mod tracelog;
 
 use std::ffi::CString;
 use std::os::fd::{FromRawFd, OwnedFd};

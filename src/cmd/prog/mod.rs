@@ -4,6 +4,7 @@ mod dump_file;
 pub mod load;
 mod run;
 mod show;
+mod tracelog;
 mod verify;
 
 use super::Result;
@@ -21,5 +22,6 @@ pub fn run(ctx: &Ctx, req: ProgReq, out: &mut Out) -> Result<()> {
         ProgReq::Detach(r) => load::attach_detach(ctx, &r, false, out),
         ProgReq::Verify(r) => verify::run(ctx, &r, out),
         ProgReq::Run(r) => run::run(ctx, &r, out),
+        ProgReq::Tracelog => tracelog::run(ctx, out),
     }
 }
