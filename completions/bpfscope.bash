@@ -3,7 +3,7 @@
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
 declare -gA _bpfscope_keywords=(
-  [""]="help batch prog map link cgroup perf net feature btf iter token version tool completions"
+  [""]="help batch prog map link cgroup perf net feature btf struct_ops iter token version tool completions"
   ["batch"]="file help"
   ["batch file"]=""
   ["prog"]="show dump pin load loadall attach detach verify tracelog run help"
@@ -54,6 +54,11 @@ declare -gA _bpfscope_keywords=(
   ["btf"]="show dump help"
   ["btf show"]="id pinned"
   ["btf dump"]="id prog pinned tag name map key value kv all file format raw c root_id unsorted"
+  ["struct_ops"]="show register unregister dump help"
+  ["struct_ops show"]="id name"
+  ["struct_ops register"]=""
+  ["struct_ops unregister"]="id name"
+  ["struct_ops dump"]="id name"
   ["iter"]="pin help"
   ["iter pin"]="map id pinned name"
   ["token"]="show help"

@@ -2,7 +2,7 @@
 # The binary answers what may come next (keywords, live ids, names, pins):
 # `bpfscope completions words -- WORDS…`; '@file' asks the shell for paths.
 # The table below, every keyword per command, is used when it can't answer.
-set -g __bpfscope_kw__ help batch prog map link cgroup perf net feature btf iter token version tool completions
+set -g __bpfscope_kw__ help batch prog map link cgroup perf net feature btf struct_ops iter token version tool completions
 set -g __bpfscope_kw_batch file help
 set -g __bpfscope_kw_batch_file 
 set -g __bpfscope_kw_prog show dump pin load loadall attach detach verify tracelog run help
@@ -53,6 +53,11 @@ set -g __bpfscope_kw_feature_list_builtins prog_types map_types attach_types lin
 set -g __bpfscope_kw_btf show dump help
 set -g __bpfscope_kw_btf_show id pinned
 set -g __bpfscope_kw_btf_dump id prog pinned tag name map key value kv all file format raw c root_id unsorted
+set -g __bpfscope_kw_struct_ops show register unregister dump help
+set -g __bpfscope_kw_struct_ops_show id name
+set -g __bpfscope_kw_struct_ops_register 
+set -g __bpfscope_kw_struct_ops_unregister id name
+set -g __bpfscope_kw_struct_ops_dump id name
 set -g __bpfscope_kw_iter pin help
 set -g __bpfscope_kw_iter_pin map id pinned name
 set -g __bpfscope_kw_token show help

@@ -9,7 +9,7 @@
 //! fails; pins go under a BpffsDir guard.
 mod common;
 
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 
 use libbpf_rs::MapCore;
 use std::path::{Path, PathBuf};
@@ -1317,4 +1317,229 @@ fn prog_tracelog_streams_bpf_printk_until_ctrl_c() {
         "{err}"
     );
     assert!(out.contains("rc=0\n1\n"), "{out}");
+}
+
+// ---------------------------------------------------------------- struct_ops
+
+fn available_cas() -> String {
+    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_available_congestion_control").unwrap()
+}
+
+/// Unregisters the test's congestion controls whatever happens.
+struct CaGuard(&'static [&'static str]);
+
+impl Drop for CaGuard {
+    fn drop(&mut self) {
+        for name in self.0 {
+            let _ = bpfscope(&["struct_ops", "unregister", "name", name]);
+        }
+    }
+}
+
+/// A TCP connection over loopback in a fresh network namespace, with
+/// congestion control `ca` set on the client: returns what getsockopt says.
+fn connect_with_ca(ca: &str) -> String {
+    use std::io::{Read, Write};
+    let ns = format!("bpfscope-rt-ca-{}", std::process::id());
+    assert!(run("ip", &["netns", "add", &ns]).status.success());
+    struct Del(String);
+    impl Drop for Del {
+        fn drop(&mut self) {
+            let _ = run("ip", &["netns", "del", &self.0]);
+        }
+    }
+    let _del = Del(ns.clone());
+    assert!(run("ip", &["-n", &ns, "link", "set", "lo", "up"])
+        .status
+        .success());
+    let path = format!("/run/netns/{ns}");
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let f = std::fs::File::open(&path).unwrap();
+            // SAFETY: setns moves only this thread.
+            assert_eq!(unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) }, 0);
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut c = std::net::TcpStream::connect(l.local_addr().unwrap()).unwrap();
+            // SAFETY: a valid socket and a name buffer of the given length.
+            let r = unsafe {
+                libc::setsockopt(
+                    c.as_raw_fd(),
+                    libc::IPPROTO_TCP,
+                    libc::TCP_CONGESTION,
+                    ca.as_ptr().cast(),
+                    ca.len() as u32,
+                )
+            };
+            assert_eq!(
+                r,
+                0,
+                "TCP_CONGESTION {ca}: {}",
+                std::io::Error::last_os_error()
+            );
+            let (mut srv, _) = l.accept().unwrap();
+            c.write_all(&[7u8; 65536]).unwrap();
+            let mut got = vec![0u8; 65536];
+            srv.read_exact(&mut got).unwrap();
+            let mut name = [0u8; 16];
+            let mut len = name.len() as u32;
+            // SAFETY: as above, a buffer of `len` bytes.
+            let r = unsafe {
+                libc::getsockopt(
+                    c.as_raw_fd(),
+                    libc::IPPROTO_TCP,
+                    libc::TCP_CONGESTION,
+                    name.as_mut_ptr().cast(),
+                    &mut len,
+                )
+            };
+            assert_eq!(r, 0);
+            String::from_utf8_lossy(&name[..len as usize])
+                .trim_end_matches('\0')
+                .to_string()
+        })
+        .join()
+        .unwrap()
+    })
+}
+
+#[test]
+fn struct_ops_register_show_select_dump_unregister() {
+    let bpftool = have_bpftool();
+    let _guard = CaGuard(&["bpfscope_ca", "bpfscope_cal", "bpfscope_cab"]);
+    let dir = BpffsDir::new();
+
+    // Register: bpftool's line on stderr, null with -j; the kernel lists it.
+    let ca = compile_btf("tcp_ca");
+    let o = bpfscope(&["struct_ops", "register", ca.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("Registered tcp_congestion_ops bpfscope_ca id "),
+        "{err}"
+    );
+    assert!(available_cas()
+        .split_whitespace()
+        .any(|c| c == "bpfscope_ca"));
+
+    // Show: text and JSON as bpftool's.
+    let j = json(
+        BPFSCOPE,
+        &["-j", "struct_ops", "show", "name", "bpfscope_ca"],
+    );
+    let id = j[0]["id"].as_u64().unwrap().to_string();
+    assert_eq!(
+        j,
+        serde_json::json!([{"id": j[0]["id"], "name": "bpfscope_ca", "kernel_struct_ops": "tcp_congestion_ops"}])
+    );
+    let text = text_of(BPFSCOPE, &["struct_ops", "show", "id", &id]);
+    assert_eq!(
+        text,
+        format!("{id}: {:<15} {:<32}\n", "bpfscope_ca", "tcp_congestion_ops")
+    );
+    if bpftool {
+        assert_eq!(text, text_of(BPFTOOL, &["struct_ops", "show", "id", &id]));
+        assert_eq!(
+            j,
+            json(
+                BPFTOOL,
+                &["-j", "struct_ops", "show", "name", "bpfscope_ca"]
+            )
+        );
+        assert_eq!(
+            text_of(BPFSCOPE, &["struct_ops", "list"]),
+            text_of(BPFTOOL, &["struct_ops", "list"])
+        );
+    }
+
+    // Selected on a socket in a test network namespace, and used.
+    assert_eq!(connect_with_ca("bpfscope_ca"), "bpfscope_ca");
+
+    // Dump: the map's info and the kernel value, typed through vmlinux BTF.
+    let d = json(BPFSCOPE, &["-j", "struct_ops", "dump", "id", &id]);
+    assert_eq!(d[0]["bpf_map_info"]["id"].to_string(), id);
+    let value = &d[1]["bpf_struct_ops_tcp_congestion_ops"];
+    assert_eq!(value["data"]["name"], "bpfscope_ca", "{d}");
+    if bpftool {
+        // bpftool renders function pointers as "<prototype> <prog>/prog_id:N";
+        // everything else is the same.
+        // bpftool 7.1 leaves out the array around the two objects for `id`.
+        let t = text_of(BPFTOOL, &["-j", "struct_ops", "dump", "id", &id]);
+        let theirs: Value = serde_json::from_str(&format!("[{}]", t.trim())).unwrap();
+        assert_eq!(d[0], theirs[0]);
+        let (ov, tv) = (
+            &value["data"],
+            &theirs[1]["bpf_struct_ops_tcp_congestion_ops"]["data"],
+        );
+        for (k, v) in tv.as_object().unwrap() {
+            if !v.is_string() || k == "name" {
+                assert_eq!(&ov[k], v, "dump member {k}");
+            }
+        }
+    }
+
+    // Unregister: gone from the kernel's list and from show.
+    let o = bpfscope(&["struct_ops", "unregister", "name", "bpfscope_ca"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!("Unregistered tcp_congestion_ops bpfscope_ca id {id}\n")
+    );
+    assert!(!available_cas()
+        .split_whitespace()
+        .any(|c| c == "bpfscope_ca"));
+    assert_fails(
+        &["struct_ops", "show", "name", "bpfscope_ca"],
+        "no struct_ops found for bpfscope_ca",
+    );
+
+    // Through a link pinned in LINK_DIR: it stays while pinned.
+    let link_ca = compile_btf("tcp_ca_link");
+    let links = dir.join("links");
+    let o = bpfscope(&[
+        "struct_ops",
+        "register",
+        link_ca.to_str().unwrap(),
+        links.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Registered tcp_congestion_ops bpfscope_cal map id "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(links.join("bpfscope_cal").exists());
+    assert!(available_cas()
+        .split_whitespace()
+        .any(|c| c == "bpfscope_cal"));
+    assert_fails(
+        &["struct_ops", "unregister", "name", "bpfscope_cal"],
+        "registered through a link",
+    );
+    std::fs::remove_file(links.join("bpfscope_cal")).unwrap();
+    let gone = (0..50).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        !available_cas()
+            .split_whitespace()
+            .any(|c| c == "bpfscope_cal")
+    });
+    assert!(gone, "unpinning the link unregisters it");
+
+    // Refused by the kernel ("reno" exists), and a missing file: nothing left.
+    let bad = compile_btf("tcp_ca_bad");
+    let before = available_cas();
+    assert_fails(
+        &["struct_ops", "register", bad.to_str().unwrap()],
+        "can't register struct_ops bpfscope_cab",
+    );
+    assert_fails(
+        &["struct_ops", "register", "/nonexistent.o"],
+        "can't read object file",
+    );
+    assert_eq!(available_cas(), before);
+    assert!(json(BPFSCOPE, &["-j", "struct_ops", "show"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["name"] != "bpfscope_cab"));
+    assert_fails(&["struct_ops", "show", "id", "0"], "invalid id 0");
 }

@@ -28,6 +28,7 @@ pub enum Request {
     /// `feature list_builtins GROUP`.
     FeatureBuiltins(BuiltinGroup),
     TokenShow,
+    StructOps(StructOpsReq),
     /// `iter pin OBJ PATH [map MAP]`.
     IterPin {
         object: PathBuf,
@@ -250,6 +251,36 @@ pub struct MapCreate {
     pub inner_map: Option<Handle>,
     pub extra: u32,
     pub dev: Option<String>,
+}
+
+// -- struct_ops ------------------------------------------------------------------
+
+/// bpftool's STRUCT_OPS_MAP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StructOpsSel {
+    Id(u32),
+    Name(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StructOpsReq {
+    Show(Option<StructOpsSel>),
+    Dump(Option<StructOpsSel>),
+    Register {
+        object: PathBuf,
+        link_dir: Option<PathBuf>,
+    },
+    Unregister(StructOpsSel),
+}
+
+fn struct_ops_sel(m: &Match) -> Result<Option<StructOpsSel>, UsageError> {
+    if let Some(w) = m.word("id") {
+        return match parse_u32(w) {
+            Some(id) if id != 0 => Ok(Some(StructOpsSel::Id(id))),
+            _ => Err(usage(format!("invalid id {w}"))),
+        };
+    }
+    Ok(m.word("name").map(|n| StructOpsSel::Name(n.to_string())))
 }
 
 // -- net -----------------------------------------------------------------------
@@ -796,6 +827,15 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
             })
         }
         TokenShow => Request::TokenShow,
+        StructOpsShow => Request::StructOps(StructOpsReq::Show(struct_ops_sel(m)?)),
+        StructOpsDump => Request::StructOps(StructOpsReq::Dump(struct_ops_sel(m)?)),
+        StructOpsRegister => Request::StructOps(StructOpsReq::Register {
+            object: path(m, "object"),
+            link_dir: m.word("link_dir").map(PathBuf::from),
+        }),
+        StructOpsUnregister => Request::StructOps(StructOpsReq::Unregister(
+            struct_ops_sel(m)?.ok_or_else(|| usage("expected 'id' or 'name'"))?,
+        )),
         IterPin => Request::IterPin {
             object: path(m, "object"),
             path: path(m, "path"),

@@ -46,6 +46,10 @@ pub enum CmdId {
     FeatureListBuiltins,
     TokenShow,
     IterPin,
+    StructOpsShow,
+    StructOpsDump,
+    StructOpsRegister,
+    StructOpsUnregister,
     BtfShow,
     BtfDump,
     ToolList,
@@ -617,6 +621,42 @@ const FEATURE_COMMANDS: &[Command] = &[
     ),
 ];
 
+/// bpftool's STRUCT_OPS_MAP: by id or by name (no pins).
+const STRUCT_OPS_MAP: Node = Alt(&[
+    Seq(&[Kw("id"), Val("id", "STRUCT_OPS_MAP_ID", Value::Text)]),
+    Seq(&[Kw("name"), Val("name", "STRUCT_OPS_MAP_NAME", Value::Text)]),
+]);
+
+const STRUCT_OPS_COMMANDS: &[Command] = &[
+    cmd(
+        "show",
+        "Show registered struct_ops maps and their kernel types",
+        Opt(&STRUCT_OPS_MAP),
+        CmdId::StructOpsShow,
+    ),
+    cmd(
+        "register",
+        "Load OBJ and register its struct_ops maps; links of .struct_ops.link maps are pinned in LINK_DIR",
+        Seq(&[
+            Val("object", "OBJ", Value::Path),
+            Opt(&Val("link_dir", "LINK_DIR", Value::Path)),
+        ]),
+        CmdId::StructOpsRegister,
+    ),
+    cmd(
+        "unregister",
+        "Unregister struct_ops maps",
+        STRUCT_OPS_MAP,
+        CmdId::StructOpsUnregister,
+    ),
+    cmd(
+        "dump",
+        "Dump struct_ops maps: their bpf_map_info and their kernel value, typed through vmlinux BTF",
+        Opt(&STRUCT_OPS_MAP),
+        CmdId::StructOpsDump,
+    ),
+];
+
 const ITER_COMMANDS: &[Command] = &[cmd(
     "pin",
     "Load OBJ, attach its first program as an iterator (over MAP's elements) and pin the link at PATH; reading PATH runs it",
@@ -809,6 +849,12 @@ pub const OBJECTS: &[Object] = &[
         Some(CmdId::FeatureProbe),
     ),
     obj("btf", "BTF objects", BTF_COMMANDS, Some(CmdId::BtfShow)),
+    obj(
+        "struct_ops",
+        "Kernel structures of operations implemented by BPF programs",
+        STRUCT_OPS_COMMANDS,
+        Some(CmdId::StructOpsShow),
+    ),
     obj("iter", "BPF iterators", ITER_COMMANDS, None),
     obj(
         "token",

@@ -14,12 +14,13 @@ pub mod net;
 pub mod perf;
 pub mod prog;
 pub mod show;
+pub mod struct_ops;
 pub mod tool;
 pub mod version;
 
 use std::io::Write;
 
-use crate::cli::request::{LinkReq, MapReq, ProgReq, ToolVerb};
+use crate::cli::request::{self, LinkReq, MapReq, ProgReq, ToolVerb};
 use crate::cli::{Request, Topic};
 use crate::output::{Ctx, Out};
 use crate::sys::SysError;
@@ -70,6 +71,7 @@ fn needs_bpffs(r: &Request) -> bool {
         Request::Link(l) => matches!(l, LinkReq::Pin { .. }),
         Request::Tool(t) => matches!(t.verb, ToolVerb::Load | ToolVerb::Run | ToolVerb::Attach),
         Request::IterPin { .. } => true,
+        Request::StructOps(request::StructOpsReq::Register { link_dir, .. }) => link_dir.is_some(),
         _ => false,
     }
 }
@@ -102,6 +104,7 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::CompleteWords(words) => completions::words(&words, out),
         Request::Version => version::print(ctx, out),
         Request::Batch { file } => batch::run(ctx, &file, out),
+        Request::StructOps(r) => struct_ops::run(ctx, r, out),
     };
     out.flush()?;
     r

@@ -29,6 +29,7 @@ pub mod pins;
 pub mod prog;
 pub mod signal;
 pub mod stacks;
+pub mod structops;
 pub mod tool;
 pub mod verifier;
 

@@ -25,6 +25,7 @@ pub mod pins;
 pub mod prog;
 pub mod progdump;
 pub mod query;
+pub mod structops;
 pub mod testrun;
 pub mod token;
 pub mod tracelog;
