@@ -5,7 +5,7 @@
 set -g __bpfscope_kw__ help batch prog map link cgroup perf net feature btf struct_ops iter token version tool completions
 set -g __bpfscope_kw_batch file help
 set -g __bpfscope_kw_batch_file 
-set -g __bpfscope_kw_prog show dump pin load loadall attach detach verify tracelog run help
+set -g __bpfscope_kw_prog show dump pin load loadall attach detach verify tracelog run profile help
 set -g __bpfscope_kw_prog_show id pinned tag name
 set -g __bpfscope_kw_prog_dump xlated file prog opcodes visual linum id pinned tag name jited
 set -g __bpfscope_kw_prog_pin id pinned tag name
@@ -16,6 +16,7 @@ set -g __bpfscope_kw_prog_detach id pinned tag name stream_parser stream_verdict
 set -g __bpfscope_kw_prog_verify prog --prog --compare --log-level --log-file --visual visual
 set -g __bpfscope_kw_prog_tracelog 
 set -g __bpfscope_kw_prog_run id pinned tag name data_in data_out data_size_out ctx_in ctx_out ctx_size_out repeat
+set -g __bpfscope_kw_prog_profile id pinned tag name duration cycles instructions l1d_loads llc_misses itlb_misses dtlb_misses
 set -g __bpfscope_kw_map show dump update lookup getnext delete pin create peek push enqueue pop dequeue freeze event_pipe help
 set -g __bpfscope_kw_map_show id pinned name
 set -g __bpfscope_kw_map_dump id pinned name --recursive

@@ -1543,3 +1543,56 @@ fn struct_ops_register_show_select_dump_unregister() {
         .all(|m| m["name"] != "bpfscope_cab"));
     assert_fails(&["struct_ops", "show", "id", "0"], "invalid id 0");
 }
+
+// ---------------------------------------------------------------- prog profile
+
+#[test]
+fn prog_profile_refuses_without_fentry_and_leaves_nothing() {
+    let progs = runtime();
+    let xdp = progs.prog_id("xdp_mark").to_string();
+    let o = bpfscope(&[
+        "prog",
+        "profile",
+        "id",
+        &xdp,
+        "duration",
+        "1",
+        "cycles",
+        "instructions",
+    ]);
+    let err = stderr(&o);
+    if o.status.success() {
+        // A kernel with fentry and counters measures instead.
+        assert!(stdout(&o).contains("run_cnt"), "{}", stdout(&o));
+    } else {
+        eprintln!("NOTE: {err}");
+        assert_eq!(o.status.code(), Some(255));
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!("Error: can't profile prog {xdp}: ")),
+            "{err}"
+        );
+        assert!(err.contains("fentry") || err.contains("counter"), "{err}");
+    }
+    // The probe's program is gone.
+    let all = json(BPFSCOPE, &["-j", "prog", "show"]);
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["name"] != "fentry_probe"));
+    // Bad metrics, too many, none.
+    assert_fails(
+        &["prog", "profile", "id", &xdp, "cycles", "bogus"],
+        "expected METRIC",
+    );
+    assert_fails(
+        &["prog", "profile", "id", &xdp, "c", "i", "l1", "ll", "it"],
+        "too many (5) metrics",
+    );
+    assert_fails(&["prog", "profile", "id", &xdp], "no metric given");
+    assert_fails(
+        &["prog", "profile", "id", "4294967295", "cycles"],
+        "can't get prog by id",
+    );
+}

@@ -73,6 +73,17 @@ pub enum ProgReq {
     Run(ProgRun),
     /// `prog tracelog`: trace_pipe until Ctrl-C.
     Tracelog,
+    Profile(ProgProfile),
+}
+
+/// `prog profile PROG [duration D] METRIC…`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgProfile {
+    pub prog: Handle,
+    /// Seconds; None: until Ctrl-C.
+    pub duration: Option<u32>,
+    /// Indexes into `sys::profile::METRICS`, in its order.
+    pub metrics: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -724,6 +735,16 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         ProgVerify => Request::Prog(ProgReq::Verify(prog_verify(m)?)),
         ProgRun => Request::Prog(ProgReq::Run(prog_run(m)?)),
         ProgTracelog => Request::Prog(ProgReq::Tracelog),
+        ProgProfile => Request::Prog(ProgReq::Profile(self::ProgProfile {
+            prog: handle(m, "prog")?,
+            duration: number(m, "duration", "duration")?,
+            metrics: crate::sys::profile::select(
+                &m.groups("metric")
+                    .filter_map(|g| g.word("metric").map(str::to_string))
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(usage)?,
+        })),
         MapShow => Request::Map(MapReq::Show(m.handle("map").cloned())),
         MapDump => Request::Map(MapReq::Dump {
             map: map()?,

@@ -16,6 +16,7 @@ pub enum CmdId {
     ProgVerify,
     ProgRun,
     ProgTracelog,
+    ProgProfile,
     MapShow,
     MapDump,
     MapUpdate,
@@ -339,6 +340,22 @@ const PROG_RUN: Node = Seq(&[
     ]),
 ]);
 
+const PROG_PROFILE: Node = Seq(&[
+    PROG,
+    Opt(&Seq(&[
+        Kw("duration"),
+        Val("duration", "DURATION", Value::Text),
+    ])),
+    Many(
+        "metric",
+        &Val(
+            "metric",
+            "METRIC",
+            Value::Choice(crate::sys::profile::METRIC_NAMES),
+        ),
+    ),
+]);
+
 const PROG_COMMANDS: &[Command] = &[
     cmd("show", "Show programs, or the ones PROG names", Opt(&PROG), CmdId::ProgShow),
     cmd("dump", "Dump translated or jited instructions; 'visual' prints the control-flow graph as DOT; 'file OBJ' dumps an object before loading", PROG_DUMP, CmdId::ProgDump),
@@ -350,6 +367,7 @@ const PROG_COMMANDS: &[Command] = &[
     cmd("verify", "Load each program of an object without pinning and report the verifier's verdict", PROG_VERIFY, CmdId::ProgVerify),
     cmd("tracelog", "Print what programs write with bpf_printk (the kernel's trace_pipe) until Ctrl-C; mounts tracefs when missing", Seq(&[]), CmdId::ProgTracelog),
     cmd("run", "Test-run a program on packet data and/or a context (BPF_PROG_TEST_RUN); FILE '-' is stdin or stdout", PROG_RUN, CmdId::ProgRun),
+    cmd("profile", "Count hardware events (METRIC: cycles, instructions, l1d_loads, llc_misses, itlb_misses, dtlb_misses) per run of a program, for DURATION seconds or until Ctrl-C; needs fentry and hardware counters", PROG_PROFILE, CmdId::ProgProfile),
 ];
 
 // -- map ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ pub mod eventpipe;
 pub mod hexdump;
 pub mod jsonw;
 pub mod mapdump;
+pub mod profile;
 pub mod render;
 pub mod render_cgroup;
 pub mod render_feature;

@@ -22,6 +22,7 @@ pub mod perf;
 pub mod pid_iter;
 pub mod pids;
 pub mod pins;
+pub mod profile;
 pub mod prog;
 pub mod progdump;
 pub mod query;

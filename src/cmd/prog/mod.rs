@@ -2,6 +2,7 @@
 mod dump;
 mod dump_file;
 pub mod load;
+mod profile;
 mod run;
 mod show;
 mod tracelog;
@@ -23,5 +24,6 @@ pub fn run(ctx: &Ctx, req: ProgReq, out: &mut Out) -> Result<()> {
         ProgReq::Verify(r) => verify::run(ctx, &r, out),
         ProgReq::Run(r) => run::run(ctx, &r, out),
         ProgReq::Tracelog => tracelog::run(ctx, out),
+        ProgReq::Profile(r) => profile::run(ctx, &r, out),
     }
 }

@@ -1,0 +1,318 @@
+//! `prog profile` (bpftool's do_profile): its metrics, what the kernel
+//! must offer to measure them, and the arithmetic on the readings.
+//!
+//! bpftool measures a program by attaching fentry and fexit programs to it
+//! that read hardware perf counters around each run. That needs BPF
+//! trampolines on BPF programs and the CPU's counters; `check` tries both
+//! with throw-away objects (closed before it returns) and says which is
+//! missing.
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+use super::{get_info, Result, SysError};
+
+/// One of bpftool's metrics: a perf counter and, for some, a ratio to another.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Metric {
+    pub name: &'static str,
+    pub perf_type: u32,
+    pub config: u64,
+    /// Index of the metric this one is divided by (`instructions` per `cycles`).
+    pub ratio_of: Option<usize>,
+    pub ratio_desc: &'static str,
+    pub ratio_mul: f64,
+}
+
+const fn cache(id: u64, result: u64) -> u64 {
+    // perf's PERF_TYPE_HW_CACHE config: id | op << 8 | result << 16 (op: read).
+    id | (libbpf_sys::PERF_COUNT_HW_CACHE_OP_READ as u64) << 8 | result << 16
+}
+
+const MISS: u64 = libbpf_sys::PERF_COUNT_HW_CACHE_RESULT_MISS as u64;
+
+/// bpftool's table, in its order (the order of the output).
+pub const METRICS: [Metric; 6] = [
+    Metric {
+        name: "cycles",
+        perf_type: libbpf_sys::PERF_TYPE_HARDWARE,
+        config: libbpf_sys::PERF_COUNT_HW_CPU_CYCLES as u64,
+        ratio_of: None,
+        ratio_desc: "",
+        ratio_mul: 0.0,
+    },
+    Metric {
+        name: "instructions",
+        perf_type: libbpf_sys::PERF_TYPE_HARDWARE,
+        config: libbpf_sys::PERF_COUNT_HW_INSTRUCTIONS as u64,
+        ratio_of: Some(0),
+        ratio_desc: "insns per cycle",
+        ratio_mul: 1.0,
+    },
+    Metric {
+        name: "l1d_loads",
+        perf_type: libbpf_sys::PERF_TYPE_HW_CACHE,
+        config: cache(
+            libbpf_sys::PERF_COUNT_HW_CACHE_L1D as u64,
+            libbpf_sys::PERF_COUNT_HW_CACHE_RESULT_ACCESS as u64,
+        ),
+        ratio_of: None,
+        ratio_desc: "",
+        ratio_mul: 0.0,
+    },
+    Metric {
+        name: "llc_misses",
+        perf_type: libbpf_sys::PERF_TYPE_HW_CACHE,
+        config: cache(libbpf_sys::PERF_COUNT_HW_CACHE_LL as u64, MISS),
+        ratio_of: Some(1),
+        ratio_desc: "LLC misses per million insns",
+        ratio_mul: 1e6,
+    },
+    Metric {
+        name: "itlb_misses",
+        perf_type: libbpf_sys::PERF_TYPE_HW_CACHE,
+        config: cache(libbpf_sys::PERF_COUNT_HW_CACHE_ITLB as u64, MISS),
+        ratio_of: Some(1),
+        ratio_desc: "itlb misses per million insns",
+        ratio_mul: 1e6,
+    },
+    Metric {
+        name: "dtlb_misses",
+        perf_type: libbpf_sys::PERF_TYPE_HW_CACHE,
+        config: cache(libbpf_sys::PERF_COUNT_HW_CACHE_DTLB as u64, MISS),
+        ratio_of: Some(1),
+        ratio_desc: "dtlb misses per million insns",
+        ratio_mul: 1e6,
+    },
+];
+
+/// The metric names, for the grammar.
+pub const METRIC_NAMES: &[&str] = &[
+    "cycles",
+    "instructions",
+    "l1d_loads",
+    "llc_misses",
+    "itlb_misses",
+    "dtlb_misses",
+];
+
+/// bpftool measures at most this many metrics at once.
+pub const MAX_METRICS: usize = 4;
+
+/// The metrics named (bpftool's prefixes; repeats count once), as table
+/// indexes in table order.
+pub fn select(words: &[String]) -> std::result::Result<Vec<usize>, String> {
+    let mut picked = [false; METRICS.len()];
+    for w in words {
+        let i = METRICS
+            .iter()
+            .position(|m| !w.is_empty() && m.name.starts_with(w.as_str()))
+            .ok_or_else(|| format!("unknown metric {w}"))?;
+        picked[i] = true;
+    }
+    let out: Vec<usize> = (0..METRICS.len()).filter(|&i| picked[i]).collect();
+    if out.is_empty() {
+        return Err("no metric given (cycles, instructions, l1d_loads, llc_misses, itlb_misses, dtlb_misses)".into());
+    }
+    if out.len() > MAX_METRICS {
+        return Err(format!(
+            "too many ({}) metrics, please specify no more than {MAX_METRICS} metrics at a time",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
+/// A counter's reading: bpf_perf_event_value, summed over CPUs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub counter: u64,
+    pub enabled: u64,
+    pub running: u64,
+}
+
+/// The sum of per-CPU readings, as bpftool's profile_read_values adds them.
+pub fn sum(per_cpu: &[Reading]) -> Reading {
+    per_cpu.iter().fold(Reading::default(), |a, r| Reading {
+        counter: a.counter + r.counter,
+        enabled: a.enabled + r.enabled,
+        running: a.running + r.running,
+    })
+}
+
+/// `metric`'s ratio to the metric it is read against, when both were
+/// measured and the base is not zero.
+pub fn ratio(metric: usize, readings: &[(usize, Reading)]) -> Option<f64> {
+    let base = METRICS[metric].ratio_of?;
+    let of = |i: usize| {
+        readings
+            .iter()
+            .find(|(m, _)| *m == i)
+            .map(|(_, r)| r.counter)
+    };
+    let (value, base) = (of(metric)?, of(base)?);
+    (base > 0).then(|| value as f64 * METRICS[metric].ratio_mul / base as f64)
+}
+
+/// The share of time a counter was running, when it was multiplexed.
+pub fn running_pct(r: &Reading) -> Option<f64> {
+    (r.enabled > r.running).then(|| r.running as f64 * 100.0 / r.enabled as f64)
+}
+
+fn perf_open(m: &Metric) -> std::result::Result<OwnedFd, i32> {
+    let mut attr = libbpf_sys::perf_event_attr {
+        type_: m.perf_type,
+        size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
+        config: m.config,
+        ..Default::default()
+    };
+    attr.set_exclude_user(1);
+    // SAFETY: attr is complete and lives across the call; counting on CPU 0.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_perf_event_open,
+            &attr as *const libbpf_sys::perf_event_attr,
+            -1 as libc::c_int,
+            0 as libc::c_int,
+            -1 as libc::c_int,
+            libbpf_sys::PERF_FLAG_FD_CLOEXEC as libc::c_ulong,
+        )
+    };
+    if fd < 0 {
+        return Err(super::errno());
+    }
+    // SAFETY: a fresh fd from the kernel.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// The BTF id of `prog`'s main function, which fentry attaches to.
+fn main_func_btf_id(prog: BorrowedFd<'_>) -> Result<u32> {
+    let mut info = libbpf_sys::bpf_prog_info::default();
+    get_info(&prog, &mut info)?;
+    if info.btf_id == 0 || info.nr_func_info == 0 {
+        return Err(SysError::Msg(
+            "the program has no BTF function info, which fentry needs to attach to it".into(),
+        ));
+    }
+    let mut finfo = libbpf_sys::bpf_func_info::default();
+    let rec_size = info.func_info_rec_size;
+    let mut info = libbpf_sys::bpf_prog_info {
+        nr_func_info: 1,
+        func_info_rec_size: rec_size,
+        func_info: &mut finfo as *mut libbpf_sys::bpf_func_info as u64,
+        ..Default::default()
+    };
+    get_info(&prog, &mut info)?;
+    Ok(finfo.type_id)
+}
+
+/// Can `metrics` be measured on `prog` here? Loads an empty fentry program
+/// for it, attaches it, opens each counter on CPU 0, and closes them all.
+pub fn check(prog: BorrowedFd<'_>, metrics: &[usize]) -> Result<()> {
+    let btf_id = main_func_btf_id(prog)?;
+    // r0 = 0; exit
+    let insns = [
+        libbpf_sys::bpf_insn {
+            code: (libbpf_sys::BPF_ALU64 | libbpf_sys::BPF_MOV | libbpf_sys::BPF_K) as u8,
+            ..Default::default()
+        },
+        libbpf_sys::bpf_insn {
+            code: (libbpf_sys::BPF_JMP | libbpf_sys::BPF_EXIT) as u8,
+            ..Default::default()
+        },
+    ];
+    let mut opts = libbpf_sys::bpf_prog_load_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_prog_load_opts>() as _,
+        expected_attach_type: libbpf_sys::BPF_TRACE_FENTRY,
+        attach_btf_id: btf_id,
+        attach_prog_fd: prog.as_raw_fd() as u32,
+        ..Default::default()
+    };
+    // SAFETY: static NUL-terminated strings, 2 valid instructions, complete opts.
+    let fd = unsafe {
+        libbpf_sys::bpf_prog_load(
+            libbpf_sys::BPF_PROG_TYPE_TRACING,
+            c"fentry_probe".as_ptr(),
+            c"GPL".as_ptr(),
+            insns.as_ptr(),
+            insns.len() as _,
+            &mut opts,
+        )
+    };
+    let probe = super::fd_result(fd, || {
+        "this kernel can't load fentry programs for it".to_string()
+    })
+    .map_err(|e| match e.errno() {
+        // Refused to root: not a missing capability but a kernel without fentry.
+        // SAFETY: geteuid has no preconditions.
+        Some(libc::EPERM) if unsafe { libc::geteuid() } == 0 => SysError::Msg(
+            "this kernel does not allow fentry programs (refused with EPERM to root)".into(),
+        ),
+        _ => e,
+    })?;
+    // SAFETY: valid fd; no target (the program carries it); no options.
+    let link = unsafe {
+        libbpf_sys::bpf_link_create(
+            probe.as_raw_fd(),
+            0,
+            libbpf_sys::BPF_TRACE_FENTRY,
+            std::ptr::null(),
+        )
+    };
+    super::fd_result(link, || {
+        "this kernel can't attach fentry programs (no BPF trampoline)".to_string()
+    })?;
+    for &m in metrics {
+        let metric = &METRICS[m];
+        perf_open(metric).map_err(|errno| {
+            SysError::os(
+                format!("no hardware counter for {} here", metric.name),
+                errno,
+            )
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn metrics_by_prefix_once_each_in_table_order() {
+        assert_eq!(select(&words("instructions cycles")), Ok(vec![0, 1]));
+        assert_eq!(select(&words("c i c")), Ok(vec![0, 1]));
+        assert_eq!(select(&words("l1 ll it dt")), Ok(vec![2, 3, 4, 5]));
+        // `l` is l1d_loads, the first that starts with it.
+        assert_eq!(select(&words("l")), Ok(vec![2]));
+        assert_eq!(
+            select(&words("cycles bogus")),
+            Err("unknown metric bogus".into())
+        );
+        assert!(select(&words("c i l1 ll it"))
+            .unwrap_err()
+            .starts_with("too many (5) metrics"));
+        assert!(select(&[]).is_err());
+    }
+
+    #[test]
+    fn readings_add_up_and_ratios_follow_bpftool() {
+        let r = |c, e, run| Reading {
+            counter: c,
+            enabled: e,
+            running: run,
+        };
+        assert_eq!(sum(&[r(10, 100, 100), r(5, 50, 25)]), r(15, 150, 125));
+        let readings = [(0, r(1000, 1, 1)), (1, r(2500, 1, 1)), (3, r(5, 1, 1))];
+        assert_eq!(ratio(1, &readings), Some(2.5));
+        assert_eq!(ratio(3, &readings), Some(2000.0));
+        assert_eq!(ratio(0, &readings), None);
+        // No base measured, or a zero base: no ratio.
+        assert_eq!(ratio(4, &[(4, r(1, 1, 1))]), None);
+        assert_eq!(ratio(1, &[(0, r(0, 1, 1)), (1, r(9, 1, 1))]), None);
+        assert_eq!(running_pct(&r(1, 200, 50)), Some(25.0));
+        assert_eq!(running_pct(&r(1, 200, 200)), None);
+    }
+}
