@@ -16,6 +16,7 @@ pub mod encode;
 mod fmt;
 mod handle;
 pub mod layout;
+pub mod sig;
 // The bpftool-compatible JSON writer lives in output (map dumps use it too).
 pub use crate::output::jsonw;
 mod raw;

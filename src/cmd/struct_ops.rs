@@ -133,6 +133,70 @@ fn show(ctx: &Ctx, sel: Option<&StructOpsSel>, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
+/// bpftool's prog_id_as_func_ptr: a function pointer of a struct_ops value
+/// holds the id of the program behind it, shown as `"<prototype> <program
+/// name>/prog_id:<id>"` (`"<prototype> 0"` when unset).
+fn name_programs(view: &View, type_id: u32, data: &[u8], v: &mut btf::Value, depth: u32) {
+    let Some(t) = view.resolve_type(type_id).and_then(|id| view.ty(id)) else {
+        return;
+    };
+    let btf::Value::Object(members) = v else {
+        return;
+    };
+    if depth > 8 || !matches!(t.kind(), kind::STRUCT | kind::UNION) {
+        return;
+    }
+    for m in t.members() {
+        let mname = view.name(m.name_off);
+        let Some((_, mv)) = members
+            .iter_mut()
+            .find(|(n, _)| !mname.is_empty() && n == mname)
+        else {
+            continue;
+        };
+        let off = (m.bit_offset / 8) as usize;
+        let Some(mt) = view.resolve_type(m.type_id).and_then(|id| view.ty(id)) else {
+            continue;
+        };
+        match mt.kind() {
+            kind::PTR => {
+                let Some(proto) = view
+                    .resolve_type(mt.type_id())
+                    .filter(|&p| view.ty(p).is_some_and(|t| t.kind() == kind::FUNC_PROTO))
+                else {
+                    continue;
+                };
+                let Some(raw) = data.get(off..off + 8) else {
+                    continue;
+                };
+                let value = u64::from_ne_bytes(raw.try_into().unwrap_or_default());
+                let (Ok(id), Some(sig)) = (u32::try_from(value), btf::sig::func_proto(view, proto))
+                else {
+                    continue;
+                };
+                let target = match id {
+                    0 => "0".to_string(),
+                    id => {
+                        let name = crate::sys::ids::fd_by_id(crate::sys::ObjKind::Prog, id)
+                            .ok()
+                            .and_then(|fd| crate::sys::prog::full_name(&fd))
+                            .map_or_else(|| "<unknown_prog_name>".to_string(), |(_, full)| full);
+                        format!("{name}/prog_id:{id}")
+                    }
+                };
+                *mv = btf::Value::Str(format!("{sig} {target}").into_bytes());
+            }
+            kind::STRUCT | kind::UNION => {
+                let size = mt.size() as usize;
+                if let Some(sub) = data.get(off..off + size) {
+                    name_programs(view, m.type_id, sub, mv, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// bpftool's dump: for each map, `{"bpf_map_info": …}` then `{"bpf_struct_ops_<type>": …}`,
 /// in one array; plain text is the same tree in bpftool's pretty layout.
 fn dump(ctx: &Ctx, sel: Option<&StructOpsSel>, out: &mut Out) -> Result<()> {
@@ -166,7 +230,10 @@ fn dump(ctx: &Ctx, sel: Option<&StructOpsSel>, out: &mut Out) -> Result<()> {
             ("bpf_map_info".to_string(), info_type, &info),
             (value_type_name(view, value_id), value_id, &value),
         ] {
-            let v = btf::format_value(view, ty, bytes, mode).unwrap_or_else(|e| e.partial);
+            let mut v = btf::format_value(view, ty, bytes, mode).unwrap_or_else(|e| e.partial);
+            if ty == value_id {
+                name_programs(view, ty, bytes, &mut v, 0);
+            }
             jw.start_object()?;
             jw.name(name.as_bytes())?;
             v.write(&mut jw)?;
