@@ -203,6 +203,43 @@ fn prog_run_xdp_data_out_repeat_and_socket_filter() {
         );
     }
 
+    // A context in and out (xdp_md, 24 bytes), as bpftool; too small an output buffer.
+    let ctx = tmp.join("ctx.bin");
+    std::fs::write(&ctx, [0u8; 24]).unwrap();
+    let args = [
+        "-j",
+        "prog",
+        "run",
+        "id",
+        &xdp,
+        "data_in",
+        pkt_s,
+        "ctx_in",
+        ctx.to_str().unwrap(),
+        "ctx_out",
+        "-",
+    ];
+    let j = json(BPFSCOPE, &args);
+    assert_eq!(j["ctx_out"].as_array().map(Vec::len), Some(24), "{j}");
+    if bpftool {
+        common::assert_superset(&j, &json(BPFTOOL, &args), &["duration"], "prog run ctx");
+    }
+    assert_fails(
+        &[
+            "prog",
+            "run",
+            "id",
+            &xdp,
+            "data_in",
+            pkt_s,
+            "data_out",
+            "-",
+            "data_size_out",
+            "8",
+        ],
+        "failed to run program: No space left on device",
+    );
+
     // A socket filter returns the length after the Ethernet header.
     let sock = progs.prog_id("sock_len").to_string();
     let j = json(
