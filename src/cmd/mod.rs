@@ -99,7 +99,7 @@ pub fn run(ctx: &Ctx, request: Request, out: &mut Out) -> Result<()> {
         Request::TokenShow => feature::token_show(ctx, out),
         Request::IterPin { object, path, map } => iter::pin(ctx, &object, &path, map.as_ref(), out),
         Request::Btf(r) => btf::run(ctx, r, out),
-        Request::Tool(r) => tool::run(ctx, r),
+        Request::Tool(r) => tool::run(ctx, r, out),
         Request::Completions(what) => completions::generate(what, out),
         Request::CompleteWords(words) => completions::words(&words, out),
         Request::Version => version::print(ctx, out),

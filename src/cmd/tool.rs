@@ -23,7 +23,7 @@ use crate::output::tool::{
 };
 use crate::output::{self, write_json, Ctx};
 
-pub fn run(ctx: &Ctx, req: ToolReq) -> Result<()> {
+pub fn run(ctx: &Ctx, req: ToolReq, out: &mut output::Out) -> Result<()> {
     loader::log::set_debug(ctx.debug);
     // The tool's words as its commands read them: NAME first, then its options.
     let args: Vec<String> = req.name.iter().cloned().chain(req.args).collect();
@@ -38,15 +38,14 @@ pub fn run(ctx: &Ctx, req: ToolReq) -> Result<()> {
             }
         }
     }
-    let mut out = output::stdout();
     let r = match req.verb {
-        ToolVerb::List => list(ctx, args, &mut out),
-        ToolVerb::Load => load(ctx, args, &mut out),
-        ToolVerb::Attach => attach(ctx, args, &mut out),
-        ToolVerb::Detach => detach(ctx, args, &mut out),
-        ToolVerb::Report => report(ctx, args, &mut out),
-        ToolVerb::Unload => unload(ctx, args, &mut out),
-        ToolVerb::Run => run_foreground(ctx, args, &mut out),
+        ToolVerb::List => list(ctx, args, out),
+        ToolVerb::Load => load(ctx, args, out),
+        ToolVerb::Attach => attach(ctx, args, out),
+        ToolVerb::Detach => detach(ctx, args, out),
+        ToolVerb::Report => report(ctx, args, out),
+        ToolVerb::Unload => unload(ctx, args, out),
+        ToolVerb::Run => run_foreground(ctx, args, out),
     };
     out.flush()?;
     r
