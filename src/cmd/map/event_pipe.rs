@@ -68,7 +68,13 @@ pub fn run(ctx: &Ctx, h: &Handle, one: Option<(u32, u32)>, out: &mut Out) -> Res
     };
     signal::install();
     {
-        let mut p = pipe::open(fd.as_fd(), kind, one, &mut deliver)?;
+        // libbpf says which CPU failed; that goes into the one error line.
+        let (p, lines) =
+            crate::loader::log::with_capture(|| pipe::open(fd.as_fd(), kind, one, &mut deliver));
+        let mut p = p.map_err(|e| match crate::loader::log::last_error(&lines) {
+            Some(why) => CmdError::Failed(format!("{e} ({why})")),
+            None => e.into(),
+        })?;
         while !signal::interrupted() {
             if !p.poll(POLL_MS)? {
                 break;
