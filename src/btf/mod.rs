@@ -19,6 +19,7 @@ mod handle;
 pub mod layout;
 mod order;
 mod raw;
+pub mod sig;
 pub mod view;
 
 use std::io::{self, Write};

@@ -7,6 +7,7 @@ use super::request::*;
 use super::spec::{CmdId, MAP_ATTACH_TYPES};
 use crate::disasm::visual::VisualFormat;
 use crate::sys::handle::Handle;
+use crate::sys::netattach::{NetAttachType, Placement};
 
 /// The first `input` and every repetition after it.
 fn gen_inputs(m: &Match) -> Vec<PathBuf> {
@@ -256,6 +257,58 @@ fn prog_verify(m: &Match) -> Result<ProgVerify, UsageError> {
     Ok(r)
 }
 
+fn struct_ops_sel(m: &Match) -> Result<Option<StructOpsSel>, UsageError> {
+    if let Some(w) = m.word("id") {
+        return match parse_u32(w) {
+            Some(id) if id != 0 => Ok(Some(StructOpsSel::Id(id))),
+            _ => Err(usage(format!("invalid id {w}"))),
+        };
+    }
+    Ok(m.word("name").map(|n| StructOpsSel::Name(n.to_string())))
+}
+
+fn net_attach_type(m: &Match) -> Result<NetAttachType, UsageError> {
+    let w = m.word("attach_type").unwrap_or_default();
+    NetAttachType::from_word(w).ok_or_else(|| usage(format!("invalid net attach/detach type: {w}")))
+}
+
+fn net_attach(m: &Match) -> Result<NetAttach, UsageError> {
+    let attach_type = net_attach_type(m)?;
+    let placement = match m.which(&["overwrite", "prepend"]) {
+        Some("overwrite") if !attach_type.is_xdp() => {
+            return Err(usage("'overwrite' is only supported for xdp types"))
+        }
+        Some("prepend") if attach_type.is_xdp() => {
+            return Err(usage(
+                "'prepend' is only supported for tcx_ingress/tcx_egress",
+            ))
+        }
+        Some("overwrite") => Placement::Overwrite,
+        Some(_) => Placement::Prepend,
+        None => Placement::Default,
+    };
+    Ok(NetAttach {
+        attach_type,
+        prog: handle(m, "prog")?,
+        dev: m.word("dev").unwrap_or_default().to_string(),
+        placement,
+    })
+}
+
+fn prog_run(m: &Match) -> Result<ProgRun, UsageError> {
+    let file = |slot: &str| m.word(slot).map(PathBuf::from);
+    Ok(ProgRun {
+        prog: handle(m, "prog")?,
+        data_in: file("data_in"),
+        data_out: file("data_out"),
+        data_size_out: number(m, "data_size_out", "output data size")?,
+        ctx_in: file("ctx_in"),
+        ctx_out: file("ctx_out"),
+        ctx_size_out: number(m, "ctx_size_out", "output context size")?,
+        repeat: number(m, "repeat", "repeat number")?.unwrap_or(1),
+    })
+}
+
 fn btf_dump(m: &Match) -> Result<BtfReq, UsageError> {
     let source = if let Some(id) = number(m, "id", "ID")? {
         BtfSource::Id(id)
@@ -377,6 +430,18 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         ProgAttach => Request::Prog(ProgReq::Attach(prog_attach(m)?)),
         ProgDetach => Request::Prog(ProgReq::Detach(prog_attach(m)?)),
         ProgVerify => Request::Prog(ProgReq::Verify(prog_verify(m)?)),
+        ProgRun => Request::Prog(ProgReq::Run(prog_run(m)?)),
+        ProgTracelog => Request::Prog(ProgReq::Tracelog),
+        ProgProfile => Request::Prog(ProgReq::Profile(self::ProgProfile {
+            prog: handle(m, "prog")?,
+            duration: number(m, "duration", "duration")?,
+            metrics: crate::sys::profile::select(
+                &m.groups("metric")
+                    .filter_map(|g| g.word("metric").map(str::to_string))
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(usage)?,
+        })),
         MapShow => Request::Map(MapReq::Show(m.handle("map").cloned())),
         MapDump => Request::Map(MapReq::Dump {
             map: map()?,
@@ -416,6 +481,14 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         MapPop => Request::Map(MapReq::Pop(map()?)),
         MapDequeue => Request::Map(MapReq::Dequeue(map()?)),
         MapFreeze => Request::Map(MapReq::Freeze(map()?)),
+        MapEventPipe => Request::Map(MapReq::EventPipe {
+            map: map()?,
+            one: match (number(m, "cpu", "CPU ID")?, number(m, "index", "index")?) {
+                (Some(c), Some(i)) => Some((c, i)),
+                (None, None) => None,
+                _ => return Err(usage("cpu and index must be specified together")),
+            },
+        }),
         LinkShow => Request::Link(LinkReq::Show(m.handle("link").cloned())),
         LinkPin => Request::Link(LinkReq::Pin {
             link: handle(m, "link")?,
@@ -451,6 +524,11 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         NetShow => Request::Net {
             dev: m.word("dev").map(str::to_string),
         },
+        NetAttach => Request::NetAttach(net_attach(m)?),
+        NetDetach => Request::NetDetach {
+            attach_type: net_attach_type(m)?,
+            dev: m.word("dev").unwrap_or_default().to_string(),
+        },
         FeatureProbe => Request::Feature(self::FeatureProbe {
             dev: m.word("dev").map(str::to_string),
             full: m.has("full"),
@@ -459,6 +537,30 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
                 .has("macros")
                 .then(|| m.word("prefix").unwrap_or_default().to_string()),
         }),
+        FeatureListBuiltins => {
+            Request::FeatureBuiltins(match m.word("group").unwrap_or_default() {
+                "prog_types" => BuiltinGroup::ProgTypes,
+                "map_types" => BuiltinGroup::MapTypes,
+                "attach_types" => BuiltinGroup::AttachTypes,
+                "link_types" => BuiltinGroup::LinkTypes,
+                _ => BuiltinGroup::Helpers,
+            })
+        }
+        TokenShow => Request::TokenShow,
+        StructOpsShow => Request::StructOps(StructOpsReq::Show(struct_ops_sel(m)?)),
+        StructOpsDump => Request::StructOps(StructOpsReq::Dump(struct_ops_sel(m)?)),
+        StructOpsRegister => Request::StructOps(StructOpsReq::Register {
+            object: path(m, "object"),
+            link_dir: m.word("link_dir").map(PathBuf::from),
+        }),
+        StructOpsUnregister => Request::StructOps(StructOpsReq::Unregister(
+            struct_ops_sel(m)?.ok_or_else(|| usage("expected 'id' or 'name'"))?,
+        )),
+        IterPin => Request::IterPin {
+            object: path(m, "object"),
+            path: path(m, "path"),
+            map: m.handle("map").cloned(),
+        },
         BtfShow => Request::Btf(BtfReq::Show(m.handle("btf").cloned())),
         BtfDump => Request::Btf(btf_dump(m)?),
         ToolList => tool(m, ToolVerb::List),
@@ -494,5 +596,8 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
         CompletionsMan => Request::Completions(Generated::Man),
         CompleteWords => Request::CompleteWords(m.words("words")),
         Version => Request::Version,
+        BatchFile => Request::Batch {
+            file: path(m, "path"),
+        },
     })
 }

@@ -221,8 +221,15 @@ pub fn help(topic: Topic) -> String {
                 let _ = writeln!(out, "       {l}");
             }
             let _ = writeln!(out, "       {}\n", options_line());
+            // Names as wide as the longest (list_builtins, unregister), at least 9.
+            let w = visible
+                .iter()
+                .map(|c| c.name.len())
+                .max()
+                .unwrap_or(0)
+                .max(9);
             for c in &visible {
-                let _ = writeln!(out, "  {:<9} {}", c.name, c.about);
+                let _ = writeln!(out, "  {:<w$} {}", c.name, c.about);
             }
         }
         Topic::Command(obj, c) => {

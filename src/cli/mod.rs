@@ -5,6 +5,7 @@
 //! `help` renders help, the man page and the completion scripts from the
 //! same table, and `complete` answers those scripts. Parsing has no side
 //! effects: nothing here talks to the kernel.
+pub mod batch;
 pub mod build;
 pub mod complete;
 pub mod grammar;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::disasm::visual::VisualFormat;
 use crate::sys::handle::Handle;
+use crate::sys::netattach::{NetAttachType, Placement};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -19,7 +20,22 @@ pub enum Request {
     Net {
         dev: Option<String>,
     },
+    NetAttach(NetAttach),
+    NetDetach {
+        attach_type: NetAttachType,
+        dev: String,
+    },
     Feature(FeatureProbe),
+    /// `feature list_builtins GROUP`.
+    FeatureBuiltins(BuiltinGroup),
+    TokenShow,
+    StructOps(StructOpsReq),
+    /// `iter pin OBJ PATH [map MAP]`.
+    IterPin {
+        object: PathBuf,
+        path: PathBuf,
+        map: Option<Handle>,
+    },
     Btf(BtfReq),
     Tool(ToolReq),
     Gen(GenReq),
@@ -29,6 +45,10 @@ pub enum Request {
     /// The words typed so far; answers what may follow (for the scripts).
     CompleteWords(Vec<String>),
     Version,
+    /// `batch file FILE`: the commands of FILE (`-`: stdin), one per line.
+    Batch {
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,11 +94,28 @@ pub enum ProgReq {
     Show(Option<Handle>),
     Dump(ProgDump),
     DumpFile(ProgDumpFile),
-    Pin { prog: Handle, path: PathBuf },
+    Pin {
+        prog: Handle,
+        path: PathBuf,
+    },
     Load(ProgLoad),
     Attach(ProgAttach),
     Detach(ProgAttach),
     Verify(ProgVerify),
+    Run(ProgRun),
+    /// `prog tracelog`: trace_pipe until Ctrl-C.
+    Tracelog,
+    Profile(ProgProfile),
+}
+
+/// `prog profile PROG [duration D] METRIC…`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgProfile {
+    pub prog: Handle,
+    /// Seconds; None: until Ctrl-C.
+    pub duration: Option<u32>,
+    /// Indexes into `sys::profile::METRICS`, in its order.
+    pub metrics: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +200,19 @@ pub struct ProgVerify {
     pub filter: Vec<String>,
 }
 
+/// `prog run`: BPF_PROG_TEST_RUN's inputs and where its outputs go (`-`: stdout).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgRun {
+    pub prog: Handle,
+    pub data_in: Option<PathBuf>,
+    pub data_out: Option<PathBuf>,
+    pub data_size_out: Option<u32>,
+    pub ctx_in: Option<PathBuf>,
+    pub ctx_out: Option<PathBuf>,
+    pub ctx_size_out: Option<u32>,
+    pub repeat: u32,
+}
+
 // -- map ---------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq)]
@@ -206,6 +256,11 @@ pub enum MapReq {
     Pop(Handle),
     Dequeue(Handle),
     Freeze(Handle),
+    /// `event_pipe MAP [cpu N index M]`: `one` is (cpu, index).
+    EventPipe {
+        map: Handle,
+        one: Option<(u32, u32)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -249,6 +304,37 @@ pub struct MapCreate {
     pub inner_map: Option<Handle>,
     pub extra: u32,
     pub dev: Option<String>,
+}
+
+// -- struct_ops ------------------------------------------------------------------
+
+/// bpftool's STRUCT_OPS_MAP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StructOpsSel {
+    Id(u32),
+    Name(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StructOpsReq {
+    Show(Option<StructOpsSel>),
+    Dump(Option<StructOpsSel>),
+    Register {
+        object: PathBuf,
+        link_dir: Option<PathBuf>,
+    },
+    Unregister(StructOpsSel),
+}
+
+// -- net -----------------------------------------------------------------------
+
+/// `net attach ATTACH_TYPE PROG dev NAME [overwrite | prepend]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetAttach {
+    pub attach_type: NetAttachType,
+    pub prog: Handle,
+    pub dev: String,
+    pub placement: Placement,
 }
 
 // -- link, cgroup, feature, btf, tool ------------------------------------------
@@ -298,6 +384,15 @@ pub struct FeatureProbe {
     pub unprivileged: bool,
     /// `macros [prefix P]`: Some("") without a prefix.
     pub macros: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinGroup {
+    ProgTypes,
+    MapTypes,
+    AttachTypes,
+    LinkTypes,
+    Helpers,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

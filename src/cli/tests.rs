@@ -35,14 +35,23 @@ fn prefixes_follow_bpftool_table_order() {
         Request::Map(MapReq::Show(Some(Handle::Id(3))))
     );
     assert!(err("c").contains("CGROUP"));
+    // bpftool's token comes before our own tool: `t` is token, `too` tool.
+    assert_eq!(req("t"), Request::TokenShow);
     assert!(matches!(
-        req("t"),
+        req("too"),
         Request::Tool(ToolReq {
             verb: ToolVerb::List,
             ..
         })
     ));
-    assert_eq!(req("b"), Request::Btf(BtfReq::Show(None)));
+    // bpftool's table has batch before btf: `b` is batch, `bt` btf.
+    assert_eq!(req("bt"), Request::Btf(BtfReq::Show(None)));
+    assert_eq!(
+        req("b f -"),
+        Request::Batch {
+            file: PathBuf::from("-")
+        }
+    );
     assert_eq!(
         req("btf show id 3"),
         Request::Btf(BtfReq::Show(Some(Handle::Id(3))))

@@ -1,10 +1,43 @@
 //! `feature probe [kernel | dev NAME] [full] [unprivileged] [macros [prefix PREFIX]]`
 //! (bpftool's src/feature.c).
+use std::io::Write;
+
 use super::Result;
-use crate::cli::request::FeatureProbe;
+use crate::cli::request::{BuiltinGroup, FeatureProbe};
 use crate::disasm::helpers::HELPER_NAMES;
 use crate::output::{self, render_feature, Ctx, Out};
 use crate::sys::feature::{self, ProbeOpts};
+use crate::sys::names;
+
+/// `feature list_builtins GROUP`: one name a line, or a JSON array of them.
+pub fn list_builtins(ctx: &Ctx, group: BuiltinGroup, out: &mut Out) -> Result<()> {
+    let list = match group {
+        BuiltinGroup::ProgTypes => names::table(names::prog_type),
+        BuiltinGroup::MapTypes => names::table(names::map_type),
+        BuiltinGroup::AttachTypes => names::table(names::attach_type),
+        BuiltinGroup::LinkTypes => names::table(names::link_type),
+        BuiltinGroup::Helpers => HELPER_NAMES.iter().map(|s| s.to_string()).collect(),
+    };
+    if ctx.json {
+        output::write_json(ctx, out, &list)?;
+    } else {
+        for name in list {
+            writeln!(out, "{name}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `token show` (an object of its own, as in bpftool): delegating bpffs mounts.
+pub fn token_show(ctx: &Ctx, out: &mut Out) -> Result<()> {
+    let tokens = crate::sys::token::show()?;
+    if ctx.json {
+        output::write_json(ctx, out, &tokens)?;
+    } else {
+        output::token::text(out, &tokens)?;
+    }
+    Ok(())
+}
 
 pub fn probe(ctx: &Ctx, req: &FeatureProbe, out: &mut Out) -> Result<()> {
     let mut opts = ProbeOpts {

@@ -13,7 +13,57 @@ use crate::sys::ObjKind;
 
 /// Holders of every object of `kind` (see [`pids::build`]).
 pub fn build(kind: ObjKind) -> PidTable {
-    pids::build(kind, layout().as_ref())
+    pids::build(kind, cached_layout().as_ref())
+}
+
+/// Where the layout is kept between runs: /run is cleared at boot, and the
+/// key (boot id, vmlinux BTF size) changes with the kernel.
+const CACHE: &str = "/run/bpfscope/holders-layout.json";
+
+#[derive(serde::Serialize, serde::Deserialize, PartialEq)]
+struct Cached {
+    key: String,
+    layout: Layout,
+}
+
+fn cache_key() -> Option<String> {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    let size = std::fs::metadata(SYSFS_VMLINUX).ok()?.len();
+    Some(format!("{} {size}", boot.trim()))
+}
+
+/// [`layout`], read from the cache when this boot's kernel already gave it
+/// (the vmlinux scan is most of `prog show`'s fixed cost with few programs).
+pub fn cached_layout() -> Option<Layout> {
+    let key = cache_key()?;
+    let hit = std::fs::read(CACHE)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Cached>(&b).ok())
+        .filter(|c| c.key == key);
+    if let Some(c) = hit {
+        return Some(c.layout);
+    }
+    let layout = layout()?;
+    store(&Cached { key, layout });
+    Some(layout)
+}
+
+/// Best effort: a cache that can't be written only costs the next run the scan.
+fn store(c: &Cached) {
+    use std::os::unix::fs::DirBuilderExt;
+    let dir = Path::new(CACHE).parent().unwrap_or(Path::new("/run"));
+    let _ = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir);
+    let Ok(bytes) = serde_json::to_vec(c) else {
+        return;
+    };
+    // Written aside and renamed: a concurrent reader sees the old or the new file.
+    let tmp = dir.join(format!(".holders-layout.{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, CACHE).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }
 
 /// `None` when vmlinux BTF is missing or lacks a type or member (an older
@@ -69,4 +119,20 @@ pub fn layout() -> Option<Layout> {
         link_id: big(link, &["id"])?,
         btf_id: big(btf, &["id"])?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_layout_is_the_scanned_one() {
+        let Some(scanned) = layout() else {
+            eprintln!("NOTE: no vmlinux BTF layout here: nothing to cache");
+            return;
+        };
+        // First call may scan and store, the second reads back (when /run is writable).
+        assert_eq!(cached_layout(), Some(scanned));
+        assert_eq!(cached_layout(), Some(scanned));
+    }
 }

@@ -30,9 +30,8 @@ use crate::output::tool::{
 use crate::output::{self, Ctx};
 use report::{Plan, Target};
 
-pub fn run(ctx: &Ctx, req: ToolReq) -> Result<()> {
+pub fn run(ctx: &Ctx, req: ToolReq, out: &mut output::Out) -> Result<()> {
     loader::log::set_debug(ctx.debug);
-    let mut out = output::stdout();
     // The tool's words as its commands read them: NAME first, then its options.
     let args: Vec<String> = req.name.iter().cloned().chain(req.args).collect();
     let args = &args[..];
@@ -52,13 +51,13 @@ pub fn run(ctx: &Ctx, req: ToolReq) -> Result<()> {
         }
     }
     let r = match req.verb {
-        ToolVerb::List => list(ctx, args, &mut out),
-        ToolVerb::Load => load(ctx, args, &mut out),
-        ToolVerb::Attach => attach(ctx, args, &mut out),
-        ToolVerb::Detach => detach(ctx, args, &mut out),
-        ToolVerb::Report => report(ctx, args, &mut out),
-        ToolVerb::Unload => unload(ctx, args, &mut out),
-        ToolVerb::Run => run_foreground(ctx, args, &mut out),
+        ToolVerb::List => list(ctx, args, out),
+        ToolVerb::Load => load(ctx, args, out),
+        ToolVerb::Attach => attach(ctx, args, out),
+        ToolVerb::Detach => detach(ctx, args, out),
+        ToolVerb::Report => report(ctx, args, out),
+        ToolVerb::Unload => unload(ctx, args, out),
+        ToolVerb::Run => run_foreground(ctx, args, out),
     };
     let r = r.and_then(|()| Ok(out.flush()?));
     match r {

@@ -29,6 +29,7 @@ pub mod core_relo;
 pub mod fault;
 pub mod fs;
 pub mod instances;
+pub mod iter;
 pub mod log;
 pub mod maps;
 pub mod objdump;
@@ -38,6 +39,7 @@ pub mod pins;
 pub mod prog;
 pub mod signal;
 pub mod stacks;
+pub mod structops;
 pub mod tool;
 pub mod verifier;
 

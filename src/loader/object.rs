@@ -49,6 +49,33 @@ pub fn open(bytes: &[u8], name: &str) -> Result<OpenObject, LoaderError> {
     })
 }
 
+/// Opens an object file; the object is named after the file's stem.
+pub fn open_file(file: &std::path::Path) -> Result<(OpenObject, String), LoaderError> {
+    let bytes = std::fs::read(file).map_err(super::io_err("can't read object file", file))?;
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // libbpf object names are C identifiers; the file stem may not be one.
+    let name: String = stem
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let name = if name.is_empty() { "obj".into() } else { name };
+    let obj = open(&bytes, &name).map_err(|e| match e {
+        // Name the file the user gave, not the derived object name.
+        LoaderError::Open { why, .. } => LoaderError::Open {
+            object: file.display().to_string(),
+            why,
+        },
+        e => e,
+    })?;
+    Ok((obj, name))
+}
+
 /// The `.rodata` variables, from the object's BTF (none without BTF).
 pub fn rodata_vars(obj: &OpenObject) -> Vec<RodataVar> {
     let Some(btf) = object_btf(obj) else {

@@ -89,34 +89,7 @@ pub struct FileLoaded {
 
 /// Loads and pins per `req`.
 pub fn load_file(req: FileLoad<'_>) -> Result<FileLoaded, LoaderError> {
-    let bytes =
-        crate::infile::read(req.file).map_err(io_err("can't read object file", req.file))?;
-    let name = req
-        .file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "obj".into());
-    // libbpf object names are C identifiers; the file stem may not be one.
-    let name: String = name
-        .split('.')
-        .next()
-        .unwrap_or("obj")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    let name = if name.is_empty() {
-        "obj".to_string()
-    } else {
-        name
-    };
-    let mut obj = object::open(&bytes, &name).map_err(|e| match e {
-        // Name the file the user gave, not the derived object name.
-        LoaderError::Open { why, .. } => LoaderError::Open {
-            object: req.file.display().to_string(),
-            why,
-        },
-        e => e,
-    })?;
+    let (mut obj, name) = object::open_file(req.file)?;
 
     if let Some(t) = req.prog_type {
         let Some((ty, at)) = prog_type_by_name(t) else {

@@ -2,14 +2,19 @@
 //!
 //! JSON is serde over the record; text and table are `Render` impls over the
 //! same record, so the three views cannot drift apart.
+pub mod eventpipe;
+pub mod hexdump;
 pub mod mapdump;
+pub mod profile;
 pub mod render;
 pub mod render_cgroup;
 pub mod render_feature;
 pub mod render_link;
 pub mod render_net;
 pub mod render_perf;
+pub mod run;
 pub mod table;
+pub mod token;
 pub mod tool;
 pub mod tool_report;
 pub mod top;
@@ -35,10 +40,50 @@ pub struct Ctx {
     pub use_loader: bool,
 }
 
-pub type Out = BufWriter<Stdout>;
+/// Where a command's output goes: stdout, or memory (`batch -j` gathers
+/// each command's JSON value into one array).
+#[derive(Debug)]
+pub enum Sink {
+    Stdout(Stdout),
+    Memory(Vec<u8>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(s) => s.write(buf),
+            Sink::Memory(v) => v.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(s) => s.flush(),
+            Sink::Memory(_) => Ok(()),
+        }
+    }
+}
+
+pub type Out = BufWriter<Sink>;
 
 pub fn stdout() -> Out {
-    BufWriter::with_capacity(1 << 16, io::stdout())
+    BufWriter::with_capacity(1 << 16, Sink::Stdout(io::stdout()))
+}
+
+/// An `Out` that keeps what is written; `captured` returns it.
+pub fn memory() -> Out {
+    BufWriter::new(Sink::Memory(Vec::new()))
+}
+
+/// The bytes an `Out` from [`memory`] received (empty for stdout).
+pub fn captured(out: Out) -> Vec<u8> {
+    let (sink, unflushed) = out.into_parts();
+    match sink {
+        Sink::Memory(mut v) => {
+            v.extend(unflushed.unwrap_or_else(|p| p.into_inner()));
+            v
+        }
+        Sink::Stdout(_) => Vec::new(),
+    }
 }
 
 /// Writes one JSON value the way bpftool does: compact, or 4-space pretty with -p.

@@ -5,6 +5,7 @@
 //! Nothing here talks to the kernel or prints, so output never needs sys.
 pub mod btf;
 pub mod cgroup;
+pub mod eventpipe;
 pub mod feature;
 pub mod kallsyms;
 pub mod link;
@@ -13,4 +14,6 @@ pub mod names;
 pub mod net;
 pub mod perf;
 pub mod pids;
+pub mod profile;
 pub mod prog;
+pub mod token;

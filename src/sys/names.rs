@@ -31,6 +31,17 @@ pub fn attach_type(t: u32) -> KindName {
     from_ptr(unsafe { libbpf_sys::libbpf_bpf_attach_type_str(t) }, t)
 }
 
+/// Every name of a libbpf table from 0 up to its first gap, as bpftool's
+/// `feature list_builtins` lists them.
+pub fn table(name_of: fn(u32) -> KindName) -> Vec<String> {
+    (0..)
+        .map_while(|t| match name_of(t) {
+            KindName::Name(n) => Some(n),
+            KindName::Num(_) => None,
+        })
+        .collect()
+}
+
 /// The number of a prog type name (`xdp`, `socket_filter`, …), for `type T` arguments.
 pub fn prog_type_by_name(name: &str) -> Option<u32> {
     (0..64).find(|&t| matches!(prog_type(t), KindName::Name(ref n) if n == name))

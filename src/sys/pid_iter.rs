@@ -24,7 +24,7 @@ use crate::record::pids::{add_holder, PidTable};
 
 /// Byte offsets of the kernel struct members the program reads, and the
 /// vmlinux BTF id of `bpf_iter_task_file` (the attach target).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Layout {
     pub attach_btf_id: u32,
     /// `struct bpf_iter__task_file`: meta, task, file.
@@ -134,6 +134,13 @@ fn parse(data: &[u8], skip_pid: i32) -> PidTable {
 }
 
 fn load(insns: &[libbpf_sys::bpf_insn], attach_btf_id: u32) -> Result<OwnedFd> {
+    // bpf(2) directly: libbpf's bpf_prog_load first probes memcg accounting
+    // and program names with two more program loads, a third of this
+    // lookup's cost. Where the direct load fails (a kernel that still
+    // charges RLIMIT_MEMLOCK), libbpf's path raises the limit and retries.
+    if let Some(fd) = load_direct(insns, attach_btf_id) {
+        return Ok(fd);
+    }
     let mut opts = libbpf_sys::bpf_prog_load_opts {
         sz: std::mem::size_of::<libbpf_sys::bpf_prog_load_opts>() as _,
         expected_attach_type: libbpf_sys::BPF_TRACE_ITER,
@@ -145,7 +152,7 @@ fn load(insns: &[libbpf_sys::bpf_insn], attach_btf_id: u32) -> Result<OwnedFd> {
     let fd = unsafe {
         libbpf_sys::bpf_prog_load(
             libbpf_sys::BPF_PROG_TYPE_TRACING,
-            c"bpfscope_pids".as_ptr(),
+            PROG_NAME.as_ptr(),
             c"GPL".as_ptr(),
             insns.as_ptr(),
             insns.len() as _,
@@ -153,6 +160,35 @@ fn load(insns: &[libbpf_sys::bpf_insn], attach_btf_id: u32) -> Result<OwnedFd> {
         )
     };
     owned(fd, "can't load the holder iterator")
+}
+
+const PROG_NAME: &std::ffi::CStr = c"bpfscope_pids";
+
+fn load_direct(insns: &[libbpf_sys::bpf_insn], attach_btf_id: u32) -> Option<OwnedFd> {
+    // SAFETY: an all-zero bpf_attr is valid (unused fields must be zero).
+    let mut attr: libbpf_sys::bpf_attr = unsafe { std::mem::zeroed() };
+    // SAFETY: only the BPF_PROG_LOAD member of the zeroed union is written.
+    let p = unsafe { &mut attr.__bindgen_anon_3 };
+    p.prog_type = libbpf_sys::BPF_PROG_TYPE_TRACING;
+    p.insn_cnt = insns.len() as u32;
+    p.insns = insns.as_ptr() as u64;
+    p.license = c"GPL".as_ptr() as u64;
+    p.expected_attach_type = libbpf_sys::BPF_TRACE_ITER;
+    p.attach_btf_id = attach_btf_id;
+    for (d, s) in p.prog_name.iter_mut().zip(PROG_NAME.to_bytes()) {
+        *d = *s as libc::c_char;
+    }
+    // SAFETY: attr and what it points to (insns, license) live across the call.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            libbpf_sys::BPF_PROG_LOAD as libc::c_long,
+            &mut attr as *mut libbpf_sys::bpf_attr,
+            std::mem::size_of::<libbpf_sys::bpf_attr>() as libc::c_uint,
+        )
+    };
+    // SAFETY: a fresh fd from the kernel.
+    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
 // ------------------------------------------------------------ the program

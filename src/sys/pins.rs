@@ -1,6 +1,6 @@
 //! Pinned paths: walk every mounted bpffs and map object ids to their pins (`-f`).
 use std::collections::HashMap;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::path::Path;
 
 use super::{bpffs, ids::ObjKind};
@@ -22,7 +22,7 @@ pub fn fd_kind(fd: &impl AsRawFd) -> Option<ObjKind> {
 }
 
 /// The kernel id of an object of a known kind.
-pub fn id_of(kind: ObjKind, fd: &OwnedFd) -> Option<u32> {
+pub fn id_of(kind: ObjKind, fd: &impl std::os::fd::AsRawFd) -> Option<u32> {
     match kind {
         ObjKind::Prog => {
             let mut i = libbpf_sys::bpf_prog_info::default();

@@ -89,30 +89,73 @@ pub(super) const PERF_COMMANDS: &[Command] = &[cmd(
     CmdId::PerfShow,
 )];
 
-pub(super) const NET_COMMANDS: &[Command] = &[cmd(
-    "show",
-    "Show XDP, tcx, tc filter, flow dissector and netfilter attachments",
-    Opt(&Seq(&[Kw("dev"), Val("dev", "NAME", Value::Dev)])),
-    CmdId::NetShow,
-)];
+const NET_DEV: Node = Seq(&[Kw("dev"), Val("dev", "NAME", Value::Dev)]);
+const NET_ATTACH_TYPE: Node = Val(
+    "attach_type",
+    "ATTACH_TYPE",
+    Value::Choice(crate::sys::netattach::NET_ATTACH_TYPES),
+);
 
-pub(super) const FEATURE_COMMANDS: &[Command] = &[cmd(
-    "probe",
-    "Probe the kernel (or a device) for BPF features",
-    Any(&[
-        Alt(&[
-            Kw("kernel"),
-            Seq(&[Kw("dev"), Val("dev", "NAME", Value::Dev)]),
-        ]),
-        Kw("full"),
-        Kw("unprivileged"),
+pub(super) const NET_COMMANDS: &[Command] = &[
+    cmd(
+        "show",
+        "Show XDP, tcx, tc filter, flow dissector and netfilter attachments",
+        Opt(&NET_DEV),
+        CmdId::NetShow,
+    ),
+    cmd(
+        "attach",
+        "Attach a program to a device as XDP (overwrite: replace) or tcx (prepend: first)",
         Seq(&[
-            Kw("macros"),
-            Opt(&Seq(&[Kw("prefix"), Val("prefix", "PREFIX", Value::Text)])),
+            NET_ATTACH_TYPE,
+            PROG,
+            NET_DEV,
+            Opt(&Alt(&[Kw("overwrite"), Kw("prepend")])),
         ]),
-    ]),
-    CmdId::FeatureProbe,
-)];
+        CmdId::NetAttach,
+    ),
+    cmd(
+        "detach",
+        "Detach a device's XDP program of that mode, or its last tcx program attached without a link",
+        Seq(&[NET_ATTACH_TYPE, NET_DEV]),
+        CmdId::NetDetach,
+    ),
+];
+
+/// `feature list_builtins GROUP`'s groups, in bpftool's order.
+pub const BUILTIN_GROUPS: &[&str] = &[
+    "prog_types",
+    "map_types",
+    "attach_types",
+    "link_types",
+    "helpers",
+];
+
+pub(super) const FEATURE_COMMANDS: &[Command] = &[
+    cmd(
+        "probe",
+        "Probe the kernel (or a device) for BPF features",
+        Any(&[
+            Alt(&[
+                Kw("kernel"),
+                Seq(&[Kw("dev"), Val("dev", "NAME", Value::Dev)]),
+            ]),
+            Kw("full"),
+            Kw("unprivileged"),
+            Seq(&[
+                Kw("macros"),
+                Opt(&Seq(&[Kw("prefix"), Val("prefix", "PREFIX", Value::Text)])),
+            ]),
+        ]),
+        CmdId::FeatureProbe,
+    ),
+    cmd(
+        "list_builtins",
+        "List the names this build knows: program, map, attach and link types, helpers",
+        Val("group", "GROUP", Value::Choice(BUILTIN_GROUPS)),
+        CmdId::FeatureListBuiltins,
+    ),
+];
 
 const BTF_SRC: Node = Alt(&[
     Seq(&[Kw("id"), Val("id", "BTF_ID", Value::Text)]),

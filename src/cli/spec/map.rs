@@ -116,4 +116,16 @@ pub(super) const MAP_COMMANDS: &[Command] = &[
         MAP,
         CmdId::MapFreeze,
     ),
+    cmd(
+        "event_pipe",
+        "Print what programs send through a perf event array (every CPU, or one CPU's ring at an index) or a ring buffer, until Ctrl-C",
+        Seq(&[
+            MAP,
+            Any(&[
+                Seq(&[Kw("cpu"), Val("cpu", "N", Value::Text)]),
+                Seq(&[Kw("index"), Val("index", "M", Value::Text)]),
+            ]),
+        ]),
+        CmdId::MapEventPipe,
+    ),
 ];

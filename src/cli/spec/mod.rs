@@ -10,12 +10,14 @@ mod inspect;
 mod map;
 mod operate;
 mod prog;
+mod runtime;
 
 use crate::cli::grammar::Node::*;
 
 use common::{cmd, hidden};
 pub use common::{CmdId, Command, GlobalOpt, Object, Topic};
 use gen::GEN_COMMANDS;
+pub use inspect::BUILTIN_GROUPS;
 pub use inspect::CGROUP_ATTACH_TYPES;
 use inspect::{
     BTF_COMMANDS, CGROUP_COMMANDS, FEATURE_COMMANDS, LINK_COMMANDS, NET_COMMANDS, PERF_COMMANDS,
@@ -24,6 +26,7 @@ use map::MAP_COMMANDS;
 use operate::{SERVE_COMMANDS, TOOL_COMMANDS, TOP_COMMANDS};
 pub use prog::MAP_ATTACH_TYPES;
 use prog::PROG_COMMANDS;
+use runtime::{BATCH_COMMANDS, ITER_COMMANDS, STRUCT_OPS_COMMANDS, TOKEN_COMMANDS};
 
 pub const GLOBALS: &[GlobalOpt] = &[
     GlobalOpt {
@@ -166,6 +169,7 @@ const fn obj(
 /// Every object, in bpftool's table order for prefixes (`p` is `prog`, `pe` is `perf`).
 pub const OBJECTS: &[Object] = &[
     obj("help", "Print this help", &[], None),
+    obj("batch", "Run commands from a file", BATCH_COMMANDS, None),
     obj("prog", "Programs", PROG_COMMANDS, Some(CmdId::ProgShow)),
     obj("map", "Maps", MAP_COMMANDS, Some(CmdId::MapShow)),
     obj("link", "Links", LINK_COMMANDS, Some(CmdId::LinkShow)),
@@ -194,13 +198,26 @@ pub const OBJECTS: &[Object] = &[
         Some(CmdId::FeatureProbe),
     ),
     obj("btf", "BTF objects", BTF_COMMANDS, Some(CmdId::BtfShow)),
+    obj("gen", "Code and object generation", GEN_COMMANDS, None),
+    obj(
+        "struct_ops",
+        "Kernel structures of operations implemented by BPF programs",
+        STRUCT_OPS_COMMANDS,
+        Some(CmdId::StructOpsShow),
+    ),
+    obj("iter", "BPF iterators", ITER_COMMANDS, None),
+    obj(
+        "token",
+        "BPF token delegation",
+        TOKEN_COMMANDS,
+        Some(CmdId::TokenShow),
+    ),
     obj(
         "version",
         "Print the version and the features built in",
         VERSION_COMMANDS,
         Some(CmdId::Version),
     ),
-    obj("gen", "Code and object generation", GEN_COMMANDS, None),
     Object {
         more_help: Some(tracing_tools::usage_all),
         ..obj(

@@ -111,6 +111,35 @@ const PROG_VERIFY: Node = Seq(&[
     ]),
 ]);
 
+const PROG_RUN: Node = Seq(&[
+    PROG,
+    Any(&[
+        Seq(&[Kw("data_in"), Val("data_in", "FILE", Value::Path)]),
+        Seq(&[Kw("data_out"), Val("data_out", "FILE", Value::Path)]),
+        Seq(&[Kw("data_size_out"), Val("data_size_out", "L", Value::Text)]),
+        Seq(&[Kw("ctx_in"), Val("ctx_in", "FILE", Value::Path)]),
+        Seq(&[Kw("ctx_out"), Val("ctx_out", "FILE", Value::Path)]),
+        Seq(&[Kw("ctx_size_out"), Val("ctx_size_out", "M", Value::Text)]),
+        Seq(&[Kw("repeat"), Val("repeat", "N", Value::Text)]),
+    ]),
+]);
+
+const PROG_PROFILE: Node = Seq(&[
+    PROG,
+    Opt(&Seq(&[
+        Kw("duration"),
+        Val("duration", "DURATION", Value::Text),
+    ])),
+    Many(
+        "metric",
+        &Val(
+            "metric",
+            "METRIC",
+            Value::Choice(crate::sys::profile::METRIC_NAMES),
+        ),
+    ),
+]);
+
 pub(super) const PROG_COMMANDS: &[Command] = &[
     cmd("show", "Show programs, or the ones PROG names", Opt(&PROG), CmdId::ProgShow),
     cmd("dump", "Dump translated or jited instructions; 'visual' prints the control-flow graph as DOT, or renders it to FILE (svg, png, or an interactive html page); 'file OBJ' dumps an object before loading", PROG_DUMP, CmdId::ProgDump),
@@ -120,4 +149,7 @@ pub(super) const PROG_COMMANDS: &[Command] = &[
     cmd("attach", "Attach a program to a map (sockmap, sockhash) or the flow dissector", PROG_ATTACH, CmdId::ProgAttach),
     cmd("detach", "Detach a program from a map or the flow dissector", PROG_ATTACH, CmdId::ProgDetach),
     cmd("verify", "Load each program of an object without pinning and report the verifier's verdict", PROG_VERIFY, CmdId::ProgVerify),
+    cmd("tracelog", "Print what programs write with bpf_printk (the kernel's trace_pipe) until Ctrl-C; mounts tracefs when missing", Seq(&[]), CmdId::ProgTracelog),
+    cmd("run", "Test-run a program on packet data and/or a context (BPF_PROG_TEST_RUN); FILE '-' is stdin or stdout", PROG_RUN, CmdId::ProgRun),
+    cmd("profile", "Count hardware events (METRIC: cycles, instructions, l1d_loads, llc_misses, itlb_misses, dtlb_misses) per run of a program, for DURATION seconds or until Ctrl-C; needs fentry and hardware counters", PROG_PROFILE, CmdId::ProgProfile),
 ];

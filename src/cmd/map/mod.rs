@@ -4,6 +4,7 @@
 mod create;
 mod dump;
 mod elem;
+mod event_pipe;
 mod show;
 mod typed;
 
@@ -28,5 +29,6 @@ pub fn run(ctx: &Ctx, req: MapReq, out: &mut Out) -> Result<()> {
         MapReq::Pop(map) => elem::pop(ctx, &map, "pop", out),
         MapReq::Dequeue(map) => elem::pop(ctx, &map, "dequeue", out),
         MapReq::Freeze(map) => create::freeze(ctx, &map, out),
+        MapReq::EventPipe { map, one } => event_pipe::run(ctx, &map, one, out),
     }
 }

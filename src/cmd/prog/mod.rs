@@ -2,7 +2,10 @@
 mod dump;
 mod dump_file;
 pub mod load;
+mod profile;
+mod run;
 mod show;
+mod tracelog;
 pub mod verify;
 
 use super::Result;
@@ -19,5 +22,8 @@ pub fn run(ctx: &Ctx, req: ProgReq, out: &mut Out) -> Result<()> {
         ProgReq::Attach(r) => load::attach_detach(ctx, &r, true, out),
         ProgReq::Detach(r) => load::attach_detach(ctx, &r, false, out),
         ProgReq::Verify(r) => verify::run(ctx, &r, out),
+        ProgReq::Run(r) => run::run(ctx, &r, out),
+        ProgReq::Tracelog => tracelog::run(ctx, out),
+        ProgReq::Profile(r) => profile::run(ctx, &r, out),
     }
 }
