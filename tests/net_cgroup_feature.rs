@@ -12,10 +12,10 @@ mod common;
 use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{bpfscope, have_bpftool, json, stderr, stdout, BPFSCOPE};
+use common::{assert_fails, bpfscope, have_bpftool, json, run, stderr, stdout, text_of, BPFSCOPE};
 use serde_json::Value;
 
 const BPFTOOL: &str = "bpftool";
@@ -32,41 +32,6 @@ fn unique(what: &str) -> String {
 
 fn errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
-
-fn run(bin: &str, args: &[&str]) -> Output {
-    Command::new(bin)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {bin}: {e}"))
-}
-
-fn text_of(bin: &str, args: &[&str]) -> String {
-    let o = run(bin, args);
-    assert!(o.status.success(), "{bin} {args:?}: {}", stderr(&o));
-    stdout(&o)
-}
-
-/// A failure the bpftool way: exit 255, one `Error: …` line on stderr, and
-/// with -j also {"error": …} on stdout.
-fn assert_fails(args: &[&str], needle: &str) {
-    let o = bpfscope(args);
-    assert_eq!(o.status.code(), Some(255), "{args:?}: {}", stderr(&o));
-    let err = stderr(&o);
-    assert_eq!(err.lines().count(), 1, "{args:?}: one line expected: {err}");
-    assert!(
-        err.starts_with("Error: ") && err.contains(needle),
-        "{args:?}: {err}"
-    );
-    let mut j = vec!["-j"];
-    j.extend_from_slice(args);
-    let o = bpfscope(&j);
-    assert_eq!(o.status.code(), Some(255));
-    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON error object");
-    assert!(
-        v["error"].as_str().is_some_and(|e| e.contains(needle)),
-        "{v}"
-    );
 }
 
 fn prog_id(fd: impl AsFd) -> u32 {

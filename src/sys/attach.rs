@@ -154,11 +154,15 @@ pub fn link_detach(link: &OwnedFd) -> io::Result<()> {
     errno_result(ret.into()).map(|_| ())
 }
 
-/// Loads `r0 = 0; exit` as a fentry/fexit program on vmlinux BTF id
-/// `btf_id` and attaches it: whether this kernel runs BPF trampolines
-/// there (no kernel support, or a locked-down ftrace, fail here). The
-/// program and link are closed right away.
-pub fn probe_tracing_attach(exit: bool, btf_id: u32) -> bool {
+/// Loads `r0 = 0; exit` as a fentry (or fexit) program on BTF id `btf_id`
+/// of vmlinux, or of `target` (a BPF program): the probe both the `tool
+/// list` support check and `prog profile` load. The raw result: the fd, or
+/// a negative value with errno set.
+pub(crate) fn load_tracing_probe(
+    exit: bool,
+    btf_id: u32,
+    target: Option<std::os::fd::BorrowedFd<'_>>,
+) -> i32 {
     let insns = [
         libbpf_sys::bpf_insn {
             code: (libbpf_sys::BPF_ALU64 | libbpf_sys::BPF_MOV | libbpf_sys::BPF_K) as u8,
@@ -177,11 +181,12 @@ pub fn probe_tracing_attach(exit: bool, btf_id: u32) -> bool {
             libbpf_sys::BPF_TRACE_FENTRY
         },
         attach_btf_id: btf_id,
+        attach_prog_fd: target.map_or(0, |t| t.as_raw_fd() as u32),
         ..Default::default()
     };
     // SAFETY: the name and license are NUL-terminated, `insns` and `opts`
     // outlive the call and `opts.sz` is its size.
-    let fd = unsafe {
+    unsafe {
         libbpf_sys::bpf_prog_load(
             libbpf_sys::BPF_PROG_TYPE_TRACING,
             c"bpfscope_probe".as_ptr(),
@@ -190,7 +195,14 @@ pub fn probe_tracing_attach(exit: bool, btf_id: u32) -> bool {
             insns.len() as _,
             &mut opts,
         )
-    };
+    }
+}
+
+/// Whether this kernel runs BPF trampolines on vmlinux BTF id `btf_id` (no
+/// kernel support, or a locked-down ftrace, fail here). The probe program
+/// and its link are closed right away.
+pub fn probe_tracing_attach(exit: bool, btf_id: u32) -> bool {
+    let fd = load_tracing_probe(exit, btf_id, None);
     let Ok(prog) = errno_result(fd.into()).map(owned) else {
         return false;
     };

@@ -62,35 +62,7 @@ fn main_func_btf_id(prog: BorrowedFd<'_>) -> Result<u32> {
 /// for it, attaches it, opens each counter on CPU 0, and closes them all.
 pub fn check(prog: BorrowedFd<'_>, metrics: &[usize]) -> Result<()> {
     let btf_id = main_func_btf_id(prog)?;
-    // r0 = 0; exit
-    let insns = [
-        libbpf_sys::bpf_insn {
-            code: (libbpf_sys::BPF_ALU64 | libbpf_sys::BPF_MOV | libbpf_sys::BPF_K) as u8,
-            ..Default::default()
-        },
-        libbpf_sys::bpf_insn {
-            code: (libbpf_sys::BPF_JMP | libbpf_sys::BPF_EXIT) as u8,
-            ..Default::default()
-        },
-    ];
-    let mut opts = libbpf_sys::bpf_prog_load_opts {
-        sz: std::mem::size_of::<libbpf_sys::bpf_prog_load_opts>() as _,
-        expected_attach_type: libbpf_sys::BPF_TRACE_FENTRY,
-        attach_btf_id: btf_id,
-        attach_prog_fd: prog.as_raw_fd() as u32,
-        ..Default::default()
-    };
-    // SAFETY: static NUL-terminated strings, 2 valid instructions, complete opts.
-    let fd = unsafe {
-        libbpf_sys::bpf_prog_load(
-            libbpf_sys::BPF_PROG_TYPE_TRACING,
-            c"fentry_probe".as_ptr(),
-            c"GPL".as_ptr(),
-            insns.as_ptr(),
-            insns.len() as _,
-            &mut opts,
-        )
-    };
+    let fd = super::attach::load_tracing_probe(false, btf_id, Some(prog));
     let probe = super::fd_result(fd, || {
         "this kernel can't load fentry programs for it".to_string()
     })

@@ -175,3 +175,31 @@ fn info_by_fd<T>(fd: impl std::os::fd::AsFd, info: &mut T) {
     };
     assert_eq!(r, 0, "BPF_OBJ_GET_INFO_BY_FD failed");
 }
+
+pub fn text_of(bin: &str, args: &[&str]) -> String {
+    let o = run(bin, args);
+    assert!(o.status.success(), "{bin} {args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// A failure the bpftool way: exit 255, one `Error: …` line on stderr, and
+/// with -j also {"error": …} on stdout.
+pub fn assert_fails(args: &[&str], needle: &str) {
+    let o = bpfscope(args);
+    assert_eq!(o.status.code(), Some(255), "{args:?}: {}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line expected: {err}");
+    assert!(
+        err.starts_with("Error: ") && err.contains(needle),
+        "{args:?}: {err}"
+    );
+    let mut j = vec!["-j"];
+    j.extend_from_slice(args);
+    let o = bpfscope(&j);
+    assert_eq!(o.status.code(), Some(255));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON error object");
+    assert!(
+        v["error"].as_str().is_some_and(|e| e.contains(needle)),
+        "{v}"
+    );
+}
