@@ -77,6 +77,11 @@ fn file_inputs_refuse_special_and_huge_files() {
     common::ensure_bpffs();
     let s = Specials::new();
     let pin = format!("/sys/fs/bpf/bpfscope-special-{}", std::process::id());
+    let out = format!(
+        "{}/bpfscope-special-{}.o",
+        std::env::temp_dir().display(),
+        std::process::id()
+    );
     let files: [(&str, &str); 5] = [
         ("/dev/zero", "character device"),
         ("/dev/urandom", "character device"),
@@ -92,9 +97,19 @@ fn file_inputs_refuse_special_and_huge_files() {
             vec!["prog", "load", file, &pin],
             vec!["prog", "loadall", file, &pin],
             vec!["prog", "verify", file],
+            vec!["batch", "file", file],
+            vec!["gen", "object", &out, file],
+            vec!["gen", "skeleton", file],
+            vec!["gen", "min_core_btf", file, &out, file],
+            vec!["struct_ops", "register", file],
+            vec!["iter", "pin", file, &pin],
         ] {
             refused_quickly(&args, what);
         }
     }
     assert!(!std::path::Path::new(&pin).exists());
+    assert!(
+        !std::path::Path::new(&out).exists(),
+        "no output left behind"
+    );
 }

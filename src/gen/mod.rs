@@ -93,7 +93,7 @@ pub fn object(output: &Path, inputs: &[PathBuf]) -> Result<(), GenError> {
 
 /// Reads an input object, refusing what is not ELF.
 fn read_elf(path: &Path) -> Result<Vec<u8>, GenError> {
-    let data = std::fs::read(path).map_err(io("failed to open", path))?;
+    let data = crate::infile::read(path).map_err(io("failed to open", path))?;
     if !data.starts_with(b"\x7fELF") {
         return Err(GenError::Failed(format!(
             "failed to open BPF object file '{}': not an ELF file",
@@ -104,7 +104,8 @@ fn read_elf(path: &Path) -> Result<Vec<u8>, GenError> {
 }
 
 fn check_elf(path: &Path) -> Result<(), GenError> {
-    let mut f = std::fs::File::open(path).map_err(io("failed to open", path))?;
+    // A regular file of bounded size only: no FIFO, device or directory.
+    let (mut f, _) = crate::infile::open(path).map_err(io("failed to open", path))?;
     let mut magic = [0u8; 4];
     use std::io::Read;
     if f.read_exact(&mut magic).is_err() || &magic != b"\x7fELF" {

@@ -51,7 +51,7 @@ pub fn open(bytes: &[u8], name: &str) -> Result<OpenObject, LoaderError> {
 
 /// Opens an object file; the object is named after the file's stem.
 pub fn open_file(file: &std::path::Path) -> Result<(OpenObject, String), LoaderError> {
-    let bytes = std::fs::read(file).map_err(super::io_err("can't read object file", file))?;
+    let bytes = crate::infile::read(file).map_err(super::io_err("can't read object file", file))?;
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

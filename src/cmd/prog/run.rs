@@ -22,7 +22,8 @@ fn read_input(path: Option<&Path>) -> Result<Option<Vec<u8>>> {
     let r = if is_stdin(p) {
         std::io::stdin().read_to_end(&mut buf).map(|_| ())
     } else {
-        std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut buf).map(|_| ()))
+        // A regular file of bounded size only: no FIFO, device or directory.
+        crate::infile::read(p).map(|b| buf = b)
     };
     r.map_err(|e| CmdError::Failed(format!("failed to open {}: {e}", p.display())))?;
     if buf.len() > u32::MAX as usize {
