@@ -1661,13 +1661,24 @@ fn prog_profile_refuses_without_fentry_and_leaves_nothing() {
         );
         assert!(err.contains("fentry") || err.contains("counter"), "{err}");
     }
-    // The probe's program is gone.
-    let all = json(BPFSCOPE, &["-j", "prog", "show"]);
-    assert!(all
+    // The refusal comes from loading the profiler's own programs, and
+    // neither they nor its maps stay.
+    if !o.status.success() {
+        assert!(err.contains("program 'fentry_XXX'"), "{err}");
+    }
+    let progs_left = json(BPFSCOPE, &["-j", "prog", "show"]);
+    assert!(progs_left
         .as_array()
         .unwrap()
         .iter()
-        .all(|p| p["name"] != "fentry_probe"));
+        .all(|p| p["name"] != "fentry_XXX" && p["name"] != "fexit_XXX"));
+    // (Names only the profiler's maps have: other tests' maps are named
+    // events and counts too.)
+    let maps_left = json(BPFSCOPE, &["-j", "map", "show"]);
+    assert!(maps_left.as_array().unwrap().iter().all(|m| {
+        !["fentry_readings", "accum_readings", "profiler.rodata"]
+            .contains(&m["name"].as_str().unwrap_or(""))
+    }));
     // Bad metrics, too many, none.
     assert_fails(
         &["prog", "profile", "id", &xdp, "cycles", "bogus"],
