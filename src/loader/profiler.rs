@@ -165,3 +165,33 @@ impl Profiler {
         Ok(Readings { run_cnt, metrics })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names `start` and `finish` rely on are the object's (no kernel
+    /// needed: opening only parses the ELF).
+    #[test]
+    fn object_has_the_maps_programs_and_variables_used() {
+        let open = object::open(tracing_tools::PROG_PROFILER_OBJECT, OBJECT_NAME).unwrap();
+        let mut maps: Vec<String> = open
+            .maps()
+            .map(|m| m.name().to_string_lossy().into_owned())
+            .collect();
+        maps.sort();
+        for m in ["accum_readings", "counts", "events", "fentry_readings"] {
+            assert!(maps.iter().any(|n| n == m), "{m} not in {maps:?}");
+        }
+        let progs: Vec<String> = open
+            .progs()
+            .map(|p| p.name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(progs, ["fentry_XXX", "fexit_XXX"]);
+        let vars: Vec<String> = object::rodata_vars(&open)
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        assert_eq!(vars, ["num_cpu", "num_metric"]);
+    }
+}
