@@ -32,7 +32,7 @@ set -g __bpfscope_kw_map_enqueue id pinned name value tag hex value-json
 set -g __bpfscope_kw_map_pop id pinned name
 set -g __bpfscope_kw_map_dequeue id pinned name
 set -g __bpfscope_kw_map_freeze id pinned name
-set -g __bpfscope_kw_map_event_pipe id pinned name cpu index
+set -g __bpfscope_kw_map_event_pipe id pinned name cpu index type
 set -g __bpfscope_kw_link show pin detach help
 set -g __bpfscope_kw_link_show id pinned
 set -g __bpfscope_kw_link_pin id pinned

@@ -1246,6 +1246,75 @@ fn map_event_pipe_text_matches_bpftool_and_refuses_other_maps() {
         );
         assert_eq!(shape(&ours), shape(&theirs));
     }
+    // Typed through the BTF of the program that writes the records: text
+    // in map dump's layout, -j with `formatted` next to bpftool's `data`.
+    let read_until = |args: &[&str], done: &dyn Fn(&str) -> bool| {
+        let reader = Reader::spawn(BPFSCOPE, args);
+        let mut got = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !got.last().is_some_and(|l: &String| done(l)) {
+            assert!(std::time::Instant::now() < deadline, "no record: {got:?}");
+            // SAFETY: getppid has no preconditions.
+            unsafe { libc::getppid() };
+            if let Ok(l) = reader
+                .lines
+                .recv_timeout(std::time::Duration::from_millis(50))
+            {
+                got.push(l);
+            }
+        }
+        let (status, _, err) = reader.interrupt();
+        assert!(status.success(), "{err}");
+        got
+    };
+    let me = std::process::id();
+    let typed = read_until(
+        &[
+            "map",
+            "event_pipe",
+            "id",
+            &events,
+            "cpu",
+            "0",
+            "index",
+            "0",
+            "type",
+            "record",
+        ],
+        &|l| l == "}",
+    );
+    assert!(typed[0].ends_with(" CPU: 0 index: 0 ====="), "{typed:?}");
+    assert_eq!(typed[1], "{", "{typed:?}");
+    assert!(typed[2].starts_with("    \"seq\": "), "{typed:?}");
+    assert_eq!(typed[3], format!("    \"tgid\": {me},"), "{typed:?}");
+    assert_eq!(typed[4], "    \"magic\": 4276993775", "{typed:?}");
+    let typed = read_until(
+        &[
+            "-j",
+            "map",
+            "event_pipe",
+            "id",
+            &events,
+            "cpu",
+            "0",
+            "index",
+            "0",
+            "type",
+            "struct record",
+        ],
+        &|_| true,
+    );
+    let v: Value = serde_json::from_str(&typed[0]).unwrap();
+    let (seq, tgid, magic) = record(&event_data(&v));
+    assert_eq!(
+        v["formatted"],
+        serde_json::json!({"seq": seq, "tgid": tgid, "magic": magic})
+    );
+    assert_eq!((tgid, magic), (me, 0xfeedbeef));
+    assert_fails(
+        &["map", "event_pipe", "id", &events, "type", "no_such_type"],
+        "type no_such_type not found",
+    );
     // Not a perf event array; cpu without index.
     let control = progs.map_id("control").to_string();
     assert_fails(
@@ -1592,13 +1661,24 @@ fn prog_profile_refuses_without_fentry_and_leaves_nothing() {
         );
         assert!(err.contains("fentry") || err.contains("counter"), "{err}");
     }
-    // The probe's program is gone.
-    let all = json(BPFSCOPE, &["-j", "prog", "show"]);
-    assert!(all
+    // The refusal comes from loading the profiler's own programs, and
+    // neither they nor its maps stay.
+    if !o.status.success() {
+        assert!(err.contains("program 'fentry_XXX'"), "{err}");
+    }
+    let progs_left = json(BPFSCOPE, &["-j", "prog", "show"]);
+    assert!(progs_left
         .as_array()
         .unwrap()
         .iter()
-        .all(|p| p["name"] != "fentry_probe"));
+        .all(|p| p["name"] != "fentry_XXX" && p["name"] != "fexit_XXX"));
+    // (Names only the profiler's maps have: other tests' maps are named
+    // events and counts too.)
+    let maps_left = json(BPFSCOPE, &["-j", "map", "show"]);
+    assert!(maps_left.as_array().unwrap().iter().all(|m| {
+        !["fentry_readings", "accum_readings", "profiler.rodata"]
+            .contains(&m["name"].as_str().unwrap_or(""))
+    }));
     // Bad metrics, too many, none.
     assert_fails(
         &["prog", "profile", "id", &xdp, "cycles", "bogus"],

@@ -27,6 +27,8 @@ const TOOLS: &[&str] = &[
     "syscount",
     "tcpconnect",
     "tcpretrans",
+    // Not a tool: bpftool's profiler, for `prog profile`.
+    "prog_profiler",
 ];
 
 fn main() {

@@ -672,3 +672,20 @@ fn layout_offsets_through_anonymous_members_and_nested_paths() {
         vec![Some(path), Some(file), None]
     );
 }
+
+#[test]
+fn record_type_by_name() {
+    let b = all_kinds();
+    let view = View::new(b.bytes(), None).expect("valid BTF");
+    assert_eq!(view.find_record_type("s"), Some(5));
+    assert_eq!(view.find_record_type("struct s"), Some(5));
+    assert_eq!(view.find_record_type("u"), Some(6));
+    assert_eq!(view.find_record_type("union u"), Some(6));
+    assert_eq!(view.find_record_type("struct u"), None);
+    assert_eq!(view.find_record_type("td"), Some(10));
+    // Functions, enums and ints are not record types.
+    assert_eq!(view.find_record_type("f"), None);
+    assert_eq!(view.find_record_type("e"), None);
+    assert_eq!(view.find_record_type("int"), None);
+    assert_eq!(view.find_record_type("nope"), None);
+}

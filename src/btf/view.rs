@@ -565,6 +565,22 @@ impl View {
         found
     }
 
+    /// The type a record of `name` has: `struct N` or `union N` as written,
+    /// or a bare `N` as a struct, else a union, else a typedef (this blob
+    /// only, first of its kind).
+    pub fn find_record_type(&self, name: &str) -> Option<u32> {
+        let name = name.trim();
+        let wanted: &[u32] = if let Some(n) = name.strip_prefix("struct ") {
+            return self.find_named(&[(kind::STRUCT, n.trim())])[0];
+        } else if let Some(n) = name.strip_prefix("union ") {
+            return self.find_named(&[(kind::UNION, n.trim())])[0];
+        } else {
+            &[kind::STRUCT, kind::UNION, kind::TYPEDEF]
+        };
+        let q: Vec<(u32, &str)> = wanted.iter().map(|&k| (k, name)).collect();
+        self.find_named(&q).into_iter().flatten().next()
+    }
+
     /// Type by id; id 0 is `void`. `None` past the last id.
     pub fn ty(&self, id: u32) -> Option<Type<'_>> {
         if id == 0 {

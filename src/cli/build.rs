@@ -488,6 +488,7 @@ pub fn build(id: CmdId, m: &Match) -> Result<Request, UsageError> {
                 (None, None) => None,
                 _ => return Err(usage("cpu and index must be specified together")),
             },
+            record_type: m.word("type").map(str::to_string),
         }),
         LinkShow => Request::Link(LinkReq::Show(m.handle("link").cloned())),
         LinkPin => Request::Link(LinkReq::Pin {

@@ -260,6 +260,8 @@ pub enum MapReq {
     EventPipe {
         map: Handle,
         one: Option<(u32, u32)>,
+        /// `type NAME`: the BTF type records are read as.
+        record_type: Option<String>,
     },
 }
 

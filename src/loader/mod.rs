@@ -36,6 +36,7 @@ pub mod objdump;
 pub mod object;
 pub mod objinfo;
 pub mod pins;
+pub mod profiler;
 pub mod prog;
 pub mod signal;
 pub mod stacks;

@@ -26,3 +26,13 @@ pub enum Event<'a> {
         size: u16,
     },
 }
+
+/// A sample read through a BTF type (`map event_pipe … type NAME`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// The record as the type's value, formatted for the output's mode
+    /// (text or JSON), as `map dump` formats typed values.
+    Value(crate::btf::Value),
+    /// The record has fewer bytes than the type: shown in hex instead.
+    Short { type_name: String, type_size: u64 },
+}

@@ -147,3 +147,93 @@ pub fn ratio(metric: usize, readings: &[(usize, Reading)]) -> Option<f64> {
 pub fn running_pct(r: &Reading) -> Option<f64> {
     (r.enabled > r.running).then(|| r.running as f64 * 100.0 / r.enabled as f64)
 }
+
+/// Bytes of one `struct bpf_perf_event_value` (counter, enabled, running).
+pub const READING_SIZE: usize = 24;
+
+impl Reading {
+    /// One CPU's slot of the profiler's `accum_readings` map (native endian).
+    pub fn from_ne_bytes(b: &[u8]) -> Option<Reading> {
+        let at = |i: usize| {
+            b.get(i * 8..i * 8 + 8)
+                .and_then(|s| s.try_into().ok())
+                .map(u64::from_ne_bytes)
+        };
+        Some(Reading {
+            counter: at(0)?,
+            enabled: at(1)?,
+            running: at(2)?,
+        })
+    }
+}
+
+/// A metric's reading from its `accum_readings` slot: one value per CPU,
+/// summed (bpftool's profile_read_values). None if a value is short.
+pub fn reading_of(per_cpu: &[Vec<u8>]) -> Option<Reading> {
+    let r: Option<Vec<Reading>> = per_cpu.iter().map(|b| Reading::from_ne_bytes(b)).collect();
+    Some(sum(&r?))
+}
+
+/// The run count from the `counts` slot: one u64 per CPU, summed.
+pub fn count_of(per_cpu: &[Vec<u8>]) -> Option<u64> {
+    per_cpu.iter().try_fold(0u64, |a, b| {
+        let v = u64::from_ne_bytes(b.get(..8)?.try_into().ok()?);
+        Some(a.wrapping_add(v))
+    })
+}
+
+/// Where the counter of the `slot`-th selected metric on `cpu` goes in the
+/// profiler's `events` array (and where its programs read it):
+/// metric-major, as bpftool fills it.
+pub fn event_index(slot: usize, cpu: usize, ncpus: usize) -> usize {
+    slot * ncpus + cpu
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(counter: u64, enabled: u64, running: u64) -> Vec<u8> {
+        [counter, enabled, running]
+            .iter()
+            .flat_map(|v| v.to_ne_bytes())
+            .collect()
+    }
+
+    #[test]
+    fn accumulator_slots_sum_over_cpus() {
+        let per_cpu = vec![slot(100, 10, 10), slot(0, 0, 0), slot(23, 7, 5)];
+        assert_eq!(
+            reading_of(&per_cpu),
+            Some(Reading {
+                counter: 123,
+                enabled: 17,
+                running: 15
+            })
+        );
+        assert_eq!(
+            Reading::from_ne_bytes(&slot(1, 2, 3)[..READING_SIZE - 1]),
+            None
+        );
+        assert_eq!(reading_of(&[slot(1, 1, 1), vec![0; 8]]), None);
+        assert_eq!(reading_of(&[]), Some(Reading::default()));
+    }
+
+    #[test]
+    fn run_counts_sum_over_cpus() {
+        let per_cpu: Vec<Vec<u8>> = [3u64, 0, 39]
+            .iter()
+            .map(|v| v.to_ne_bytes().to_vec())
+            .collect();
+        assert_eq!(count_of(&per_cpu), Some(42));
+        assert_eq!(count_of(&[vec![1, 2]]), None);
+    }
+
+    #[test]
+    fn events_are_metric_major() {
+        // 2 metrics on 4 CPUs: metric 0 at 0..4, metric 1 at 4..8.
+        assert_eq!(event_index(0, 3, 4), 3);
+        assert_eq!(event_index(1, 0, 4), 4);
+        assert_eq!(event_index(1, 3, 4), 7);
+    }
+}

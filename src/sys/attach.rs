@@ -155,14 +155,9 @@ pub fn link_detach(link: &OwnedFd) -> io::Result<()> {
 }
 
 /// Loads `r0 = 0; exit` as a fentry (or fexit) program on BTF id `btf_id`
-/// of vmlinux, or of `target` (a BPF program): the probe both the `tool
-/// list` support check and `prog profile` load. The raw result: the fd, or
-/// a negative value with errno set.
-pub(crate) fn load_tracing_probe(
-    exit: bool,
-    btf_id: u32,
-    target: Option<std::os::fd::BorrowedFd<'_>>,
-) -> i32 {
+/// of vmlinux: the probe of the `tool list` support check. The raw result:
+/// the fd, or a negative value with errno set.
+fn load_tracing_probe(exit: bool, btf_id: u32) -> i32 {
     let insns = [
         libbpf_sys::bpf_insn {
             code: (libbpf_sys::BPF_ALU64 | libbpf_sys::BPF_MOV | libbpf_sys::BPF_K) as u8,
@@ -181,7 +176,6 @@ pub(crate) fn load_tracing_probe(
             libbpf_sys::BPF_TRACE_FENTRY
         },
         attach_btf_id: btf_id,
-        attach_prog_fd: target.map_or(0, |t| t.as_raw_fd() as u32),
         ..Default::default()
     };
     // SAFETY: the name and license are NUL-terminated, `insns` and `opts`
@@ -202,7 +196,7 @@ pub(crate) fn load_tracing_probe(
 /// kernel support, or a locked-down ftrace, fail here). The probe program
 /// and its link are closed right away.
 pub fn probe_tracing_attach(exit: bool, btf_id: u32) -> bool {
-    let fd = load_tracing_probe(exit, btf_id, None);
+    let fd = load_tracing_probe(exit, btf_id);
     let Ok(prog) = errno_result(fd.into()).map(owned) else {
         return false;
     };

@@ -1,44 +1,60 @@
-//! `prog profile` (bpftool's do_profile): its metrics, what the kernel
-//! must offer to measure them, and the arithmetic on the readings.
+//! `prog profile` (bpftool's do_profile): its metrics, the hardware
+//! counters it reads, and the function its programs attach to.
 //!
 //! bpftool measures a program by attaching fentry and fexit programs to it
-//! that read hardware perf counters around each run. That needs BPF
-//! trampolines on BPF programs and the CPU's counters; `check` tries both
-//! with throw-away objects (closed before it returns) and says which is
-//! missing.
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+//! (src/loader/profiler.rs loads them) that read one hardware perf counter
+//! per metric and CPU around each run; the counters are opened here.
+use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
 
 use super::{get_info, Result, SysError};
 pub use crate::record::profile::*;
 
-fn perf_open(m: &Metric) -> std::result::Result<OwnedFd, i32> {
+/// A counter of `metric` on `cpu` for every process, counting kernel code
+/// only (bpftool's attr: exclude_user). `Ok(None)`: the CPU is offline
+/// (ENODEV), which bpftool skips.
+pub fn open_counter(metric: &Metric, cpu: u32) -> Result<Option<OwnedFd>> {
     let mut attr = libbpf_sys::perf_event_attr {
-        type_: m.perf_type,
+        type_: metric.perf_type,
         size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
-        config: m.config,
+        config: metric.config,
         ..Default::default()
     };
     attr.set_exclude_user(1);
-    // SAFETY: attr is complete and lives across the call; counting on CPU 0.
+    // SAFETY: attr is complete and lives across the call.
     let fd = unsafe {
         libc::syscall(
             libc::SYS_perf_event_open,
             &attr as *const libbpf_sys::perf_event_attr,
             -1 as libc::c_int,
-            0 as libc::c_int,
+            cpu as libc::c_int,
             -1 as libc::c_int,
             libbpf_sys::PERF_FLAG_FD_CLOEXEC as libc::c_ulong,
         )
     };
     if fd < 0 {
-        return Err(super::errno());
+        let e = super::errno();
+        if e == libc::ENODEV {
+            return Ok(None);
+        }
+        return Err(SysError::os(
+            format!("no hardware counter for {} on CPU {cpu}", metric.name),
+            e,
+        ));
     }
     // SAFETY: a fresh fd from the kernel.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+    Ok(Some(unsafe { OwnedFd::from_raw_fd(fd as i32) }))
 }
 
-/// The BTF id of `prog`'s main function, which fentry attaches to.
-fn main_func_btf_id(prog: BorrowedFd<'_>) -> Result<u32> {
+/// Whether this process runs as root: a load refused to root with EPERM is
+/// the kernel's no (no fentry here), not a missing capability.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The name of `prog`'s main function (its first BTF func info), which the
+/// fentry/fexit programs attach to (bpftool's profile_target_name).
+pub fn target_func(prog: BorrowedFd<'_>) -> Result<String> {
     let mut info = libbpf_sys::bpf_prog_info::default();
     get_info(&prog, &mut info)?;
     if info.btf_id == 0 || info.nr_func_info == 0 {
@@ -46,6 +62,7 @@ fn main_func_btf_id(prog: BorrowedFd<'_>) -> Result<u32> {
             "the program has no BTF function info, which fentry needs to attach to it".into(),
         ));
     }
+    let btf_id = info.btf_id;
     let mut finfo = libbpf_sys::bpf_func_info::default();
     let rec_size = info.func_info_rec_size;
     let mut info = libbpf_sys::bpf_prog_info {
@@ -55,47 +72,18 @@ fn main_func_btf_id(prog: BorrowedFd<'_>) -> Result<u32> {
         ..Default::default()
     };
     get_info(&prog, &mut info)?;
-    Ok(finfo.type_id)
-}
-
-/// Can `metrics` be measured on `prog` here? Loads an empty fentry program
-/// for it, attaches it, opens each counter on CPU 0, and closes them all.
-pub fn check(prog: BorrowedFd<'_>, metrics: &[usize]) -> Result<()> {
-    let btf_id = main_func_btf_id(prog)?;
-    let fd = super::attach::load_tracing_probe(false, btf_id, Some(prog));
-    let probe = super::fd_result(fd, || {
-        "this kernel can't load fentry programs for it".to_string()
-    })
-    .map_err(|e| match e.errno() {
-        // Refused to root: not a missing capability but a kernel without fentry.
-        // SAFETY: geteuid has no preconditions.
-        Some(libc::EPERM) if unsafe { libc::geteuid() } == 0 => SysError::Msg(
-            "this kernel does not allow fentry programs (refused with EPERM to root)".into(),
-        ),
-        _ => e,
-    })?;
-    // SAFETY: valid fd; no target (the program carries it); no options.
-    let link = unsafe {
-        libbpf_sys::bpf_link_create(
-            probe.as_raw_fd(),
-            0,
-            libbpf_sys::BPF_TRACE_FENTRY,
-            std::ptr::null(),
-        )
-    };
-    super::fd_result(link, || {
-        "this kernel can't attach fentry programs (no BPF trampoline)".to_string()
-    })?;
-    for &m in metrics {
-        let metric = &METRICS[m];
-        perf_open(metric).map_err(|errno| {
-            SysError::os(
-                format!("no hardware counter for {} here", metric.name),
-                errno,
-            )
+    let view = super::btf::view(btf_id)?;
+    let name = view
+        .ty(finfo.type_id)
+        .map(|t| view.name(t.name_off).to_vec())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| {
+            SysError::Msg(format!(
+                "BTF {btf_id} has no name for the program's function [{}]",
+                finfo.type_id
+            ))
         })?;
-    }
-    Ok(())
+    Ok(String::from_utf8_lossy(&name).into_owned())
 }
 
 #[cfg(test)]

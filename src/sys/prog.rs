@@ -158,3 +158,20 @@ pub fn raw_metadata(map_ids: &[u32]) -> Option<RawMetadata> {
     }
     None
 }
+
+/// BTF ids of the programs that use map `map_id` (their `map_ids` hold it),
+/// in program id order, without repeats; programs without BTF are skipped,
+/// and so are programs that vanish during the walk.
+pub fn btf_ids_using_map(map_id: u32) -> Result<Vec<u32>> {
+    let mut ids = Vec::new();
+    for p in super::ids::iter(super::ObjKind::Prog) {
+        let (_, fd) = p?;
+        let Ok((info, map_ids)) = info(&fd) else {
+            continue;
+        };
+        if info.btf_id != 0 && map_ids.contains(&map_id) && !ids.contains(&info.btf_id) {
+            ids.push(info.btf_id);
+        }
+    }
+    Ok(ids)
+}

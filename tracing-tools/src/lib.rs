@@ -41,6 +41,12 @@ pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
 pub use hist::{render_log2, Histogram};
 
+/// `prog profile`'s programs (bpftool's profiler.bpf.c): fentry/fexit
+/// programs that read hardware counters around each run of a program.
+/// Built with the tools, but not a tool: no metadata, no options.
+pub const PROG_PROFILER_OBJECT: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/prog_profiler.bpf.o"));
+
 /// Version written into every object's `bpf_metadata_version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

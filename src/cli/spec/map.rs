@@ -118,12 +118,13 @@ pub(super) const MAP_COMMANDS: &[Command] = &[
     ),
     cmd(
         "event_pipe",
-        "Print what programs send through a perf event array (every CPU, or one CPU's ring at an index) or a ring buffer, until Ctrl-C",
+        "Print what programs send through a perf event array (every CPU, or one CPU's ring at an index) or a ring buffer, until Ctrl-C; with type, each record as that BTF struct, union or typedef of the map's programs",
         Seq(&[
             MAP,
             Any(&[
                 Seq(&[Kw("cpu"), Val("cpu", "N", Value::Text)]),
                 Seq(&[Kw("index"), Val("index", "M", Value::Text)]),
+                Seq(&[Kw("type"), Val("type", "TYPE", Value::Text)]),
             ]),
         ]),
         CmdId::MapEventPipe,

@@ -1,11 +1,13 @@
-//! `map event_pipe MAP [cpu N index M]` (bpftool's do_event_pipe): prints
-//! what programs send through a perf event array, or a ring buffer, until
-//! Ctrl-C (SIGINT, SIGTERM); lost samples are printed where they happen and
-//! summed on stderr at the end.
+//! `map event_pipe MAP [cpu N index M] [type TYPE]` (bpftool's
+//! do_event_pipe): prints what programs send through a perf event array, or
+//! a ring buffer, until Ctrl-C (SIGINT, SIGTERM); lost samples are printed
+//! where they happen and summed on stderr at the end. With `type`, each
+//! record is read as that BTF type (see `typed::RecordType`).
 use std::cell::RefCell;
 use std::io::Write;
 use std::os::fd::AsFd;
 
+use super::typed::RecordType;
 use crate::cmd::{CmdError, Result};
 use crate::loader::signal;
 use crate::output::{self, eventpipe, Ctx, Out};
@@ -22,7 +24,13 @@ struct State<'o> {
 /// How long one poll waits, so Ctrl-C is seen promptly (bpftool: 200 ms).
 const POLL_MS: i32 = 200;
 
-pub fn run(ctx: &Ctx, h: &Handle, one: Option<(u32, u32)>, out: &mut Out) -> Result<()> {
+pub fn run(
+    ctx: &Ctx,
+    h: &Handle,
+    one: Option<(u32, u32)>,
+    record_type: Option<&str>,
+    out: &mut Out,
+) -> Result<()> {
     let (_, fd) = handle::resolve_one(ObjKind::Map, h)?;
     let info = map::info(&fd)?;
     let Some(kind) = PipeKind::of_map_type(info.type_) else {
@@ -43,6 +51,9 @@ pub fn run(ctx: &Ctx, h: &Handle, one: Option<(u32, u32)>, out: &mut Out) -> Res
             ))
         })
         .transpose()?;
+    let record_type = record_type
+        .map(|name| RecordType::find(info.id, info.btf_id, name, ctx.json))
+        .transpose()?;
     // The callback writes records; the loop flushes between polls.
     let state = RefCell::new(State {
         out,
@@ -59,10 +70,14 @@ pub fn run(ctx: &Ctx, h: &Handle, one: Option<(u32, u32)>, out: &mut Out) -> Res
         if let Event::Lost { count, .. } = ev {
             s.lost += count;
         }
+        let dec = match (&record_type, &ev) {
+            (Some(t), Event::Sample { data, .. }) => Some(t.decode(data)),
+            _ => None,
+        };
         let r = if ctx.json {
-            output::write_json(&line, s.out, &eventpipe::json_value(&ev))
+            output::write_json(&line, s.out, &eventpipe::json_value(&ev, dec.as_ref()))
         } else {
-            eventpipe::text(s.out, &ev)
+            eventpipe::text(s.out, &ev, dec.as_ref())
         };
         r.map_err(|e| s.failed = Some(e)).is_ok()
     };

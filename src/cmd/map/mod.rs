@@ -29,6 +29,10 @@ pub fn run(ctx: &Ctx, req: MapReq, out: &mut Out) -> Result<()> {
         MapReq::Pop(map) => elem::pop(ctx, &map, "pop", out),
         MapReq::Dequeue(map) => elem::pop(ctx, &map, "dequeue", out),
         MapReq::Freeze(map) => create::freeze(ctx, &map, out),
-        MapReq::EventPipe { map, one } => event_pipe::run(ctx, &map, one, out),
+        MapReq::EventPipe {
+            map,
+            one,
+            record_type,
+        } => event_pipe::run(ctx, &map, one, record_type.as_deref(), out),
     }
 }

@@ -5,6 +5,7 @@ use libbpf_sys as bpf;
 use crate::btf::{self, Btf};
 use crate::cmd::{CmdError, Result};
 use crate::output::mapdump::{Formatted, Header, Layout};
+use crate::record::eventpipe::Decoded;
 use crate::record::names::KindName;
 use crate::sys::handle::{self, Handle};
 use crate::sys::mapops::{self, Map};
@@ -177,4 +178,64 @@ pub(super) fn open_maps(h: &Handle) -> Result<Vec<Map>> {
 pub(super) fn open_one(h: &Handle) -> Result<Map> {
     let (_, fd) = handle::resolve_one(ObjKind::Map, h)?;
     Ok(Map::from_fd(fd)?)
+}
+
+/// The BTF type `map event_pipe … type NAME` reads records as: found in the
+/// BTF of the programs that use the map (they write the records), else in
+/// the map's own BTF.
+pub(super) struct RecordType {
+    btf: Btf,
+    type_id: u32,
+    name: String,
+    size: u64,
+    mode: btf::Mode,
+}
+
+impl RecordType {
+    pub(super) fn find(map_id: u32, map_btf_id: u32, name: &str, json: bool) -> Result<Self> {
+        let mut btf_ids = crate::sys::prog::btf_ids_using_map(map_id)?;
+        if map_btf_id != 0 && !btf_ids.contains(&map_btf_id) {
+            btf_ids.push(map_btf_id);
+        }
+        for id in btf_ids {
+            // BTF that vanished with its program is no place to look.
+            let Ok(btf) = crate::sys::btf::load(id) else {
+                continue;
+            };
+            let Some(type_id) = btf.view().find_record_type(name) else {
+                continue;
+            };
+            let size = btf.view().resolve_size(type_id).ok_or_else(|| {
+                CmdError::Failed(format!("type {name} (BTF id {id}) has no size"))
+            })?;
+            return Ok(RecordType {
+                btf,
+                type_id,
+                name: name.trim().to_string(),
+                size,
+                mode: if json {
+                    btf::Mode::Json
+                } else {
+                    btf::Mode::Text
+                },
+            });
+        }
+        Err(CmdError::Failed(format!(
+            "type {name} not found: no struct, union or typedef of that name in the BTF of map {map_id}'s programs or of the map"
+        )))
+    }
+
+    /// One record as the type's value; a record with fewer bytes than the
+    /// type is not read (perf adds padding, so longer ones are normal).
+    pub(super) fn decode(&self, data: &[u8]) -> Decoded {
+        if (data.len() as u64) < self.size {
+            return Decoded::Short {
+                type_name: self.name.clone(),
+                type_size: self.size,
+            };
+        }
+        let v = btf::format_value(self.btf.view(), self.type_id, data, self.mode)
+            .unwrap_or_else(|e| e.partial);
+        Decoded::Value(v)
+    }
 }
