@@ -9,8 +9,10 @@ use crate::output::{self, Ctx, Out};
 
 #[derive(Serialize)]
 struct Features {
-    /// bpftool's keys: no libbfd or LLVM here (capstone disassembles), skeletons not yet.
+    /// bpftool's keys: no libbfd or LLVM here (capstone disassembles); `gen skeleton` is built in.
     libbfd: bool,
+    /// libbpf 1.x has only strict mode.
+    libbpf_strict: bool,
     llvm: bool,
     skeletons: bool,
     bootstrap: bool,
@@ -33,8 +35,9 @@ pub fn print(ctx: &Ctx, out: &mut Out) -> Result<()> {
         libbpf_version: crate::sys::libbpf_version(),
         features: Features {
             libbfd: false,
+            libbpf_strict: true,
             llvm: false,
-            skeletons: false,
+            skeletons: true,
             bootstrap: false,
             capstone: true,
             blazesym: true,
@@ -45,10 +48,12 @@ pub fn print(ctx: &Ctx, out: &mut Out) -> Result<()> {
         output::write_json(ctx, out, &r)?;
         return Ok(());
     }
-    let mut feats = vec!["capstone", "blazesym"];
+    // bpftool's order (the ones that are on), then bpfscope's own.
+    let mut feats = vec!["libbpf_strict"];
     if r.features.skeletons {
         feats.push("skeletons");
     }
+    feats.extend(["capstone", "blazesym"]);
     writeln!(
         out,
         "bpfscope v{}\nusing libbpf v{}\nfeatures: {}\ntools: {} bundled",
