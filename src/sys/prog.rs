@@ -11,6 +11,39 @@ pub fn tag_hex(tag: &[u8; 8]) -> String {
     tag.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The instructions the verifier processed for a loaded program (`None`
+/// for a bad fd or a kernel that can't say).
+pub fn verified_insns(fd: &impl AsRawFd) -> Option<u32> {
+    if fd.as_raw_fd() < 0 {
+        return None;
+    }
+    let mut info = libbpf_sys::bpf_prog_info::default();
+    get_info(fd, &mut info).ok().map(|_| info.verified_insns)
+}
+
+/// Does `insns` load as a program of type `prog_type` here? The program is
+/// closed at once (a probe, as bpftool's feature checks are).
+pub fn loads_as(prog_type: u32, insns: &[libbpf_sys::bpf_insn]) -> bool {
+    // SAFETY: `insns` is a valid slice for the call; the license is a C
+    // string; NULL opts; a returned fd is owned here and closed on drop.
+    let fd = unsafe {
+        libbpf_sys::bpf_prog_load(
+            prog_type,
+            std::ptr::null(),
+            c"GPL".as_ptr(),
+            insns.as_ptr(),
+            insns.len() as _,
+            std::ptr::null_mut(),
+        )
+    };
+    if fd < 0 {
+        return false;
+    }
+    // SAFETY: a fresh fd nobody else owns.
+    drop(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) });
+    true
+}
+
 /// Basic prog info, with map ids filled in.
 pub fn info(fd: &OwnedFd) -> Result<(libbpf_sys::bpf_prog_info, Vec<u32>)> {
     let mut info = libbpf_sys::bpf_prog_info::default();

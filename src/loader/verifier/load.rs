@@ -323,7 +323,7 @@ fn attempt(
         verdict.accepted = true;
         // SAFETY: the loaded program's fd stays open while `obj` lives.
         let fd = unsafe { libbpf_sys::bpf_program__fd(prog_ptr) };
-        verdict.verified_insns = verified_insns(fd);
+        verdict.verified_insns = crate::sys::prog::verified_insns(&fd);
     }
     drop(obj);
     Ok(verdict)
@@ -341,17 +341,6 @@ fn ctx_readers_for(log: &str, info: &ObjInfo) -> Option<Vec<String>> {
     let size = super::msg::int(super::msg::field(line, "size")?)?;
     let layout = info.ctx_layout.as_ref()?;
     super::probe::ctx_readers(&layout.name, off, size)
-}
-
-fn verified_insns(fd: i32) -> Option<u32> {
-    if fd < 0 {
-        return None;
-    }
-    let mut info = libbpf_sys::bpf_prog_info::default();
-    let mut len = std::mem::size_of::<libbpf_sys::bpf_prog_info>() as u32;
-    // SAFETY: `info` is a zeroed bpf_prog_info of `len` bytes.
-    let r = unsafe { libbpf_sys::bpf_prog_get_info_by_fd(fd, &mut info, &mut len) };
-    (r == 0).then_some(info.verified_insns)
 }
 
 /// Verifies program `prog` of the object at `path`.

@@ -3,8 +3,6 @@
 //! is loaded as each candidate type (and closed at once); the types the
 //! kernel accepts are the answer, for this kernel.
 
-use std::os::fd::{FromRawFd, OwnedFd};
-
 /// Program types whose context is `struct __sk_buff`, with bpftool's names.
 const SKB_TYPES: &[(u32, &str)] = &[
     (libbpf_sys::BPF_PROG_TYPE_SOCKET_FILTER, "socket_filter"),
@@ -71,20 +69,7 @@ pub fn ctx_readers(ctx_struct: &str, off: i64, size: i64) -> Option<Vec<String>>
     ];
     let mut out = Vec::new();
     for &(t, name) in SKB_TYPES {
-        // SAFETY: three valid instructions; the license is a C string; NULL opts.
-        let fd = unsafe {
-            libbpf_sys::bpf_prog_load(
-                t,
-                std::ptr::null(),
-                c"GPL".as_ptr(),
-                prog.as_ptr(),
-                prog.len() as _,
-                std::ptr::null_mut(),
-            )
-        };
-        if fd >= 0 {
-            // SAFETY: a fresh fd owned here, closed on drop.
-            drop(unsafe { OwnedFd::from_raw_fd(fd) });
+        if crate::sys::prog::loads_as(t, &prog) {
             out.push(name.to_string());
         }
     }
