@@ -1,5 +1,5 @@
 //! bpfscope's entry point: parse, dispatch, map errors to `Error: …` and exit 255.
-use std::process::ExitCode;
+#![no_main]
 
 use bpfscope::cli::{self, Action};
 use bpfscope::cmd::{self, CmdError};
@@ -10,7 +10,7 @@ use bpfscope::output;
 /// verifier's last lines if any; with -j the error object on stdout too. A
 /// closed pipe is ignored here (not eprintln!, which would panic): there is
 /// nobody left to tell.
-fn fail_with(json: bool, msg: &str, log: &[String], obj: &serde_json::Value) -> ExitCode {
+fn fail_with(json: bool, msg: &str, log: &[String], obj: &serde_json::Value) -> u8 {
     use std::io::Write;
     let mut text = format!("Error: {}\n", output::escape(msg));
     if !log.is_empty() {
@@ -23,10 +23,25 @@ fn fail_with(json: bool, msg: &str, log: &[String], obj: &serde_json::Value) -> 
     if json {
         let _ = writeln!(std::io::stdout(), "{obj}");
     }
-    ExitCode::from(255)
+    255
 }
 
-fn main() -> ExitCode {
+/// The C entry point. Rust's runtime setup is skipped: its main-thread stack
+/// guard reads /proc/self/maps, a good part of a short command's startup
+/// (`prog show` with a few programs is mostly startup, for bpftool too).
+/// What bpfscope needs of that setup is done here: SIGPIPE ignored (a closed
+/// pipe is an EPIPE error, handled like bpftool), stdout flushed at the end.
+#[no_mangle]
+pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    // SAFETY: ignoring a signal has no preconditions.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    let code = run();
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    code.into()
+}
+
+/// Parses, runs, and returns the exit status: 0, or 255 with `Error: …`.
+fn run() -> u8 {
     let argv: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
@@ -49,9 +64,9 @@ fn main() -> ExitCode {
         Action::Run(request) => cmd::run(&ctx, request, &mut out),
     };
     match r {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         // `bpfscope … | head` closing the pipe is not an error worth a message.
-        Err(CmdError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(CmdError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             drop(out);
             let (msg, log) = match &e {
