@@ -1,5 +1,7 @@
 //! bpfscope's entry point: parse, dispatch, map errors to `Error: …` and exit 255.
-#![no_main]
+// The test harness brings its own main (there are no tests here).
+#![cfg_attr(not(test), no_main)]
+#![cfg_attr(test, allow(dead_code))]
 
 use bpfscope::cli::{self, Action};
 use bpfscope::cmd::{self, CmdError};
@@ -31,6 +33,7 @@ fn fail_with(json: bool, msg: &str, log: &[String], obj: &serde_json::Value) -> 
 /// (`prog show` with a few programs is mostly startup, for bpftool too).
 /// What bpfscope needs of that setup is done here: SIGPIPE ignored (a closed
 /// pipe is an EPIPE error, handled like bpftool), stdout flushed at the end.
+#[cfg(not(test))]
 #[no_mangle]
 pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     // SAFETY: ignoring a signal has no preconditions.
