@@ -147,6 +147,33 @@ fn is_func_ptr(view: &View, id: u32) -> bool {
     }
 }
 
+/// The `maps`, `struct_ops` and `progs` members that a skeleton and a
+/// subskeleton both declare, in bpftool's order.
+pub fn handle_members(
+    s: &mut String,
+    obj_name: &str,
+    info: &ObjInfo,
+    btf: &Btf,
+) -> Result<(), GenError> {
+    let idents: Vec<String> = info.maps.iter().filter_map(map_ident).collect();
+    if !idents.is_empty() {
+        s.push_str("\tstruct {\n");
+        for ident in &idents {
+            out!(s, "\t\tstruct bpf_map *{ident};\n");
+        }
+        s.push_str("\t} maps;\n");
+    }
+    st_ops_shadow(s, obj_name, info, btf)?;
+    if !info.progs.is_empty() {
+        s.push_str("\tstruct {\n");
+        for p in &info.progs {
+            out!(s, "\t\tstruct bpf_program *{};\n", p.name);
+        }
+        s.push_str("\t} progs;\n");
+    }
+    Ok(())
+}
+
 /// `struct { struct NAME__ops__T { … } *ops; } struct_ops;`: user-space
 /// views of struct_ops maps (scalars as they are, function pointers as
 /// programs, the rest as opaque bytes), as upstream bpftool emits them.

@@ -33,22 +33,7 @@ pub fn generate(obj_name: &str, info: &ObjInfo, btf: &Btf, elf: &[u8]) -> Result
          \tstruct bpf_object_skeleton *skeleton;\n\
          \tstruct bpf_object *obj;\n"
     );
-    let idents: Vec<String> = info.maps.iter().filter_map(map_ident).collect();
-    if !idents.is_empty() {
-        s.push_str("\tstruct {\n");
-        for ident in &idents {
-            out!(s, "\t\tstruct bpf_map *{ident};\n");
-        }
-        s.push_str("\t} maps;\n");
-    }
-    parts::st_ops_shadow(&mut s, obj_name, info, btf)?;
-    if !info.progs.is_empty() {
-        s.push_str("\tstruct {\n");
-        for p in &info.progs {
-            out!(s, "\t\tstruct bpf_program *{};\n", p.name);
-        }
-        s.push_str("\t} progs;\n");
-    }
+    parts::handle_members(&mut s, obj_name, info, btf)?;
     let st_ops: Vec<String> = info
         .maps
         .iter()

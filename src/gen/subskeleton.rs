@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::error::GenError;
-use super::names::{datasec_ident, header_guard, map_ident, mmapable_ident};
+use super::names::{datasec_ident, header_guard, mmapable_ident};
 use super::parts::{self, exposed_vars, find_datasec, out};
 use crate::btf::view::kind;
 use crate::btf::{Btf, DeclWriter};
@@ -31,22 +31,7 @@ pub fn generate(obj_name: &str, info: &ObjInfo, btf: &Btf) -> Result<String, Gen
          \tstruct bpf_object *obj;\n\
          \tstruct bpf_object_subskeleton *subskel;\n"
     );
-    let idents: Vec<String> = info.maps.iter().filter_map(map_ident).collect();
-    if !idents.is_empty() {
-        s.push_str("\tstruct {\n");
-        for ident in &idents {
-            out!(s, "\t\tstruct bpf_map *{ident};\n");
-        }
-        s.push_str("\t} maps;\n");
-    }
-    parts::st_ops_shadow(&mut s, obj_name, info, btf)?;
-    if !info.progs.is_empty() {
-        s.push_str("\tstruct {\n");
-        for p in &info.progs {
-            out!(s, "\t\tstruct bpf_program *{};\n", p.name);
-        }
-        s.push_str("\t} progs;\n");
-    }
+    parts::handle_members(&mut s, obj_name, info, btf)?;
 
     // Variables: pointers into the final object's data sections, found by
     // name when the subskeleton is opened.
