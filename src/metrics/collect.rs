@@ -122,7 +122,7 @@ pub fn collect(opts: &Options, events: &Mutex<EventCounts>) -> crate::sys::Resul
             let progs = recs
                 .into_iter()
                 .map(|rec| {
-                    let (pinned, tool) = pin_and_tool(&pins, rec.id, root);
+                    let (pinned, tool) = pin_and_tool(&pins, rec.header.id, root);
                     Prog { rec, pinned, tool }
                 })
                 .collect();

@@ -158,9 +158,9 @@ impl Collector for SnapshotCollector {
         let s = &self.0;
         let id = |p: &super::collect::Prog| -> Labels {
             vec![
-                ("id", p.rec.id.to_string()),
-                ("name", p.rec.name.clone().unwrap_or_default()),
-                ("type", p.rec.prog_type.to_string()),
+                ("id", p.rec.header.id.to_string()),
+                ("name", p.rec.header.name.clone().unwrap_or_default()),
+                ("type", p.rec.header.prog_type.to_string()),
             ]
         };
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -173,7 +173,7 @@ impl Collector for SnapshotCollector {
                 .iter()
                 .map(|p| {
                     let mut l = id(p);
-                    l.push(("tag", p.rec.tag.clone()));
+                    l.push(("tag", p.rec.header.tag.clone()));
                     l.push(("tool", opt(&p.tool)));
                     l.push(("pinned", opt(&p.pinned)));
                     l
@@ -217,7 +217,9 @@ impl Collector for SnapshotCollector {
             &mut enc,
             "bpfscope_prog_run_count",
             "Times the program ran while run-time stats were enabled",
-            s.progs.iter().map(|p| (id(p), p.rec.run_cnt.unwrap_or(0))),
+            s.progs
+                .iter()
+                .map(|p| (id(p), p.rec.header.run_cnt.unwrap_or(0))),
         )?;
         counters(
             &mut enc,
@@ -225,7 +227,7 @@ impl Collector for SnapshotCollector {
             "Time the program ran while run-time stats were enabled",
             s.progs
                 .iter()
-                .map(|p| (id(p), p.rec.run_time_ns.unwrap_or(0) as f64 / 1e9)),
+                .map(|p| (id(p), p.rec.header.run_time_ns.unwrap_or(0) as f64 / 1e9)),
         )?;
         counters(
             &mut enc,
@@ -233,7 +235,7 @@ impl Collector for SnapshotCollector {
             "Runs skipped because the program was already running on the CPU",
             s.progs
                 .iter()
-                .map(|p| (id(p), p.rec.recursion_misses.unwrap_or(0))),
+                .map(|p| (id(p), p.rec.header.recursion_misses.unwrap_or(0))),
         )?;
         let mid = |m: &super::collect::MapObj| -> Labels {
             vec![

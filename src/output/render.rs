@@ -78,7 +78,7 @@ pub fn prog_header_text(h: &ProgHeader, w: &mut dyn Write) -> io::Result<()> {
 
 impl Render for ProgRecord {
     fn text(&self, w: &mut dyn Write) -> io::Result<()> {
-        prog_header_text(&self.header(), w)?;
+        prog_header_text(&self.header, w)?;
         if let (Some(at), Some(uid)) = (self.loaded_at, self.uid) {
             writeln!(w, "\tloaded_at {}  uid {uid}", local_time(at))?;
         }
@@ -132,11 +132,16 @@ impl Render for ProgRecord {
     }
     fn table_row(&self) -> Vec<String> {
         vec![
-            self.id.to_string(),
-            self.prog_type.to_string(),
-            escape(self.name.as_deref().unwrap_or("")).into_owned(),
-            self.tag.clone(),
-            if self.gpl_compatible { "yes" } else { "no" }.into(),
+            self.header.id.to_string(),
+            self.header.prog_type.to_string(),
+            escape(self.header.name.as_deref().unwrap_or("")).into_owned(),
+            self.header.tag.clone(),
+            if self.header.gpl_compatible {
+                "yes"
+            } else {
+                "no"
+            }
+            .into(),
             self.loaded_at.map(local_time).unwrap_or_default(),
             opt(&self.uid),
             format!("{}B", self.bytes_xlated),

@@ -7,19 +7,9 @@ use super::pids::PidRef;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgRecord {
-    pub id: u32,
-    #[serde(rename = "type")]
-    pub prog_type: KindName,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub tag: String,
-    pub gpl_compatible: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_time_ns: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run_cnt: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recursion_misses: Option<u64>,
+    /// bpftool's first line: id, type, name, tag, gpl, run stats.
+    #[serde(flatten)]
+    pub header: ProgHeader,
     /// Wall-clock seconds since the epoch (bpftool's JSON form); text shows ISO 8601.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loaded_at: Option<i64>,
@@ -62,19 +52,4 @@ pub struct ProgHeader {
     pub run_cnt: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recursion_misses: Option<u64>,
-}
-
-impl ProgRecord {
-    pub fn header(&self) -> ProgHeader {
-        ProgHeader {
-            id: self.id,
-            prog_type: self.prog_type.clone(),
-            name: self.name.clone(),
-            tag: self.tag.clone(),
-            gpl_compatible: self.gpl_compatible,
-            run_time_ns: self.run_time_ns,
-            run_cnt: self.run_cnt,
-            recursion_misses: self.recursion_misses,
-        }
-    }
 }

@@ -3,7 +3,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 
 use super::names;
 use super::{fdinfo, get_info, Result};
-use crate::record::prog::ProgRecord;
+use crate::record::prog::{ProgHeader, ProgRecord};
 
 const BPF_OBJ_NAME_LEN: usize = 16;
 
@@ -117,14 +117,16 @@ pub fn record(fd: &OwnedFd) -> Result<ProgRecord> {
     let name = (!short.is_empty()).then(|| full_name_from(fd, &info, &short));
     let fdi = fdinfo::read(fd);
     Ok(ProgRecord {
-        id: info.id,
-        prog_type: names::prog_type(info.type_),
-        name,
-        tag: tag_hex(&info.tag),
-        gpl_compatible: info.gpl_compatible() != 0,
-        run_time_ns: (info.run_time_ns != 0).then_some(info.run_time_ns),
-        run_cnt: (info.run_time_ns != 0).then_some(info.run_cnt),
-        recursion_misses: (info.recursion_misses != 0).then_some(info.recursion_misses),
+        header: ProgHeader {
+            id: info.id,
+            prog_type: names::prog_type(info.type_),
+            name,
+            tag: tag_hex(&info.tag),
+            gpl_compatible: info.gpl_compatible() != 0,
+            run_time_ns: (info.run_time_ns != 0).then_some(info.run_time_ns),
+            run_cnt: (info.run_time_ns != 0).then_some(info.run_cnt),
+            recursion_misses: (info.recursion_misses != 0).then_some(info.recursion_misses),
+        },
         loaded_at: (info.load_time != 0).then(|| boot_ns_to_wall_secs(info.load_time)),
         uid: (info.load_time != 0).then_some(info.created_by_uid),
         bytes_xlated: info.xlated_prog_len,

@@ -34,11 +34,11 @@ pub fn sample() -> crate::sys::Result<Sample> {
         let (_, fd) = item?;
         let Ok(r) = prog::record(&fd) else { continue };
         progs.push(ProgStat {
-            id: r.id,
-            prog_type: r.prog_type.to_string(),
-            name: r.name.unwrap_or_default(),
-            run_cnt: r.run_cnt.unwrap_or(0),
-            run_time_ns: r.run_time_ns.unwrap_or(0),
+            id: r.header.id,
+            prog_type: r.header.prog_type.to_string(),
+            name: r.header.name.unwrap_or_default(),
+            run_cnt: r.header.run_cnt.unwrap_or(0),
+            run_time_ns: r.header.run_time_ns.unwrap_or(0),
         });
     }
     Ok(Sample {

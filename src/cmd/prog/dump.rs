@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, mods: &ProgDump, out: &mut Out) -> Result<()> {
         let img = progdump::fetch(fd, image)?;
         // With several programs, each dump follows bpftool's header line.
         let header = if multi {
-            Some(crate::sys::prog::record(fd)?.header())
+            Some(crate::sys::prog::record(fd)?.header)
         } else {
             None
         };

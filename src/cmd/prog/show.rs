@@ -10,7 +10,7 @@ use crate::sys::ObjKind;
 
 impl Annotate for ProgRecord {
     fn id(&self) -> u32 {
-        self.id
+        self.header.id
     }
     fn annotate(&mut self, pinned: Option<Vec<String>>, pids: Vec<PidRef>) {
         self.pinned = pinned;
