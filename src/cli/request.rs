@@ -439,6 +439,21 @@ pub enum ToolVerb {
     Run,
 }
 
+impl ToolVerb {
+    /// The command's word, for messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            ToolVerb::List => "list",
+            ToolVerb::Load => "load",
+            ToolVerb::Attach => "attach",
+            ToolVerb::Detach => "detach",
+            ToolVerb::Report => "report",
+            ToolVerb::Unload => "unload",
+            ToolVerb::Run => "run",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolReq {
     pub verb: ToolVerb,

@@ -45,8 +45,8 @@ pub fn run(ctx: &Ctx, req: ToolReq, out: &mut output::Out) -> Result<()> {
         // loaded" (the pins are unreadable): say the real reason first.
         if let Err(e) = crate::sys::ids::next_id(crate::sys::ObjKind::Prog, 0) {
             if matches!(e.errno(), Some(libc::EPERM | libc::EACCES)) {
-                let verb = format!("{:?}", req.verb).to_lowercase();
-                return Err(crate::sys::SysError::os(format!("tool {verb}"), libc::EPERM).into());
+                let what = format!("tool {}", req.verb.word());
+                return Err(crate::sys::SysError::os(what, libc::EPERM).into());
             }
         }
     }
