@@ -207,24 +207,6 @@ fn scalar(port: u16, q: &str) -> Option<f64> {
     r.first()?["value"][1].as_str()?.parse().ok()
 }
 
-/// O_DIRECT writes that reach the block layer.
-fn disk_io(dir: &Path, count: u32) {
-    let file = dir.join(format!("bpfscope-serve-test-{}", std::process::id()));
-    let st = Command::new("dd")
-        .arg("if=/dev/zero")
-        .arg(format!("of={}", file.display()))
-        .args([
-            "bs=4k",
-            &format!("count={count}"),
-            "oflag=direct,sync",
-            "status=none",
-        ])
-        .status()
-        .expect("dd");
-    let _ = std::fs::remove_file(&file);
-    assert!(st.success(), "dd failed");
-}
-
 fn prog_show_count() -> usize {
     common::json(BPFSCOPE, &["-j", "prog", "show"])
         .as_array()
@@ -313,7 +295,7 @@ fn prometheus_scrapes_serve() {
 
     // Disk I/O while biolatency is attached.
     for _ in 0..3 {
-        disk_io(Path::new("/var/tmp"), 64);
+        common::direct_writes(Path::new("/var/tmp"), 64);
         std::thread::sleep(Duration::from_millis(500));
     }
     let q = "histogram_quantile(0.5, sum by (le) (bpfscope_biolatency_seconds_bucket))";
@@ -742,7 +724,7 @@ fn tool_reports_become_histograms_and_counters() {
     }
     let port = free_port();
     let mut serve = start_serve(root.path(), port, &[]);
-    disk_io(Path::new("/var/tmp"), 32);
+    common::direct_writes(Path::new("/var/tmp"), 32);
     let (_, text) = get(port, "/metrics", None).expect("scrape");
     // bitesize: bytes, by comm; dd's 4 KiB writes are in the bucket up to 8 KiB.
     assert!(

@@ -110,23 +110,6 @@ fn block_dir() -> Option<PathBuf> {
     })
 }
 
-fn direct_writes(dir: &Path, count: u32) {
-    let file = dir.join(format!("bpfscope-parity-{}", std::process::id()));
-    let st = Command::new("dd")
-        .arg("if=/dev/zero")
-        .arg(format!("of={}", file.display()))
-        .args([
-            "bs=4k",
-            &format!("count={count}"),
-            "oflag=direct,sync",
-            "status=none",
-        ])
-        .status()
-        .expect("dd");
-    let _ = std::fs::remove_file(&file);
-    assert!(st.success());
-}
-
 #[test]
 fn biolatency_side_by_side() {
     let (Some(_), Some(dir)) = (libbpf_tool("biolatency"), block_dir()) else {
@@ -134,7 +117,7 @@ fn biolatency_side_by_side() {
     };
     let root = Root::new();
     let (theirs, ours) = spawn_both(&root, "biolatency", &["5", "1"], 20);
-    direct_writes(&dir, 200);
+    common::direct_writes(&dir, 200);
     let (t, o) = (text(theirs), text(ours));
     assert_eq!(header(&t, "     usecs"), header(&o, "     usecs"));
     let (nt, no) = (hist_total(&t), hist_total(&o));
@@ -169,7 +152,7 @@ fn bitesize_side_by_side() {
     };
     let root = Root::new();
     let (theirs, ours) = spawn_both(&root, "bitesize", &["-c", "dd", "5", "1"], 20);
-    direct_writes(&dir, 100);
+    common::direct_writes(&dir, 100);
     let (t, o) = (text(theirs), text(ours));
     assert!(
         t.contains("Process Name = dd") && o.contains("Process Name = dd"),

@@ -5,47 +5,13 @@
 //! pinned. Instruction indexes are those of clang 14 (`-O2 -g`).
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+use common::verifier::{compile, line_of};
 use common::{bpfscope, stderr, stdout, BpffsDir};
 use serde_json::Value;
-
-fn fixture_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/verifier")
-}
-
-/// Compiles tests/fixtures/verifier/NAME.bpf.c (clang 14, -O2 -g).
-fn compile(name: &str) -> PathBuf {
-    let dir = fixture_dir();
-    let out = std::env::temp_dir().join(format!("bpfscope-verifier-{}", std::process::id()));
-    std::fs::create_dir_all(&out).expect("temp dir");
-    let obj = out.join(format!("{name}.bpf.o"));
-    let st = Command::new("clang")
-        .args(["-target", "bpf", "-O2", "-g", "-c"])
-        .arg(dir.join(format!("{name}.bpf.c")))
-        .arg("-o")
-        .arg(&obj)
-        .arg(format!("-I{}", dir.display()))
-        .status()
-        .expect("clang is needed for the live tests (make deps installs it)");
-    assert!(st.success(), "clang failed on {name}");
-    obj
-}
-
-/// The 1-based line of the fixture that contains `snippet` (exactly one).
-fn line_of(name: &str, snippet: &str) -> u64 {
-    let src = std::fs::read_to_string(fixture_dir().join(format!("{name}.bpf.c"))).unwrap();
-    let hits: Vec<usize> = src
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(snippet))
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert_eq!(hits.len(), 1, "{name}: '{snippet}' should be on one line");
-    hits[0] as u64
-}
 
 fn verify_json(obj: &Path, extra: &[&str]) -> Value {
     let mut args = vec!["-j", "prog", "verify", obj.to_str().unwrap()];

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod toolroot;
+pub mod verifier;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -202,4 +203,23 @@ pub fn assert_fails(args: &[&str], needle: &str) {
         v["error"].as_str().is_some_and(|e| e.contains(needle)),
         "{v}"
     );
+}
+
+/// `count` 4 KiB O_DIRECT|O_SYNC writes in `dir` (with dd), which reach the
+/// block layer: a workload for the block tools.
+pub fn direct_writes(dir: &Path, count: u32) {
+    let file = dir.join(format!("bpfscope-direct-writes-{}", std::process::id()));
+    let st = Command::new("dd")
+        .arg("if=/dev/zero")
+        .arg(format!("of={}", file.display()))
+        .args([
+            "bs=4k",
+            &format!("count={count}"),
+            "oflag=direct,sync",
+            "status=none",
+        ])
+        .status()
+        .expect("dd");
+    let _ = std::fs::remove_file(&file);
+    assert!(st.success(), "dd failed");
 }
