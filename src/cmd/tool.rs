@@ -140,6 +140,29 @@ fn configure(tool: &Tool, args: &[String]) -> Result<Config> {
     })
 }
 
+/// The tool NAME names (a tool, not a `tool run` instance) and its
+/// configuration from the options given; `None` when an option only prints
+/// (and it has printed).
+fn new_config(
+    args: &[String],
+    verb: &str,
+    out: &mut output::Out,
+) -> Result<Option<(&'static Tool, Config)>> {
+    let (tool, name) = find_tool(args.first())?;
+    if name != tool.name {
+        return Err(CmdError::Usage(format!(
+            "'{name}' is a 'tool run' instance: {verb} '{}'",
+            tool.name
+        )));
+    }
+    let config = configure(tool, &args[1..])?;
+    if let Some(text) = &config.print_only {
+        out.write_all(text.as_bytes())?;
+        return Ok(None);
+    }
+    Ok(Some((tool, config)))
+}
+
 /// The configuration a loaded tool was loaded with.
 fn loaded_config(root: &std::path::Path, tool: &Tool, instance: &str) -> Result<Config> {
     let loaded = lt::loaded_args(root, instance, tool).map_err(loader_error)?;
@@ -261,18 +284,9 @@ fn add_details(r: &mut ToolRecord, root: &std::path::Path, instance: &str) {
 fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let force = args.iter().any(|a| a == "--force");
     let args: Vec<String> = args.iter().filter(|a| *a != "--force").cloned().collect();
-    let (tool, name) = find_tool(args.first())?;
-    if name != tool.name {
-        return Err(CmdError::Usage(format!(
-            "'{name}' is a 'tool run' instance: load '{}'",
-            tool.name
-        )));
-    }
-    let config = configure(tool, &args[1..])?;
-    if let Some(text) = &config.print_only {
-        out.write_all(text.as_bytes())?;
+    let Some((tool, config)) = new_config(&args, "load", out)? else {
         return Ok(());
-    }
+    };
     if config.has_run_arguments() {
         return Err(CmdError::Usage(format!(
             "{}: {} belong to 'tool report' or 'tool run', not 'tool load'",
@@ -477,18 +491,9 @@ impl Drop for RunGuard {
 }
 
 fn run_foreground(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
-    let (tool, name) = find_tool(args.first())?;
-    if name != tool.name {
-        return Err(CmdError::Usage(format!(
-            "'{name}' is a 'tool run' instance: run '{}'",
-            tool.name
-        )));
-    }
-    let config = configure(tool, &args[1..])?;
-    if let Some(text) = &config.print_only {
-        out.write_all(text.as_bytes())?;
+    let Some((tool, config)) = new_config(args, "run", out)? else {
         return Ok(());
-    }
+    };
     let root = root()?;
     // A per-process instance: never collides with an operator's `tool load`.
     let instance = instances::owned_name(tool.name, Purpose::Run);
