@@ -8,37 +8,24 @@ use std::process::Command;
 
 use libbpf_cargo::SkeletonBuilder;
 
-const TOOLS: &[&str] = &[
-    "biolatency",
-    "biosnoop",
-    "execsnoop",
-    "opensnoop",
-    "tcpaccept",
-    "runqlat",
-    // Issue 8.
-    "bitesize",
-    "cachestat",
-    "ext4slower",
-    "hardirqs",
-    "killsnoop",
-    "offcputime",
-    "oomkill",
-    "profile",
-    "syscount",
-    "tcpconnect",
-    "tcpretrans",
-    // Not a tool: bpftool's profiler, for `prog profile`.
-    "prog_profiler",
-];
-
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let src = PathBuf::from("src/bpf");
     let version = format!("-DTOOLS_VERSION=\"{}\"", env!("CARGO_PKG_VERSION"));
     println!("cargo:rerun-if-changed=src/bpf/tools.h");
     println!("cargo:rerun-if-changed=src/bpf/vmlinux.h");
-    for tool in TOOLS {
-        let source = src.join(format!("{tool}.bpf.c"));
+    // Every src/bpf/NAME.bpf.c becomes OUT_DIR/NAME.bpf.o: a new tool is
+    // a new file, not a new line here (the directory is watched for that).
+    println!("cargo:rerun-if-changed=src/bpf");
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&src)
+        .expect("tracing-tools/src/bpf")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".bpf.c"))
+        .collect();
+    sources.sort();
+    for source in sources {
+        let file = source.file_name().unwrap_or_default().to_string_lossy();
+        let tool = file.trim_end_matches(".bpf.c");
         println!("cargo:rerun-if-changed={}", source.display());
         let obj = out.join(format!("{tool}.bpf.o"));
         if let Err(e) = SkeletonBuilder::new()

@@ -2,6 +2,7 @@
 //! compilation, running bpfscope/bpftool, and counting kernel objects.
 #![allow(dead_code)]
 
+pub mod lifecycle;
 pub mod toolroot;
 pub mod verifier;
 
