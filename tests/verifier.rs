@@ -508,3 +508,26 @@ fn library_api_on_bytes() {
     assert!(r.to_string().contains("cause:"));
     assert!(verify_bytes(&bytes, "nope", opts).is_err());
 }
+
+/// `tool list`'s needs probe reads the helpers a program calls and asks
+/// the kernel: perf_event's bpf_perf_prog_read_value from XDP is named as
+/// missing; a program whose helpers are all allowed lacks nothing.
+#[test]
+fn needs_probe_names_a_helper_the_type_may_not_call() {
+    use bpfscope::loader::needs::NeedsProbe;
+    let probe = NeedsProbe::default();
+    let bad = std::fs::read(compile("helper_not_allowed")).expect("object");
+    assert_eq!(
+        probe.missing_in(&bad, "helper_not_allowed", &["perf_read_in_xdp"]),
+        vec!["helper bpf_perf_prog_read_value for xdp".to_string()]
+    );
+    // Not chosen: not asked.
+    assert!(probe.missing_in(&bad, "helper_not_allowed", &[]).is_empty());
+    let good = std::fs::read(compile("pass")).expect("object");
+    let names: &[&str] = &["count_getpid"];
+    assert_eq!(probe.missing_in(&good, "pass", names), Vec::<String>::new());
+    assert_eq!(
+        probe.missing_in(b"not elf", "junk", names),
+        vec!["a BPF object libbpf can open".to_string()]
+    );
+}

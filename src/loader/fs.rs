@@ -32,6 +32,8 @@ pub struct AttachProbe {
     /// fentry/fexit answers per (is_exit, function): each is a real load
     /// and attach of a no-op program, so it is asked once.
     tracing: std::cell::RefCell<Vec<((bool, String), bool)>>,
+    /// Program types and helpers of the chosen programs.
+    needs: super::needs::NeedsProbe,
 }
 
 impl AttachProbe {
@@ -39,6 +41,7 @@ impl AttachProbe {
         AttachProbe {
             vmlinux: crate::btf::vmlinux_lookup().ok(),
             tracing: Default::default(),
+            needs: Default::default(),
         }
     }
 
@@ -65,7 +68,9 @@ impl AttachProbe {
     /// The programs of `tool` this kernel can run and what it lacks: all
     /// programs, except that of a fentry set and a kprobe set only one is
     /// kept (fentry when it attaches). Lacks are attach points, or one
-    /// "fentry/F or kprobe/F" line for the alternative sets.
+    /// "fentry/F or kprobe/F" line for the alternative sets; where every
+    /// attach point is there, the program types and helpers the chosen
+    /// programs need ([`super::needs`]).
     pub fn plan<'t>(&self, tool: &'t Tool) -> (Vec<&'t ProgSpec>, Vec<String>) {
         let (fentry, rest): (Vec<_>, Vec<_>) =
             tool.programs.iter().partition(|p| p.attach.is_fentry());
@@ -93,6 +98,9 @@ impl AttachProbe {
                     missing.push(format!("{} or {}", first(&f), first(&k)));
                 }
             }
+        }
+        if missing.is_empty() {
+            missing = self.needs.missing(tool, &chosen);
         }
         (chosen, missing)
     }

@@ -32,6 +32,7 @@ pub mod instances;
 pub mod iter;
 pub mod log;
 pub mod maps;
+pub mod needs;
 pub mod objdump;
 pub mod object;
 pub mod objinfo;

@@ -367,6 +367,51 @@ fn known(name: fn(u32) -> KindName) -> Vec<(u32, String)> {
         .collect()
 }
 
+/// Program types whose probe loads need an attach target: libbpf probes
+/// them with a bogus one and reads the errno, which says nothing where
+/// tp_btf works but fentry trampolines don't (as on kernels without
+/// them); the attach-point probe is their real test.
+fn needs_target(t: u32) -> bool {
+    matches!(
+        t,
+        libbpf_sys::BPF_PROG_TYPE_TRACING
+            | libbpf_sys::BPF_PROG_TYPE_EXT
+            | libbpf_sys::BPF_PROG_TYPE_LSM
+            | libbpf_sys::BPF_PROG_TYPE_STRUCT_OPS
+    )
+}
+
+/// Whether this kernel loads programs of type `t` (a real load of a
+/// minimal program), for `tool list`. None where libbpf's probe can't
+/// tell (tracing, LSM, struct_ops, ext: their loads need a target).
+pub fn prog_type_supported(t: u32) -> Option<bool> {
+    if needs_target(t) {
+        return None;
+    }
+    // SAFETY: a probe that loads and closes a tiny program; NULL opts.
+    let r = unsafe { libbpf_sys::libbpf_probe_bpf_prog_type(t, std::ptr::null()) };
+    match r {
+        1.. => Some(true),
+        0 => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether programs of type `t` may call helper `id` here, or None where
+/// the probe can't tell (as [`prog_type_supported`]).
+pub fn helper_supported(t: u32, id: u32) -> Option<bool> {
+    if needs_target(t) {
+        return None;
+    }
+    // SAFETY: a probe that loads and closes a two-instruction program; NULL opts.
+    let r = unsafe { libbpf_sys::libbpf_probe_bpf_helper(t, id, std::ptr::null()) };
+    match r {
+        1.. => Some(true),
+        0 => Some(false),
+        _ => None,
+    }
+}
+
 fn probe_prog_type(t: u32, opts: &ProbeOpts) -> bool {
     let (ok, e) = match opts.ifindex {
         Some(ifindex) => {
