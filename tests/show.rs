@@ -625,7 +625,10 @@ fn holders_from_the_iterator_match_a_proc_scan() {
         (ObjKind::Btf, vec![btf_id]),
     ] {
         // Skip no pid (0), so our own holdings are seen.
-        let by_iter = pid_iter::holders(kind, &layout, 0).expect("holder iterator runs");
+        let (by_iter, own) = pid_iter::holders(kind, &layout, 0).expect("holder iterator runs");
+        // It names its own program and link, for listings to leave out.
+        assert!(own.iter().any(|(k, _)| *k == ObjKind::Prog), "{own:?}");
+        assert!(own.iter().any(|(k, _)| *k == ObjKind::Link), "{own:?}");
         let by_proc = pids::scan_proc(kind, 0);
         for id in ids {
             let mine = |t: &bpfscope::record::pids::PidTable| {

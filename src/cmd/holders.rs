@@ -6,13 +6,12 @@ use std::path::Path;
 use crate::btf::layout::member_offset;
 use crate::btf::view::kind;
 use crate::btf::{map_file, View, SYSFS_VMLINUX};
-use crate::record::pids::PidTable;
 use crate::sys::pid_iter::Layout;
 use crate::sys::pids;
 use crate::sys::ObjKind;
 
 /// Holders of every object of `kind` (see [`pids::build`]).
-pub fn build(kind: ObjKind) -> PidTable {
+pub fn build(kind: ObjKind) -> pids::Holders {
     pids::build(kind, cached_layout().as_ref())
 }
 

@@ -10,7 +10,7 @@ use crate::sys::ObjKind;
 pub fn show(ctx: &Ctx, with_links: bool, out: &mut Out) -> Result<()> {
     perf::check_supported()?;
     let mut records: Vec<PerfRecord> = perf::scan_fds();
-    let links = perf::link_entries(|| super::holders::build(ObjKind::Link))?;
+    let links = perf::link_entries(|| super::holders::build(ObjKind::Link).table)?;
     let rest = perf::join_links(&mut records, links);
     if with_links {
         records.extend(rest);

@@ -27,6 +27,13 @@ where
     R: Serialize + Render + Annotate,
     F: FnMut(u32, &OwnedFd) -> crate::sys::Result<R>,
 {
+    // A listing's holders are found beside it, on a thread of their own:
+    // the iterator's load and walk over every task's files cost about as
+    // much as listing a few dozen objects, and another core is usually
+    // idle. Its own program and link are left out of the listing below.
+    let aside = handle
+        .is_none()
+        .then(|| std::thread::spawn(move || super::holders::build(kind)));
     let pin_table = ctx.bpffs.then(|| pins::build(kind));
     let mut records = Vec::new();
     let h = if let Some(h) = handle {
@@ -50,13 +57,14 @@ where
         }
         None
     };
-    // Holders last: by then every fd of ours is closed, and our iterator
-    // program is loaded after the listing, so it never appears in it.
-    let holders = if records.is_empty() {
-        Default::default()
-    } else {
-        super::holders::build(kind)
+    let holders = match aside {
+        // A thread that panicked found nothing: no holders shown.
+        Some(thread) => thread.join().unwrap_or_default(),
+        None if records.is_empty() => Default::default(),
+        None => super::holders::build(kind),
     };
+    records.retain(|r| !holders.own.contains(&(kind, r.id())));
+    let holders = holders.table;
     for r in &mut records {
         let pinned = pin_table
             .as_ref()

@@ -74,8 +74,14 @@ const HELPER_SEQ_WRITE: i32 = 127;
 /// One record the program writes: id u32, tgid u32, comm[16].
 const ENTRY_LEN: usize = 24;
 
-/// Runs the iterator for `kind` and collects every holder but `skip_pid`.
-pub fn holders(kind: ObjKind, layout: &Layout, skip_pid: i32) -> Result<PidTable> {
+/// Runs the iterator for `kind` and collects every holder but `skip_pid`;
+/// also gives the ids of its own program and link, which a listing made
+/// at the same time (see `cmd::show`) must leave out.
+pub fn holders(
+    kind: ObjKind,
+    layout: &Layout,
+    skip_pid: i32,
+) -> Result<(PidTable, Vec<(ObjKind, u32)>)> {
     let insns = program(kind, layout);
     let prog = load(&insns, layout.attach_btf_id)?;
     // SAFETY: prog is a valid program fd; NULL opts are allowed.
@@ -88,6 +94,10 @@ pub fn holders(kind: ObjKind, layout: &Layout, skip_pid: i32) -> Result<PidTable
         )
     };
     let link = owned(link, "can't attach the holder iterator")?;
+    let own: Vec<(ObjKind, u32)> = [(ObjKind::Prog, &prog), (ObjKind::Link, &link)]
+        .into_iter()
+        .filter_map(|(k, fd)| super::pins::id_of(k, fd).map(|id| (k, id)))
+        .collect();
     // SAFETY: link is a valid iterator link fd.
     let iter = unsafe { libbpf_sys::bpf_iter_create(link.as_raw_fd()) };
     let iter = owned(iter, "can't create the holder iterator")?;
@@ -105,7 +115,7 @@ pub fn holders(kind: ObjKind, layout: &Layout, skip_pid: i32) -> Result<PidTable
     // objects sees them only while this runs (as with bpftool's iterator).
     drop(link);
     drop(prog);
-    Ok(parse(&data, skip_pid))
+    Ok((parse(&data, skip_pid), own))
 }
 
 fn owned(fd: i32, what: &str) -> Result<OwnedFd> {

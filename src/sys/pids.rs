@@ -17,15 +17,27 @@ fn id_key(kind: ObjKind) -> &'static str {
     }
 }
 
+/// Holders of every object of one kind, and the objects the iterator that
+/// found them was made of (its program and link: a listing made while it
+/// ran may contain them, and must not show them).
+#[derive(Debug, Default)]
+pub struct Holders {
+    pub table: PidTable,
+    pub own: Vec<(ObjKind, u32)>,
+}
+
 /// Holders of every object of `kind`, except this process. `layout` (from
 /// vmlinux BTF) lets the iterator run; without it, or when it fails, /proc
 /// is scanned.
-pub fn build(kind: ObjKind, layout: Option<&Layout>) -> PidTable {
+pub fn build(kind: ObjKind, layout: Option<&Layout>) -> Holders {
     let me = std::process::id() as i32;
-    if let Some(t) = layout.and_then(|l| pid_iter::holders(kind, l, me).ok()) {
-        return t;
+    if let Some((table, own)) = layout.and_then(|l| pid_iter::holders(kind, l, me).ok()) {
+        return Holders { table, own };
     }
-    scan_proc(kind, me)
+    Holders {
+        table: scan_proc(kind, me),
+        own: Vec::new(),
+    }
 }
 
 /// The /proc way: a readlink of every fd of every process but `me`, and an
