@@ -23,6 +23,8 @@ mod tcpaccept;
 
 mod bitesize;
 mod cachestat;
+mod cpudist;
+mod exitsnoop;
 mod ext4slower;
 mod hardirqs;
 mod killsnoop;
@@ -335,7 +337,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 17] = [
+    static TOOLS: [Tool; 19] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -353,6 +355,9 @@ pub fn tools() -> &'static [Tool] {
         syscount::TOOL,
         tcpconnect::TOOL,
         tcpretrans::TOOL,
+        // Scheduler tools (issue 21).
+        exitsnoop::TOOL,
+        cpudist::TOOL,
     ];
     &TOOLS
 }
