@@ -36,6 +36,9 @@ mod sysnames;
 mod tcpconnect;
 mod tcpretrans;
 
+// Syscall and interrupt tools (issue 21).
+mod sigsnoop;
+
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
@@ -335,7 +338,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 17] = [
+    static TOOLS: [Tool; 18] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -353,6 +356,7 @@ pub fn tools() -> &'static [Tool] {
         syscount::TOOL,
         tcpconnect::TOOL,
         tcpretrans::TOOL,
+        sigsnoop::TOOL,
     ];
     &TOOLS
 }
