@@ -38,6 +38,9 @@ mod sysnames;
 mod tcpconnect;
 mod tcpretrans;
 
+// Syscall and interrupt tools (issue 21).
+mod sigsnoop;
+
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
@@ -337,7 +340,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 19] = [
+    static TOOLS: &[Tool] = &[
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -358,8 +361,9 @@ pub fn tools() -> &'static [Tool] {
         // Scheduler tools (issue 21).
         exitsnoop::TOOL,
         cpudist::TOOL,
+        sigsnoop::TOOL,
     ];
-    &TOOLS
+    TOOLS
 }
 
 /// The tool called `name`, if bundled (exact match).
