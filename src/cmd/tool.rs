@@ -509,11 +509,15 @@ fn run_foreground(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<(
     if !events {
         eprintln!("Tracing ({})... Hit Ctrl-C to end.", tool.name);
     }
-    let plan = Plan {
+    let mut plan = Plan {
         interval: config.interval,
         count: config.count,
         duration: config.duration.map(Duration::from_secs),
     };
+    if matches!(tool.report_for(&config), Report::Top { .. }) && plan.interval.is_none() {
+        // A top view refreshes every second by default, as libbpf-tools' do.
+        plan.interval = Some(1);
+    }
     let target = Target {
         root: &root,
         instance: &instance,

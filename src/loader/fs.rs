@@ -182,7 +182,13 @@ pub fn host_session() -> tracing_tools::Session {
         first_ts: None,
         meminfo_kb: meminfo_kb(),
         req: tracing_tools::ReqNames::default(),
+        loadavg: loadavg(),
     }
+}
+
+/// /proc/loadavg as it reads (top views print it as libbpf-tools does).
+pub fn loadavg() -> Option<String> {
+    std::fs::read_to_string("/proc/loadavg").ok()
 }
 
 /// Request flag and op names of the running kernel, from its BTF's `enum

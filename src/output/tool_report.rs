@@ -89,6 +89,67 @@ pub fn write_counts(
     Ok(())
 }
 
+/// One refresh of a top view (biotop, filetop, …): rows already sorted
+/// and cut to -r.
+pub struct TopReport<'a> {
+    pub tool: &'static str,
+    /// The tool's title line(s) (libbpf-tools' `HH:MM:SS loadavg: …`).
+    pub title: Option<String>,
+    /// Wall clock HH:MM:SS of this refresh.
+    pub time: String,
+    pub loadavg: Option<&'a str>,
+    /// The -s order the rows are in.
+    pub sort: &'static str,
+    pub columns: &'a [Column],
+    pub rows: &'a [Event],
+}
+
+impl TopReport<'_> {
+    pub fn json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("tool".into(), self.tool.into());
+        m.insert("time".into(), self.time.clone().into());
+        if let Some(l) = self.loadavg {
+            m.insert("loadavg".into(), l.into());
+        }
+        m.insert("sort".into(), self.sort.into());
+        let rows = serde_json::to_value(self.rows).unwrap_or(Value::Null);
+        m.insert("rows".into(), rows);
+        Value::Object(m)
+    }
+}
+
+/// A top view's refresh as libbpf-tools prints it (title, header, rows,
+/// an empty line), or its title over a table. The caller clears the screen.
+pub fn write_top(ctx: &Ctx, w: &mut impl Write, r: &TopReport<'_>) -> io::Result<()> {
+    if let Some(t) = &r.title {
+        // Line by line: a title may end in an empty line (libbpf-tools').
+        for line in t.split('\n') {
+            writeln!(w, "{}", escape(line))?;
+        }
+    }
+    if ctx.table {
+        let rows = r
+            .rows
+            .iter()
+            .map(|e| {
+                let e = escaped(e);
+                r.columns.iter().map(|c| e.text(c.key)).collect()
+            })
+            .collect();
+        return table(
+            w,
+            &r.columns.iter().map(|c| c.header).collect::<Vec<_>>(),
+            rows,
+        );
+    }
+    writeln!(w, "{}", header_line(r.columns))?;
+    for e in r.rows {
+        writeln!(w, "{}", event_line(r.columns, &escaped(e)))?;
+    }
+    writeln!(w)
+}
+
 /// A stack report: samples (or off-CPU microseconds) per stack.
 pub struct StacksReport<'a> {
     pub tool: &'static str,
@@ -408,6 +469,37 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "SYSCALL                   COUNT\nread                         42\n"
+        );
+    }
+
+    #[test]
+    fn top_text_and_json() {
+        let cols = [
+            Column::left("pid", "PID", 7),
+            Column::left("name", "COMM", 0),
+        ];
+        let mut e = Event::default();
+        e.push("pid", 7);
+        e.push("name", "a\x1bb");
+        let r = TopReport {
+            tool: "biotop",
+            title: Some("01:02:03 loadavg: 0.1 0.2 0.3 1/2 3\n".into()),
+            time: "01:02:03".into(),
+            loadavg: Some("0.1 0.2 0.3 1/2 3"),
+            sort: "all",
+            columns: &cols,
+            rows: &[e],
+        };
+        let mut out = Vec::new();
+        write_top(&Ctx::default(), &mut out, &r).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "01:02:03 loadavg: 0.1 0.2 0.3 1/2 3\n\nPID     COMM\n7       a\\x1bb\n\n"
+        );
+        let v = r.json();
+        assert_eq!(
+            (&v["sort"], &v["rows"][0]["pid"]),
+            (&"all".into(), &7.into())
         );
     }
 }

@@ -35,6 +35,9 @@ mod profile;
 pub mod stacks;
 mod syscount;
 mod sysnames;
+pub mod top;
+
+mod biotop;
 mod tcpconnect;
 mod tcpretrans;
 
@@ -146,6 +149,19 @@ pub enum Report {
         /// What a count is, for the text view: "samples" or "us".
         unit: &'static str,
     },
+    /// A top view (biotop, filetop, tcptop, cachetop): `rows` decodes a
+    /// whole hash map `map` into rows (aggregated where keys are finer than
+    /// rows); the report loop sorts them by one of `sorts` (`-s`, the first
+    /// by default), cuts them to `-r`, prints `title` and the table, clears
+    /// the map and refreshes every interval (see [`top`]).
+    Top {
+        map: &'static str,
+        columns: fn(&Config) -> Vec<Column>,
+        rows: fn(&Config, &Session, &[MapEntry]) -> Vec<Event>,
+        sorts: &'static [top::Sort],
+        /// The line(s) above the table, given the wall clock HH:MM:SS.
+        title: fn(&Config, &Session, &str) -> Option<String>,
+    },
     /// The report depends on the options (tcpconnect -c counts instead of
     /// printing events; hardirqs -d prints histograms).
     Select(fn(&Config) -> Report),
@@ -250,8 +266,12 @@ impl Tool {
              each interval report clears the maps (a report without INTERVAL leaves them)";
         const EVENTS: &str = "[COUNT] [duration SECS]: follows events until Ctrl-C, COUNT \
              events or SECS (0: what is buffered now); reading clears nothing";
+        const TOP: &str = "[INTERVAL [COUNT]]: refreshes every INTERVAL seconds (tool run: \
+             every second by default), COUNT times; clears the screen of a terminal unless \
+             -C, -b or COUNT is given";
         let forms: &[&str] = match self.report {
             Report::Events { .. } => &[EVENTS],
+            Report::Top { .. } => &[TOP],
             Report::Select(_) => &[EVENTS, INTERVAL],
             _ => &[INTERVAL],
         };
@@ -290,6 +310,8 @@ pub struct Session {
     pub meminfo_kb: Option<(u64, u64)>,
     /// Request flag and op names of this kernel (biolatency -F).
     pub req: ReqNames,
+    /// /proc/loadavg as read for this report (top views' title).
+    pub loadavg: Option<String>,
 }
 
 impl Session {
@@ -362,6 +384,7 @@ pub fn tools() -> &'static [Tool] {
         exitsnoop::TOOL,
         cpudist::TOOL,
         sigsnoop::TOOL,
+        biotop::TOOL,
     ];
     TOOLS
 }

@@ -7,12 +7,13 @@
 //! Every wait ends early on a signal, on a stdout nobody reads, or when the
 //! tool's directory disappears (unloaded from another shell).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tracing_tools::stacks::StackSample;
+use tracing_tools::top::View;
 use tracing_tools::{Column, Config, Event, Histogram, MapEntry, Report, Session, Tool};
 
 use crate::cmd::prog::verify::loader_error;
@@ -20,8 +21,8 @@ use crate::cmd::{CmdError, Result};
 use crate::loader::maps::{self, Follow};
 use crate::loader::{fs, signal, stacks, tool as lt};
 use crate::output::tool_report::{
-    write_counts, write_flamegraph, write_hist, write_ndjson, write_stacks, CountsReport,
-    EventSink, HistReport, StacksReport,
+    write_counts, write_flamegraph, write_hist, write_ndjson, write_stacks, write_top,
+    CountsReport, EventSink, HistReport, StacksReport, TopReport,
 };
 use crate::output::{self, write_json, Ctx};
 
@@ -132,6 +133,13 @@ enum Source {
         stacks: PathBuf,
         unit: &'static str,
     },
+    Top {
+        map: PathBuf,
+        columns: Vec<Column>,
+        rows: fn(&Config, &Session, &[MapEntry]) -> Vec<Event>,
+        view: View,
+        title: fn(&Config, &Session, &str) -> Option<String>,
+    },
 }
 
 /// One interval's data.
@@ -139,6 +147,8 @@ enum Snapshot {
     Hist(Vec<Histogram>),
     Counts(Vec<Event>),
     Stacks(Vec<StackSample>),
+    /// Rows sorted and cut to the view's -r.
+    Top(Vec<Event>),
 }
 
 impl Source {
@@ -167,6 +177,21 @@ impl Source {
                 counts: t.map(counts)?,
                 stacks: t.map(stacks)?,
                 unit,
+            },
+            Report::Top {
+                map,
+                columns,
+                rows,
+                sorts,
+                title,
+            } => Source::Top {
+                map: t.map(map)?,
+                columns: columns(t.config),
+                rows,
+                // `tool report`'s own -s/-r are checked here, before any output.
+                view: View::new(&t.config.parsed, sorts)
+                    .map_err(|e| CmdError::Usage(format!("{}: {e}", t.tool.name)))?,
+                title,
             },
             Report::Events { .. } | Report::Select(_) => {
                 return Err(CmdError::Failed(format!(
@@ -198,12 +223,23 @@ impl Source {
                 let entries = maps::hash_entries(counts).map_err(loader_error)?;
                 Snapshot::Stacks(stacks::samples(stacks, &entries).map_err(loader_error)?)
             }
+            Source::Top {
+                map, rows, view, ..
+            } => {
+                session.loadavg = fs::loadavg();
+                let entries = maps::hash_entries(map).map_err(loader_error)?;
+                let mut rows = rows(config, session, &entries);
+                view.arrange(&mut rows);
+                Snapshot::Top(rows)
+            }
         })
     }
 
     fn clear(&self) -> Result<()> {
         let maps: &[&PathBuf] = match self {
-            Source::Hist { map, .. } | Source::Counts { map, .. } => &[map],
+            Source::Hist { map, .. } | Source::Counts { map, .. } | Source::Top { map, .. } => {
+                &[map]
+            }
             Source::Stacks { counts, stacks, .. } => &[counts, stacks],
         };
         for m in maps {
@@ -239,6 +275,13 @@ fn intervals(
 ) -> Result<()> {
     let config = target.config;
     let timestamp = config.parsed.has("timestamp");
+    // A top view refreshes in place only on a terminal, every interval
+    // without COUNT (a COUNT, -b or -C asks for plain lines).
+    let clear_screen = matches!(&source, Source::Top { view, .. } if view.clear)
+        && !ctx.json
+        && plan.interval.is_some()
+        && plan.count.is_none()
+        && std::io::stdout().is_terminal();
     let mut done = 0u64;
     let mut first_wait = match plan.interval {
         Some(i) => Some(Duration::from_secs(i)),
@@ -311,6 +354,35 @@ fn intervals(
                         writeln!(out)?;
                     }
                     write_counts(ctx, out, &r, *header_each || first)?;
+                }
+            }
+            (
+                Snapshot::Top(rows),
+                Source::Top {
+                    columns,
+                    view,
+                    title,
+                    ..
+                },
+            ) => {
+                let now = session.wall_hms(monotonic_ns());
+                let r = TopReport {
+                    tool: target.tool.name,
+                    title: title(config, session, &now),
+                    time: now,
+                    loadavg: session.loadavg.as_deref().map(str::trim_end),
+                    sort: view.sort.name,
+                    columns,
+                    rows,
+                };
+                if ctx.json {
+                    emit_json(ctx, out, every, r.json())?;
+                } else {
+                    if clear_screen {
+                        // What clear(1) writes: home, then erase the screen.
+                        out.write_all(b"\x1b[H\x1b[2J")?;
+                    }
+                    write_top(ctx, out, &r)?;
                 }
             }
             (Snapshot::Stacks(samples), Source::Stacks { unit, .. }) => {
