@@ -43,6 +43,10 @@ mod tcpretrans;
 
 // Syscall and interrupt tools (issue 21).
 mod sigsnoop;
+// Block, memory, TCP and PMU tools (issue 21).
+mod inetsock;
+mod tcplife;
+mod tcpstates;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -385,6 +389,8 @@ pub fn tools() -> &'static [Tool] {
         cpudist::TOOL,
         sigsnoop::TOOL,
         biotop::TOOL,
+        tcplife::TOOL,
+        tcpstates::TOOL,
     ];
     TOOLS
 }
