@@ -23,7 +23,7 @@ mod tcpaccept;
 
 mod bitesize;
 mod cachestat;
-mod ext4slower;
+mod fsfamily;
 mod hardirqs;
 mod killsnoop;
 mod net;
@@ -335,7 +335,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 17] = [
+    static TOOLS: [Tool; 26] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -344,7 +344,7 @@ pub fn tools() -> &'static [Tool] {
         tcpaccept::TOOL,
         bitesize::TOOL,
         cachestat::TOOL,
-        ext4slower::TOOL,
+        fsfamily::EXT4SLOWER,
         hardirqs::TOOL,
         killsnoop::TOOL,
         offcputime::TOOL,
@@ -353,6 +353,15 @@ pub fn tools() -> &'static [Tool] {
         syscount::TOOL,
         tcpconnect::TOOL,
         tcpretrans::TOOL,
+        fsfamily::EXT4DIST,
+        fsfamily::XFSSLOWER,
+        fsfamily::XFSDIST,
+        fsfamily::BTRFSSLOWER,
+        fsfamily::BTRFSDIST,
+        fsfamily::NFSSLOWER,
+        fsfamily::NFSDIST,
+        fsfamily::ZFSSLOWER,
+        fsfamily::ZFSDIST,
     ];
     &TOOLS
 }
