@@ -95,7 +95,13 @@ impl AttachProbe {
                     chosen.extend(kprobe);
                 } else {
                     let first = |v: &[String]| v.first().cloned().unwrap_or_default();
-                    missing.push(format!("{} or {}", first(&f), first(&k)));
+                    let mut line = format!("{} or {}", first(&f), first(&k));
+                    if let Some(func) = self.absent_function(&fentry, &kprobe) {
+                        line.push_str(&format!(
+                            "; {func} is not in the kernel's BTF (a module not loaded?)"
+                        ));
+                    }
+                    missing.push(line);
                 }
             }
         }
@@ -126,6 +132,23 @@ impl AttachProbe {
             } else {
                 format!("missing {}", missing.join(", "))
             },
+        })
+    }
+
+    /// The first function of the fentry and kprobe sets that vmlinux BTF
+    /// lacks (xfs, nfs, zfs, md functions where their module is not built
+    /// in): then no kernel feature would make the tool run as it stands.
+    fn absent_function<'t>(
+        &self,
+        fentry: &[&'t ProgSpec],
+        kprobe: &[&'t ProgSpec],
+    ) -> Option<&'t str> {
+        fentry.iter().chain(kprobe).find_map(|p| match p.attach {
+            AttachPoint::Fentry(f)
+            | AttachPoint::Fexit(f)
+            | AttachPoint::Kprobe(f)
+            | AttachPoint::Kretprobe(f) => self.func_btf_id(f).is_none().then_some(f),
+            _ => None,
         })
     }
 

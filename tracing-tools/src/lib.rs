@@ -26,6 +26,7 @@ mod cachestat;
 mod cpudist;
 mod exitsnoop;
 mod ext4slower;
+mod fsfamily;
 mod hardirqs;
 mod killsnoop;
 mod net;
@@ -375,7 +376,7 @@ pub fn tools() -> &'static [Tool] {
         tcpaccept::TOOL,
         bitesize::TOOL,
         cachestat::TOOL,
-        ext4slower::TOOL,
+        fsfamily::EXT4SLOWER,
         hardirqs::TOOL,
         killsnoop::TOOL,
         offcputime::TOOL,
@@ -391,6 +392,15 @@ pub fn tools() -> &'static [Tool] {
         biotop::TOOL,
         tcplife::TOOL,
         tcpstates::TOOL,
+        fsfamily::EXT4DIST,
+        fsfamily::XFSSLOWER,
+        fsfamily::XFSDIST,
+        fsfamily::BTRFSSLOWER,
+        fsfamily::BTRFSDIST,
+        fsfamily::NFSSLOWER,
+        fsfamily::NFSDIST,
+        fsfamily::ZFSSLOWER,
+        fsfamily::ZFSDIST,
     ];
     TOOLS
 }
