@@ -25,7 +25,6 @@ mod bitesize;
 mod cachestat;
 mod cpudist;
 mod exitsnoop;
-mod ext4slower;
 mod fsfamily;
 mod hardirqs;
 mod killsnoop;
