@@ -184,6 +184,7 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let owned = instances::scan(&root).unwrap_or_default();
     let root = self::root()?;
     let probe = fs::AttachProbe::new();
+    probe.prefetch(tracing_tools::tools());
     let mut records = Vec::new();
     for t in tracing_tools::tools() {
         let (_, missing) = probe.plan(t);

@@ -34,6 +34,10 @@ pub struct AttachProbe {
     tracing: std::cell::RefCell<Vec<((bool, String), bool)>>,
     /// Program types and helpers of the chosen programs.
     needs: super::needs::NeedsProbe,
+    /// vmlinux BTF ids of kernel functions, by name (None: absent). Each
+    /// lookup is a scan of every type, so names are asked together
+    /// ([`AttachProbe::prefetch`]) and remembered.
+    funcs: std::cell::RefCell<std::collections::HashMap<String, Option<u32>>>,
 }
 
 impl AttachProbe {
@@ -42,6 +46,7 @@ impl AttachProbe {
             vmlinux: crate::btf::vmlinux_lookup().ok(),
             tracing: Default::default(),
             needs: Default::default(),
+            funcs: Default::default(),
         }
     }
 
@@ -152,8 +157,41 @@ impl AttachProbe {
         })
     }
 
+    /// Looks up the kernel functions every program of `tools` attaches to
+    /// in one scan of vmlinux BTF (`tool list` asks about all of them).
+    pub fn prefetch<'t>(&self, tools: impl IntoIterator<Item = &'t Tool>) {
+        let Some(btf) = self.vmlinux.as_ref() else {
+            return;
+        };
+        let mut names: Vec<&str> = Vec::new();
+        for t in tools {
+            for p in t.programs {
+                if let AttachPoint::Fentry(f)
+                | AttachPoint::Fexit(f)
+                | AttachPoint::Kprobe(f)
+                | AttachPoint::Kretprobe(f) = p.attach
+                {
+                    if !names.contains(&f) && !self.funcs.borrow().contains_key(f) {
+                        names.push(f);
+                    }
+                }
+            }
+        }
+        let wanted: Vec<(u32, &str)> = names.iter().map(|n| (kind::FUNC, *n)).collect();
+        let found = btf.find_named(&wanted);
+        let mut funcs = self.funcs.borrow_mut();
+        for (name, id) in names.into_iter().zip(found) {
+            funcs.insert(name.to_string(), id);
+        }
+    }
+
     fn func_btf_id(&self, func: &str) -> Option<u32> {
-        self.vmlinux.as_ref()?.find_named(&[(kind::FUNC, func)])[0]
+        if let Some(id) = self.funcs.borrow().get(func) {
+            return *id;
+        }
+        let id = self.vmlinux.as_ref()?.find_named(&[(kind::FUNC, func)])[0];
+        self.funcs.borrow_mut().insert(func.to_string(), id);
+        id
     }
 
     fn tracing_ok(&self, exit: bool, func: &str) -> bool {
