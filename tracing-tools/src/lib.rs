@@ -36,8 +36,11 @@ mod sysnames;
 pub mod top;
 
 mod biotop;
+mod cachetop;
+mod filetop;
 mod tcpconnect;
 mod tcpretrans;
+mod tcptop;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -357,7 +360,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 18] = [
+    static TOOLS: [Tool; 21] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -376,6 +379,9 @@ pub fn tools() -> &'static [Tool] {
         tcpconnect::TOOL,
         tcpretrans::TOOL,
         biotop::TOOL,
+        filetop::TOOL,
+        tcptop::TOOL,
+        cachetop::TOOL,
     ];
     &TOOLS
 }
