@@ -235,7 +235,8 @@ fn biotop_view_refreshes_under_tmux() {
     let root = Root::new();
     // Default: the screen is cleared before every refresh, so one title
     // and one header are on it, and the title's clock moves on.
-    let t = Tmux::start(root.path(), "").expect("tmux session");
+    // -r 3: a few refreshes fit on the screen however busy the disk is.
+    let t = Tmux::start(root.path(), "-r 3").expect("tmux session");
     let first = t
         .wait_for(20, |s| headers(s) == 1)
         .unwrap_or_else(|s| panic!("no biotop screen:\n{s}"));
@@ -251,7 +252,7 @@ fn biotop_view_refreshes_under_tmux() {
     drop(t);
 
     // -C: every refresh stays, one under the other.
-    let t = Tmux::start(root.path(), "-C").expect("tmux session");
+    let t = Tmux::start(root.path(), "-C -r 3").expect("tmux session");
     let s = t
         .wait_for(20, |s| headers(s) >= 3)
         .unwrap_or_else(|s| panic!("-C cleared the screen:\n{s}"));
@@ -293,4 +294,63 @@ fn debian_biotop_beside_ours() {
     let header = |t: &str| t.lines().find(|l| l.starts_with("PID")).map(String::from);
     assert_eq!(header(&out), header(&ours), "{out}\n{ours}");
     assert!(out.lines().next().is_some_and(is_title), "{out}");
+}
+
+/// filetop, tcptop and cachetop need fentry or kprobes: where neither
+/// attaches, `tool list` says so and load/run fail with one line, leaving
+/// nothing; where one does, they load, attach and unload cleanly.
+#[test]
+fn group_b_tops_refused_without_fentry_or_kprobes() {
+    let root = Root::new();
+    let list = root.json(&["tool", "list"]);
+    let entry = |name: &str| {
+        array(&list)
+            .into_iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not in tool list"))
+    };
+    assert_eq!(entry("biotop")["supported"], true);
+    for name in ["filetop", "tcptop", "cachetop"] {
+        let me = entry(name);
+        if me["supported"] == true {
+            let loaded = load_attach(&root, name, &["-C"]);
+            let v = root.json(&["tool", "report", name]);
+            assert_eq!(v["tool"], name, "{v}");
+            unload(&root, loaded);
+            continue;
+        }
+        let missing = array(&me["missing"]);
+        assert_eq!(missing.len(), 1, "{me}");
+        assert!(
+            missing[0]
+                .as_str()
+                .is_some_and(|m| m.contains("fentry/") && m.contains("kprobe/")),
+            "{me}"
+        );
+        for cmd in [
+            &["tool", "load", name][..],
+            &["tool", "run", name, "-b", "1", "1"],
+        ] {
+            let err = root.fails(cmd);
+            assert_eq!(err.lines().count(), 1, "one line: {err}");
+            assert!(
+                err.starts_with(&format!("Error: tool '{name}' is not supported"))
+                    && err.contains("fentry or kprobes"),
+                "{err}"
+            );
+            assert!(
+                root.entries("").is_empty(),
+                "{cmd:?} left {:?}",
+                root.entries("")
+            );
+        }
+        // -j: the error as JSON too.
+        let o = root.run(&["-j", "tool", "load", name]);
+        assert_eq!(o.status.code(), Some(255));
+        let v: Value = serde_json::from_slice(&o.stdout).expect("JSON error");
+        assert!(v["error"].as_str().is_some_and(|e| e.contains(name)), "{v}");
+        // Bad options are refused before the kernel is asked.
+        let err = root.fails(&["tool", "load", name, "-s", "bogus"]);
+        assert!(err.contains("invalid sort method"), "{err}");
+    }
 }

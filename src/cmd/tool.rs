@@ -564,6 +564,13 @@ mod tests {
             }
         );
         assert!(report_plan(exec, &mut Config::default(), &w("1 2")).is_err());
+        // A top view: its view options are report options, load options are not.
+        let top = tracing_tools::find("biotop").unwrap();
+        let mut c = Config::default();
+        let p = report_plan(top, &mut c, &w("-C -s io -r 5 2 3")).unwrap();
+        assert_eq!((p.interval, p.count), (Some(2), Some(3)));
+        assert_eq!(c.parsed.value("sort"), Some("io"));
+        assert!(report_plan(top, &mut Config::default(), &w("-p 1")).is_err());
     }
 
     #[test]

@@ -38,8 +38,11 @@ mod sysnames;
 pub mod top;
 
 mod biotop;
+mod cachetop;
+mod filetop;
 mod tcpconnect;
 mod tcpretrans;
+mod tcptop;
 
 // Syscall and interrupt tools (issue 21).
 mod sigsnoop;
@@ -271,7 +274,8 @@ impl Tool {
         const EVENTS: &str = "[COUNT] [duration SECS]: follows events until Ctrl-C, COUNT \
              events or SECS (0: what is buffered now); reading clears nothing";
         const TOP: &str = "[INTERVAL [COUNT]]: refreshes every INTERVAL seconds (tool run: \
-             every second by default), COUNT times; clears the screen of a terminal unless \
+             every second by default), COUNT times, clearing the map (a report without \
+             INTERVAL leaves it); a terminal's screen is cleared before each refresh unless \
              -C, -b or COUNT is given";
         let forms: &[&str] = match self.report {
             Report::Events { .. } => &[EVENTS],
@@ -400,6 +404,9 @@ pub fn tools() -> &'static [Tool] {
         fsfamily::NFSDIST,
         fsfamily::ZFSSLOWER,
         fsfamily::ZFSDIST,
+        filetop::TOOL,
+        tcptop::TOOL,
+        cachetop::TOOL,
     ];
     TOOLS
 }

@@ -227,6 +227,7 @@ impl Source {
                 map, rows, view, ..
             } => {
                 session.loadavg = fs::loadavg();
+                session.meminfo_kb = fs::meminfo_kb(); // cachetop's title
                 let entries = maps::hash_entries(map).map_err(loader_error)?;
                 let mut rows = rows(config, session, &entries);
                 view.arrange(&mut rows);
