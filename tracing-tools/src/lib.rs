@@ -36,6 +36,11 @@ mod sysnames;
 mod tcpconnect;
 mod tcpretrans;
 
+// Group B, VFS (issue 21): fentry with a kprobe fallback.
+mod dcstat;
+mod probes;
+mod vfsstat;
+
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
@@ -335,7 +340,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 17] = [
+    static TOOLS: [Tool; 19] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -353,6 +358,8 @@ pub fn tools() -> &'static [Tool] {
         syscount::TOOL,
         tcpconnect::TOOL,
         tcpretrans::TOOL,
+        dcstat::TOOL,
+        vfsstat::TOOL,
     ];
     &TOOLS
 }
