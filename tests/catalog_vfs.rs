@@ -17,7 +17,12 @@ use common::toolroot::Root;
 use common::BPFSCOPE;
 
 /// Each tool with arguments that make it do something where it can run.
-const TOOLS: &[(&str, &[&str])] = &[("dcstat", &[]), ("vfsstat", &[])];
+const TOOLS: &[(&str, &[&str])] = &[
+    ("dcstat", &[]),
+    ("vfsstat", &[]),
+    ("vfscount", &[]),
+    ("swapin", &["-T"]),
+];
 
 fn array(v: &Value) -> Vec<Value> {
     v.as_array().cloned().unwrap_or_default()
@@ -181,7 +186,12 @@ fn vfs_tools_refused_without_fentry_or_kprobes() {
 #[test]
 fn vfs_tools_kprobe_programs_pass_the_verifier() {
     // The options that switch code on: -F's dentry walk, -a, -p, -u.
-    let vars: &[(&str, &[Var])] = &[("dcstat", &[]), ("vfsstat", &[])];
+    let vars: &[(&str, &[Var])] = &[
+        ("dcstat", &[]),
+        ("vfsstat", &[]),
+        ("vfscount", &[]),
+        ("swapin", &[]),
+    ];
     assert_eq!(vars.len(), TOOLS.len());
     for (tool, v) in vars {
         kprobes_verify(tool, v);
@@ -191,7 +201,12 @@ fn vfs_tools_kprobe_programs_pass_the_verifier() {
 #[test]
 fn vfs_tools_bad_options_are_one_line() {
     let root = Root::new();
-    let bad: &[(&str, &[&str])] = &[("dcstat", &["0"]), ("vfsstat", &["1", "2", "3"])];
+    let bad: &[(&str, &[&str])] = &[
+        ("dcstat", &["0"]),
+        ("vfsstat", &["1", "2", "3"]),
+        ("vfscount", &["0"]),
+        ("swapin", &["-x"]),
+    ];
     for (tool, words) in bad {
         for verb in ["load", "run"] {
             let mut args = vec!["tool", verb, tool];

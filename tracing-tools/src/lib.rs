@@ -39,6 +39,8 @@ mod tcpretrans;
 // Group B, VFS (issue 21): fentry with a kprobe fallback.
 mod dcstat;
 mod probes;
+mod swapin;
+mod vfscount;
 mod vfsstat;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
@@ -340,7 +342,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 19] = [
+    static TOOLS: [Tool; 21] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -360,6 +362,8 @@ pub fn tools() -> &'static [Tool] {
         tcpretrans::TOOL,
         dcstat::TOOL,
         vfsstat::TOOL,
+        vfscount::TOOL,
+        swapin::TOOL,
     ];
     &TOOLS
 }

@@ -238,7 +238,7 @@ fn intervals(
     source: Source,
 ) -> Result<()> {
     let config = target.config;
-    let timestamp = config.parsed.has("timestamp");
+    let timestamp = config.parsed.has("timestamp") || config.time_line;
     let mut done = 0u64;
     let mut first_wait = match plan.interval {
         Some(i) => Some(Duration::from_secs(i)),
