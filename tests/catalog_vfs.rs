@@ -18,9 +18,11 @@ use common::BPFSCOPE;
 
 /// Each tool with arguments that make it do something where it can run.
 const TOOLS: &[(&str, &[&str])] = &[
+    ("filelife", &["-F"]),
     ("dcstat", &[]),
     ("vfsstat", &[]),
     ("vfscount", &[]),
+    ("capable", &["-x"]),
     ("swapin", &["-T"]),
 ];
 
@@ -187,9 +189,17 @@ fn vfs_tools_refused_without_fentry_or_kprobes() {
 fn vfs_tools_kprobe_programs_pass_the_verifier() {
     // The options that switch code on: -F's dentry walk, -a, -p, -u.
     let vars: &[(&str, &[Var])] = &[
+        (
+            "filelife",
+            &[("full_path", &[1]), ("targ_tgid", &[1, 0, 0, 0])],
+        ),
         ("dcstat", &[]),
         ("vfsstat", &[]),
         ("vfscount", &[]),
+        (
+            "capable",
+            &[("unique_type", &[2, 0, 0, 0]), ("targ_pid", &[1, 0, 0, 0])],
+        ),
         ("swapin", &[]),
     ];
     assert_eq!(vars.len(), TOOLS.len());
@@ -202,9 +212,12 @@ fn vfs_tools_kprobe_programs_pass_the_verifier() {
 fn vfs_tools_bad_options_are_one_line() {
     let root = Root::new();
     let bad: &[(&str, &[&str])] = &[
+        ("filelife", &["-p", "-1"]),
         ("dcstat", &["0"]),
         ("vfsstat", &["1", "2", "3"]),
         ("vfscount", &["0"]),
+        ("capable", &["-u", "thread"]),
+        ("capable", &["-K"]),
         ("swapin", &["-x"]),
     ];
     for (tool, words) in bad {

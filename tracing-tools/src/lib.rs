@@ -37,7 +37,9 @@ mod tcpconnect;
 mod tcpretrans;
 
 // Group B, VFS (issue 21): fentry with a kprobe fallback.
+mod capable;
 mod dcstat;
+mod filelife;
 mod probes;
 mod swapin;
 mod vfscount;
@@ -342,7 +344,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 21] = [
+    static TOOLS: [Tool; 23] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -360,9 +362,11 @@ pub fn tools() -> &'static [Tool] {
         syscount::TOOL,
         tcpconnect::TOOL,
         tcpretrans::TOOL,
+        filelife::TOOL,
         dcstat::TOOL,
         vfsstat::TOOL,
         vfscount::TOOL,
+        capable::TOOL,
         swapin::TOOL,
     ];
     &TOOLS
