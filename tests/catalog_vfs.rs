@@ -18,8 +18,10 @@ use common::BPFSCOPE;
 
 /// Each tool with arguments that make it do something where it can run.
 const TOOLS: &[(&str, &[&str])] = &[
+    ("fileslower", &["0"]),
     ("filelife", &["-F"]),
     ("dcstat", &[]),
+    ("dcsnoop", &["-a"]),
     ("vfsstat", &[]),
     ("vfscount", &[]),
     ("capable", &["-x"]),
@@ -190,10 +192,15 @@ fn vfs_tools_kprobe_programs_pass_the_verifier() {
     // The options that switch code on: -F's dentry walk, -a, -p, -u.
     let vars: &[(&str, &[Var])] = &[
         (
+            "fileslower",
+            &[("all_files", &[1]), ("targ_tgid", &[1, 0, 0, 0])],
+        ),
+        (
             "filelife",
             &[("full_path", &[1]), ("targ_tgid", &[1, 0, 0, 0])],
         ),
         ("dcstat", &[]),
+        ("dcsnoop", &[("trace_all", &[1])]),
         ("vfsstat", &[]),
         ("vfscount", &[]),
         (
@@ -212,8 +219,11 @@ fn vfs_tools_kprobe_programs_pass_the_verifier() {
 fn vfs_tools_bad_options_are_one_line() {
     let root = Root::new();
     let bad: &[(&str, &[&str])] = &[
+        ("fileslower", &["x"]),
+        ("fileslower", &["-p", "0"]),
         ("filelife", &["-p", "-1"]),
         ("dcstat", &["0"]),
+        ("dcsnoop", &["-p", "1"]),
         ("vfsstat", &["1", "2", "3"]),
         ("vfscount", &["0"]),
         ("capable", &["-u", "thread"]),

@@ -38,8 +38,10 @@ mod tcpretrans;
 
 // Group B, VFS (issue 21): fentry with a kprobe fallback.
 mod capable;
+mod dcsnoop;
 mod dcstat;
 mod filelife;
+mod fileslower;
 mod probes;
 mod swapin;
 mod vfscount;
@@ -344,7 +346,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 23] = [
+    static TOOLS: [Tool; 25] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -362,8 +364,10 @@ pub fn tools() -> &'static [Tool] {
         syscount::TOOL,
         tcpconnect::TOOL,
         tcpretrans::TOOL,
+        fileslower::TOOL,
         filelife::TOOL,
         dcstat::TOOL,
+        dcsnoop::TOOL,
         vfsstat::TOOL,
         vfscount::TOOL,
         capable::TOOL,
