@@ -189,7 +189,7 @@ fn vfs_tools_refused_without_fentry_or_kprobes() {
 
 #[test]
 fn vfs_tools_kprobe_programs_pass_the_verifier() {
-    // The options that switch code on: -F's dentry walk, -a, -p, -u.
+    // The options that switch code on: -F's dentry walk, -a, -p, -u, -c.
     let vars: &[(&str, &[Var])] = &[
         (
             "fileslower",
@@ -205,7 +205,11 @@ fn vfs_tools_kprobe_programs_pass_the_verifier() {
         ("vfscount", &[]),
         (
             "capable",
-            &[("unique_type", &[2, 0, 0, 0]), ("targ_pid", &[1, 0, 0, 0])],
+            &[
+                ("unique_type", &[2, 0, 0, 0]),
+                ("targ_pid", &[1, 0, 0, 0]),
+                ("filter_cg", &[1]),
+            ],
         ),
         ("swapin", &[]),
     ];
@@ -253,5 +257,34 @@ fn vfs_tools_listed() {
             "{me}"
         );
         assert_eq!(me["state"], "not loaded", "{me}");
+    }
+}
+
+/// Each program the tool lists is a function of its object in the section
+/// its attach point names (`fentry/vfs_read`, …): the fentry set, which
+/// this kernel can't load, is checked at least this far.
+#[test]
+fn vfs_tools_programs_match_their_objects() {
+    use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
+    for (tool, _) in TOOLS {
+        let t = tracing_tools::find(tool).unwrap();
+        let file = object::File::parse(t.object).expect("tool object");
+        let mut found: Vec<(String, String)> = file
+            .symbols()
+            .filter(|s| s.kind() == SymbolKind::Text && s.is_global())
+            .filter_map(|s| {
+                let section = file.section_by_index(s.section_index()?).ok()?;
+                Some((s.name().ok()?.to_string(), section.name().ok()?.to_string()))
+            })
+            .collect();
+        let mut listed: Vec<(String, String)> = t
+            .programs
+            .iter()
+            .map(|p| (p.name.to_string(), p.attach.to_string()))
+            .collect();
+        listed.sort();
+        found.sort();
+        assert_eq!(listed, found, "{tool}");
+        assert!(t.programs.iter().any(|p| p.attach.is_fentry()), "{tool}");
     }
 }
