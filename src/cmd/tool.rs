@@ -443,6 +443,8 @@ fn report_plan(tool: &Tool, config: &mut Config, words: &[String]) -> Result<Pla
         if plan.interval.is_none() {
             plan.duration = Some(Duration::ZERO); // read once, now
         }
+        // Rows per second (vfsstat, dcstat) divide by the report's interval.
+        config.interval = plan.interval;
     } else {
         match positional.as_slice() {
             [] => {}

@@ -333,6 +333,9 @@ pub struct Config {
     /// Counting tools: a `[HH:MM:SS]` line before every report, -T or not
     /// (syscount, as libbpf-tools').
     pub bracketed_time: bool,
+    /// Counting tools: an `HH:MM:SS` line before every report, -T or not
+    /// (swapin, as bcc's: its -T, `--notime`, turns it off at load).
+    pub time_line: bool,
     /// Maps to resize before load: (map, value size, max entries)
     /// (offcputime --perf-max-stack-depth, --stack-storage-size).
     pub map_sizes: Vec<(&'static str, Option<u32>, Option<u32>)>,

@@ -51,6 +51,17 @@ mod inetsock;
 mod tcplife;
 mod tcpstates;
 
+// Group B, VFS (issue 21): fentry with a kprobe fallback.
+mod capable;
+mod dcsnoop;
+mod dcstat;
+mod filelife;
+mod fileslower;
+mod probes;
+mod swapin;
+mod vfscount;
+mod vfsstat;
+
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
@@ -407,6 +418,14 @@ pub fn tools() -> &'static [Tool] {
         filetop::TOOL,
         tcptop::TOOL,
         cachetop::TOOL,
+        fileslower::TOOL,
+        filelife::TOOL,
+        dcstat::TOOL,
+        dcsnoop::TOOL,
+        vfsstat::TOOL,
+        vfscount::TOOL,
+        capable::TOOL,
+        swapin::TOOL,
     ];
     TOOLS
 }

@@ -283,6 +283,7 @@ fn intervals(
         && plan.interval.is_some()
         && plan.count.is_none()
         && std::io::stdout().is_terminal();
+    let timestamp = config.parsed.has("timestamp") || config.time_line;
     let mut done = 0u64;
     let mut first_wait = match plan.interval {
         Some(i) => Some(Duration::from_secs(i)),
