@@ -275,7 +275,6 @@ fn intervals(
     source: Source,
 ) -> Result<()> {
     let config = target.config;
-    let timestamp = config.parsed.has("timestamp");
     // A top view refreshes in place only on a terminal, every interval
     // without COUNT (a COUNT, -b or -C asks for plain lines).
     let clear_screen = matches!(&source, Source::Top { view, .. } if view.clear)
