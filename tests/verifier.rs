@@ -531,3 +531,25 @@ fn needs_probe_names_a_helper_the_type_may_not_call() {
         vec!["a BPF object libbpf can open".to_string()]
     );
 }
+
+/// An EPERM to a process that has every capability is the kernel's own
+/// refusal (here: fentry without BPF trampolines), and is said so: "run
+/// as root" is never the advice to root.
+#[test]
+fn eperm_to_root_is_not_blamed_on_privileges() {
+    let obj = compile("fentry_attach");
+    let o = bpfscope(&["prog", "verify", obj.to_str().unwrap()]);
+    let err = stderr(&o);
+    if o.status.success() {
+        // A kernel with trampolines: the program is simply accepted.
+        assert!(stdout(&o).contains("on_nanosleep"), "{}", stdout(&o));
+        return;
+    }
+    assert_eq!(o.status.code(), Some(255), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("run as root"), "{err}");
+    assert!(
+        err.contains("refused although this process has CAP_SYS_ADMIN"),
+        "{err}"
+    );
+}

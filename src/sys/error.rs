@@ -36,9 +36,9 @@ pub fn errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
-fn hint(errno: i32) -> &'static str {
+fn hint(errno: i32) -> String {
     match errno {
-        libc::EPERM | libc::EACCES => " (CAP_BPF and CAP_SYS_ADMIN are needed: run as root)",
-        _ => "",
+        libc::EPERM | libc::EACCES => format!(" ({})", super::feature::eperm_hint()),
+        _ => String::new(),
     }
 }

@@ -212,6 +212,25 @@ fn has_cap(data: &[CapData; 2], cap: u32) -> bool {
     data[(cap / 32) as usize].effective & (1 << (cap % 32)) != 0
 }
 
+/// What to say of an EPERM from a program load, in one phrase: a missing
+/// capability (and how to get it), or, when this process has them all,
+/// that the kernel itself refused (so "run as root" is never said to root).
+pub fn eperm_hint() -> &'static str {
+    let needed: &[u32] = if cap_bpf_supported() {
+        &[CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON]
+    } else {
+        &[CAP_SYS_ADMIN]
+    };
+    let privileged = capget().is_ok_and(|d| needed.iter().all(|c| has_cap(&d, *c)));
+    if privileged {
+        "refused although this process has CAP_SYS_ADMIN, CAP_BPF and CAP_PERFMON: \
+         kernel lockdown or an LSM policy, or, for fentry/fexit/LSM programs, \
+         a kernel without BPF trampolines"
+    } else {
+        "CAP_BPF and CAP_SYS_ADMIN are needed: run as root"
+    }
+}
+
 /// Whether the running kernel knows CAP_BPF (5.8+).
 fn cap_bpf_supported() -> bool {
     // SAFETY: PR_CAPBSET_READ takes a capability number and nothing else.

@@ -54,8 +54,8 @@ pub enum VerifyError {
     #[error("'{path}' has no BPF programs")]
     Empty { path: String },
     /// The kernel refused to load anything: no verdict to give.
-    #[error("can't verify '{path}': Operation not permitted (CAP_BPF and CAP_SYS_ADMIN are needed: run as root)")]
-    Denied { path: String },
+    #[error("can't verify '{path}': Operation not permitted ({why})")]
+    Denied { path: String, why: &'static str },
 }
 
 /// How to verify.
@@ -290,6 +290,7 @@ fn attempt(
         // libbpf's probe load was refused: a missing capability, not a verdict.
         return Err(VerifyError::Denied {
             path: path.display().to_string(),
+            why: crate::sys::feature::eperm_hint(),
         });
     }
     if ret < 0 {
@@ -312,6 +313,7 @@ fn attempt(
     if ret == -libc::EPERM && verdict.log.is_empty() {
         return Err(VerifyError::Denied {
             path: path.display().to_string(),
+            why: crate::sys::feature::eperm_hint(),
         });
     }
     if ret < 0 {
