@@ -90,13 +90,7 @@ impl AttachProbe {
                     chosen.extend(kprobe);
                 } else {
                     let first = |v: &[String]| v.first().cloned().unwrap_or_default();
-                    let mut line = format!("{} or {}", first(&f), first(&k));
-                    if let Some(func) = self.absent_function(&fentry, &kprobe) {
-                        line.push_str(&format!(
-                            "; {func} is not in the kernel's BTF (a module not loaded?)"
-                        ));
-                    }
-                    missing.push(line);
+                    missing.push(format!("{} or {}", first(&f), first(&k)));
                 }
             }
         }
@@ -117,8 +111,12 @@ impl AttachProbe {
         Err(LoaderError::Other {
             what: format!("tool '{}' is not supported by this kernel", tool.name),
             why: if alternatives {
+                let absent = self
+                    .absent_function(tool)
+                    .map(|f| format!("; {f} is not in the kernel's BTF (a module not loaded?)"))
+                    .unwrap_or_default();
                 format!(
-                    "it needs fentry or kprobes, and neither attaches here ({} missing)",
+                    "it needs fentry or kprobes, and neither attaches here ({} missing){absent}",
                     missing.join(", ")
                 )
             } else {
@@ -127,15 +125,11 @@ impl AttachProbe {
         })
     }
 
-    /// The first function of the fentry and kprobe sets that vmlinux BTF
-    /// lacks (xfs, nfs, zfs, md functions where their module is not built
-    /// in): then no kernel feature would make the tool run as it stands.
-    fn absent_function<'t>(
-        &self,
-        fentry: &[&'t ProgSpec],
-        kprobe: &[&'t ProgSpec],
-    ) -> Option<&'t str> {
-        fentry.iter().chain(kprobe).find_map(|p| match p.attach {
+    /// The first function of `tool`'s fentry or kprobe programs that
+    /// vmlinux BTF lacks (nfs, zfs, md functions where their module is not
+    /// built in): then no kernel feature alone would make the tool run.
+    fn absent_function(&self, tool: &Tool) -> Option<&'static str> {
+        tool.programs.iter().find_map(|p| match p.attach {
             AttachPoint::Fentry(f)
             | AttachPoint::Fexit(f)
             | AttachPoint::Kprobe(f)

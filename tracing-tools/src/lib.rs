@@ -26,14 +26,18 @@ mod cachestat;
 mod fsfamily;
 mod hardirqs;
 mod killsnoop;
+mod mdflush;
 mod net;
 mod offcputime;
 mod oomkill;
 mod profile;
+mod sofdsnoop;
+mod solisten;
 pub mod stacks;
 mod syscount;
 mod sysnames;
 mod tcpconnect;
+mod tcpconnlat;
 mod tcpretrans;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
@@ -335,7 +339,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 26] = [
+    static TOOLS: [Tool; 30] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -362,6 +366,10 @@ pub fn tools() -> &'static [Tool] {
         fsfamily::NFSDIST,
         fsfamily::ZFSSLOWER,
         fsfamily::ZFSDIST,
+        tcpconnlat::TOOL,
+        solisten::TOOL,
+        mdflush::TOOL,
+        sofdsnoop::TOOL,
     ];
     &TOOLS
 }
