@@ -422,6 +422,30 @@ mod tests {
         }
     }
 
+    /// The loader keeps either the fentry set or the kprobe set of a tool:
+    /// each must trace the same kernel functions, or the tool would see
+    /// other events depending on the kernel it runs on.
+    #[test]
+    fn fentry_and_kprobe_sets_cover_the_same_functions() {
+        use std::collections::BTreeSet;
+        for t in tools() {
+            let funcs = |kprobe: bool| -> BTreeSet<&str> {
+                t.programs
+                    .iter()
+                    .filter_map(|p| match p.attach {
+                        AttachPoint::Fentry(f) | AttachPoint::Fexit(f) if !kprobe => Some(f),
+                        AttachPoint::Kprobe(f) | AttachPoint::Kretprobe(f) if kprobe => Some(f),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let (fentry, kprobe) = (funcs(false), funcs(true));
+            if !fentry.is_empty() || !kprobe.is_empty() {
+                assert_eq!(fentry, kprobe, "{}: fentry and kprobe sets differ", t.name);
+            }
+        }
+    }
+
     #[test]
     fn report_options_are_options() {
         for t in tools() {
