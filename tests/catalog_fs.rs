@@ -36,6 +36,7 @@ const TOOLS: &[&str] = &[
     "solisten",
     "mdflush",
     "sofdsnoop",
+    "klockstat",
 ];
 
 /// Kernel function names of /proc/kallsyms (built-in and loaded modules).
@@ -162,6 +163,8 @@ fn bad_options_are_one_line_errors() {
         ("solisten", &["-p", "x"][..]),
         ("mdflush", &["-p", "1"][..]),
         ("sofdsnoop", &["-n", "0123456789abcdef"][..]),
+        ("klockstat", &["-L", "cgroup_mutex"][..]),
+        ("klockstat", &["-S", "acq_min"][..]),
     ] {
         let mut all = vec!["tool", "load", name];
         all.extend_from_slice(args);

@@ -26,6 +26,7 @@ mod cachestat;
 mod fsfamily;
 mod hardirqs;
 mod killsnoop;
+mod klockstat;
 mod mdflush;
 mod net;
 mod offcputime;
@@ -339,7 +340,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 30] = [
+    static TOOLS: [Tool; 31] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -370,6 +371,7 @@ pub fn tools() -> &'static [Tool] {
         solisten::TOOL,
         mdflush::TOOL,
         sofdsnoop::TOOL,
+        klockstat::TOOL,
     ];
     &TOOLS
 }
