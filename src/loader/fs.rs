@@ -78,19 +78,29 @@ impl AttachProbe {
                 .map(|p| p.attach.to_string())
                 .collect()
         };
+        // Of an alternative set only its first lack is told: stop there
+        // (each fentry probe is a real load and attach).
+        let first_lacking = |set: &[&ProgSpec]| -> Option<String> {
+            set.iter()
+                .find(|p| !self.supported(&p.attach))
+                .map(|p| p.attach.to_string())
+        };
         let mut missing = lacking(&common);
         let mut chosen = common;
         if !fentry.is_empty() || !kprobe.is_empty() {
-            let f = lacking(&fentry);
-            if !fentry.is_empty() && f.is_empty() {
+            let f = first_lacking(&fentry);
+            if !fentry.is_empty() && f.is_none() {
                 chosen.extend(fentry);
             } else {
-                let k = lacking(&kprobe);
-                if !kprobe.is_empty() && k.is_empty() {
+                let k = first_lacking(&kprobe);
+                if !kprobe.is_empty() && k.is_none() {
                     chosen.extend(kprobe);
                 } else {
-                    let first = |v: &[String]| v.first().cloned().unwrap_or_default();
-                    missing.push(format!("{} or {}", first(&f), first(&k)));
+                    missing.push(format!(
+                        "{} or {}",
+                        f.unwrap_or_default(),
+                        k.unwrap_or_default()
+                    ));
                 }
             }
         }
