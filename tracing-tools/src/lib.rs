@@ -448,6 +448,27 @@ mod tests {
         }
     }
 
+    /// libbpf binds an fentry/fexit program to its target at load by the
+    /// section name, while the loader probes the [`AttachPoint`]: the two
+    /// must name the same function (the section is in the object's
+    /// string table, NUL-terminated).
+    #[test]
+    fn fentry_sections_match_their_attach_points() {
+        for t in tools() {
+            for p in t.programs.iter().filter(|p| p.attach.is_fentry()) {
+                let mut section = p.attach.to_string().into_bytes();
+                section.push(0);
+                assert!(
+                    t.object.windows(section.len()).any(|w| w == section),
+                    "{}: no section {} for {}",
+                    t.name,
+                    p.attach,
+                    p.name
+                );
+            }
+        }
+    }
+
     #[test]
     fn report_options_are_options() {
         for t in tools() {
