@@ -88,25 +88,29 @@ impl AttachProbe {
                 .map(|p| p.attach.to_string())
                 .collect()
         };
+        // Of an alternative set only its first lack is told: stop there
+        // (each fentry probe is a real load and attach).
+        let first_lacking = |set: &[&ProgSpec]| -> Option<String> {
+            set.iter()
+                .find(|p| !self.supported(&p.attach))
+                .map(|p| p.attach.to_string())
+        };
         let mut missing = lacking(&common);
         let mut chosen = common;
         if !fentry.is_empty() || !kprobe.is_empty() {
-            let f = lacking(&fentry);
-            if !fentry.is_empty() && f.is_empty() {
+            let f = first_lacking(&fentry);
+            if !fentry.is_empty() && f.is_none() {
                 chosen.extend(fentry);
             } else {
-                let k = lacking(&kprobe);
-                if !kprobe.is_empty() && k.is_empty() {
+                let k = first_lacking(&kprobe);
+                if !kprobe.is_empty() && k.is_none() {
                     chosen.extend(kprobe);
                 } else {
-                    let first = |v: &[String]| v.first().cloned().unwrap_or_default();
-                    let mut line = format!("{} or {}", first(&f), first(&k));
-                    if let Some(func) = self.absent_function(&fentry, &kprobe) {
-                        line.push_str(&format!(
-                            "; {func} is not in the kernel's BTF (a module not loaded?)"
-                        ));
-                    }
-                    missing.push(line);
+                    missing.push(format!(
+                        "{} or {}",
+                        f.unwrap_or_default(),
+                        k.unwrap_or_default()
+                    ));
                 }
             }
         }
@@ -130,8 +134,12 @@ impl AttachProbe {
         Err(LoaderError::Other {
             what: format!("tool '{}' is not supported by this kernel", tool.name),
             why: if alternatives {
+                let absent = self
+                    .absent_function(tool)
+                    .map(|f| format!("; {f} is not in the kernel's BTF (a module not loaded?)"))
+                    .unwrap_or_default();
                 format!(
-                    "it needs fentry or kprobes, and neither attaches here ({} missing)",
+                    "it needs fentry or kprobes, and neither attaches here ({} missing){absent}",
                     missing.join(", ")
                 )
             } else {
@@ -140,15 +148,11 @@ impl AttachProbe {
         })
     }
 
-    /// The first function of the fentry and kprobe sets that vmlinux BTF
-    /// lacks (xfs, nfs, zfs, md functions where their module is not built
-    /// in): then no kernel feature would make the tool run as it stands.
-    fn absent_function<'t>(
-        &self,
-        fentry: &[&'t ProgSpec],
-        kprobe: &[&'t ProgSpec],
-    ) -> Option<&'t str> {
-        fentry.iter().chain(kprobe).find_map(|p| match p.attach {
+    /// The first function of `tool`'s fentry or kprobe programs that
+    /// vmlinux BTF lacks (nfs, zfs, md functions where their module is not
+    /// built in): then no kernel feature alone would make the tool run.
+    fn absent_function(&self, tool: &Tool) -> Option<&'static str> {
+        tool.programs.iter().find_map(|p| match p.attach {
             AttachPoint::Fentry(f)
             | AttachPoint::Fexit(f)
             | AttachPoint::Kprobe(f)

@@ -28,10 +28,14 @@ mod exitsnoop;
 mod fsfamily;
 mod hardirqs;
 mod killsnoop;
+mod klockstat;
+mod mdflush;
 mod net;
 mod offcputime;
 mod oomkill;
 mod profile;
+mod sofdsnoop;
+mod solisten;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -41,6 +45,7 @@ mod biotop;
 mod cachetop;
 mod filetop;
 mod tcpconnect;
+mod tcpconnlat;
 mod tcpretrans;
 mod tcptop;
 
@@ -426,6 +431,11 @@ pub fn tools() -> &'static [Tool] {
         vfscount::TOOL,
         capable::TOOL,
         swapin::TOOL,
+        tcpconnlat::TOOL,
+        solisten::TOOL,
+        mdflush::TOOL,
+        sofdsnoop::TOOL,
+        klockstat::TOOL,
     ];
     TOOLS
 }
@@ -475,6 +485,51 @@ mod tests {
             shorts.sort();
             shorts.dedup();
             assert_eq!(shorts.len(), n, "{}: a short option twice", t.name);
+        }
+    }
+
+    /// The loader keeps either the fentry set or the kprobe set of a tool:
+    /// each must trace the same kernel functions, or the tool would see
+    /// other events depending on the kernel it runs on.
+    #[test]
+    fn fentry_and_kprobe_sets_cover_the_same_functions() {
+        use std::collections::BTreeSet;
+        for t in tools() {
+            let funcs = |kprobe: bool| -> BTreeSet<&str> {
+                t.programs
+                    .iter()
+                    .filter_map(|p| match p.attach {
+                        AttachPoint::Fentry(f) | AttachPoint::Fexit(f) if !kprobe => Some(f),
+                        AttachPoint::Kprobe(f) | AttachPoint::Kretprobe(f) if kprobe => Some(f),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let (fentry, kprobe) = (funcs(false), funcs(true));
+            if !fentry.is_empty() || !kprobe.is_empty() {
+                assert_eq!(fentry, kprobe, "{}: fentry and kprobe sets differ", t.name);
+            }
+        }
+    }
+
+    /// libbpf binds an fentry/fexit program to its target at load by the
+    /// section name, while the loader probes the [`AttachPoint`]: the two
+    /// must name the same function (the section is in the object's
+    /// string table, NUL-terminated).
+    #[test]
+    fn fentry_sections_match_their_attach_points() {
+        for t in tools() {
+            for p in t.programs.iter().filter(|p| p.attach.is_fentry()) {
+                let mut section = p.attach.to_string().into_bytes();
+                section.push(0);
+                assert!(
+                    t.object.windows(section.len()).any(|w| w == section),
+                    "{}: no section {} for {}",
+                    t.name,
+                    p.attach,
+                    p.name
+                );
+            }
         }
     }
 

@@ -56,6 +56,8 @@ struct event {
 	char file[FILE_NAME_LEN];
 	char task[TASK_COMM_LEN];
 };
+_Static_assert(sizeof(struct event) == 88 && __builtin_offsetof(struct event, task) == 72,
+	       "the layout src/fsfamily.rs reads");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
