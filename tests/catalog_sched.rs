@@ -338,3 +338,104 @@ fn cpudist_side_by_side() {
         "libbpf-tools {nt}, bpfscope {no}\n{t}\n{o}"
     );
 }
+
+// --------------------------------------------------------------- runqslower
+
+#[test]
+fn runqslower_waits_of_spinners() {
+    // Four spinners on two cores (and the machine's other load): each waits
+    // at least a scheduler tick whenever it is preempted.
+    let spinners: Vec<Kid> = (0..4).map(|_| spawn_workload(&["cpu", "30"])).collect();
+    let pids: Vec<u64> = spinners.iter().map(|k| k.0.id().into()).collect();
+    let first = pids[0].to_string();
+    let by_comm = Root::new();
+    let by_pid = Root::new();
+    let a = load_attach(&by_comm, "runqslower", &["-c", "workload", "1000"]);
+    let b = load_attach(&by_pid, "runqslower", &["-p", &first, "1000"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let ev = array(&by_comm.json(&["tool", "report", "runqslower", "duration", "0"]));
+    assert!(!ev.is_empty(), "no waits over 1 ms");
+    for e in &ev {
+        assert_eq!(e["task"], "workload", "-c leaked: {e}");
+        assert!(e["delta_us"].as_u64().is_some_and(|d| d > 1000), "{e}");
+        assert!(e["prev_task"].is_string() && e["ts"].is_u64(), "{e}");
+    }
+    assert!(ev
+        .iter()
+        .any(|e| e["pid"].as_u64().is_some_and(|p| pids.contains(&p))));
+    let ev = array(&by_pid.json(&["tool", "report", "runqslower", "duration", "0"]));
+    assert!(
+        !ev.is_empty() && ev.iter().all(|e| e["pid"].as_u64() == Some(pids[0])),
+        "{ev:?}"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let text = by_comm.ok(&["tool", "report", "runqslower", "-P", "duration", "0"]);
+    assert!(
+        text.starts_with(
+            "TIME     COMM             TID           LAT(us) PREV COMM        PREV TID\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .skip(1)
+            .any(|l| l[9..].starts_with("workload ")),
+        "{text}"
+    );
+    drop(spinners);
+    unload(&by_comm, a);
+    unload(&by_pid, b);
+    for bad in [&["0"][..], &["-c", "a-name-longer-than-15"], &["1", "2"]] {
+        let mut w = vec!["tool", "load", "runqslower"];
+        w.extend_from_slice(bad);
+        by_comm.fails(&w);
+    }
+}
+
+// ---------------------------------------------------------------- pidpersec
+
+#[test]
+fn pidpersec_counts_forks() {
+    let root = Root::new();
+    let loaded = load_attach(&root, "pidpersec", &[]);
+    exits(40, 0);
+    // No interval: everything since load, as a count.
+    let r = root.ndjson(&["tool", "report", "pidpersec"]);
+    let row = &array(&r[0]["rows"])[0];
+    assert!(row["pids"].as_u64().is_some_and(|n| n >= 40), "{r:?}");
+    assert!(row.get("pids_per_sec").is_none(), "{r:?}");
+    // Every second: that second's forks. The forks run while it waits.
+    let (text, r) = std::thread::scope(|s| {
+        let forks = s.spawn(|| {
+            for _ in 0..20 {
+                exits(3, 0);
+                std::thread::sleep(Duration::from_millis(40));
+            }
+        });
+        let text = root.ok(&["tool", "report", "pidpersec", "1", "2"]);
+        let r = root.ndjson(&["tool", "report", "pidpersec", "1", "1"]);
+        forks.join().expect("forks");
+        (text, r)
+    });
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[..2], ["", "TIME     PIDs/sec"], "{text}");
+    assert_eq!(lines.len(), 4, "{text}");
+    let rate = |l: &str| {
+        l.split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse::<u64>().ok())
+    };
+    assert!(
+        lines[2..]
+            .iter()
+            .all(|l| l.as_bytes()[2] == b':' && rate(l).is_some_and(|n| n >= 10)),
+        "{text}"
+    );
+    let row = &array(&r[0]["rows"])[0];
+    assert!(
+        row["pids_per_sec"].as_u64().is_some_and(|n| n >= 10),
+        "{r:?}"
+    );
+    unload(&root, loaded);
+    root.fails(&["tool", "load", "pidpersec", "-p", "1"]);
+}

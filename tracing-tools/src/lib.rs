@@ -31,7 +31,9 @@ mod killsnoop;
 mod net;
 mod offcputime;
 mod oomkill;
+mod pidpersec;
 mod profile;
+mod runqslower;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -337,7 +339,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 19] = [
+    static TOOLS: [Tool; 21] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -358,6 +360,8 @@ pub fn tools() -> &'static [Tool] {
         // Scheduler tools (issue 21).
         exitsnoop::TOOL,
         cpudist::TOOL,
+        runqslower::TOOL,
+        pidpersec::TOOL,
     ];
     &TOOLS
 }
