@@ -439,3 +439,176 @@ fn pidpersec_counts_forks() {
     unload(&root, loaded);
     root.fails(&["tool", "load", "pidpersec", "-p", "1"]);
 }
+
+// ------------------------------------------------- wakeuptime, offwaketime
+
+/// Stacks of a report whose `pid` is `pid`, and whether all are.
+fn stacks_of(r: &Value, pid: u32) -> Vec<Value> {
+    let stacks = array(&r["stacks"]);
+    assert!(
+        stacks.iter().all(|s| s["pid"].as_u64() == Some(pid.into())),
+        "-p leaked: {r}"
+    );
+    stacks
+}
+
+fn has_frame(frames: &Value, name: &str) -> bool {
+    array(frames)
+        .iter()
+        .any(|f| f.as_str().is_some_and(|f| f.contains(name)))
+}
+
+#[test]
+fn wakeuptime_sleeps_woken_by_timers() {
+    let kid = spawn_workload(&["sleep", "30"]);
+    let pid = kid.0.id();
+    let root = Root::new();
+    let loaded = load_attach(&root, "wakeuptime", &["-p", &pid.to_string()]);
+    std::thread::sleep(Duration::from_millis(1200));
+    let r = root.json(&["tool", "report", "wakeuptime"]);
+    assert_eq!(r["unit"], "us");
+    let stacks = stacks_of(&r, pid);
+    // Its 10 ms nanosleeps end by a timer: the waker's stack has it.
+    let timed: Vec<&Value> = stacks
+        .iter()
+        .filter(|s| has_frame(&s["waker"]["kernel"], "hrtimer_wakeup"))
+        .collect();
+    assert!(!timed.is_empty(), "no hrtimer wakeup: {r}");
+    let us: u64 = timed.iter().filter_map(|s| s["count"].as_u64()).sum();
+    assert!(us >= 500_000, "expected >= 0.5 s asleep, got {us} us: {r}");
+    // Only the waker's kernel stack is taken.
+    assert!(
+        timed.iter().all(|s| s["comm"] == "workload"
+            && s.get("kernel").is_none()
+            && s["waker"].get("user").is_none()),
+        "{r}"
+    );
+    let text = root.ok(&["tool", "report", "wakeuptime"]);
+    assert!(text.contains("\n\ttarget:          workload\n"), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("\t          waker: ")),
+        "{text}"
+    );
+    assert!(text.contains("\thrtimer_wakeup\n"), "{text}");
+    let folded = root.ok(&["tool", "report", "wakeuptime", "-f"]);
+    assert!(
+        folded
+            .lines()
+            .any(|l| l.starts_with("workload;--;") && l.contains("hrtimer_wakeup_[k]")),
+        "{folded}"
+    );
+    drop(kid);
+    unload(&root, loaded);
+    for bad in [&["-m", "9", "-M", "9"][..], &["-p", "0"], &["1", "2"]] {
+        let mut w = vec!["tool", "load", "wakeuptime"];
+        w.extend_from_slice(bad);
+        root.fails(&w);
+    }
+}
+
+/// Microseconds of every block of a wakeuptime text report (the line after
+/// each `waker:` line).
+fn wakeup_total(out: &str) -> u64 {
+    let lines: Vec<&str> = out.lines().collect();
+    lines
+        .windows(2)
+        .filter(|w| w[0].trim_start().starts_with("waker:"))
+        .filter_map(|w| w[1].trim().parse::<u64>().ok())
+        .sum()
+}
+
+#[test]
+fn wakeuptime_side_by_side() {
+    if libbpf_tool("wakeuptime").is_none() {
+        return;
+    }
+    // A sleeper that starts sleeping once both tools are attached (it
+    // blocks on its stdin until then) and ends before either prints.
+    let mut sleeper = Command::new(workload_bin())
+        .args(["wait-sleep", "1.5"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("workload");
+    let pid = sleeper.id().to_string();
+    let root = Root::new();
+    let (theirs, ours) = spawn_both(&root, "wakeuptime", &["-p", &pid, "6"], 20);
+    drop(sleeper.stdin.take()); // EOF: start
+    let _ = sleeper.wait();
+    let ((t, te), (o, oe)) = (output(theirs), output(ours));
+    let target = "\ttarget:          workload";
+    assert!(t.contains(target) && o.contains(target), "{t}{te}\n{o}{oe}");
+    let waker = |s: &str| s.lines().any(|l| l.starts_with("\t          waker: "));
+    assert!(waker(&t) && waker(&o), "{t}\n{o}");
+    let (nt, no) = (wakeup_total(&t), wakeup_total(&o));
+    eprintln!("wakeuptime -p, our sleeper: libbpf-tools {nt} us, bpfscope {no} us");
+    // The same ~150 sleeps of 10 ms. libbpf-tools sums nanoseconds and
+    // divides once; bpfscope adds whole microseconds per wakeup.
+    assert!(
+        nt >= 1_000_000 && within(nt, no, 2, 200),
+        "libbpf-tools {nt}, bpfscope {no}\n{t}\n{o}"
+    );
+}
+
+#[test]
+fn offwaketime_blocked_and_waker_stacks() {
+    let kid = spawn_workload(&["sleep", "30"]);
+    let pid = kid.0.id();
+    let both = Root::new();
+    let kernel = Root::new();
+    let a = load_attach(&both, "offwaketime", &["-p", &pid.to_string()]);
+    let b = load_attach(&kernel, "offwaketime", &["-K", "-p", &pid.to_string()]);
+    std::thread::sleep(Duration::from_millis(1200));
+    let r = both.json(&["tool", "report", "offwaketime"]);
+    let stacks = stacks_of(&r, pid);
+    // Blocked in nanosleep, woken by the timer.
+    let slept: Vec<&Value> = stacks
+        .iter()
+        .filter(|s| {
+            has_frame(&s["kernel"], "nanosleep")
+                && has_frame(&s["waker"]["kernel"], "hrtimer_wakeup")
+        })
+        .collect();
+    assert!(!slept.is_empty(), "no nanosleep/hrtimer pair: {r}");
+    let us: u64 = slept.iter().filter_map(|s| s["count"].as_u64()).sum();
+    assert!(us >= 500_000, "expected >= 0.5 s asleep, got {us} us: {r}");
+    assert!(
+        slept
+            .iter()
+            .all(|s| s["comm"] == "workload" && s["user"].is_array()),
+        "{r}"
+    );
+    let text = both.ok(&["tool", "report", "offwaketime"]);
+    assert!(text.contains("    --               --\n"), "{text}");
+    assert!(
+        text.contains(&format!("    target:          workload {pid}\n")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("    waker:           ")),
+        "{text}"
+    );
+    let folded = both.ok(&["tool", "report", "offwaketime", "-f"]);
+    assert!(
+        folded.lines().any(|l| l.starts_with("workload;")
+            && l.contains("do_nanosleep_[k]")
+            && l.contains(";--;")
+            && l.contains("hrtimer_wakeup_[k]")),
+        "{folded}"
+    );
+    // -K: kernel stacks only, on both sides.
+    let r = kernel.json(&["tool", "report", "offwaketime"]);
+    let stacks = stacks_of(&r, pid);
+    assert!(!stacks.is_empty(), "{r}");
+    assert!(
+        stacks
+            .iter()
+            .all(|s| s.get("user").is_none() && s["waker"].get("user").is_none()),
+        "{r}"
+    );
+    drop(kid);
+    unload(&both, a);
+    unload(&kernel, b);
+    both.fails(&["tool", "load", "offwaketime", "-p", "1", "-t", "2"]);
+    both.fails(&["tool", "load", "offwaketime", "-U", "-K"]);
+}

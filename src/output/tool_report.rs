@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tracing_tools::event::{event_line, header_line};
 use tracing_tools::hist::slot_range;
-use tracing_tools::stacks::{folded_line, sort_for_text, text_block, StackSample};
+use tracing_tools::stacks::{folded_line, sort_for_text, text_block, StackSample, Waker};
 use tracing_tools::{render_log2, Column, Event, Histogram};
 
 use super::tool::write_table as table;
@@ -132,6 +132,12 @@ fn escaped_sample(s: &StackSample) -> StackSample {
         count: s.count,
         kernel: esc(&s.kernel),
         user: esc(&s.user),
+        waker: s.waker.as_ref().map(|w| Waker {
+            pid: w.pid,
+            comm: escape(&w.comm).into_owned(),
+            kernel: esc(&w.kernel),
+            user: esc(&w.user),
+        }),
     }
 }
 
@@ -151,26 +157,43 @@ pub fn write_stacks(
         return Ok(());
     }
     if ctx.table {
+        // The wakeup tools add the waker's columns.
+        let wakers = samples.iter().any(|s| s.waker.is_some());
         let rows = samples
             .iter()
             .rev()
             .map(|s| {
                 let frames =
                     |v: &Option<Vec<String>>| v.as_ref().map(|f| f.join("\n")).unwrap_or_default();
-                vec![
+                let mut row = vec![
                     s.pid.to_string(),
                     s.comm.clone(),
                     s.count.to_string(),
                     frames(&s.kernel),
                     frames(&s.user),
-                ]
+                ];
+                if wakers {
+                    let w = s.waker.as_ref();
+                    row.extend([
+                        w.map(|w| w.pid.to_string()).unwrap_or_default(),
+                        w.map(|w| w.comm.clone()).unwrap_or_default(),
+                        w.map(|w| frames(&w.kernel)).unwrap_or_default(),
+                        w.map(|w| frames(&w.user)).unwrap_or_default(),
+                    ]);
+                }
+                row
             })
             .collect();
-        return table(
-            w,
-            &["PID", "COMM", r.unit, "KERNEL STACK", "USER STACK"],
-            rows,
-        );
+        let mut header = vec!["PID", "COMM", r.unit, "KERNEL STACK", "USER STACK"];
+        if wakers {
+            header.extend([
+                "WAKER PID",
+                "WAKER",
+                "WAKER KERNEL STACK",
+                "WAKER USER STACK",
+            ]);
+        }
+        return table(w, &header, rows);
     }
     for s in &samples {
         w.write_all(text_block(s).as_bytes())?;

@@ -30,6 +30,7 @@ mod hardirqs;
 mod killsnoop;
 mod net;
 mod offcputime;
+mod offwaketime;
 mod oomkill;
 mod pidpersec;
 mod profile;
@@ -39,6 +40,7 @@ mod syscount;
 mod sysnames;
 mod tcpconnect;
 mod tcpretrans;
+mod wakeuptime;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -137,7 +139,8 @@ pub enum Report {
         rows: fn(&Config, &Session, &[MapEntry]) -> Vec<Event>,
         header_each: bool,
     },
-    /// Stack samples: `counts` maps a [`stacks::StackKey`] to a u64 (samples
+    /// Stack samples: `counts` maps a [`stacks::StackKey`] (or a wake key:
+    /// two of them, the blocked task's and its waker's) to a u64 (samples
     /// or microseconds), `stacks` is the stack-trace map the ids index.
     Stacks {
         counts: &'static str,
@@ -339,7 +342,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 21] = [
+    static TOOLS: [Tool; 23] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -362,6 +365,8 @@ pub fn tools() -> &'static [Tool] {
         cpudist::TOOL,
         runqslower::TOOL,
         pidpersec::TOOL,
+        wakeuptime::TOOL,
+        offwaketime::TOOL,
     ];
     &TOOLS
 }
