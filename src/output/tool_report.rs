@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use tracing_tools::event::{event_line, header_line};
 use tracing_tools::hist::slot_range;
 use tracing_tools::stacks::{folded_line, sort_for_text, text_block, StackSample, Waker};
-use tracing_tools::{render_log2, Column, Event, Histogram};
+use tracing_tools::{render_linear, render_log2, Column, Event, Histogram};
 
 use super::tool::write_table as table;
 use super::{escape, Ctx};
@@ -228,9 +228,20 @@ pub struct HistReport<'a> {
     /// HH:MM:SS (the tools' -T) when asked for.
     pub time: Option<String>,
     pub histograms: &'a [Histogram],
+    /// Slot i is the value i (see [`tracing_tools::Report::Linear`]).
+    pub linear: bool,
 }
 
-fn hist_json(h: &Histogram) -> Value {
+/// The values a slot counts: a log2 range, or the one value of a linear slot.
+fn bucket(linear: bool, i: usize) -> (u64, u64) {
+    if linear {
+        (i as u64, i as u64)
+    } else {
+        slot_range(i)
+    }
+}
+
+fn hist_json(h: &Histogram, linear: bool) -> Value {
     let mut m = Map::new();
     if let Some((k, v)) = &h.label {
         m.insert(k.clone(), v.clone());
@@ -250,7 +261,7 @@ fn hist_json(h: &Histogram) -> Value {
         .iter()
         .enumerate()
         .map(|(i, &count)| {
-            let (low, high) = slot_range(i);
+            let (low, high) = bucket(linear, i);
             serde_json::json!({ "low": low, "high": high, "count": count })
         })
         .collect();
@@ -269,7 +280,7 @@ impl HistReport<'_> {
             "histograms".into(),
             self.histograms
                 .iter()
-                .map(hist_json)
+                .map(|h| hist_json(h, self.linear))
                 .collect::<Vec<_>>()
                 .into(),
         );
@@ -294,14 +305,14 @@ pub fn write_hist(ctx: &Ctx, w: &mut impl Write, r: &HistReport<'_>) -> io::Resu
                 .map(|i| i + 1)
                 .unwrap_or(0);
             for (i, &count) in h.slots[..last].iter().enumerate() {
-                let (low, high) = slot_range(i);
+                let (low, high) = bucket(r.linear, i);
                 let bar = "*".repeat((u128::from(count) * 40 / u128::from(max)) as usize);
-                rows.push(vec![
-                    label.clone(),
-                    format!("{low} -> {high}"),
-                    count.to_string(),
-                    bar,
-                ]);
+                let values = if r.linear {
+                    low.to_string()
+                } else {
+                    format!("{low} -> {high}")
+                };
+                rows.push(vec![label.clone(), values, count.to_string(), bar]);
             }
         }
         let unit = r.histograms.first().map(|h| h.unit).unwrap_or("usecs");
@@ -317,7 +328,12 @@ pub fn write_hist(ctx: &Ctx, w: &mut impl Write, r: &HistReport<'_>) -> io::Resu
         if let Some(l) = h.label_line() {
             writeln!(w, "\n{}", escape(&l))?;
         }
-        w.write_all(render_log2(&h.slots, h.unit).as_bytes())?;
+        let text = if r.linear {
+            render_linear(&h.slots, h.unit)
+        } else {
+            render_log2(&h.slots, h.unit)
+        };
+        w.write_all(text.as_bytes())?;
     }
     if r.histograms.iter().all(|h| h.total() == 0) {
         writeln!(w, "(no events recorded)")?;

@@ -34,6 +34,7 @@ mod offwaketime;
 mod oomkill;
 mod pidpersec;
 mod profile;
+mod runqlen;
 mod runqslower;
 pub mod stacks;
 mod syscount;
@@ -45,7 +46,7 @@ mod wakeuptime;
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
-pub use hist::{render_log2, Histogram};
+pub use hist::{render_linear, render_log2, Histogram};
 
 /// `prog profile`'s programs (bpftool's profiler.bpf.c): fentry/fexit
 /// programs that read hardware counters around each run of a program.
@@ -118,6 +119,12 @@ pub struct ProgSpec {
 pub enum Report {
     /// Log2 histograms in the hash map `map`, keyed per tool.
     Histogram {
+        map: &'static str,
+        decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<Histogram>,
+    },
+    /// Linear histograms in the hash map `map` (runqlen): slot i counts
+    /// the value i itself, printed as libbpf-tools' `print_linear_hist`.
+    Linear {
         map: &'static str,
         decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<Histogram>,
     },
@@ -233,6 +240,24 @@ impl Tool {
         args::wants_help(self.options, args)
     }
 
+    /// Whether the tool can follow events, and whether it can report per
+    /// interval. A [`Report::Select`] is resolved with no option and with
+    /// each flag alone (the selecting options are flags: tcpconnect -c,
+    /// hardirqs -d, runqlen -O).
+    fn report_kinds(&self) -> (bool, bool) {
+        let mut configs = vec![Config::default()];
+        for o in self.options.iter().filter(|o| o.value.is_none()) {
+            let mut c = Config::default();
+            c.parsed.opts.push((o.long, None));
+            configs.push(c);
+        }
+        let kinds: Vec<bool> = configs
+            .iter()
+            .map(|c| self.report.resolve(c).is_interval())
+            .collect();
+        (kinds.contains(&false), kinds.contains(&true))
+    }
+
     /// Usage text: positional arguments and options (see [`usage`]).
     pub fn usage(&self) -> String {
         let mut s = format!(
@@ -252,12 +277,9 @@ impl Tool {
              each interval report clears the maps (a report without INTERVAL leaves them)";
         const EVENTS: &str = "[COUNT] [duration SECS]: follows events until Ctrl-C, COUNT \
              events or SECS (0: what is buffered now); reading clears nothing";
-        let forms: &[&str] = match self.report {
-            Report::Events { .. } => &[EVENTS],
-            Report::Select(_) => &[EVENTS, INTERVAL],
-            _ => &[INTERVAL],
-        };
-        for f in forms {
+        let (events, interval) = self.report_kinds();
+        let forms = [(events, EVENTS), (interval, INTERVAL)];
+        for (_, f) in forms.iter().filter(|(shown, _)| *shown) {
             s.push_str(&format!("\nbpfscope tool report {} {f}.", self.name));
         }
         s.push('\n');
@@ -342,7 +364,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 23] = [
+    static TOOLS: [Tool; 24] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -363,6 +385,7 @@ pub fn tools() -> &'static [Tool] {
         // Scheduler tools (issue 21).
         exitsnoop::TOOL,
         cpudist::TOOL,
+        runqlen::TOOL,
         runqslower::TOOL,
         pidpersec::TOOL,
         wakeuptime::TOOL,
@@ -401,6 +424,17 @@ mod tests {
                 assert!(!p.name.contains('/') && !p.name.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn usage_names_the_report_forms_a_tool_has() {
+        let forms = |name: &str| {
+            let u = find(name).map(|t| t.usage()).unwrap_or_default();
+            (u.contains("follows events"), u.contains("every INTERVAL"))
+        };
+        assert_eq!(forms("tcpconnect"), (true, true));
+        assert_eq!(forms("runqlen"), (false, true));
+        assert_eq!(forms("execsnoop"), (true, false));
     }
 
     #[test]
