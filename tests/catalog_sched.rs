@@ -716,3 +716,73 @@ fn runqlen_libbpf_tools_needs_the_old_cfs_rq_field() {
             .unwrap_or("")
     );
 }
+
+// --------------------------------------------- detach and run, every tool
+
+/// (tool, words for `tool run`, a text the run's output has).
+const RUNS: &[(&str, &[&str], &str)] = &[
+    ("exitsnoop", &["-d", "1"], "PCOMM            PID"),
+    ("cpudist", &["1", "1"], "     usecs               : count"),
+    ("runqlen", &["1", "1"], "     runqlen       : count"),
+    (
+        "runqslower",
+        &["-d", "1", "100"],
+        "TIME     COMM             TID",
+    ),
+    ("wakeuptime", &["1"], "\ttarget:          "),
+    ("offwaketime", &["1"], "    waker:           "),
+    ("pidpersec", &["1", "1"], "TIME     PIDs/sec"),
+];
+
+#[test]
+fn every_tool_detaches_and_runs_in_the_foreground() {
+    for (tool, run, expect) in RUNS {
+        let root = Root::new();
+        let loaded = load_attach(&root, tool, &[]);
+        let links = link_ids_of(&loaded);
+        assert!(!links.is_empty(), "{tool}: no links");
+        // Detach: links gone, programs and maps kept, the report still reads.
+        root.ok(&["tool", "detach", tool]);
+        assert!(root.entries(&format!("{tool}/links")).is_empty(), "{tool}");
+        assert!(!root.entries(&format!("{tool}/maps")).is_empty(), "{tool}");
+        wait_until("links gone after detach", || {
+            link_ids_of(&loaded).is_empty()
+        });
+        let report = if ["exitsnoop", "runqslower"].contains(tool) {
+            vec!["tool", "report", tool, "duration", "0"]
+        } else {
+            vec!["tool", "report", tool]
+        };
+        root.ok(&report);
+        root.ok(&["tool", "unload", tool]);
+        let gone = |what: &str, id: u64| {
+            !Command::new(BPFSCOPE)
+                .args([what, "show", "id", &id.to_string()])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        wait_until("programs freed", || {
+            loaded.progs.iter().all(|id| gone("prog", *id))
+        });
+        wait_until("maps freed", || {
+            loaded.maps.iter().all(|id| gone("map", *id))
+        });
+
+        // tool run: load, attach, report and clean up in the foreground
+        // (a fork on the way, for exitsnoop and pidpersec to see).
+        let mut args = vec!["tool", "run", tool];
+        args.extend_from_slice(run);
+        let out = std::thread::scope(|s| {
+            let r = s.spawn(|| root.ok(&args));
+            std::thread::sleep(Duration::from_millis(700));
+            exits(2, 0);
+            r.join().expect("run")
+        });
+        assert!(out.contains(expect), "{tool} {run:?}: {out}");
+        assert!(
+            root.entries("").is_empty(),
+            "{tool}: run left {:?}",
+            root.entries("")
+        );
+    }
+}

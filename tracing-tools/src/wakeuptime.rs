@@ -5,6 +5,7 @@
 use crate::args::{duration, err, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
+// Options and checks shared with offwaketime.
 pub(crate) const MIN_BLOCK: OptSpec = opt(
     Some('m'),
     "min-block-time",
