@@ -265,8 +265,9 @@ fn cpudist_per_process_on_and_off_cpu() {
     let off = Root::new();
     let a = load_attach(&on, "cpudist", &["-P", "-p", &pid]);
     let b = load_attach(&off, "cpudist", &["-O", "-m", "-p", &pid]);
-    // Two spinning threads of others on two cores: the spinner is preempted.
-    let sleeper = spawn_workload(&["sleep", "30"]);
+    // Two more spinners: three on two cores, so ours is preempted (its
+    // on-CPU time is recorded then) and waits (its off-CPU time).
+    let others: Vec<Kid> = (0..2).map(|_| spawn_workload(&["cpu", "30"])).collect();
     std::thread::sleep(Duration::from_millis(1500));
     let r = on.json(&["tool", "report", "cpudist"]);
     let hists = array(&r["histograms"]);
@@ -295,7 +296,7 @@ fn cpudist_per_process_on_and_off_cpu() {
         hists.len() == 1 && hists[0]["unit"] == "msecs" && hists[0].get("pid").is_none(),
         "{r}"
     );
-    drop(sleeper);
+    drop(others);
     drop(spin);
     unload(&on, a);
     unload(&off, b);
