@@ -604,6 +604,20 @@ fn offwaketime_blocked_and_waker_stacks() {
             && l.contains("hrtimer_wakeup_[k]")),
         "{folded}"
     );
+    let svg = std::env::temp_dir().join(format!("bpfscope-offwake-{}.svg", std::process::id()));
+    both.ok(&[
+        "tool",
+        "report",
+        "offwaketime",
+        "--svg",
+        svg.to_str().unwrap_or(""),
+    ]);
+    let drawn = std::fs::read_to_string(&svg).unwrap_or_default();
+    let _ = std::fs::remove_file(&svg);
+    assert!(
+        drawn.contains("Off-Wake Time Flame Graph") && drawn.contains("hrtimer_wakeup"),
+        "{drawn:.300}"
+    );
     // -K: kernel stacks only, on both sides.
     let r = kernel.json(&["tool", "report", "offwaketime"]);
     let stacks = stacks_of(&r, pid);

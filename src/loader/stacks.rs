@@ -1,8 +1,8 @@
-//! Stack reports (profile, offcputime, wakeuptime, offwaketime): the pinned stack-trace map's
-//! frames by id, symbolized with blazesym — kernel addresses through
-//! /proc/kallsyms, user addresses through the sampled process's ELF
-//! symbols (found via /proc/PID/maps, so the process must still run;
-//! otherwise its frames read `[unknown]`, as in bcc).
+//! Stack reports (profile, offcputime, wakeuptime, offwaketime): the
+//! pinned stack-trace map's frames by id, symbolized with blazesym —
+//! kernel addresses through /proc/kallsyms, user addresses through the
+//! sampled process's ELF symbols (found via /proc/PID/maps, so the process
+//! must still run; otherwise its frames read `[unknown]`, as in bcc).
 
 use std::collections::HashMap;
 use std::path::Path;

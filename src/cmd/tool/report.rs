@@ -368,10 +368,11 @@ fn emit_json(ctx: &Ctx, out: &mut output::Out, series: bool, mut v: Value) -> Re
 }
 
 fn write_svg(tool: &Tool, unit: &str, path: &str, folded: &[String]) -> Result<()> {
-    let title = if tool.name == "offcputime" {
-        "Off-CPU Time Flame Graph"
-    } else {
-        "CPU Flame Graph"
+    let title = match tool.name {
+        "offcputime" => "Off-CPU Time Flame Graph",
+        "wakeuptime" => "Wakeup Time Flame Graph",
+        "offwaketime" => "Off-Wake Time Flame Graph",
+        _ => "CPU Flame Graph",
     };
     let fail =
         |e: std::io::Error| CmdError::Failed(format!("can't write flame graph '{path}': {e}"));
