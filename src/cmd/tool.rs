@@ -464,6 +464,8 @@ fn report(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let root = root()?;
     let mut config = loaded_config(&root, tool, &name)?;
     let plan = report_plan(tool, &mut config, &args[1..])?;
+    // Rows see this report's interval, not the load's (pidpersec's rate).
+    config.interval = plan.interval;
     signal::install();
     let target = Target {
         root: &root,

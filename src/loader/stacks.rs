@@ -1,8 +1,8 @@
-//! Stack reports of profile and offcputime: the pinned stack-trace map's
-//! frames by id, symbolized with blazesym — kernel addresses through
-//! /proc/kallsyms, user addresses through the sampled process's ELF
-//! symbols (found via /proc/PID/maps, so the process must still run;
-//! otherwise its frames read `[unknown]`, as in bcc).
+//! Stack reports (profile, offcputime, wakeuptime, offwaketime): the
+//! pinned stack-trace map's frames by id, symbolized with blazesym —
+//! kernel addresses through /proc/kallsyms, user addresses through the
+//! sampled process's ELF symbols (found via /proc/PID/maps, so the process
+//! must still run; otherwise its frames read `[unknown]`, as in bcc).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,7 +11,7 @@ use blazesym::symbolize::source::{Kernel, Process, Source};
 use blazesym::symbolize::{Input, Symbolized, Symbolizer};
 use blazesym::{MaybeDefault, Pid};
 use libbpf_rs::{MapCore, MapFlags, MapHandle};
-use tracing_tools::stacks::{merge_identical, missed, StackId, StackKey, StackSample};
+use tracing_tools::stacks::{merge_identical, missed, StackId, StackKey, StackSample, Waker};
 
 use super::{bpf_err, LoaderError};
 
@@ -65,7 +65,11 @@ pub fn samples(
     let mut by_id: HashMap<u32, Option<Vec<u64>>> = HashMap::new();
     let mut kernel_addrs: Vec<u64> = Vec::new();
     let mut user_addrs: HashMap<u32, Vec<u64>> = HashMap::new();
-    for (k, _) in &keyed {
+    // The waker's stacks (wakeup tools) are symbolized with its own pid.
+    let tasks = keyed
+        .iter()
+        .flat_map(|(k, _)| std::iter::once(k).chain(k.waker.as_deref()));
+    for k in tasks {
         for (id, user) in [(k.kern_stack_id, false), (k.user_stack_id, true)] {
             let StackId::Id(id) = StackId::of(id) else {
                 continue;
@@ -143,6 +147,12 @@ pub fn samples(
                 count,
                 kernel: side(k.kern_stack_id, false, k.pid),
                 user: side(k.user_stack_id, true, k.pid),
+                waker: k.waker.as_deref().map(|w| Waker {
+                    pid: w.pid,
+                    comm: w.comm.clone(),
+                    kernel: side(w.kern_stack_id, false, w.pid),
+                    user: side(w.user_stack_id, true, w.pid),
+                }),
             })
             .collect(),
     ))

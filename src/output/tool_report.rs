@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tracing_tools::event::{event_line, header_line};
 use tracing_tools::hist::slot_range;
-use tracing_tools::stacks::{folded_line, sort_for_text, text_block, StackSample};
-use tracing_tools::{render_log2, Column, Event, Histogram};
+use tracing_tools::stacks::{folded_line, sort_for_text, text_block, StackSample, Waker};
+use tracing_tools::{render_linear, render_log2, Column, Event, Histogram};
 
 use super::tool::write_table as table;
 use super::{escape, Ctx};
@@ -193,6 +193,12 @@ fn escaped_sample(s: &StackSample) -> StackSample {
         count: s.count,
         kernel: esc(&s.kernel),
         user: esc(&s.user),
+        waker: s.waker.as_ref().map(|w| Waker {
+            pid: w.pid,
+            comm: escape(&w.comm).into_owned(),
+            kernel: esc(&w.kernel),
+            user: esc(&w.user),
+        }),
     }
 }
 
@@ -212,26 +218,43 @@ pub fn write_stacks(
         return Ok(());
     }
     if ctx.table {
+        // The wakeup tools add the waker's columns.
+        let wakers = samples.iter().any(|s| s.waker.is_some());
         let rows = samples
             .iter()
             .rev()
             .map(|s| {
                 let frames =
                     |v: &Option<Vec<String>>| v.as_ref().map(|f| f.join("\n")).unwrap_or_default();
-                vec![
+                let mut row = vec![
                     s.pid.to_string(),
                     s.comm.clone(),
                     s.count.to_string(),
                     frames(&s.kernel),
                     frames(&s.user),
-                ]
+                ];
+                if wakers {
+                    let w = s.waker.as_ref();
+                    row.extend([
+                        w.map(|w| w.pid.to_string()).unwrap_or_default(),
+                        w.map(|w| w.comm.clone()).unwrap_or_default(),
+                        w.map(|w| frames(&w.kernel)).unwrap_or_default(),
+                        w.map(|w| frames(&w.user)).unwrap_or_default(),
+                    ]);
+                }
+                row
             })
             .collect();
-        return table(
-            w,
-            &["PID", "COMM", r.unit, "KERNEL STACK", "USER STACK"],
-            rows,
-        );
+        let mut header = vec!["PID", "COMM", r.unit, "KERNEL STACK", "USER STACK"];
+        if wakers {
+            header.extend([
+                "WAKER PID",
+                "WAKER",
+                "WAKER KERNEL STACK",
+                "WAKER USER STACK",
+            ]);
+        }
+        return table(w, &header, rows);
     }
     for s in &samples {
         w.write_all(text_block(s).as_bytes())?;
@@ -266,9 +289,20 @@ pub struct HistReport<'a> {
     /// HH:MM:SS (the tools' -T) when asked for.
     pub time: Option<String>,
     pub histograms: &'a [Histogram],
+    /// Slot i is the value i (see [`tracing_tools::Report::Linear`]).
+    pub linear: bool,
 }
 
-fn hist_json(h: &Histogram) -> Value {
+/// The values a slot counts: a log2 range, or the one value of a linear slot.
+fn bucket(linear: bool, i: usize) -> (u64, u64) {
+    if linear {
+        (i as u64, i as u64)
+    } else {
+        slot_range(i)
+    }
+}
+
+fn hist_json(h: &Histogram, linear: bool) -> Value {
     let mut m = Map::new();
     if let Some((k, v)) = &h.label {
         m.insert(k.clone(), v.clone());
@@ -288,7 +322,7 @@ fn hist_json(h: &Histogram) -> Value {
         .iter()
         .enumerate()
         .map(|(i, &count)| {
-            let (low, high) = slot_range(i);
+            let (low, high) = bucket(linear, i);
             serde_json::json!({ "low": low, "high": high, "count": count })
         })
         .collect();
@@ -307,7 +341,7 @@ impl HistReport<'_> {
             "histograms".into(),
             self.histograms
                 .iter()
-                .map(hist_json)
+                .map(|h| hist_json(h, self.linear))
                 .collect::<Vec<_>>()
                 .into(),
         );
@@ -332,14 +366,14 @@ pub fn write_hist(ctx: &Ctx, w: &mut impl Write, r: &HistReport<'_>) -> io::Resu
                 .map(|i| i + 1)
                 .unwrap_or(0);
             for (i, &count) in h.slots[..last].iter().enumerate() {
-                let (low, high) = slot_range(i);
+                let (low, high) = bucket(r.linear, i);
                 let bar = "*".repeat((u128::from(count) * 40 / u128::from(max)) as usize);
-                rows.push(vec![
-                    label.clone(),
-                    format!("{low} -> {high}"),
-                    count.to_string(),
-                    bar,
-                ]);
+                let values = if r.linear {
+                    low.to_string()
+                } else {
+                    format!("{low} -> {high}")
+                };
+                rows.push(vec![label.clone(), values, count.to_string(), bar]);
             }
         }
         let unit = r.histograms.first().map(|h| h.unit).unwrap_or("usecs");
@@ -355,7 +389,12 @@ pub fn write_hist(ctx: &Ctx, w: &mut impl Write, r: &HistReport<'_>) -> io::Resu
         if let Some(l) = h.label_line() {
             writeln!(w, "\n{}", escape(&l))?;
         }
-        w.write_all(render_log2(&h.slots, h.unit).as_bytes())?;
+        let text = if r.linear {
+            render_linear(&h.slots, h.unit)
+        } else {
+            render_log2(&h.slots, h.unit)
+        };
+        w.write_all(text.as_bytes())?;
     }
     if r.histograms.iter().all(|h| h.total() == 0) {
         writeln!(w, "(no events recorded)")?;

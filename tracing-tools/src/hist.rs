@@ -82,6 +82,30 @@ pub fn render_log2(slots: &[u64], unit: &str) -> String {
     out
 }
 
+/// Renders linear `slots` (slot i counts the value i) like libbpf-tools'
+/// `print_linear_hist`: `     runqlen       : count     distribution`,
+/// then `        0          : 12       |****|` for each non-empty slot from
+/// the first to the last one. Empty histograms render as nothing.
+pub fn render_linear(slots: &[u64], val_type: &str) -> String {
+    let (Some(first), Some(last)) = (
+        slots.iter().position(|&v| v > 0),
+        slots.iter().rposition(|&v| v > 0),
+    ) else {
+        return String::new();
+    };
+    let val_max = slots.iter().copied().max().unwrap_or(0);
+    let mut out = format!("     {val_type:<13} : count     distribution\n");
+    for (i, &val) in slots.iter().enumerate().take(last + 1).skip(first) {
+        if val == 0 {
+            continue;
+        }
+        out.push_str(&format!("        {i:<10} : {val:<8} |"));
+        out.push_str(&stars_bar(val, val_max, 40));
+        out.push_str("|\n");
+    }
+    out
+}
+
 fn stars_bar(val: u64, val_max: u64, width: u64) -> String {
     let n = if val_max == 0 {
         0
@@ -118,5 +142,15 @@ mod tests {
                       \x20        8 -> 15         : 2        |********************                    |\n";
         assert_eq!(out, expect);
         assert_eq!(render_log2(&[0, 0], "usecs"), "");
+    }
+
+    #[test]
+    fn linear_layout() {
+        let out = render_linear(&[0, 4, 0, 1, 0], "runqlen");
+        let expect = "     runqlen       : count     distribution\n\
+                      \x20       1          : 4        |****************************************|\n\
+                      \x20       3          : 1        |**********                              |\n";
+        assert_eq!(out, expect);
+        assert_eq!(render_linear(&[0, 0], "runqlen"), "");
     }
 }

@@ -32,10 +32,14 @@ mod klockstat;
 mod mdflush;
 mod net;
 mod offcputime;
+mod offwaketime;
 mod oomkill;
+mod pidpersec;
 mod profile;
 mod sofdsnoop;
 mod solisten;
+mod runqlen;
+mod runqslower;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -66,11 +70,12 @@ mod probes;
 mod swapin;
 mod vfscount;
 mod vfsstat;
+mod wakeuptime;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
 pub use event::{Column, Event};
-pub use hist::{render_log2, Histogram};
+pub use hist::{render_linear, render_log2, Histogram};
 
 /// `prog profile`'s programs (bpftool's profiler.bpf.c): fentry/fexit
 /// programs that read hardware counters around each run of a program.
@@ -146,6 +151,12 @@ pub enum Report {
         map: &'static str,
         decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<Histogram>,
     },
+    /// Linear histograms in the hash map `map` (runqlen): slot i counts
+    /// the value i itself, printed as libbpf-tools' `print_linear_hist`.
+    Linear {
+        map: &'static str,
+        decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<Histogram>,
+    },
     /// Events from the ring buffer `map`; `decode` returns None for events
     /// a user-space filter (-n, -f, …) drops.
     Events {
@@ -164,7 +175,8 @@ pub enum Report {
         rows: fn(&Config, &Session, &[MapEntry]) -> Vec<Event>,
         header_each: bool,
     },
-    /// Stack samples: `counts` maps a [`stacks::StackKey`] to a u64 (samples
+    /// Stack samples: `counts` maps a [`stacks::StackKey`] (or a wake key:
+    /// two of them, the blocked task's and its waker's) to a u64 (samples
     /// or microseconds), `stacks` is the stack-trace map the ids index.
     Stacks {
         counts: &'static str,
@@ -270,6 +282,24 @@ impl Tool {
         args::wants_help(self.options, args)
     }
 
+    /// Whether the tool can follow events, and whether it can report per
+    /// interval. A [`Report::Select`] is resolved with no option and with
+    /// each flag alone (the selecting options are flags: tcpconnect -c,
+    /// hardirqs -d, runqlen -O).
+    fn report_kinds(&self) -> (bool, bool) {
+        let mut configs = vec![Config::default()];
+        for o in self.options.iter().filter(|o| o.value.is_none()) {
+            let mut c = Config::default();
+            c.parsed.opts.push((o.long, None));
+            configs.push(c);
+        }
+        let kinds: Vec<bool> = configs
+            .iter()
+            .map(|c| self.report.resolve(c).is_interval())
+            .collect();
+        (kinds.contains(&false), kinds.contains(&true))
+    }
+
     /// Usage text: positional arguments and options (see [`usage`]).
     pub fn usage(&self) -> String {
         let mut s = format!(
@@ -300,6 +330,9 @@ impl Tool {
             _ => &[INTERVAL],
         };
         for f in forms {
+        let (events, interval) = self.report_kinds();
+        let forms = [(events, EVENTS), (interval, INTERVAL)];
+        for (_, f) in forms.iter().filter(|(shown, _)| *shown) {
             s.push_str(&format!("\nbpfscope tool report {} {f}.", self.name));
         }
         s.push('\n');
@@ -436,6 +469,11 @@ pub fn tools() -> &'static [Tool] {
         mdflush::TOOL,
         sofdsnoop::TOOL,
         klockstat::TOOL,
+        runqlen::TOOL,
+        runqslower::TOOL,
+        pidpersec::TOOL,
+        wakeuptime::TOOL,
+        offwaketime::TOOL,
     ];
     TOOLS
 }
@@ -470,6 +508,17 @@ mod tests {
                 assert!(!p.name.contains('/') && !p.name.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn usage_names_the_report_forms_a_tool_has() {
+        let forms = |name: &str| {
+            let u = find(name).map(|t| t.usage()).unwrap_or_default();
+            (u.contains("follows events"), u.contains("every INTERVAL"))
+        };
+        assert_eq!(forms("tcpconnect"), (true, true));
+        assert_eq!(forms("runqlen"), (false, true));
+        assert_eq!(forms("execsnoop"), (true, false));
     }
 
     #[test]

@@ -1,13 +1,19 @@
-//! Stack samples of profile and offcputime: the BPF key both share, the
-//! symbolized record a report carries, and its two text forms — bcc's
-//! multi-line blocks and the folded lines flame graphs are drawn from.
-//! Reading the stack map and symbolizing are bpfscope's (src/loader).
+//! Stack samples of profile, offcputime, wakeuptime and offwaketime: the
+//! BPF keys they share, the symbolized record a report carries, and its
+//! two text forms — bcc's multi-line blocks and the folded lines flame
+//! graphs are drawn from. Reading the stack map and symbolizing are
+//! bpfscope's (src/loader).
 
 use serde::Serialize;
 
 use crate::bytes::{cstr_at, i32_at, u32_at};
 
+/// Size of `struct stack_key`.
+const KEY_LEN: usize = 28;
+
 /// `struct stack_key`: pid@0 user_stack_id@4 kern_stack_id@8 name[16]@12.
+/// The wakeup tools' `struct wake_key` is two of them: the blocked task,
+/// then (@28) the task that woke it; a key of that size is read so.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StackKey {
     pub pid: u32,
@@ -15,17 +21,35 @@ pub struct StackKey {
     pub user_stack_id: i32,
     pub kern_stack_id: i32,
     pub comm: String,
+    /// The waker (wakeuptime, offwaketime): its own pid, comm and stacks.
+    pub waker: Option<Box<StackKey>>,
 }
 
 impl StackKey {
     pub fn decode(b: &[u8]) -> Option<StackKey> {
+        let waker = match b.len() {
+            n if n >= 2 * KEY_LEN => Some(Box::new(StackKey::decode(&b[KEY_LEN..2 * KEY_LEN])?)),
+            _ => None,
+        };
         Some(StackKey {
             pid: u32_at(b, 0)?,
             user_stack_id: i32_at(b, 4)?,
             kern_stack_id: i32_at(b, 8)?,
             comm: cstr_at(b, 12, 16)?,
+            waker,
         })
     }
+}
+
+/// The task that woke a blocked one, symbolized (frames innermost first).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Waker {
+    pub pid: u32,
+    pub comm: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<Vec<String>>,
 }
 
 /// One stack with its count, symbolized: frames innermost first.
@@ -42,6 +66,9 @@ pub struct StackSample {
     pub kernel: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Vec<String>>,
+    /// Who woke the task (wakeuptime, offwaketime); its pid and stacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waker: Option<Waker>,
 }
 
 /// What a stack id of the key says before any lookup.
@@ -72,7 +99,13 @@ impl StackId {
 }
 
 /// What makes two samples the same stack: process and frames.
-type SampleKey = (u32, String, Option<Vec<String>>, Option<Vec<String>>);
+type SampleKey = (
+    u32,
+    String,
+    Option<Vec<String>>,
+    Option<Vec<String>>,
+    Option<Waker>,
+);
 
 /// Sums samples that symbolize to the same frames (several stack ids can:
 /// different return addresses inside the same functions), so one stack
@@ -81,7 +114,13 @@ pub fn merge_identical(samples: Vec<StackSample>) -> Vec<StackSample> {
     let mut index: std::collections::HashMap<SampleKey, usize> = std::collections::HashMap::new();
     let mut out: Vec<StackSample> = Vec::with_capacity(samples.len());
     for s in samples {
-        let key = (s.pid, s.comm.clone(), s.kernel.clone(), s.user.clone());
+        let key = (
+            s.pid,
+            s.comm.clone(),
+            s.kernel.clone(),
+            s.user.clone(),
+            s.waker.clone(),
+        );
         match index.get(&key) {
             Some(&i) => out[i].count += s.count,
             None => {
@@ -104,7 +143,11 @@ pub fn missed(kernel: bool) -> String {
 
 /// bcc's block: kernel frames, `--` between kernel and user frames, user
 /// frames, `-                comm (pid)`, then the count, then a blank line.
+/// A sample with a waker is printed as its tool prints it (see [`wake_block`]).
 pub fn text_block(s: &StackSample) -> String {
+    if let Some(w) = &s.waker {
+        return wake_block(s, w);
+    }
     let mut out = String::new();
     if let Some(k) = &s.kernel {
         for f in k {
@@ -124,9 +167,44 @@ pub fn text_block(s: &StackSample) -> String {
     out
 }
 
+/// A wakeup sample. Without the blocked task's stacks (wakeuptime),
+/// libbpf-tools' wakeuptime block: `target:`, the waker's kernel stack
+/// innermost first, `waker:`, the microseconds. Else bcc's offwaketime
+/// block: `waker:`, the waker's stacks outermost first (user, then kernel),
+/// `-- --`, the blocked task's stacks innermost first (kernel, then user),
+/// `target:`, the count.
+fn wake_block(s: &StackSample, w: &Waker) -> String {
+    let mut out = String::new();
+    if s.kernel.is_none() && s.user.is_none() {
+        out.push_str(&format!("\n\t{:<16} {}\n", "target:", s.comm));
+        for f in w.kernel.iter().flatten() {
+            out.push_str(&format!("\t{f}\n"));
+        }
+        out.push_str(&format!("\t{:>16} {}\n\t{}\n", "waker:", w.comm, s.count));
+        return out;
+    }
+    out.push_str(&format!("    {:<16} {} {}\n", "waker:", w.comm, w.pid));
+    for f in w.user.iter().flatten().rev() {
+        out.push_str(&format!("    {f}\n"));
+    }
+    for f in w.kernel.iter().flatten().rev() {
+        out.push_str(&format!("    {f}\n"));
+    }
+    out.push_str(&format!("    {:<16} --\n", "--"));
+    for f in s.kernel.iter().flatten().chain(s.user.iter().flatten()) {
+        out.push_str(&format!("    {f}\n"));
+    }
+    out.push_str(&format!("    {:<16} {} {}\n", "target:", s.comm, s.pid));
+    out.push_str(&format!("        {}\n\n", s.count));
+    out
+}
+
 /// One folded line: `comm;user outermost…innermost;kernel outermost_[k]…
 /// innermost_[k] count` (bcc's -f). `;` and spaces inside names would
-/// split frames, so they become `_`.
+/// split frames, so they become `_`. With a waker (bcc's offwaketime -f),
+/// the blocked task's frames, `--`, then the waker's innermost first
+/// (kernel, then user) and its comm: the flame rises through the blocked
+/// stack into the waker's.
 pub fn folded_line(s: &StackSample) -> String {
     let clean = |f: &str| f.replace([';', ' ', '\n'], "_");
     let mut frames = vec![clean(&s.comm)];
@@ -135,6 +213,17 @@ pub fn folded_line(s: &StackSample) -> String {
     }
     if let Some(k) = &s.kernel {
         frames.extend(k.iter().rev().map(|f| format!("{}_[k]", clean(f))));
+    }
+    if let Some(w) = &s.waker {
+        frames.push("--".into());
+        frames.extend(
+            w.kernel
+                .iter()
+                .flatten()
+                .map(|f| format!("{}_[k]", clean(f))),
+        );
+        frames.extend(w.user.iter().flatten().map(|f| clean(f)));
+        frames.push(clean(&w.comm));
     }
     format!("{} {}", frames.join(";"), s.count)
 }
@@ -148,6 +237,7 @@ pub fn sort_for_text(samples: &mut [StackSample]) {
             .then(a.pid.cmp(&b.pid))
             .then(a.kernel.cmp(&b.kernel))
             .then(a.user.cmp(&b.user))
+            .then(a.waker.cmp(&b.waker))
     });
 }
 
@@ -162,7 +252,51 @@ mod tests {
             count: 7,
             kernel: Some(vec!["irq_exit".into(), "sysvec_apic_timer".into()]),
             user: Some(vec!["busy_loop".into(), "main".into()]),
+            waker: None,
         }
+    }
+
+    fn woken() -> StackSample {
+        StackSample {
+            pid: 42,
+            comm: "sleeper".into(),
+            count: 9,
+            kernel: Some(vec!["schedule".into(), "do_nanosleep".into()]),
+            user: Some(vec!["nanosleep".into(), "main".into()]),
+            waker: Some(Waker {
+                pid: 0,
+                comm: "swapper/1".into(),
+                kernel: Some(vec!["try_to_wake_up".into(), "hrtimer_wakeup".into()]),
+                user: Some(vec![]),
+            }),
+        }
+    }
+
+    #[test]
+    fn wake_blocks() {
+        let s = woken();
+        assert_eq!(
+            text_block(&s),
+            "    waker:           swapper/1 0\n    hrtimer_wakeup\n    try_to_wake_up\n    \
+             --               --\n    schedule\n    do_nanosleep\n    nanosleep\n    main\n    \
+             target:          sleeper 42\n        9\n\n"
+        );
+        assert_eq!(
+            folded_line(&s),
+            "sleeper;main;nanosleep;do_nanosleep_[k];schedule_[k];--;try_to_wake_up_[k];\
+             hrtimer_wakeup_[k];swapper/1 9"
+        );
+        // wakeuptime: no stacks of the blocked task.
+        let w = StackSample {
+            kernel: None,
+            user: None,
+            ..woken()
+        };
+        assert_eq!(
+            text_block(&w),
+            "\n\ttarget:          sleeper\n\ttry_to_wake_up\n\thrtimer_wakeup\n\t          \
+             waker: swapper/1\n\t9\n"
+        );
     }
 
     #[test]
@@ -200,6 +334,16 @@ mod tests {
         b[12..14].copy_from_slice(b"sh");
         let k = StackKey::decode(&b).unwrap();
         assert_eq!((k.pid, k.user_stack_id, k.kern_stack_id), (9, -14, 3));
-        assert_eq!(k.comm, "sh");
+        assert_eq!((k.comm.as_str(), k.waker.is_none()), ("sh", true));
+        // A wake key: the same layout twice.
+        let mut two = b.clone();
+        two.extend_from_slice(&b);
+        two[28..32].copy_from_slice(&7u32.to_ne_bytes());
+        let k = StackKey::decode(&two).unwrap();
+        let w = k.waker.unwrap();
+        assert_eq!(
+            (k.pid, w.pid, w.kern_stack_id, w.comm.as_str()),
+            (9, 7, 3, "sh")
+        );
     }
 }

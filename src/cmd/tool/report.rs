@@ -121,6 +121,8 @@ enum Source {
     Hist {
         map: PathBuf,
         decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<Histogram>,
+        /// Slot i is the value i (runqlen), not a log2 range.
+        linear: bool,
     },
     Counts {
         map: PathBuf,
@@ -157,6 +159,12 @@ impl Source {
             Report::Histogram { map, decode } => Source::Hist {
                 map: t.map(map)?,
                 decode,
+                linear: false,
+            },
+            Report::Linear { map, decode } => Source::Hist {
+                map: t.map(map)?,
+                decode,
+                linear: true,
             },
             Report::Counts {
                 map,
@@ -204,7 +212,7 @@ impl Source {
 
     fn read(&self, config: &Config, session: &mut Session) -> Result<Snapshot> {
         Ok(match self {
-            Source::Hist { map, decode } => {
+            Source::Hist { map, decode, .. } => {
                 let mut hists: Vec<(Vec<u8>, Histogram)> = maps::hash_entries(map)
                     .map_err(loader_error)?
                     .into_iter()
@@ -318,11 +326,12 @@ fn intervals(
         let first = done == 0;
         let every = plan.interval.is_some();
         match (&snap, &source) {
-            (Snapshot::Hist(h), _) => {
+            (Snapshot::Hist(h), source) => {
                 let r = HistReport {
                     tool: target.tool.name,
                     time: hms,
                     histograms: h,
+                    linear: matches!(source, Source::Hist { linear: true, .. }),
                 };
                 if ctx.json {
                     emit_json(ctx, out, every, r.json())?;
@@ -432,10 +441,11 @@ fn emit_json(ctx: &Ctx, out: &mut output::Out, series: bool, mut v: Value) -> Re
 }
 
 fn write_svg(tool: &Tool, unit: &str, path: &str, folded: &[String]) -> Result<()> {
-    let title = if tool.name == "offcputime" {
-        "Off-CPU Time Flame Graph"
-    } else {
-        "CPU Flame Graph"
+    let title = match tool.name {
+        "offcputime" => "Off-CPU Time Flame Graph",
+        "wakeuptime" => "Wakeup Time Flame Graph",
+        "offwaketime" => "Off-Wake Time Flame Graph",
+        _ => "CPU Flame Graph",
     };
     let fail =
         |e: std::io::Error| CmdError::Failed(format!("can't write flame graph '{path}': {e}"));
