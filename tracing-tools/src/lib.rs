@@ -323,15 +323,9 @@ impl Tool {
              every second by default), COUNT times, clearing the map (a report without \
              INTERVAL leaves it); a terminal's screen is cleared before each refresh unless \
              -C, -b or COUNT is given";
-        let forms: &[&str] = match self.report {
-            Report::Events { .. } => &[EVENTS],
-            Report::Top { .. } => &[TOP],
-            Report::Select(_) => &[EVENTS, INTERVAL],
-            _ => &[INTERVAL],
-        };
-        for f in forms {
         let (events, interval) = self.report_kinds();
-        let forms = [(events, EVENTS), (interval, INTERVAL)];
+        let top = matches!(self.report, Report::Top { .. });
+        let forms = [(events, EVENTS), (interval && !top, INTERVAL), (top, TOP)];
         for (_, f) in forms.iter().filter(|(shown, _)| *shown) {
             s.push_str(&format!("\nbpfscope tool report {} {f}.", self.name));
         }
