@@ -402,3 +402,72 @@ fn tcpstates_side_by_side() {
     );
     assert_eq!(rt, ro, "libbpf-tools:\n{t}\nbpfscope:\n{o}\n{oerr}");
 }
+
+// ---------------------------------------------------------------- writeback
+
+/// `MAJ:MIN` of the file system holding `path` (glibc's dev_t layout).
+fn fs_dev(path: &Path) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let dev = std::fs::metadata(path).expect("stat").dev();
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    format!("{major}:{minor}")
+}
+
+/// Writes `mib` MiB through the page cache into `file`, then syncfs(2)
+/// of its file system (`sync -f`): sync writeback of at least those pages.
+fn dirty_and_sync(file: &Path, mib: usize) {
+    std::fs::write(file, vec![b'w'; mib << 20]).expect("write");
+    let st = Command::new("sync").arg("-f").arg(file).status();
+    assert!(st.is_ok_and(|s| s.success()), "sync -f failed");
+}
+
+#[test]
+fn writeback_sync_of_a_written_file() {
+    let Some(dir) = block_device_dir() else {
+        return cannot_run("no directory on a block device");
+    };
+    let file = dir.join(format!("bpfscope-writeback-{}", std::process::id()));
+    let dev = fs_dev(&dir);
+    let root = Root::new();
+    let loaded = load_attach(&root, "writeback", &[]);
+    dirty_and_sync(&file, 4);
+    let mut ours: Vec<Value> = Vec::new();
+    let pages = |v: &[Value]| -> i64 { v.iter().filter_map(|e| e["pages"].as_i64()).sum() };
+    wait_until("writeback of the 1024 pages written", || {
+        ours.extend(
+            events_now(&root, "writeback")
+                .into_iter()
+                .filter(|e| e["sb_dev"] == dev.as_str() && e["reason"] == "sync"),
+        );
+        pages(&ours) >= 1024
+    });
+    for e in &ours {
+        assert!(e["name"].as_str().is_some_and(|n| !n.is_empty()), "{e}");
+        let (ns, ms) = (
+            e["lat_ns"].as_u64().unwrap_or(0),
+            e["ms"].as_str().unwrap_or(""),
+        );
+        assert_eq!(
+            ms,
+            format!("{}.{:03}", ns / 1_000_000, ns / 1000 % 1000),
+            "{e}"
+        );
+    }
+    // The text: writeback.bt's header, and a sync line for this device's bdi.
+    let bdi = ours[0]["name"].as_str().unwrap_or_default().to_string();
+    dirty_and_sync(&file, 1);
+    let mut text = String::new();
+    wait_until("a sync line", || {
+        text.push_str(&root.ok(&["tool", "report", "writeback", "duration", "0"]));
+        !lines_with(&text, &[&bdi, "sync"]).is_empty()
+    });
+    let _ = std::fs::remove_file(&file);
+    assert!(
+        text.starts_with("TIME      DEVICE   PAGES    REASON           ms\n"),
+        "{text}"
+    );
+    let line = lines_with(&text, &[&bdi, "sync"])[0];
+    assert_eq!(line.as_bytes()[2], b':', "{text}");
+    unload(&root, loaded);
+}

@@ -40,6 +40,7 @@ mod tcpretrans;
 mod inetsock;
 mod tcplife;
 mod tcpstates;
+mod writeback;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -340,7 +341,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 19] = [
+    static TOOLS: [Tool; 20] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -360,6 +361,7 @@ pub fn tools() -> &'static [Tool] {
         tcpretrans::TOOL,
         tcplife::TOOL,
         tcpstates::TOOL,
+        writeback::TOOL,
     ];
     &TOOLS
 }
