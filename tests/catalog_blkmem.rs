@@ -471,3 +471,102 @@ fn writeback_sync_of_a_written_file() {
     assert_eq!(line.as_bytes()[2], b':', "{text}");
     unload(&root, loaded);
 }
+
+// ------------------------------------------------------------------ llcstat
+
+/// Whether the list entry of `name` says this machine supports it.
+fn listed(root: &Root, name: &str) -> Value {
+    array(&root.json(&["tool", "list"]))
+        .into_iter()
+        .find(|t| t["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is not in tool list"))
+}
+
+#[test]
+fn llcstat_needs_a_hardware_pmu() {
+    let root = Root::new();
+    let me = listed(&root, "llcstat");
+    if me["supported"] == true {
+        // A machine with a PMU: the whole lifecycle over a spinning child.
+        let loaded = load_attach(&root, "llcstat", &["-c", "1000"]);
+        let kid = spawn_workload(&["cpu", "3"]);
+        let pid = u64::from(kid.0.id());
+        std::thread::sleep(Duration::from_secs(2));
+        let r = root.json(&["tool", "report", "llcstat"]);
+        let rows = array(&r["rows"]);
+        let mine: Vec<&Value> = rows.iter().filter(|e| e["pid"] == pid).collect();
+        assert!(!mine.is_empty(), "no row for pid {pid}: {r}");
+        assert!(mine.iter().all(|e| e["comm"] == "workload"), "{r}");
+        let refs: u64 = mine.iter().filter_map(|e| e["ref"].as_u64()).sum();
+        assert!(
+            refs > 0 && refs.is_multiple_of(1000),
+            "whole periods of 1000: {r}"
+        );
+        let last = rows.last().cloned().unwrap_or_default();
+        assert_eq!(last["comm"], "Total", "{r}");
+        let text = root.ok(&["tool", "report", "llcstat"]);
+        assert!(
+            text.starts_with("PID      NAME             CPU     REFERENCE         MISS    HIT%\n"),
+            "{text}"
+        );
+        unload(&root, loaded);
+        return;
+    }
+    // No PMU (this VM): listed as unsupported, naming the two events.
+    assert_eq!(
+        me["missing"],
+        serde_json::json!([
+            "perf_event/hardware/cache-misses",
+            "perf_event/hardware/cache-references"
+        ]),
+        "{me}"
+    );
+    let text = root.ok(&["tool", "list"]);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("llcstat "))
+        .unwrap_or_default();
+    assert!(
+        line.contains("no: needs perf_event/hardware/cache-misses"),
+        "{text}"
+    );
+    // load and run refuse in one line naming the PMU; nothing is left.
+    for args in [
+        &["tool", "load", "llcstat"][..],
+        &["tool", "load", "llcstat", "-t", "-c", "500"],
+        &["tool", "run", "llcstat", "1"],
+    ] {
+        let err = root.fails(args);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(
+            err.starts_with("Error: tool 'llcstat' is not supported on this machine: no hardware PMU counts cache-misses, cache-references here"),
+            "{err}"
+        );
+        assert!(
+            root.entries("").is_empty(),
+            "{args:?} left {:?}",
+            root.entries("")
+        );
+    }
+    let o = root.run(&["-j", "tool", "load", "llcstat"]);
+    assert_eq!(o.status.code(), Some(255));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON error");
+    assert!(
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("hardware PMU")),
+        "{v}"
+    );
+    // Bad options are refused before the PMU is asked.
+    let err = root.fails(&["tool", "load", "llcstat", "-c", "0"]);
+    assert!(err.contains("SAMPLE_PERIOD"), "{err}");
+    assert!(root.entries("").is_empty());
+    // The kernel has nothing of llcstat either: no program by that name.
+    let progs = common::json(BPFSCOPE, &["-j", "prog", "show"]);
+    assert!(
+        !array(&progs)
+            .iter()
+            .any(|p| p["name"] == "on_cache_miss" || p["name"] == "on_cache_ref"),
+        "a program of llcstat is loaded"
+    );
+}

@@ -38,6 +38,7 @@ mod tcpretrans;
 
 // Block, memory, TCP and PMU tools (issue 21).
 mod inetsock;
+mod llcstat;
 mod tcplife;
 mod tcpstates;
 mod writeback;
@@ -71,6 +72,10 @@ pub enum AttachPoint {
     /// A software cpu-clock perf event on every online CPU, sampling at
     /// [`Config::sample_freq`] Hz (`perf_event` programs): one link per CPU.
     PerfCpuClock,
+    /// A hardware perf event (`PERF_TYPE_HARDWARE`) on every online CPU,
+    /// running the program every [`Config::sample_period`] events: one link
+    /// per CPU. Needs the CPU's PMU (absent in most VMs).
+    PerfHardware(HwEvent),
     /// fentry/fexit on a kernel function (BPF trampoline).
     Fentry(&'static str),
     Fexit(&'static str),
@@ -78,6 +83,31 @@ pub enum AttachPoint {
     /// cannot attach (a tool lists both; the loader keeps one set).
     Kprobe(&'static str),
     Kretprobe(&'static str),
+}
+
+/// Generic hardware events of perf_event_open(2), by perf's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HwEvent {
+    CacheReferences,
+    CacheMisses,
+}
+
+impl HwEvent {
+    /// `perf_event_attr.config`: PERF_COUNT_HW_* of the kernel's ABI.
+    pub fn config(self) -> u64 {
+        match self {
+            HwEvent::CacheReferences => 2,
+            HwEvent::CacheMisses => 3,
+        }
+    }
+
+    /// perf's name of the event (`perf list`).
+    pub fn name(self) -> &'static str {
+        match self {
+            HwEvent::CacheReferences => "cache-references",
+            HwEvent::CacheMisses => "cache-misses",
+        }
+    }
 }
 
 impl AttachPoint {
@@ -97,6 +127,7 @@ impl std::fmt::Display for AttachPoint {
             AttachPoint::TpBtf(name) => write!(f, "tp_btf/{name}"),
             AttachPoint::Tracepoint(cat, name) => write!(f, "tracepoint/{cat}/{name}"),
             AttachPoint::PerfCpuClock => write!(f, "perf_event/cpu-clock"),
+            AttachPoint::PerfHardware(ev) => write!(f, "perf_event/hardware/{}", ev.name()),
             AttachPoint::Fentry(func) => write!(f, "fentry/{func}"),
             AttachPoint::Fexit(func) => write!(f, "fexit/{func}"),
             AttachPoint::Kprobe(func) => write!(f, "kprobe/{func}"),
@@ -341,7 +372,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 20] = [
+    static TOOLS: [Tool; 21] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -362,6 +393,7 @@ pub fn tools() -> &'static [Tool] {
         tcplife::TOOL,
         tcpstates::TOOL,
         writeback::TOOL,
+        llcstat::TOOL,
     ];
     &TOOLS
 }
