@@ -570,3 +570,95 @@ fn llcstat_needs_a_hardware_pmu() {
         "a program of llcstat is loaded"
     );
 }
+
+// ---------------------------------------------------------------- biostacks
+
+#[test]
+fn biostacks_direct_writes_by_stack() {
+    let Some(dir) = block_device_dir() else {
+        return cannot_run("no directory on a block device");
+    };
+    let dev = fs_dev(&dir);
+    let disk = std::fs::read_to_string("/proc/partitions")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w.len() == 4 && format!("{}:{}", w[0], w[1]) == dev).then(|| w[3].to_string())
+        });
+    let Some(disk) = disk else {
+        return cannot_run(&format!("{dev} is not a disk of /proc/partitions"));
+    };
+    let root = Root::new();
+    // -d: that disk only.
+    let loaded = load_attach(&root, "biostacks", &["-d", &disk]);
+    let dd = u64::from(direct_writes(&dir, 16, 40));
+    let r = root.json(&["tool", "report", "biostacks"]);
+    let hists = array(&r["histograms"]);
+    assert!(hists.iter().all(|h| h["disk"] == disk.as_str()), "{r}");
+    let mine: Vec<&Value> = hists.iter().filter(|h| h["pid"] == dd).collect();
+    assert!(!mine.is_empty(), "no histogram of dd (pid {dd}): {r}");
+    assert!(
+        mine.iter()
+            .all(|h| h["comm"] == "dd" && h["unit"] == "usecs"),
+        "{r}"
+    );
+    // Every O_DIRECT write is one request submitted by dd's write(2): its
+    // stack runs from the block layer's accounting up to the system call.
+    let total: u64 = mine.iter().filter_map(|h| h["total"].as_u64()).sum();
+    assert!(total >= 40, "{total} requests of dd: {r}");
+    let write = mine
+        .iter()
+        .find(|h| {
+            let s = array(&h["stack"]);
+            s.iter().any(|f| f == "vfs_write")
+                && s.first().is_some_and(|f| f == "blk_account_io_start")
+        })
+        .unwrap_or_else(|| panic!("no stack from write(2) to blk_account_io_start: {r}"));
+    let buckets: u64 = array(&write["buckets"])
+        .iter()
+        .filter_map(|b| b["count"].as_u64())
+        .sum();
+    assert_eq!(Some(buckets), write["total"].as_u64(), "{write}");
+    // A report without an interval leaves the map: the text shows them too.
+    let text = root.ok(&["tool", "report", "biostacks"]);
+    let head = format!("{:<14} {:<6} {disk}", "dd", dd);
+    let block: Vec<&str> = text
+        .split("\n\n")
+        .find(|b| b.starts_with(&head) && b.contains("\nvfs_write\n"))
+        .unwrap_or_else(|| panic!("no block for dd: {text}"))
+        .lines()
+        .collect();
+    assert_eq!(block.get(1), Some(&"blk_account_io_start"), "{text}");
+    assert!(
+        block
+            .iter()
+            .any(|l| l.starts_with("     usecs               : count    distribution")),
+        "{text}"
+    );
+    // An interval report clears: the next one has nothing of dd.
+    let _ = root.ndjson(&["tool", "report", "biostacks", "1", "1"]);
+    let r = root.json(&["tool", "report", "biostacks"]);
+    assert!(
+        !array(&r["histograms"]).iter().any(|h| h["pid"] == dd),
+        "{r}"
+    );
+    unload(&root, loaded);
+}
+
+#[test]
+fn biostacks_options_refused() {
+    let root = Root::new();
+    for (args, what) in [
+        (
+            &["tool", "load", "biostacks", "-d", "nosuchdisk"][..],
+            "nosuchdisk",
+        ),
+        (&["tool", "run", "biostacks", "0"], "duration"),
+        (&["tool", "load", "biostacks", "-x"], "-x"),
+    ] {
+        let err = root.fails(args);
+        assert!(err.contains(what) && err.lines().count() == 1, "{err}");
+    }
+    assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
+}

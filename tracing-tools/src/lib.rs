@@ -30,6 +30,7 @@ mod net;
 mod offcputime;
 mod oomkill;
 mod profile;
+pub mod stackhist;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -37,6 +38,7 @@ mod tcpconnect;
 mod tcpretrans;
 
 // Block, memory, TCP and PMU tools (issue 21).
+mod biostacks;
 mod inetsock;
 mod llcstat;
 mod tcplife;
@@ -177,6 +179,15 @@ pub enum Report {
         stacks: &'static str,
         /// What a count is, for the text view: "samples" or "us".
         unit: &'static str,
+    },
+    /// Log2 histograms per kernel stack (biostacks): `decode` turns an entry
+    /// of hash map `map` into a [`stackhist::StackHist`] whose stack is
+    /// addresses, which bpfscope symbolizes; its head is printed under
+    /// `columns` (no header line). Cleared after each interval.
+    StackHistograms {
+        map: &'static str,
+        columns: fn(&Config) -> Vec<Column>,
+        decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<stackhist::StackHist>,
     },
     /// The report depends on the options (tcpconnect -c counts instead of
     /// printing events; hardirqs -d prints histograms).
@@ -372,7 +383,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 21] = [
+    static TOOLS: [Tool; 22] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -394,6 +405,7 @@ pub fn tools() -> &'static [Tool] {
         tcpstates::TOOL,
         writeback::TOOL,
         llcstat::TOOL,
+        biostacks::TOOL,
     ];
     &TOOLS
 }
