@@ -9,10 +9,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -83,45 +84,91 @@ fn libbpf_tool(name: &str) -> Option<std::path::PathBuf> {
     }
 }
 
-/// libbpf-tools' NAME and `bpfscope tool run NAME`, with the same words,
-/// for at most `secs` (then SIGINT: both print what they have and end).
-fn spawn_both(root: &Root, name: &str, args: &[&str], secs: u64) -> (Child, Child) {
-    let theirs = Command::new("stdbuf")
-        .args(["-oL", "timeout", "-s", "INT", &secs.to_string()])
-        .arg(Path::new("/usr/sbin").join(name))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn libbpf-tools");
-    let ours = Command::new("timeout")
-        .args([
-            "-s",
-            "INT",
-            &secs.to_string(),
-            BPFSCOPE,
-            "tool",
-            "run",
-            name,
-        ])
-        .args(args)
-        .env("BPFSCOPE_TOOL_ROOT", root.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn bpfscope");
-    // Both load and attach well within this.
-    std::thread::sleep(Duration::from_millis(3000));
-    (theirs, ours)
+/// A tool running in the background, its stdout collected as it comes.
+struct Side {
+    child: Child,
+    out: Arc<Mutex<String>>,
+    reader: std::thread::JoinHandle<()>,
 }
 
-/// stdout and stderr of a finished side.
-fn output(c: Child) -> (String, String) {
-    let o: Output = c.wait_with_output().expect("wait");
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+impl Side {
+    fn spawn(cmd: &mut Command) -> Side {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let out = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&out);
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut s = sink.lock().unwrap_or_else(|p| p.into_inner());
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        Side { child, out, reader }
+    }
+
+    fn has_line_starting(&self, prefix: &str) -> bool {
+        let s = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        s.lines().any(|l| l.starts_with(prefix))
+    }
+
+    fn lines_with(&self, words: &[&str]) -> usize {
+        let s = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        lines_with(&s, words).len()
+    }
+
+    /// SIGINT (through `timeout`, which passes it on), then the end:
+    /// stdout and stderr.
+    fn finish(mut self) -> (String, String) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGINT,
+            );
+        }
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        let _ = self.child.wait();
+        let _ = self.reader.join();
+        let out = self.out.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        (out, err)
+    }
+}
+
+/// libbpf-tools' NAME and `bpfscope tool run NAME`, with the same words,
+/// for at most `secs` (then SIGINT: both print what they have and end);
+/// returns once both printed their header (`head`), i.e. are attached.
+fn spawn_both(root: &Root, name: &str, args: &[&str], secs: u64, head: &str) -> (Side, Side) {
+    let theirs = Side::spawn(
+        Command::new("stdbuf")
+            .args(["-oL", "timeout", "-s", "INT", &secs.to_string()])
+            .arg(Path::new("/usr/sbin").join(name))
+            .args(args),
+    );
+    let ours = Side::spawn(
+        Command::new("timeout")
+            .args([
+                "-s",
+                "INT",
+                &secs.to_string(),
+                BPFSCOPE,
+                "tool",
+                "run",
+                name,
+            ])
+            .args(args)
+            .env("BPFSCOPE_TOOL_ROOT", root.path()),
+    );
+    wait_until("both tools attached", || {
+        theirs.has_line_starting(head) && ours.has_line_starting(head)
+    });
+    (theirs, ours)
 }
 
 /// Lines of `out` whose whitespace-separated words include every one of `words`.
@@ -255,12 +302,15 @@ fn tcplife_side_by_side() {
     };
     let port = listener.local_addr().expect("addr").port().to_string();
     let root = Root::new();
-    let (theirs, ours) = spawn_both(&root, "tcplife", &["-4"], 8);
+    let (theirs, ours) = spawn_both(&root, "tcplife", &["-4"], 20, "PID");
     const N: usize = 5;
     for _ in 0..N {
         session(&listener);
     }
-    let ((t, terr), (o, oerr)) = (output(theirs), output(ours));
+    wait_until("both sides of every session in both", || {
+        theirs.lines_with(&[&port]) >= 2 * N && ours.lines_with(&[&port]) >= 2 * N
+    });
+    let ((t, terr), (o, oerr)) = (theirs.finish(), ours.finish());
     let head = |s: &str| s.lines().find(|l| l.starts_with("PID")).map(String::from);
     assert_eq!(head(&t), head(&o), "{t}\n{terr}\n{o}\n{oerr}");
     // Every session, both sides, in both: the same addresses, ports and
@@ -365,12 +415,16 @@ fn tcpstates_side_by_side() {
     };
     let port = listener.local_addr().expect("addr").port().to_string();
     let root = Root::new();
-    let (theirs, ours) = spawn_both(&root, "tcpstates", &["-D", &port], 8);
+    let (theirs, ours) = spawn_both(&root, "tcpstates", &["-D", &port], 20, "SKADDR");
     const N: usize = 4;
     for _ in 0..N {
         session(&listener);
     }
-    let ((t, terr), (o, oerr)) = (output(theirs), output(ours));
+    let want = CLIENT_STATES.len() * N;
+    wait_until("every transition in both", || {
+        theirs.lines_with(&[&port]) >= want && ours.lines_with(&[&port]) >= want
+    });
+    let ((t, terr), (o, oerr)) = (theirs.finish(), ours.finish());
     let head = |s: &str| {
         s.lines()
             .find(|l| l.starts_with("SKADDR"))

@@ -123,6 +123,10 @@ pub fn hardware_event(config: u64, period: u64, cpu: i32) -> io::Result<OwnedFd>
 pub fn probe_hardware_event(config: u64) -> io::Result<()> {
     let mut attr = hardware_attr(config);
     attr.set_disabled(1);
+    // User space only: allowed at any perf_event_paranoid, so an error
+    // means the event, not the permission.
+    attr.set_exclude_kernel(1);
+    attr.set_exclude_hv(1);
     perf_event_open(&attr, 0, -1).map(drop)
 }
 
