@@ -85,18 +85,17 @@ fn decode(c: &Config, s: &Session, key: &[u8], value: &[u8]) -> Option<StackHist
     head.push("disk", s.disks.name(dev).unwrap_or("Unknown").to_string());
     head.push("dev", dev);
     // A negative size is bpf_get_stack()'s error: no frames to show.
-    let frames = usize::try_from(size).map(|b| (b / 8).min(MAX_STACK));
-    let addrs = (0..*frames.as_ref().unwrap_or(&0))
+    let (frames, kernel) = match usize::try_from(size) {
+        Ok(bytes) => ((bytes / 8).min(MAX_STACK), Vec::new()),
+        Err(_) => (0, vec![missed(true)]),
+    };
+    let addrs = (0..frames)
         .map(|i| u64_at(key, 8 + i * 8))
         .collect::<Option<Vec<u64>>>()?;
     Some(StackHist {
         head,
         addrs,
-        kernel: if frames.is_err() {
-            vec![missed(true)]
-        } else {
-            Vec::new()
-        },
+        kernel,
         hist: Histogram {
             label: None,
             label_text: None,

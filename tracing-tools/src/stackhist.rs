@@ -35,7 +35,8 @@ impl StackHist {
     }
 }
 
-/// Report order: most events first, then by the head's values.
+/// Report order: most events first, then by the head's values (as
+/// text) and the stack, for an order that holds from one report to the next.
 pub fn sort_for_report(hists: &mut [StackHist]) {
     hists.sort_by(|a, b| {
         b.hist
