@@ -4,8 +4,12 @@
 //! text) -> unload leaves nothing. tcplife and tcpstates also run side by
 //! side with Debian's libbpf-tools binaries over the same connections.
 //!
-//! Workloads: TCP sessions over loopback (v4 and v6) between a listener
-//! and a client of this process, each moving a known number of bytes.
+//! Workloads: TCP sessions over loopback (v4 and v6) and across a veth
+//! pair between two network namespaces, between a listener and a client of
+//! this process, each moving a known number of bytes; buffered writes and
+//! syncfs (writeback); O_DIRECT writes with dd (biostacks). llcstat: the
+//! refusal where no hardware PMU counts cache events (this VM), the whole
+//! lifecycle over a spinning child where one does.
 
 mod common;
 
@@ -288,6 +292,64 @@ fn tcplife_ipv6_only_and_wide() {
     assert!(
         head.starts_with(&format!("PID     COMM             {:<39} LPORT ", "LADDR")),
         "{text}"
+    );
+    unload(&root, loaded);
+}
+
+#[test]
+fn tcplife_across_a_veth_pair() {
+    let Some(net) = NetPair::new() else {
+        return cannot_run("can't make a veth pair between two network namespaces");
+    };
+    // The listener lives in namespace b (a socket keeps its namespace);
+    // it serves from a thread of its own while the client runs in a.
+    let Ok(listener) = in_netns(&net.b, || TcpListener::bind("10.231.7.2:0")) else {
+        return cannot_run("can't listen in the test namespace");
+    };
+    let port = listener.local_addr().expect("addr").port();
+    let root = Root::new();
+    // -D: the client's side (its remote port is the listener's).
+    let loaded = load_attach(&root, "tcplife", &["-D", &port.to_string()]);
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut buf = vec![0u8; SENT];
+        s.read_exact(&mut buf).expect("receive");
+        s.write_all(&[b'y'; ANSWERED]).expect("answer");
+        let _ = s.read(&mut [0u8; 16]);
+    });
+    let client = in_netns(&net.a, move || {
+        let mut c = TcpStream::connect(("10.231.7.2", port)).expect("connect over the veth");
+        c.write_all(&[b'x'; SENT]).expect("send");
+        let mut buf = vec![0u8; ANSWERED];
+        c.read_exact(&mut buf).expect("read answer");
+        c.local_addr().expect("client address").port()
+    });
+    server.join().expect("server thread");
+    let mut ours = Vec::new();
+    wait_until("the client's session", || {
+        ours.extend(events_now(&root, "tcplife"));
+        !ours.is_empty()
+    });
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    let e = &ours[0];
+    assert_eq!(
+        (
+            e["saddr"].as_str(),
+            u16_of(&e["sport"]),
+            e["daddr"].as_str(),
+            u16_of(&e["dport"])
+        ),
+        (Some("10.231.7.1"), client, Some("10.231.7.2"), port),
+        "{e}"
+    );
+    assert!(
+        data_bytes(&e["tx_b"], SENT) && data_bytes(&e["rx_b"], ANSWERED),
+        "{e}"
+    );
+    assert_eq!(
+        e["pid"].as_u64(),
+        Some(u64::from(std::process::id())),
+        "{e}"
     );
     unload(&root, loaded);
 }
