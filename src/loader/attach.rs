@@ -118,7 +118,9 @@ pub fn attach_perf_cpus(
         };
         let event = match point {
             AttachPoint::PerfHardware(ev) => hardware_event(ev.config(), rate, cpu),
-            _ => cpu_clock_event(rate, cpu),
+            AttachPoint::PerfCpuClock => cpu_clock_event(rate, cpu),
+            // Not a perf event: the caller's mistake, said as EINVAL.
+            _ => Err(std::io::Error::from_raw_os_error(libc::EINVAL)),
         }
         .map_err(fail)?;
         let link = link_perf_event(&prog, &event).map_err(fail)?;

@@ -1,6 +1,6 @@
 //! The report half of `tool report` and `tool run`: one loop for every
-//! per-interval report (histograms, counts, stacks, histograms per stack), and the follower of
-//! event tools' ring buffers. Interval reports print and then clear the
+//! per-interval report (histograms, counts, stacks, histograms per stack),
+//! and the follower of event tools' ring buffers. Interval reports print and then clear the
 //! maps every INTERVAL, COUNT times, as libbpf-tools does; a report without
 //! an interval reads once and leaves the maps as they are.
 //!
