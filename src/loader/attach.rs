@@ -11,7 +11,8 @@ use tracing_tools::AttachPoint;
 
 use super::{bpf_err, LoaderError};
 use crate::sys::attach::{
-    cpu_clock_event, kprobe_event, link_btf_typed, link_perf_event, tracepoint_event,
+    cpu_clock_event, hardware_event, kprobe_event, link_btf_typed, link_perf_event,
+    tracepoint_event,
 };
 
 /// Attaches the program pinned at `prog_path` to `point`; returns the link.
@@ -45,7 +46,7 @@ pub fn attach_pinned(
             let event = kprobe_event(func, retprobe).map_err(fail)?;
             link_perf_event(&prog, &event).map_err(fail)
         }
-        AttachPoint::PerfCpuClock => Err(LoaderError::Other {
+        AttachPoint::PerfCpuClock | AttachPoint::PerfHardware(_) => Err(LoaderError::Other {
             what: format!("can't attach program '{prog_name}'"),
             why: "perf_event programs attach per CPU (attach_perf_cpus)".into(),
         }),
@@ -80,15 +81,17 @@ fn online_cpus() -> Result<Vec<i32>, LoaderError> {
     Ok(cpus)
 }
 
-/// Attaches the perf_event program pinned at `prog_path` to a software
-/// cpu-clock event sampling at `freq` Hz on each online CPU, or on `only`
-/// (this works without a hardware PMU, e.g. in VMs). Returns (cpu, link)
+/// Attaches the perf_event program pinned at `prog_path` to `point` on
+/// each online CPU, or on `only`: a software cpu-clock event sampling at
+/// `rate` Hz (this works without a hardware PMU, e.g. in VMs), or a
+/// hardware event overflowing every `rate` events. Returns (cpu, link)
 /// pairs; on a failure the links made so far are dropped (closed) with the
 /// error.
 pub fn attach_perf_cpus(
     prog_name: &str,
     prog_path: &Path,
-    freq: u64,
+    point: &AttachPoint,
+    rate: u64,
     only: Option<u32>,
 ) -> Result<Vec<(i32, OwnedFd)>, LoaderError> {
     let mut cpus = online_cpus()?;
@@ -110,10 +113,16 @@ pub fn attach_perf_cpus(
     for cpu in cpus {
         let fail = |source| LoaderError::Attach {
             prog: prog_name.to_string(),
-            point: format!("{} on CPU {cpu}", AttachPoint::PerfCpuClock),
+            point: format!("{point} on CPU {cpu}"),
             source,
         };
-        let event = cpu_clock_event(freq, cpu).map_err(fail)?;
+        let event = match point {
+            AttachPoint::PerfHardware(ev) => hardware_event(ev.config(), rate, cpu),
+            AttachPoint::PerfCpuClock => cpu_clock_event(rate, cpu),
+            // Not a perf event: the caller's mistake, said as EINVAL.
+            _ => Err(std::io::Error::from_raw_os_error(libc::EINVAL)),
+        }
+        .map_err(fail)?;
         let link = link_perf_event(&prog, &event).map_err(fail)?;
         links.push((cpu, link));
     }

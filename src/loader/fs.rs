@@ -61,6 +61,9 @@ impl AttachProbe {
             AttachPoint::PerfCpuClock => {
                 Path::new("/sys/bus/event_source/devices/software").is_dir()
             }
+            AttachPoint::PerfHardware(ev) => {
+                crate::sys::attach::probe_hardware_event(ev.config()).is_ok()
+            }
             AttachPoint::Fentry(func) => self.tracing_ok(false, func),
             AttachPoint::Fexit(func) => self.tracing_ok(true, func),
             AttachPoint::Kprobe(func) | AttachPoint::Kretprobe(func) => {
@@ -131,6 +134,12 @@ impl AttachProbe {
             .programs
             .iter()
             .any(|p| p.attach.is_fentry() || p.attach.is_kprobe());
+        if let Some(why) = missing_pmu(tool) {
+            return Err(LoaderError::Other {
+                what: format!("tool '{}' is not supported on this machine", tool.name),
+                why,
+            });
+        }
         Err(LoaderError::Other {
             what: format!("tool '{}' is not supported by this kernel", tool.name),
             why: if alternatives {
@@ -209,6 +218,29 @@ impl AttachProbe {
         self.tracing.borrow_mut().push((key, ok));
         ok
     }
+}
+
+/// Why `tool`'s hardware events can't be opened, naming the missing PMU
+/// and what perf_event_open(2) said; None when every one opens.
+fn missing_pmu(tool: &Tool) -> Option<String> {
+    let mut names = Vec::new();
+    let mut error = None;
+    for p in tool.programs {
+        let AttachPoint::PerfHardware(ev) = p.attach else {
+            continue;
+        };
+        if let Err(e) = crate::sys::attach::probe_hardware_event(ev.config()) {
+            if !names.contains(&ev.name()) {
+                names.push(ev.name());
+            }
+            error.get_or_insert(e);
+        }
+    }
+    let e = error?;
+    Some(format!(
+        "no hardware PMU counts {} here (perf_event_open: {e})",
+        names.join(", ")
+    ))
 }
 
 /// /proc/meminfo's Buffers and Cached (KiB), for cachestat.

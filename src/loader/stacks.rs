@@ -1,8 +1,9 @@
-//! Stack reports (profile, offcputime, wakeuptime, offwaketime): the
-//! pinned stack-trace map's frames by id, symbolized with blazesym —
-//! kernel addresses through /proc/kallsyms, user addresses through the
-//! sampled process's ELF symbols (found via /proc/PID/maps, so the process
-//! must still run; otherwise its frames read `[unknown]`, as in bcc).
+//! Stack reports (profile, offcputime, wakeuptime, offwaketime: the
+//! pinned stack-trace map's frames by id; biostacks: addresses in its
+//! keys), symbolized with blazesym â kernel addresses through
+//! /proc/kallsyms, user addresses through the sampled process's ELF symbols
+//! (found via /proc/PID/maps, so the process must still run; otherwise its
+//! frames read `[unknown]`, as in bcc).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,6 +12,7 @@ use blazesym::symbolize::source::{Kernel, Process, Source};
 use blazesym::symbolize::{Input, Symbolized, Symbolizer};
 use blazesym::{MaybeDefault, Pid};
 use libbpf_rs::{MapCore, MapFlags, MapHandle};
+use tracing_tools::stackhist::StackHist;
 use tracing_tools::stacks::{merge_identical, missed, StackId, StackKey, StackSample, Waker};
 
 use super::{bpf_err, LoaderError};
@@ -39,6 +41,50 @@ fn names(result: Result<Vec<Symbolized<'_>>, blazesym::Error>, n: usize) -> Vec<
             .collect(),
         Err(_) => vec![UNKNOWN.to_string(); n],
     }
+}
+
+/// Names of kernel addresses, from /proc/kallsyms in one batch.
+fn kernel_symbols(symbolizer: &Symbolizer, mut addrs: Vec<u64>) -> HashMap<u64, String> {
+    let mut ksyms = HashMap::new();
+    addrs.sort_unstable();
+    addrs.dedup();
+    if !addrs.is_empty() {
+        let src = Source::Kernel(Kernel {
+            vmlinux: MaybeDefault::None,
+            debug_syms: false,
+            ..Default::default()
+        });
+        let n = names(
+            symbolizer.symbolize(&src, Input::AbsAddr(&addrs)),
+            addrs.len(),
+        );
+        ksyms.extend(addrs.iter().copied().zip(n));
+    }
+    ksyms
+}
+
+/// Fills the frame names of histograms per kernel stack (biostacks) from
+/// their addresses; `[unknown]` where kallsyms has none. The innermost
+/// frames of the BPF machinery that ran the program (the program itself,
+/// `bpf_trace_run1`, …) are left out: the stack starts at the traced code.
+pub fn name_stack_hists(hists: &mut [StackHist]) {
+    let addrs: Vec<u64> = hists.iter().flat_map(|h| h.addrs.iter().copied()).collect();
+    let ksyms = kernel_symbols(&Symbolizer::new(), addrs);
+    for h in hists.iter_mut().filter(|h| !h.addrs.is_empty()) {
+        h.kernel = h
+            .addrs
+            .iter()
+            .map(|a| ksyms.get(a).cloned().unwrap_or_else(|| UNKNOWN.to_string()))
+            .skip_while(|f| is_bpf_glue(f))
+            .collect();
+    }
+}
+
+/// A frame of the BPF program or the tracepoint glue that called it.
+fn is_bpf_glue(frame: &str) -> bool {
+    ["bpf_prog_", "bpf_trace_run", "__bpf_trace_"]
+        .iter()
+        .any(|p| frame.starts_with(p))
 }
 
 /// Turns the (key, count) entries of a stack tool's counts map into
@@ -85,21 +131,7 @@ pub fn samples(
         }
     }
     let symbolizer = Symbolizer::new();
-    let mut ksyms: HashMap<u64, String> = HashMap::new();
-    kernel_addrs.sort_unstable();
-    kernel_addrs.dedup();
-    if !kernel_addrs.is_empty() {
-        let src = Source::Kernel(Kernel {
-            vmlinux: MaybeDefault::None,
-            debug_syms: false,
-            ..Default::default()
-        });
-        let n = names(
-            symbolizer.symbolize(&src, Input::AbsAddr(&kernel_addrs)),
-            kernel_addrs.len(),
-        );
-        ksyms.extend(kernel_addrs.iter().copied().zip(n));
-    }
+    let ksyms = kernel_symbols(&symbolizer, kernel_addrs);
     let mut usyms: HashMap<(u32, u64), String> = HashMap::new();
     for (pid, mut addrs) in user_addrs {
         addrs.sort_unstable();

@@ -368,13 +368,16 @@ fn each_link(
         if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
             continue;
         }
-        if spec.attach == AttachPoint::PerfCpuClock {
-            let freq = if config.sample_freq > 0 {
-                config.sample_freq
-            } else {
-                DEFAULT_SAMPLE_FREQ
-            };
-            for (cpu, link) in attach_perf_cpus(spec.name, &prog_path, freq, config.cpu)? {
+        let perf_rate = match spec.attach {
+            AttachPoint::PerfCpuClock if config.sample_freq > 0 => Some(config.sample_freq),
+            AttachPoint::PerfCpuClock => Some(DEFAULT_SAMPLE_FREQ),
+            AttachPoint::PerfHardware(_) if config.sample_period > 0 => Some(config.sample_period),
+            AttachPoint::PerfHardware(_) => Some(DEFAULT_SAMPLE_PERIOD),
+            _ => None,
+        };
+        if let Some(rate) = perf_rate {
+            let links = attach_perf_cpus(spec.name, &prog_path, &spec.attach, rate, config.cpu)?;
+            for (cpu, link) in links {
                 keep(spec, &format!("{}-cpu{cpu}", spec.name), link)?;
             }
             continue;
@@ -387,6 +390,9 @@ fn each_link(
 
 /// Sampling frequency when a perf_event tool's configuration has none.
 const DEFAULT_SAMPLE_FREQ: u64 = 49;
+/// Events between two runs of a hardware perf_event program, when the
+/// configuration has no period (libbpf-tools' llcstat default).
+const DEFAULT_SAMPLE_PERIOD: u64 = 100;
 
 fn pin_link(
     spec: &tracing_tools::ProgSpec,

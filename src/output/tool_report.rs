@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tracing_tools::event::{event_line, header_line};
 use tracing_tools::hist::slot_range;
+use tracing_tools::stackhist::StackHist;
 use tracing_tools::stacks::{folded_line, sort_for_text, text_block, StackSample, Waker};
 use tracing_tools::{render_linear, render_log2, Column, Event, Histogram};
 
@@ -402,6 +403,84 @@ pub fn write_hist(ctx: &Ctx, w: &mut impl Write, r: &HistReport<'_>) -> io::Resu
     Ok(())
 }
 
+/// Histograms per kernel stack (biostacks), most events first.
+pub struct StackHistReport<'a> {
+    pub tool: &'static str,
+    /// HH:MM:SS (the tools' -T) when asked for.
+    pub time: Option<String>,
+    /// The layout of each histogram's head line.
+    pub columns: &'a [Column],
+    pub hists: &'a [StackHist],
+}
+
+impl StackHistReport<'_> {
+    /// Each histogram: its head's keys, `stack` (frame names, innermost
+    /// first), and the histogram's keys as in [`HistReport`].
+    pub fn json(&self) -> Value {
+        let hists: Vec<Value> = self
+            .hists
+            .iter()
+            .map(|h| {
+                let mut m = Map::new();
+                for (k, v) in &h.head.fields {
+                    m.insert(k.to_string(), v.clone());
+                }
+                m.insert("stack".into(), h.kernel.clone().into());
+                if let Value::Object(hist) = hist_json(&h.hist, false) {
+                    m.extend(hist);
+                }
+                Value::Object(m)
+            })
+            .collect();
+        let mut m = Map::new();
+        m.insert("tool".into(), self.tool.into());
+        if let Some(t) = &self.time {
+            m.insert("time".into(), t.clone().into());
+        }
+        m.insert("histograms".into(), hists.into());
+        Value::Object(m)
+    }
+}
+
+/// libbpf-tools' blocks (head line, frames, histogram) or a table.
+pub fn write_stack_hists(ctx: &Ctx, w: &mut impl Write, r: &StackHistReport<'_>) -> io::Result<()> {
+    if let Some(t) = &r.time {
+        writeln!(w, "{t}")?;
+    }
+    let hists: Vec<StackHist> = r
+        .hists
+        .iter()
+        .map(|h| StackHist {
+            head: escaped(&h.head),
+            kernel: h.kernel.iter().map(|f| escape(f).into_owned()).collect(),
+            ..h.clone()
+        })
+        .collect();
+    if ctx.table {
+        let mut headers: Vec<&str> = r.columns.iter().map(|c| c.header).collect();
+        headers.extend(["KERNEL STACK", "COUNT", h_unit(r.hists)]);
+        let rows = hists
+            .iter()
+            .map(|h| {
+                let mut row: Vec<String> = r.columns.iter().map(|c| h.head.text(c.key)).collect();
+                row.push(h.kernel.join("\n"));
+                row.push(h.hist.total().to_string());
+                row.push(render_log2(&h.hist.slots, h.hist.unit));
+                row
+            })
+            .collect();
+        return table(w, &headers, rows);
+    }
+    for h in &hists {
+        w.write_all(h.text_block(r.columns).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn h_unit(hists: &[StackHist]) -> &'static str {
+    hists.first().map(|h| h.hist.unit).unwrap_or("usecs")
+}
+
 /// Streams events: text lines under a header, a JSON array written as it
 /// goes (one JSON value in the end), or a table printed when the stream ends.
 pub struct EventSink<'c> {
@@ -540,5 +619,53 @@ mod tests {
             (&v["sort"], &v["rows"][0]["pid"]),
             (&"all".into(), &7.into())
         );
+    }
+
+    #[test]
+    fn stack_hists_text_and_json() {
+        let cols = [
+            Column::left("comm", "COMM", 14),
+            Column::left("pid", "PID", 6),
+            Column::left("disk", "DISK", 7),
+        ];
+        let mut head = Event::default();
+        head.push("comm", "d\x1bd");
+        head.push("pid", 7);
+        head.push("disk", "vda");
+        let h = StackHist {
+            head,
+            addrs: vec![1],
+            kernel: vec!["blk_account_io_start".into()],
+            hist: Histogram {
+                label: None,
+                label_text: None,
+                comm: None,
+                unit: "usecs",
+                slots: vec![0, 2],
+            },
+        };
+        let r = StackHistReport {
+            tool: "biostacks",
+            time: None,
+            columns: &cols,
+            hists: std::slice::from_ref(&h),
+        };
+        let mut out = Vec::new();
+        write_stack_hists(&Ctx::default(), &mut out, &r).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // The comm's control character is escaped in text.
+        assert!(
+            text.starts_with("d\\x1bd         7      vda\nblk_account_io_start\n     usecs"),
+            "{text}"
+        );
+        let v = r.json();
+        let j = &v["histograms"][0];
+        assert_eq!(j["comm"], "d\x1bd");
+        assert_eq!(j["stack"], serde_json::json!(["blk_account_io_start"]));
+        assert_eq!(
+            (j["total"].as_u64(), j["unit"].as_str()),
+            (Some(2), Some("usecs"))
+        );
+        assert_eq!(j["buckets"][1]["count"], 2);
     }
 }

@@ -1,6 +1,7 @@
-//! The raw attach calls: perf events (tracepoint, kprobe PMU, cpu-clock),
-//! links on them and on BTF-typed programs, BPF_PROG_ATTACH/DETACH, link
-//! detach, pinning an fd, and the fentry/fexit probe of `tool list`.
+//! The raw attach calls: perf events (tracepoint, kprobe PMU, cpu-clock,
+//! hardware events), links on them and on BTF-typed programs,
+//! BPF_PROG_ATTACH/DETACH, link detach, pinning an fd, and the probes of
+//! `tool list` (fentry/fexit, hardware events).
 //!
 //! Errors are `std::io::Error`s with the errno, for the loader to wrap with
 //! the program and attach point it was working on.
@@ -97,6 +98,36 @@ pub fn cpu_clock_event(freq: u64, cpu: i32) -> io::Result<OwnedFd> {
     attr.__bindgen_anon_1.sample_freq = freq;
     attr.set_freq(1);
     perf_event_open(&attr, -1, cpu)
+}
+
+fn hardware_attr(config: u64) -> libbpf_sys::perf_event_attr {
+    libbpf_sys::perf_event_attr {
+        type_: libbpf_sys::PERF_TYPE_HARDWARE,
+        size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
+        config,
+        ..Default::default()
+    }
+}
+
+/// A hardware event (`PERF_TYPE_HARDWARE` `config`, e.g. cache misses) on
+/// `cpu` for all tasks, overflowing every `period` events. Fails (ENOENT,
+/// EOPNOTSUPP) where no PMU counts it, as in most VMs.
+pub fn hardware_event(config: u64, period: u64, cpu: i32) -> io::Result<OwnedFd> {
+    let mut attr = hardware_attr(config);
+    attr.__bindgen_anon_1.sample_period = period;
+    perf_event_open(&attr, -1, cpu)
+}
+
+/// Whether a PMU counts hardware event `config` here: opens it, disabled,
+/// on this process alone, and closes it. The error says why not.
+pub fn probe_hardware_event(config: u64) -> io::Result<()> {
+    let mut attr = hardware_attr(config);
+    attr.set_disabled(1);
+    // User space only: allowed at any perf_event_paranoid, so an error
+    // means the event, not the permission.
+    attr.set_exclude_kernel(1);
+    attr.set_exclude_hv(1);
+    perf_event_open(&attr, 0, -1).map(drop)
 }
 
 /// A BPF_PERF_EVENT link of `prog` on `event`; the link holds the event,

@@ -323,6 +323,9 @@ pub struct Config {
     pub unit: &'static str,
     /// perf_event tools (profile): sampling frequency in Hz.
     pub sample_freq: u64,
+    /// Hardware perf_event tools (llcstat -c): run once every this many
+    /// events.
+    pub sample_period: u64,
     /// perf_event tools (profile -C): sample this CPU only, not every one.
     pub cpu: Option<u32>,
     /// Stack tools: print folded stacks (-f), write a flame graph (--svg).

@@ -40,6 +40,7 @@ mod sofdsnoop;
 mod solisten;
 mod runqlen;
 mod runqslower;
+pub mod stackhist;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -56,9 +57,12 @@ mod tcptop;
 // Syscall and interrupt tools (issue 21).
 mod sigsnoop;
 // Block, memory, TCP and PMU tools (issue 21).
+mod biostacks;
 mod inetsock;
+mod llcstat;
 mod tcplife;
 mod tcpstates;
+mod writeback;
 
 // Group B, VFS (issue 21): fentry with a kprobe fallback.
 mod capable;
@@ -101,6 +105,10 @@ pub enum AttachPoint {
     /// A software cpu-clock perf event on every online CPU, sampling at
     /// [`Config::sample_freq`] Hz (`perf_event` programs): one link per CPU.
     PerfCpuClock,
+    /// A hardware perf event (`PERF_TYPE_HARDWARE`) on every online CPU,
+    /// running the program every [`Config::sample_period`] events: one link
+    /// per CPU. Needs the CPU's PMU (absent in most VMs).
+    PerfHardware(HwEvent),
     /// fentry/fexit on a kernel function (BPF trampoline).
     Fentry(&'static str),
     Fexit(&'static str),
@@ -108,6 +116,31 @@ pub enum AttachPoint {
     /// cannot attach (a tool lists both; the loader keeps one set).
     Kprobe(&'static str),
     Kretprobe(&'static str),
+}
+
+/// Generic hardware events of perf_event_open(2), by perf's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HwEvent {
+    CacheReferences,
+    CacheMisses,
+}
+
+impl HwEvent {
+    /// `perf_event_attr.config`: PERF_COUNT_HW_* of the kernel's ABI.
+    pub fn config(self) -> u64 {
+        match self {
+            HwEvent::CacheReferences => 2,
+            HwEvent::CacheMisses => 3,
+        }
+    }
+
+    /// perf's name of the event (`perf list`).
+    pub fn name(self) -> &'static str {
+        match self {
+            HwEvent::CacheReferences => "cache-references",
+            HwEvent::CacheMisses => "cache-misses",
+        }
+    }
 }
 
 impl AttachPoint {
@@ -127,6 +160,7 @@ impl std::fmt::Display for AttachPoint {
             AttachPoint::TpBtf(name) => write!(f, "tp_btf/{name}"),
             AttachPoint::Tracepoint(cat, name) => write!(f, "tracepoint/{cat}/{name}"),
             AttachPoint::PerfCpuClock => write!(f, "perf_event/cpu-clock"),
+            AttachPoint::PerfHardware(ev) => write!(f, "perf_event/hardware/{}", ev.name()),
             AttachPoint::Fentry(func) => write!(f, "fentry/{func}"),
             AttachPoint::Fexit(func) => write!(f, "fexit/{func}"),
             AttachPoint::Kprobe(func) => write!(f, "kprobe/{func}"),
@@ -196,6 +230,15 @@ pub enum Report {
         sorts: &'static [top::Sort],
         /// The line(s) above the table, given the wall clock HH:MM:SS.
         title: fn(&Config, &Session, &str) -> Option<String>,
+    },
+    /// Log2 histograms per kernel stack (biostacks): `decode` turns an entry
+    /// of hash map `map` into a [`stackhist::StackHist`] whose stack is
+    /// addresses, which bpfscope symbolizes; its head is printed under
+    /// `columns` (no header line). Cleared after each interval.
+    StackHistograms {
+        map: &'static str,
+        columns: fn(&Config) -> Vec<Column>,
+        decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<stackhist::StackHist>,
     },
     /// The report depends on the options (tcpconnect -c counts instead of
     /// printing events; hardirqs -d prints histograms).
@@ -468,6 +511,9 @@ pub fn tools() -> &'static [Tool] {
         pidpersec::TOOL,
         wakeuptime::TOOL,
         offwaketime::TOOL,
+        writeback::TOOL,
+        llcstat::TOOL,
+        biostacks::TOOL,
     ];
     TOOLS
 }

@@ -1,6 +1,6 @@
 //! The report half of `tool report` and `tool run`: one loop for every
-//! per-interval report (histograms, counts, stacks), and the follower of
-//! event tools' ring buffers. Interval reports print and then clear the
+//! per-interval report (histograms, counts, stacks, histograms per stack),
+//! and the follower of event tools' ring buffers. Interval reports print and then clear the
 //! maps every INTERVAL, COUNT times, as libbpf-tools does; a report without
 //! an interval reads once and leaves the maps as they are.
 //!
@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use tracing_tools::stackhist::{sort_for_report, StackHist};
 use tracing_tools::stacks::StackSample;
 use tracing_tools::top::View;
 use tracing_tools::{Column, Config, Event, Histogram, MapEntry, Report, Session, Tool};
@@ -21,8 +22,8 @@ use crate::cmd::{CmdError, Result};
 use crate::loader::maps::{self, Follow};
 use crate::loader::{fs, signal, stacks, tool as lt};
 use crate::output::tool_report::{
-    write_counts, write_flamegraph, write_hist, write_ndjson, write_stacks, write_top,
-    CountsReport, EventSink, HistReport, StacksReport, TopReport,
+    write_counts, write_flamegraph, write_hist, write_ndjson, write_stack_hists, write_stacks,
+    write_top, CountsReport, EventSink, HistReport, StackHistReport, StacksReport, TopReport,
 };
 use crate::output::{self, write_json, Ctx};
 
@@ -142,6 +143,11 @@ enum Source {
         view: View,
         title: fn(&Config, &Session, &str) -> Option<String>,
     },
+    StackHists {
+        map: PathBuf,
+        columns: Vec<Column>,
+        decode: fn(&Config, &Session, &[u8], &[u8]) -> Option<StackHist>,
+    },
 }
 
 /// One interval's data.
@@ -151,6 +157,7 @@ enum Snapshot {
     Stacks(Vec<StackSample>),
     /// Rows sorted and cut to the view's -r.
     Top(Vec<Event>),
+    StackHists(Vec<StackHist>),
 }
 
 impl Source {
@@ -201,6 +208,15 @@ impl Source {
                     .map_err(|e| CmdError::Usage(format!("{}: {e}", t.tool.name)))?,
                 title,
             },
+            Report::StackHistograms {
+                map,
+                columns,
+                decode,
+            } => Source::StackHists {
+                map: t.map(map)?,
+                columns: columns(t.config),
+                decode,
+            },
             Report::Events { .. } | Report::Select(_) => {
                 return Err(CmdError::Failed(format!(
                     "{}: not an interval report",
@@ -241,14 +257,25 @@ impl Source {
                 view.arrange(&mut rows);
                 Snapshot::Top(rows)
             }
+            Source::StackHists { map, decode, .. } => {
+                let mut hists: Vec<StackHist> = maps::hash_entries(map)
+                    .map_err(loader_error)?
+                    .iter()
+                    .filter_map(|(k, v)| decode(config, session, k, v))
+                    .collect();
+                stacks::name_stack_hists(&mut hists);
+                sort_for_report(&mut hists);
+                Snapshot::StackHists(hists)
+            }
         })
     }
 
     fn clear(&self) -> Result<()> {
         let maps: &[&PathBuf] = match self {
-            Source::Hist { map, .. } | Source::Counts { map, .. } | Source::Top { map, .. } => {
-                &[map]
-            }
+            Source::Hist { map, .. }
+            | Source::Counts { map, .. }
+            | Source::Top { map, .. }
+            | Source::StackHists { map, .. } => &[map],
             Source::Stacks { counts, stacks, .. } => &[counts, stacks],
         };
         for m in maps {
@@ -408,6 +435,19 @@ fn intervals(
                     emit_json(ctx, out, every, r.json())?;
                 } else {
                     write_stacks(ctx, out, &r, config.folded)?;
+                }
+            }
+            (Snapshot::StackHists(hists), Source::StackHists { columns, .. }) => {
+                let r = StackHistReport {
+                    tool: target.tool.name,
+                    time: hms,
+                    columns,
+                    hists,
+                };
+                if ctx.json {
+                    emit_json(ctx, out, every, r.json())?;
+                } else {
+                    write_stack_hists(ctx, out, &r)?;
                 }
             }
             _ => {}
