@@ -413,15 +413,18 @@ fn pidpersec_counts_forks() {
     assert!(row["pids"].as_u64().is_some_and(|n| n >= 40), "{r:?}");
     assert!(row.get("pids_per_sec").is_none(), "{r:?}");
     // Every second: that second's forks. The forks run while it waits.
+    // They go on until both reports are done, however slow the machine.
+    let done = std::sync::atomic::AtomicBool::new(false);
     let (text, r) = std::thread::scope(|s| {
         let forks = s.spawn(|| {
-            for _ in 0..20 {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 exits(3, 0);
                 std::thread::sleep(Duration::from_millis(40));
             }
         });
         let text = root.ok(&["tool", "report", "pidpersec", "1", "2"]);
         let r = root.ndjson(&["tool", "report", "pidpersec", "1", "1"]);
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
         forks.join().expect("forks");
         (text, r)
     });
