@@ -38,6 +38,8 @@ mod tcpretrans;
 
 // Syscall and interrupt tools (issue 21).
 mod sigsnoop;
+mod statsnoop;
+mod syncsnoop;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -338,7 +340,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 18] = [
+    static TOOLS: [Tool; 20] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -357,6 +359,8 @@ pub fn tools() -> &'static [Tool] {
         tcpconnect::TOOL,
         tcpretrans::TOOL,
         sigsnoop::TOOL,
+        statsnoop::TOOL,
+        syncsnoop::TOOL,
     ];
     &TOOLS
 }
