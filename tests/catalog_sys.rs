@@ -342,3 +342,188 @@ fn syncsnoop_fsync_fdatasync_syncfs() {
     );
     unload(&root, loaded);
 }
+
+// ----------------------------------------------------------------- softirqs
+
+/// `n` UDP datagrams to ourselves over loopback, each received: every one
+/// goes through the NET_RX softirq (the loopback backlog).
+fn loopback_datagrams(n: usize) {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = sock.local_addr().expect("addr");
+    sock.set_read_timeout(Some(Duration::from_secs(2)))
+        .expect("timeout");
+    let mut buf = [0u8; 64];
+    for i in 0..n {
+        sock.send_to(&i.to_ne_bytes(), addr).expect("send");
+        sock.recv(&mut buf).expect("recv");
+    }
+}
+
+/// The row of vector `name` in a softirqs counts report.
+fn softirq_row(report: &Value, name: &str) -> Value {
+    array(&report["rows"])
+        .into_iter()
+        .find(|r| r["softirq"] == name)
+        .unwrap_or_else(|| panic!("no {name} row: {report}"))
+}
+
+#[test]
+fn softirqs_counts_and_histograms_of_loopback_traffic() {
+    let counts_root = Root::new();
+    let hist_root = Root::new();
+    let counts = load_attach(&counts_root, "softirqs", &["-C"]);
+    let hists = load_attach(&hist_root, "softirqs", &["-d", "-N"]);
+    loopback_datagrams(300);
+
+    let r = counts_root.json(&["tool", "report", "softirqs"]);
+    let net_rx = softirq_row(&r, "net_rx");
+    // Each datagram is sent and received in turn: one NET_RX run each,
+    // unless other loopback traffic on that CPU shares a run.
+    assert!(net_rx["count"].as_u64().is_some_and(|c| c >= 250), "{r}");
+    assert_eq!(
+        (&net_rx["vec"], &net_rx["unit"]),
+        (&Value::from(3), &Value::from("usecs"))
+    );
+    let timer = softirq_row(&r, "timer");
+    assert!(timer["count"].as_u64().is_some_and(|c| c > 0), "{r}");
+    let vecs: Vec<u64> = array(&r["rows"])
+        .iter()
+        .filter_map(|r| r["vec"].as_u64())
+        .collect();
+    assert!(vecs.windows(2).all(|w| w[0] < w[1]), "vector order: {r}");
+
+    // Text: libbpf-tools' header and rows, -T's time line first.
+    let text = counts_root.ok(&["tool", "report", "softirqs", "-T"]);
+    let mut lines = text.lines();
+    assert!(is_hms(lines.next()), "{text}");
+    assert_eq!(
+        lines.next(),
+        Some("SOFTIRQ          TOTAL_usecs  TOTAL_count"),
+        "{text}"
+    );
+    let row = lines
+        .find(|l| l.starts_with("net_rx "))
+        .unwrap_or_else(|| panic!("{text}"));
+    let w: Vec<&str> = row.split_whitespace().collect();
+    assert!(
+        w.len() == 3 && w[1].parse::<u64>().is_ok() && w[2].parse::<u64>().is_ok(),
+        "{row}"
+    );
+    assert_eq!(row.len(), 16 + 1 + 11 + 2 + 11, "{row}");
+
+    // Interval reports: NDJSON, one value per interval.
+    let series = counts_root.ndjson(&["tool", "report", "softirqs", "1", "2"]);
+    assert_eq!(series.len(), 2, "{series:?}");
+
+    let h = hist_root.json(&["tool", "report", "softirqs"]);
+    let hs = array(&h["histograms"]);
+    let rx = hs
+        .iter()
+        .find(|x| x["softirq"] == "net_rx")
+        .unwrap_or_else(|| panic!("no net_rx histogram: {h}"));
+    assert_eq!(rx["unit"], "nsecs", "{rx}");
+    let n: u64 = array(&rx["buckets"])
+        .iter()
+        .filter_map(|b| b["count"].as_u64())
+        .sum();
+    assert!(n >= 250 && rx["total"] == n, "{rx}");
+    let text = hist_root.ok(&["tool", "report", "softirqs"]);
+    assert!(text.contains("softirq = net_rx\n"), "{text}");
+    assert!(
+        text.contains("     nsecs               : count    distribution"),
+        "{text}"
+    );
+    unload(&counts_root, counts);
+    unload(&hist_root, hists);
+    let err = counts_root.fails(&["tool", "load", "softirqs", "-c", "x"]);
+    assert!(err.contains("invalid cpu"), "{err}");
+}
+
+/// `HH:MM:SS`.
+fn is_hms(line: Option<&str>) -> bool {
+    line.is_some_and(|l| l.len() == 8 && l.as_bytes()[2] == b':' && l.as_bytes()[5] == b':')
+}
+
+/// Per `softirq = NAME` block of libbpf-tools' histogram output, the sum
+/// of its counts.
+fn hist_totals(out: &str) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> = Vec::new();
+    for l in out.lines() {
+        if let Some(name) = l.strip_prefix("softirq = ") {
+            v.push((name.to_string(), 0));
+        } else if let (Some(last), Some(n)) = (
+            v.last_mut(),
+            l.split(':')
+                .nth(1)
+                .and_then(|r| r.split('|').next())
+                .and_then(|c| c.trim().parse::<u64>().ok()),
+        ) {
+            if l.contains(" -> ") {
+                last.1 += n;
+            }
+        }
+    }
+    v
+}
+
+fn within(a: u64, b: u64, pct: u64, slack: u64) -> bool {
+    let (lo, hi) = (a.min(b), a.max(b));
+    hi - lo <= hi * pct / 100 + slack
+}
+
+#[test]
+fn softirqs_side_by_side() {
+    if libbpf_tool("softirqs").is_none() {
+        return;
+    }
+    let root = Root::new();
+    // Counts per vector are what -d's histograms add up to; libbpf-tools
+    // 0.26 prints only times without -d.
+    let (theirs, ours) = spawn_both(&root, "softirqs", &["-d", "4", "1"], 20);
+    loopback_datagrams(500);
+    let ((t, te), (o, oe)) = (text(theirs), text(ours));
+    let (tt, ot) = (hist_totals(&t), hist_totals(&o));
+    let names = |v: &[(String, u64)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    let of = |v: &[(String, u64)], n: &str| v.iter().find(|x| x.0 == n).map_or(0, |x| x.1);
+    // The 500 datagrams are NET_RX work in both (the kernel may batch
+    // several into one softirq run); the 4 s windows start a few ms apart,
+    // so counts of each vector agree within 10% + 50.
+    assert!(
+        of(&tt, "net_rx") >= 1 && of(&ot, "net_rx") >= 1,
+        "{t}\n{o}\n{te}{oe}"
+    );
+    for name in ["net_rx", "timer"] {
+        let (a, b) = (of(&tt, name), of(&ot, name));
+        eprintln!("softirqs -d {name}: libbpf-tools {a}, bpfscope {b}");
+        assert!(
+            within(a, b, 10, 50),
+            "{name}: libbpf-tools {a}, bpfscope {b}\n{t}\n{o}"
+        );
+    }
+    // Same vectors named the same, in the same order (quiet ones may miss
+    // one side's window).
+    let (a, b) = (names(&tt), names(&ot));
+    let common: Vec<&String> = a.iter().filter(|n| b.contains(n)).collect();
+    let common_b: Vec<&String> = b.iter().filter(|n| a.contains(n)).collect();
+    assert_eq!(common, common_b, "{a:?} {b:?}");
+    assert!(common.len() >= 2, "{a:?} {b:?}");
+    assert!(
+        o.contains("     usecs               : count    distribution"),
+        "{o}"
+    );
+
+    // Without -d: libbpf-tools' header, the same vector names.
+    let (theirs, ours) = spawn_both(&root, "softirqs", &["3", "1"], 20);
+    loopback_datagrams(100);
+    let ((t, _), (o, _)) = (text(theirs), text(ours));
+    assert_eq!(header(&t, "SOFTIRQ"), header(&o, "SOFTIRQ"));
+    let rows = |s: &str| -> Vec<String> {
+        s.lines()
+            .skip_while(|l| !l.starts_with("SOFTIRQ"))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next().map(String::from))
+            .collect()
+    };
+    assert!(rows(&t).contains(&"net_rx".to_string()), "{t}");
+    assert!(rows(&o).contains(&"net_rx".to_string()), "{o}");
+}

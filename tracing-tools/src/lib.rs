@@ -38,6 +38,7 @@ mod tcpretrans;
 
 // Syscall and interrupt tools (issue 21).
 mod sigsnoop;
+mod softirqs;
 mod statsnoop;
 mod syncsnoop;
 
@@ -340,7 +341,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 20] = [
+    static TOOLS: [Tool; 21] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -361,6 +362,7 @@ pub fn tools() -> &'static [Tool] {
         sigsnoop::TOOL,
         statsnoop::TOOL,
         syncsnoop::TOOL,
+        softirqs::TOOL,
     ];
     &TOOLS
 }
