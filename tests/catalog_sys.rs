@@ -527,3 +527,257 @@ fn softirqs_side_by_side() {
     assert!(rows(&t).contains(&"net_rx".to_string()), "{t}");
     assert!(rows(&o).contains(&"net_rx".to_string()), "{o}");
 }
+
+// --------------------------------------------------------------- mountsnoop
+
+/// A directory of this test's own under /tmp, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(what: &str) -> TempDir {
+        let p = ghost_path(what);
+        std::fs::create_dir_all(&p).expect("mkdir");
+        TempDir(p)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap_or("")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+/// `unshare -m` (a private mount namespace, private propagation: nothing
+/// reaches the host's mounts): mount a tmpfs named `source` on `dir`,
+/// unmount it, and unmount `dir` once more (EINVAL: no longer a mount).
+fn mount_umount_in_private_ns(source: &str, dir: &str) {
+    let script = format!("mount -t tmpfs -o size=1m {source} {dir} && umount {dir}; umount {dir}");
+    let st = Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c", &script])
+        .stderr(Stdio::null())
+        .status()
+        .expect("unshare");
+    assert_eq!(st.code(), Some(32), "the second umount should fail");
+}
+
+/// The new mount API from a thread of this process in a private mount
+/// namespace of its own: fsopen, fsconfig, fsmount, move_mount onto `dir`,
+/// then umount2. Returns the thread's tid.
+fn new_api_mount_in_private_ns(dir: &str) -> i64 {
+    let dir = std::ffi::CString::new(dir).expect("path");
+    std::thread::spawn(move || {
+        use libc::{c_char, syscall};
+        let c = |s: &str| std::ffi::CString::new(s).expect("cstr");
+        let (tmpfs, size, one_m, empty, root) = (c("tmpfs"), c("size"), c("1m"), c(""), c("/"));
+        // SAFETY: plain syscalls on C strings that outlive them; the
+        // namespace is this thread's own (CLONE_NEWNS unshares its fs too).
+        unsafe {
+            assert_eq!(libc::unshare(libc::CLONE_NEWNS), 0, "unshare");
+            let none: *const c_char = std::ptr::null();
+            let private = libc::MS_REC | libc::MS_PRIVATE;
+            assert_eq!(
+                libc::mount(none, root.as_ptr(), none, private, std::ptr::null()),
+                0
+            );
+            let fs = syscall(libc::SYS_fsopen, tmpfs.as_ptr(), 1) as i32; // FSOPEN_CLOEXEC
+            assert!(fs >= 0, "fsopen");
+            // FSCONFIG_SET_STRING, then FSCONFIG_CMD_CREATE.
+            assert_eq!(
+                syscall(libc::SYS_fsconfig, fs, 1, size.as_ptr(), one_m.as_ptr(), 0),
+                0
+            );
+            assert_eq!(syscall(libc::SYS_fsconfig, fs, 6, none, none, 0), 0);
+            // FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV.
+            let mnt = syscall(libc::SYS_fsmount, fs, 1, 4) as i32;
+            assert!(mnt >= 0, "fsmount");
+            // MOVE_MOUNT_F_EMPTY_PATH.
+            let r = syscall(
+                libc::SYS_move_mount,
+                mnt,
+                empty.as_ptr(),
+                libc::AT_FDCWD,
+                dir.as_ptr(),
+                4,
+            );
+            assert_eq!(r, 0, "move_mount");
+            // An open mount fd keeps the mount busy.
+            libc::close(mnt);
+            libc::close(fs);
+            assert_eq!(libc::umount2(dir.as_ptr(), 0), 0, "umount2");
+            libc::gettid() as i64
+        }
+    })
+    .join()
+    .expect("mount thread")
+}
+
+/// The inode of this process's mount namespace (`/proc/self/ns/mnt`).
+fn host_mnt_ns() -> u64 {
+    let link = std::fs::read_link("/proc/self/ns/mnt").expect("ns link");
+    let s = link.to_string_lossy();
+    s.trim_start_matches("mnt:[")
+        .trim_end_matches(']')
+        .parse()
+        .expect("ns inode")
+}
+
+#[test]
+fn mountsnoop_mount_umount_and_the_new_api() {
+    let root = Root::new();
+    let loaded = load_attach(&root, "mountsnoop", &[]);
+    let dir = TempDir::new("mnt");
+    let source = format!("bpfscope-{}", me());
+    mount_umount_in_private_ns(&source, dir.path());
+    let tid = new_api_mount_in_private_ns(dir.path());
+
+    let ev = array(&root.json(&["tool", "report", "mountsnoop", "duration", "0"]));
+    let on_dir = |e: &&Value| e["dest"] == dir.path() || e["to_pathname"] == dir.path();
+    let mount = ev
+        .iter()
+        .find(|e| e["op"] == "MOUNT" && e["src"] == source.as_str())
+        .unwrap_or_else(|| panic!("no mount of {source}: {ev:?}"));
+    assert_eq!(
+        (&mount["fs"], &mount["data"], &mount["ret"]),
+        (&"tmpfs".into(), &"size=1m".into(), &0.into())
+    );
+    assert_eq!(mount["comm"], "mount");
+    assert!(mount["delta"].as_u64().is_some_and(|d| d > 0), "{mount}");
+    // Inside a namespace of its own, not the host's (inode numbers of
+    // freed namespaces are reused, so two private ones may share one).
+    let host_ns = host_mnt_ns();
+    assert!(
+        mount["mnt_ns"].as_u64().is_some_and(|n| n != host_ns),
+        "{mount}"
+    );
+    let umounts: Vec<i64> = ev
+        .iter()
+        .filter(on_dir)
+        .filter(|e| e["op"] == "UMOUNT" && e["pid"] != me())
+        .filter_map(|e| e["ret"].as_i64())
+        .collect();
+    assert_eq!(umounts, [0, -22], "{ev:?}");
+    // The new API, from one thread of this process.
+    let mine: Vec<&Value> = ev.iter().filter(|e| e["tid"] == tid).collect();
+    let ops: Vec<&str> = mine.iter().filter_map(|e| e["op"].as_str()).collect();
+    assert_eq!(
+        ops,
+        [
+            "MOUNT",
+            "FSOPEN",
+            "FSCONFIG",
+            "FSCONFIG",
+            "FSMOUNT",
+            "MOVE_MOUNT",
+            "UMOUNT"
+        ],
+        "{mine:?}"
+    );
+    assert!(
+        mine.iter()
+            .all(|e| e["pid"] == me() && e["mnt_ns"] != host_ns),
+        "{mine:?}"
+    );
+    let calls: Vec<&str> = mine.iter().filter_map(|e| e["call"].as_str()).collect();
+    let d = dir.path();
+    assert_eq!(
+        calls[0],
+        "mount(\"\", \"/\", \"\", MS_REC | MS_PRIVATE, \"\") = 0"
+    );
+    assert_eq!(
+        calls[1].split(" = ").next(),
+        Some("fsopen(\"tmpfs\", MS_RDONLY)")
+    );
+    assert!(
+        calls[2].starts_with("fsconfig(")
+            && calls[2].contains("\"FSCONFIG_SET_STRING\", \"size\", \"1m\", 0) = 0"),
+        "{calls:?}"
+    );
+    assert!(
+        calls[4].contains("\"FSMOUNT_CLOEXEC\", \"MOUNT_ATTR_NODEV\")"),
+        "{calls:?}"
+    );
+    assert!(
+        calls[5].ends_with(&format!(
+            ", \"\", AT_FDCWD, \"{d}\", \"MOVE_MOUNT_F_EMPTY_PATH\") = 0"
+        )),
+        "{calls:?}"
+    );
+    assert_eq!(calls[6], format!("umount(\"{d}\", 0x0) = 0"));
+    assert!(ev.iter().filter(on_dir).count() >= 5, "{ev:?}");
+
+    // Text: libbpf-tools' columns; -t as a report option.
+    mount_umount_in_private_ns(&source, dir.path());
+    let text = root.ok(&["tool", "report", "mountsnoop", "-t", "duration", "0"]);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("TIME     COMM             PID     TID     MNT_NS      CALL"),
+        "{text}"
+    );
+    let want = format!("mount(\"{source}\", \"{d}\", \"tmpfs\", 0x0, \"size=1m\") = 0");
+    let line = lines
+        .find(|l| l.ends_with(&want))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        is_hms(line.get(..8)) && line[9..].starts_with("mount "),
+        "{line}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.ends_with(&format!("umount(\"{d}\", 0x0) = -EINVAL"))),
+        "{text}"
+    );
+    unload(&root, loaded);
+}
+
+#[test]
+fn mountsnoop_pid_filter() {
+    let root = Root::new();
+    let pid = me().to_string();
+    let loaded = load_attach(&root, "mountsnoop", &["-p", &pid]);
+    let dir = TempDir::new("mnt-pid");
+    mount_umount_in_private_ns(&format!("bpfscope-p-{}", me()), dir.path());
+    let tid = new_api_mount_in_private_ns(dir.path());
+    let ev = array(&root.json(&["tool", "report", "mountsnoop", "duration", "0"]));
+    // Only this process: its thread's seven calls (other tests of this
+    // process may add theirs), none of the unshare child's.
+    assert!(ev.iter().all(|e| e["pid"] == me()), "{ev:?}");
+    assert_eq!(ev.iter().filter(|e| e["tid"] == tid).count(), 7, "{ev:?}");
+    assert!(
+        !ev.iter()
+            .any(|e| e["comm"] == "mount" || e["comm"] == "umount"),
+        "{ev:?}"
+    );
+    unload(&root, loaded);
+}
+
+#[test]
+fn mountsnoop_side_by_side() {
+    if libbpf_tool("mountsnoop").is_none() {
+        return;
+    }
+    let root = Root::new();
+    let dir = TempDir::new("mnt-parity");
+    let source = format!("bpfscope-parity-{}", me());
+    let (theirs, ours) = spawn_both(&root, "mountsnoop", &[], 5);
+    for _ in 0..5 {
+        mount_umount_in_private_ns(&source, dir.path());
+    }
+    let ((t, te), (o, oe)) = (text(theirs), text(ours));
+    assert_eq!(header(&t, "COMM"), header(&o, "COMM"), "{te}\n{oe}");
+    // The same lines, call for call: columns and CALL text are the same
+    // (flags 0x0 here: libbpf-tools names MS_ bits 9-14 one off).
+    let d = dir.path();
+    let calls = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.contains(&format!("\"{d}\"")))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    let (a, b) = (calls(&t), calls(&o));
+    assert_eq!(a.len(), 15, "5 mounts, 5 umounts, 5 failed umounts: {t}");
+    assert_eq!(a, b, "{t}\n{o}");
+}

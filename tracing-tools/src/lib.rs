@@ -37,6 +37,7 @@ mod tcpconnect;
 mod tcpretrans;
 
 // Syscall and interrupt tools (issue 21).
+mod mountsnoop;
 mod sigsnoop;
 mod softirqs;
 mod statsnoop;
@@ -341,7 +342,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 21] = [
+    static TOOLS: [Tool; 22] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -363,6 +364,7 @@ pub fn tools() -> &'static [Tool] {
         statsnoop::TOOL,
         syncsnoop::TOOL,
         softirqs::TOOL,
+        mountsnoop::TOOL,
     ];
     &TOOLS
 }
