@@ -781,3 +781,131 @@ fn mountsnoop_side_by_side() {
     assert_eq!(a.len(), 15, "5 mounts, 5 umounts, 5 failed umounts: {t}");
     assert_eq!(a, b, "{t}\n{o}");
 }
+
+// ----------------------------------------------------------------- shmsnoop
+
+/// shmget (a private 4 KiB segment), shmat, shmdt and shmctl(IPC_RMID) from
+/// this thread; returns (segment id, attach address).
+fn shm_cycle() -> (i32, usize) {
+    // SAFETY: a private segment of our own, attached, detached and removed
+    // here; nothing else maps it.
+    unsafe {
+        let id = libc::shmget(libc::IPC_PRIVATE, 4096, libc::IPC_CREAT | 0o600);
+        assert!(id >= 0, "shmget");
+        let addr = libc::shmat(id, std::ptr::null(), libc::SHM_RDONLY);
+        assert_ne!(addr as isize, -1, "shmat");
+        assert_eq!(libc::shmdt(addr), 0, "shmdt");
+        assert_eq!(libc::shmctl(id, libc::IPC_RMID, std::ptr::null_mut()), 0);
+        (id, addr as usize)
+    }
+}
+
+#[test]
+fn shmsnoop_a_segment_of_this_process() {
+    let root = Root::new();
+    let pid = me().to_string();
+    let loaded = load_attach(&root, "shmsnoop", &["-p", &pid]);
+    let (id, addr) = shm_cycle();
+
+    let ev = array(&root.json(&["tool", "report", "shmsnoop", "duration", "0"]));
+    assert!(ev.iter().all(|e| e["pid"] == me()), "-p leaked: {ev:?}");
+    let tid = ev
+        .iter()
+        .find(|e| e["sys"] == "SHMGET" && e["ret"] == id)
+        .unwrap_or_else(|| panic!("no shmget returning {id}: {ev:?}"))["tid"]
+        .clone();
+    let mine: Vec<&Value> = ev.iter().filter(|e| e["tid"] == tid).collect();
+    let sys: Vec<&str> = mine.iter().filter_map(|e| e["sys"].as_str()).collect();
+    assert_eq!(sys, ["SHMGET", "SHMAT", "SHMDT", "SHMCTL"], "{mine:?}");
+    assert_eq!(
+        (&mine[0]["size"], &mine[0]["shmflg"]),
+        (&4096.into(), &0o1600.into())
+    );
+    assert_eq!(
+        (&mine[1]["shmid"], &mine[1]["ret"]),
+        (&id.into(), &(addr as i64).into())
+    );
+    assert_eq!(
+        (&mine[2]["shmaddr"], &mine[2]["ret"]),
+        (&addr.into(), &0.into())
+    );
+    assert_eq!(
+        (&mine[3]["shmid"], &mine[3]["cmd"]),
+        (&id.into(), &0.into())
+    );
+
+    // Text: bcc's columns; -T and -n as report options.
+    let (id, addr) = shm_cycle();
+    let comm: String = "shmsnoop_a_segment_of_this_process"
+        .chars()
+        .take(15)
+        .collect();
+    let text = root.ok(&[
+        "tool", "report", "shmsnoop", "-T", "-n", &comm, "duration", "0",
+    ]);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("TIME(s)       PID    COMM                SYS              RET ARGs"),
+        "{text}"
+    );
+    let rest: Vec<&str> = lines.collect();
+    let get = format!("SHMGET {id:>16x} key: 0x0, size: 4096, shmflg: 0x380 (IPC_CREAT|0600)");
+    let at = format!("SHMAT {addr:>16x} shmid: {id:#x}, shmaddr: 0x0, shmflg: 0x1000 (SHM_RDONLY)");
+    let dt = format!("SHMDT {:>16x} shmaddr: {addr:#x}", 0);
+    let ctl = format!(
+        "SHMCTL {:>16x} shmid: {id:#x}, cmd: 0 (IPC_RMID), buf: 0x0",
+        0
+    );
+    for want in [&get, &at, &dt, &ctl] {
+        let line = rest
+            .iter()
+            .find(|l| l.ends_with(want.as_str()))
+            .unwrap_or_else(|| panic!("no line ending {want:?}: {text}"));
+        assert!(
+            line.starts_with(|c: char| c.is_ascii_digit()) && line.contains(&format!(" {pid} ")),
+            "{line}"
+        );
+    }
+    assert!(rest.iter().all(|l| l.contains(&comm)), "-n: {text}");
+    let none = root.ok(&[
+        "tool",
+        "report",
+        "shmsnoop",
+        "-n",
+        "no-such-comm",
+        "duration",
+        "0",
+    ]);
+    assert_eq!(none.lines().count(), 1, "{none}");
+    unload(&root, loaded);
+}
+
+#[test]
+fn shmsnoop_tid_filter() {
+    let root = Root::new();
+    // -t: one thread only, and the TID column.
+    // A thread whose tid we know before it runs the workload.
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let (tid_tx, tid_rx) = std::sync::mpsc::channel::<i32>();
+    let worker = std::thread::spawn(move || {
+        tid_tx
+            .send(nix::unistd::gettid().as_raw())
+            .expect("send tid");
+        go_rx.recv().expect("go");
+        shm_cycle()
+    });
+    let wtid_n = tid_rx.recv().expect("tid");
+    let wtid = wtid_n.to_string();
+    let loaded = load_attach(&root, "shmsnoop", &["-t", &wtid]);
+    shm_cycle(); // this thread: filtered out
+    go_tx.send(()).expect("go");
+    let (id, _) = worker.join().expect("worker");
+    let ev = array(&root.json(&["tool", "report", "shmsnoop", "duration", "0"]));
+    assert_eq!(ev.len(), 4, "{ev:?}");
+    assert!(ev.iter().all(|e| e["tid"] == wtid_n), "{ev:?}");
+    assert_eq!(ev[0]["ret"], id);
+    let text = root.ok(&["tool", "report", "shmsnoop", "duration", "0"]);
+    assert!(text.starts_with("TID    COMM"), "{text}");
+    unload(&root, loaded);
+}

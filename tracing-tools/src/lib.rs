@@ -38,6 +38,7 @@ mod tcpretrans;
 
 // Syscall and interrupt tools (issue 21).
 mod mountsnoop;
+mod shmsnoop;
 mod sigsnoop;
 mod softirqs;
 mod statsnoop;
@@ -342,7 +343,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 22] = [
+    static TOOLS: [Tool; 23] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -365,6 +366,7 @@ pub fn tools() -> &'static [Tool] {
         syncsnoop::TOOL,
         softirqs::TOOL,
         mountsnoop::TOOL,
+        shmsnoop::TOOL,
     ];
     &TOOLS
 }
