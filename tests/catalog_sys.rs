@@ -209,9 +209,10 @@ fn statsnoop_stats_of_this_process() {
     for _ in 0..3 {
         assert!(std::fs::metadata(&ghost).is_err());
     }
-    let tmp = std::env::temp_dir();
-    std::fs::metadata(&tmp).expect("stat /tmp");
-    nix::sys::statfs::statfs(&tmp).expect("statfs /tmp");
+    // A directory of this test's own: other tests of this process stat too.
+    let dir = TempDir::new("stat-ok");
+    std::fs::metadata(&dir.0).expect("stat");
+    nix::sys::statfs::statfs(&dir.0).expect("statfs");
 
     let ev = array(&root.json(&["tool", "report", "statsnoop", "duration", "0"]));
     assert!(ev.iter().all(|e| e["pid"] == me()), "-p leaked: {ev:?}");
@@ -227,10 +228,9 @@ fn statsnoop_stats_of_this_process() {
         );
         assert_eq!(e["syscall"], "statx", "{e}");
     }
-    let tmp_s = tmp.to_string_lossy().into_owned();
     let ok: Vec<&str> = ev
         .iter()
-        .filter(|e| e["pathname"] == tmp_s && e["ret"] == 0)
+        .filter(|e| e["pathname"] == dir.path() && e["ret"] == 0)
         .filter_map(|e| e["syscall"].as_str())
         .collect();
     assert_eq!(ok, ["statx", "statfs"], "{ev:?}");
@@ -312,9 +312,11 @@ fn syncsnoop_fsync_fdatasync_syncfs() {
     let _ = std::fs::remove_file(&path);
 
     let ev = array(&root.json(&["tool", "report", "syncsnoop", "duration", "0"]));
+    // This thread's: other tests of this process sync files too.
+    let tid = nix::unistd::gettid().as_raw();
     let mine: Vec<&str> = ev
         .iter()
-        .filter(|e| e["pid"] == me())
+        .filter(|e| e["pid"] == me() && e["tid"] == tid)
         .filter_map(|e| e["sys"].as_str())
         .collect();
     assert_eq!(mine, ["fsync", "fdatasync", "syncfs"], "{ev:?}");
@@ -908,4 +910,68 @@ fn shmsnoop_tid_filter() {
     let text = root.ok(&["tool", "report", "shmsnoop", "duration", "0"]);
     assert!(text.starts_with("TID    COMM"), "{text}");
     unload(&root, loaded);
+}
+
+// ------------------------------------------------ detach, re-attach and run
+
+/// fsync(2) of a fresh file of this test's own.
+fn one_fsync(what: &str) {
+    let path = ghost_path(what);
+    let f = std::fs::File::create(&path).expect("create");
+    f.sync_all().expect("fsync");
+    drop(f);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn syncsnoop_detach_stops_and_attach_resumes() {
+    let root = Root::new();
+    let loaded = load_attach(&root, "syncsnoop", &[]);
+    one_fsync("detach-1");
+    root.ok(&["tool", "detach", "syncsnoop"]);
+    assert!(link_ids_of(&loaded).is_empty(), "links left after detach");
+    one_fsync("detach-2");
+    root.ok(&["tool", "attach", "syncsnoop"]);
+    one_fsync("detach-3");
+    let ev = array(&root.json(&["tool", "report", "syncsnoop", "duration", "0"]));
+    let mine = ev
+        .iter()
+        .filter(|e| e["tid"] == nix::unistd::gettid().as_raw() && e["sys"] == "fsync")
+        .count();
+    // The fsync while detached is not there; the maps kept the first.
+    assert_eq!(mine, 2, "{ev:?}");
+    unload(&root, loaded);
+}
+
+#[test]
+fn syncsnoop_and_shmsnoop_run_in_the_foreground() {
+    let root = Root::new();
+    let pid = me().to_string();
+    let (sync_out, shm_out) = std::thread::scope(|s| {
+        let sync = s.spawn(|| root.ok(&["tool", "run", "syncsnoop", "-d", "3"]));
+        let shm = s.spawn(|| root.ok(&["tool", "run", "shmsnoop", "-p", &pid, "3"]));
+        std::thread::sleep(Duration::from_millis(1500));
+        one_fsync("run");
+        let (id, _) = shm_cycle();
+        (
+            sync.join().expect("sync run"),
+            (shm.join().expect("shm run"), id),
+        )
+    });
+    assert!(sync_out.starts_with("TIME(s)"), "{sync_out}");
+    assert!(
+        sync_out.lines().any(|l| l.ends_with(" fsync")),
+        "{sync_out}"
+    );
+    let (shm_out, id) = shm_out;
+    assert!(shm_out.starts_with("PID    COMM"), "{shm_out}");
+    assert!(
+        shm_out
+            .lines()
+            .any(|l| l.contains("SHMCTL")
+                && l.contains(&format!("shmid: {id:#x}, cmd: 0 (IPC_RMID)"))),
+        "{shm_out}"
+    );
+    // tool run leaves nothing behind.
+    assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
 }

@@ -65,15 +65,16 @@ fn columns(_c: &Config) -> Vec<Column> {
     ]
 }
 
-/// `struct event`: ts@0 pid@8 sys@12 comm[16]@16.
+/// `struct event`: ts@0 pid@8 tid@12 sys@16 comm[16]@20.
 fn decode(_c: &Config, _s: &mut Session, b: &[u8]) -> Option<Event> {
     let ts = u64_at(b, 0)?;
-    let sys = u32_at(b, 12)? as usize;
+    let sys = u32_at(b, 16)? as usize;
     let mut e = Event::default();
     e.push("time_s", format!("{:.9}", ts as f64 / 1e9));
-    e.push("comm", cstr_at(b, 16, 16)?);
+    e.push("comm", cstr_at(b, 20, 16)?);
     e.push("sys", *SYS_NAMES.get(sys).unwrap_or(&"N/A"));
     e.push("pid", u32_at(b, 8)?);
+    e.push("tid", u32_at(b, 12)?);
     e.push("ts", ts);
     Some(e)
 }
@@ -85,11 +86,12 @@ mod tests {
 
     #[test]
     fn layout_as_bcc() {
-        let mut b = vec![0u8; 32];
+        let mut b = vec![0u8; 40];
         b[0..8].copy_from_slice(&1_234_500_000_000u64.to_ne_bytes());
         b[8..12].copy_from_slice(&42u32.to_ne_bytes());
-        b[12..16].copy_from_slice(&5u32.to_ne_bytes());
-        b[16..18].copy_from_slice(b"dd");
+        b[12..16].copy_from_slice(&43u32.to_ne_bytes());
+        b[16..20].copy_from_slice(&5u32.to_ne_bytes());
+        b[20..22].copy_from_slice(b"dd");
         let s = &mut Session::default();
         let c = TOOL.configure(&[], s).unwrap();
         let cols = columns(&c);
@@ -102,9 +104,9 @@ mod tests {
             event_line(&cols, &e),
             "1234.500000000     dd               sync_file_range"
         );
-        b[12..16].copy_from_slice(&9u32.to_ne_bytes());
+        b[16..20].copy_from_slice(&9u32.to_ne_bytes());
         assert_eq!(decode(&c, s, &b).unwrap().text("sys"), "N/A");
-        assert!(decode(&c, s, &b[..14]).is_none());
+        assert!(decode(&c, s, &b[..18]).is_none());
         assert!(TOOL.configure(&["-x".into()], s).is_err());
     }
 }

@@ -26,6 +26,7 @@ enum sync_syscalls {
 struct event {
 	__u64 ts;
 	__u32 pid;
+	__u32 tid;
 	__u32 sys;
 	char comm[TASK_COMM_LEN];
 };
@@ -46,7 +47,10 @@ static __always_inline int emit(__u32 sys)
 		return 0;
 	}
 	e->ts = bpf_ktime_get_ns();
-	e->pid = bpf_get_current_pid_tgid() >> 32;
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
 	e->sys = sys;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	count_sent(&drops);
