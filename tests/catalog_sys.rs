@@ -753,6 +753,42 @@ fn mountsnoop_pid_filter() {
             .any(|e| e["comm"] == "mount" || e["comm"] == "umount"),
         "{ev:?}"
     );
+
+    // -d: libbpf-tools' one-line-per-field blocks, no header.
+    let tid = new_api_mount_in_private_ns(dir.path());
+    let text = root.ok(&["tool", "report", "mountsnoop", "-d", "duration", "0"]);
+    let blocks: Vec<&str> = text
+        .split("\n\n")
+        .filter(|b| b.contains(&format!("TID:    {tid}\n")))
+        .collect();
+    assert_eq!(blocks.len(), 7, "{text}");
+    assert!(
+        blocks[0].starts_with(&format!("PID:    {}\nTID:    {tid}\nCOMM:   ", me())),
+        "{text}"
+    );
+    let d = dir.path();
+    assert!(
+        blocks[5].contains("OP:     MOVE_MOUNT\nRET:    0\n"),
+        "{}",
+        blocks[5]
+    );
+    assert!(
+        blocks[5].ends_with(&format!(
+            "FROM_DFD:       {}\nFROM_PATHNAME:  \nTO_DFD:         -100\n\
+             TO_PATHNAME:    {d}\nFLAGS:          MOVE_MOUNT_F_EMPTY_PATH",
+            blocks[4]
+                .lines()
+                .find_map(|l| l.strip_prefix("RET:    "))
+                .unwrap_or("?")
+        )),
+        "{}",
+        blocks[5]
+    );
+    assert!(
+        blocks[6].ends_with(&format!("TARGET: {d}\nFLAGS:  0x0")),
+        "{}",
+        blocks[6]
+    );
     unload(&root, loaded);
 }
 
@@ -781,6 +817,31 @@ fn mountsnoop_side_by_side() {
     };
     let (a, b) = (calls(&t), calls(&o));
     assert_eq!(a.len(), 15, "5 mounts, 5 umounts, 5 failed umounts: {t}");
+    assert_eq!(a, b, "{t}\n{o}");
+
+    // -d: the mount(2) blocks field for field, but LAT (each tool times
+    // the call itself). libbpf-tools 0.26 prints the mount fields for
+    // every op, so only mount(2) blocks are compared.
+    let (theirs, ours) = spawn_both(&root, "mountsnoop", &["-d"], 5);
+    for _ in 0..3 {
+        mount_umount_in_private_ns(&source, dir.path());
+    }
+    let ((t, _), (o, _)) = (text(theirs), text(ours));
+    let mounts = |s: &str| -> Vec<String> {
+        s.split("\n\n")
+            .filter(|b| b.contains(&format!("SOURCE: {source}\n")))
+            .map(|b| {
+                b.trim_matches('\n')
+                    .lines()
+                    .filter(|l| !l.starts_with("LAT:"))
+                    .map(str::trim_end)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .collect()
+    };
+    let (a, b) = (mounts(&t), mounts(&o));
+    assert_eq!(a.len(), 3, "{t}");
     assert_eq!(a, b, "{t}\n{o}");
 }
 

@@ -1,8 +1,8 @@
 //! mountsnoop: mount(2), umount(2) and the new mount API (fsopen,
 //! fsconfig, fsmount, move_mount), each as one strace-like CALL, in
-//! libbpf-tools' columns and options (-p, -t).
+//! libbpf-tools' columns and options (-p, -t, and -d: one line per field).
 
-use crate::args::{duration, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue, DURATION};
+use crate::args::{duration, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, i32_at, u32_at, u64_at};
 use crate::sysnames::errno_name;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
@@ -10,7 +10,8 @@ use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Too
 const OPTIONS: &[OptSpec] = &[
     opt(Some('p'), "pid", "PID", "Process ID to trace"),
     flag('t', "timestamp", "Include timestamp on output"),
-    DURATION,
+    flag('d', "detailed", "Output result in detail mode"),
+    opt(None, "duration", "SECS", "Trace for this many seconds"),
 ];
 
 const fn tp(name: &'static str, event: &'static str) -> ProgSpec {
@@ -40,7 +41,7 @@ pub(crate) const TOOL: Tool = Tool {
     summary: "Trace mount, umount, fsopen, fsconfig, fsmount, move_mount syscalls",
     object: include_bytes!(concat!(env!("OUT_DIR"), "/mountsnoop.bpf.o")),
     options: OPTIONS,
-    report_options: &["timestamp"],
+    report_options: &["timestamp", "detailed"],
     positional: "[DURATION]",
     programs: PROGRAMS,
     report: Report::Events {
@@ -60,10 +61,54 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     Ok(c)
 }
 
-/// libbpf-tools' `[%-8s] %-16s %-7s %-7s %-11s %s`.
+/// -d's fields in libbpf-tools' order and labels, without and with -t
+/// (which indents them under the time). Each event has only its call's.
+const DETAIL: &[(&str, &str, &str)] = &[
+    ("pid", "PID:    ", "    PID:    "),
+    ("tid", "TID:    ", "    TID:    "),
+    ("comm", "COMM:   ", "    COMM:   "),
+    ("op", "OP:     ", "    OP:     "),
+    ("result", "RET:    ", "    RET:    "),
+    ("lat", "LAT:    ", "    LAT:    "),
+    ("mnt_ns", "MNT_NS: ", "    MNT_NS: "),
+    ("fs", "FS:     ", "    FS:     "),
+    ("src", "SOURCE: ", "    SOURCE: "),
+    ("dest", "TARGET: ", "    TARGET: "),
+    ("data", "DATA:   ", "    DATA:   "),
+    ("flags_text", "FLAGS:  ", "    FLAGS:  "),
+    ("fd", "FD:     ", "    FD:     "),
+    ("cmd_text", "CMD:    ", "    CMD:    "),
+    ("key", "KEY:    ", "    KEY:    "),
+    ("value", "VALUE:  ", "    VALUE:  "),
+    ("fs_fd", "FS_FD:       ", "    FS_FD:       "),
+    ("fsmount_flags", "FLAGS:       ", "    FLAGS:       "),
+    ("attr_flags_text", "ATTR_FLAGS:  ", "    ATTR_FLAGS:  "),
+    ("from_dfd", "FROM_DFD:       ", "    FROM_DFD:       "),
+    ("from_pathname", "FROM_PATHNAME:  ", "    FROM_PATHNAME:  "),
+    ("to_dfd", "TO_DFD:         ", "    TO_DFD:         "),
+    ("to_pathname", "TO_PATHNAME:    ", "    TO_PATHNAME:    "),
+    (
+        "move_mount_flags",
+        "FLAGS:          ",
+        "    FLAGS:          ",
+    ),
+];
+
+/// libbpf-tools' `[%-8s] %-16s %-7s %-7s %-11s %s`, or with -d its
+/// one-line-per-field blocks.
 fn columns(c: &Config) -> Vec<Column> {
+    let timestamp = c.parsed.has("timestamp");
+    if c.parsed.has("detailed") {
+        let time = timestamp.then(|| Column::own_line("time", ""));
+        return time
+            .into_iter()
+            .chain(DETAIL.iter().map(|&(key, plain, indented)| {
+                Column::own_line(key, if timestamp { indented } else { plain })
+            }))
+            .collect();
+    }
     let mut cols = Vec::new();
-    if c.parsed.has("timestamp") {
+    if timestamp {
         cols.push(Column::left("time", "TIME", 8));
     }
     cols.extend([
@@ -269,11 +314,7 @@ fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
                 "call",
                 format!(
                     "fsmount({fd1}, \"{}\", \"{}\") = {res}",
-                    if flags == 0 {
-                        "0x0".into()
-                    } else {
-                        listed_flags(flags, FSMOUNT_FLAGS)
-                    },
+                    fsmount_flags(flags),
                     listed_flags(word.into(), FSMOUNT_ATTR_FLAGS)
                 ),
             );
@@ -301,10 +342,43 @@ fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
         _ => return None,
     };
     e.push("op", name);
+    if c.parsed.has("detailed") {
+        detail_fields(&mut e, op, flags, word);
+        e.push("result", res);
+        e.push("lat", format!("{}us", u64_at(b, 8)? / 1000));
+    }
     e.push("ret", ret);
     e.push("delta", u64_at(b, 8)?);
     e.push("ts", ts);
     Some(e)
+}
+
+/// -d's text forms of the flag and command words, under keys of their
+/// own (one label each in [`DETAIL`]).
+fn detail_fields(e: &mut Event, op: u32, flags: u64, word: u32) {
+    match op {
+        1..=3 => e.push("flags_text", mount_flags(flags)),
+        4 => e.push(
+            "cmd_text",
+            *FSCONFIG_CMDS.get(word as usize).unwrap_or(&"UNKNOWN"),
+        ),
+        5 => {
+            e.push("fsmount_flags", fsmount_flags(flags));
+            e.push(
+                "attr_flags_text",
+                listed_flags(word.into(), FSMOUNT_ATTR_FLAGS),
+            );
+        }
+        _ => e.push("move_mount_flags", listed_flags(flags, MOVE_MOUNT_FLAGS)),
+    }
+}
+
+fn fsmount_flags(flags: u64) -> String {
+    if flags == 0 {
+        "0x0".into()
+    } else {
+        listed_flags(flags, FSMOUNT_FLAGS)
+    }
 }
 
 #[cfg(test)]
@@ -371,7 +445,33 @@ mod tests {
         let c = config("-t -p 5").unwrap();
         assert!(header_line(&columns(&c)).starts_with("TIME     COMM "));
         assert!(c.rodata.contains(&("target_pid", RoValue::U32(5))));
-        assert!(config("-d").is_err() && config("-p 0").is_err());
+        assert!(config("-x").is_err() && config("-p 0").is_err());
+    }
+
+    #[test]
+    fn detailed_blocks() {
+        use crate::event::event_block;
+        let c = config("-d").unwrap();
+        let s = &mut Session::default();
+        let e = decode(&c, s, &sample(1, -2, 0x4000)).unwrap();
+        assert_eq!(
+            event_block(&columns(&c), &e),
+            "PID:    42\nTID:    43\nCOMM:   mount\nOP:     MOUNT\nRET:    -ENOENT\n\
+             LAT:    1us\nMNT_NS: 4026531841\nFS:     tmpfs\nSOURCE: none\n\
+             TARGET: /mnt/x\nDATA:   size=1m\nFLAGS:  MS_REC\n"
+        );
+        let c = config("-d -t").unwrap();
+        let mut b = sample(5, 4, 1);
+        put(&mut b, 72, &1u32.to_ne_bytes());
+        let block = event_block(&columns(&c), &decode(&c, s, &b).unwrap());
+        assert!(block.starts_with("00:00:00\n    PID:    42\n"), "{block}");
+        assert!(
+            block.ends_with(
+                "    FS_FD:       0\n    FLAGS:       FSMOUNT_CLOEXEC\n    \
+                 ATTR_FLAGS:  MOUNT_ATTR_RDONLY\n"
+            ),
+            "{block}"
+        );
     }
 
     #[test]
