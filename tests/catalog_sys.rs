@@ -1036,3 +1036,30 @@ fn syncsnoop_and_shmsnoop_run_in_the_foreground() {
     // tool run leaves nothing behind.
     assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
 }
+
+#[test]
+fn tool_list_has_the_six_as_supported() {
+    let root = Root::new();
+    let list = array(&root.json(&["tool", "list"]));
+    for name in [
+        "softirqs",
+        "statsnoop",
+        "syncsnoop",
+        "mountsnoop",
+        "shmsnoop",
+        "sigsnoop",
+    ] {
+        let t = list
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not listed: {list:?}"));
+        // Probed on this kernel: tracepoints and tp_btf are there.
+        assert_eq!(t["supported"], true, "{t}");
+        assert_eq!(t["state"], "not loaded", "{t}");
+        let help = root.ok(&["tool", "run", name, "--help"]);
+        assert!(
+            help.starts_with(&format!("Usage: bpfscope tool {{load|run}} {name} ")),
+            "{help}"
+        );
+    }
+}
