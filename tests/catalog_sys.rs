@@ -1089,3 +1089,52 @@ fn tool_list_has_the_six_as_supported() {
         );
     }
 }
+
+/// (CPU0, all CPUs) counts of `vector` (e.g. "TIMER") in /proc/softirqs.
+fn proc_softirqs(vector: &str) -> (u64, u64) {
+    let text = std::fs::read_to_string("/proc/softirqs").expect("/proc/softirqs");
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{vector}:")))
+        .unwrap_or_else(|| panic!("no {vector} in {text}"));
+    let counts: Vec<u64> = row
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (counts[0], counts.iter().sum())
+}
+
+#[test]
+fn softirqs_one_cpu_against_proc_softirqs() {
+    let one = Root::new();
+    let all = Root::new();
+    let on_cpu0 = load_attach(&one, "softirqs", &["-c", "0"]);
+    let everywhere = load_attach(&all, "softirqs", &[]);
+    let before = proc_softirqs("TIMER");
+    std::thread::sleep(Duration::from_secs(2));
+    let after = proc_softirqs("TIMER");
+    let timer = |root: &Root| {
+        softirq_row(&root.json(&["tool", "report", "softirqs"]), "timer")["count"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let (cpu0, total) = (timer(&one), timer(&all));
+    let (want0, want) = (after.0 - before.0, after.1 - before.1);
+    eprintln!("softirqs timer: -c 0 {cpu0} (/proc {want0}), all {total} (/proc {want})");
+    // The kernel counts each vector run as the tracepoints see it; the
+    // windows differ by the time a report takes: 10% + 20.
+    assert!(
+        within(cpu0, want0, 10, 20),
+        "-c 0: {cpu0}, /proc/softirqs CPU0: {want0}"
+    );
+    assert!(
+        within(total, want, 10, 20),
+        "all: {total}, /proc/softirqs: {want}"
+    );
+    if want > want0 + 50 {
+        assert!(cpu0 < total, "-c 0 counted other CPUs: {cpu0} of {total}");
+    }
+    unload(&one, on_cpu0);
+    unload(&all, everywhere);
+}
