@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tracing_tools::event::{event_line, header_line};
+use tracing_tools::event::{event_block, event_line, header_line, is_vertical};
 use tracing_tools::hist::slot_range;
 use tracing_tools::stackhist::StackHist;
 use tracing_tools::stacks::{folded_line, sort_for_text, text_block, StackSample, Waker};
@@ -494,7 +494,7 @@ impl<'c> EventSink<'c> {
     pub fn start(ctx: &'c Ctx, w: &mut impl Write, columns: Vec<Column>) -> io::Result<Self> {
         if ctx.json {
             w.write_all(b"[")?;
-        } else if !ctx.table {
+        } else if !ctx.table && !is_vertical(&columns) {
             writeln!(w, "{}", header_line(&columns))?;
         }
         w.flush()?;
@@ -523,6 +523,9 @@ impl<'c> EventSink<'c> {
             let e = escaped(e);
             self.rows
                 .push(self.columns.iter().map(|c| e.text(c.key)).collect());
+        } else if is_vertical(&self.columns) {
+            // A block of lines per event, an empty line after each.
+            writeln!(w, "{}", event_block(&self.columns, &escaped(e)))?;
         } else {
             writeln!(w, "{}", event_line(&self.columns, &escaped(e)))?;
         }

@@ -14,6 +14,9 @@ pub struct Column {
     pub width: usize,
     /// Left-aligned (text) or right-aligned (numbers).
     pub left: bool,
+    /// A field of a vertical layout (mountsnoop -d): printed on a line of
+    /// its own as header then value, only where the event has the key.
+    pub own_line: bool,
 }
 
 impl Column {
@@ -23,6 +26,7 @@ impl Column {
             header,
             width,
             left: true,
+            own_line: false,
         }
     }
     pub const fn right(key: &'static str, header: &'static str, width: usize) -> Self {
@@ -31,6 +35,17 @@ impl Column {
             header,
             width,
             left: false,
+            own_line: false,
+        }
+    }
+    /// A field of a vertical layout: `label` (e.g. `"PID:    "`) then the value.
+    pub const fn own_line(key: &'static str, label: &'static str) -> Self {
+        Column {
+            key,
+            header: label,
+            width: 0,
+            left: true,
+            own_line: true,
         }
     }
 }
@@ -92,6 +107,24 @@ pub fn line(columns: &[Column], text: impl Fn(&Column) -> String) -> String {
         .join(" ")
 }
 
+/// Whether `columns` lay events out vertically (one line per field, no
+/// header line): libbpf-tools' detailed views.
+pub fn is_vertical(columns: &[Column]) -> bool {
+    columns.iter().any(|c| c.own_line)
+}
+
+/// One event in a vertical layout: a `label value` line per field the
+/// event has, then an empty line. Callers escape control characters.
+pub fn event_block(columns: &[Column], event: &Event) -> String {
+    let mut out = String::new();
+    for c in columns.iter().filter(|c| event.get(c.key).is_some()) {
+        out.push_str(c.header);
+        out.push_str(&event.text(c.key));
+        out.push('\n');
+    }
+    out
+}
+
 /// The header line for `columns`.
 pub fn header_line(columns: &[Column]) -> String {
     line(columns, |c| c.header.to_string())
@@ -127,6 +160,13 @@ mod tests {
         ];
         assert_eq!(header_line(&num), "COMM     PID");
         assert_eq!(event_line(&num, &e), "cat       42");
+        let vertical = [
+            Column::own_line("pid", "PID:  "),
+            Column::own_line("uid", "UID:  "),
+            Column::own_line("path", "PATH: "),
+        ];
+        assert!(is_vertical(&vertical) && !is_vertical(&cols));
+        assert_eq!(event_block(&vertical, &e), "PID:  42\nPATH: /etc/hosts\n");
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"comm":"cat","pid":42,"path":"/etc/hosts"}"#

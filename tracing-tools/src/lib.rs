@@ -55,6 +55,8 @@ mod tcpretrans;
 mod tcptop;
 
 // Syscall and interrupt tools (issue 21).
+mod mountsnoop;
+mod shmsnoop;
 mod sigsnoop;
 // Block, memory, TCP and PMU tools (issue 21).
 mod biostacks;
@@ -75,6 +77,9 @@ mod swapin;
 mod vfscount;
 mod vfsstat;
 mod wakeuptime;
+mod softirqs;
+mod statsnoop;
+mod syncsnoop;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -514,6 +519,11 @@ pub fn tools() -> &'static [Tool] {
         writeback::TOOL,
         llcstat::TOOL,
         biostacks::TOOL,
+        statsnoop::TOOL,
+        syncsnoop::TOOL,
+        softirqs::TOOL,
+        mountsnoop::TOOL,
+        shmsnoop::TOOL,
     ];
     TOOLS
 }

@@ -137,6 +137,11 @@ pub(crate) fn parse_errno(word: &str) -> Result<i32, ArgError> {
         .map_or_else(|| err(format!("invalid errno '{word}'")), Ok)
 }
 
+/// The name of errno `n` (`ENOENT`), where the table above has it.
+pub(crate) fn errno_name(n: i32) -> Option<&'static str> {
+    ERRNOS.iter().find(|(_, v)| *v == n).map(|(name, _)| *name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
