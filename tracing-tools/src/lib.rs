@@ -366,7 +366,8 @@ impl Tool {
         const INTERVAL: &str = "[INTERVAL [COUNT]]: every INTERVAL seconds, COUNT times; \
              each interval report clears the maps (a report without INTERVAL leaves them)";
         const EVENTS: &str = "[COUNT] [duration SECS]: follows events until Ctrl-C, COUNT \
-             events or SECS (0: what is buffered now); reading clears nothing";
+             events or SECS (0: what is buffered now); events read are consumed (a ring \
+             buffer gives each event once: two readers share them)";
         const TOP: &str = "[INTERVAL [COUNT]]: refreshes every INTERVAL seconds (tool run: \
              every second by default), COUNT times, clearing the map (a report without \
              INTERVAL leaves it); a terminal's screen is cleared before each refresh unless \
