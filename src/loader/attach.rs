@@ -7,11 +7,13 @@
 use std::os::fd::OwnedFd;
 use std::path::Path;
 
+use tracing_tools::probe::{Probe, Target};
 use tracing_tools::AttachPoint;
 
 use super::{bpf_err, LoaderError};
 use crate::sys::attach::{
-    cpu_clock_event, kprobe_event, link_btf_typed, link_perf_event, tracepoint_event,
+    cpu_clock_event, kprobe_event, link_btf_typed, link_perf_event, link_perf_event_cookie,
+    tracepoint_event,
 };
 
 /// Attaches the program pinned at `prog_path` to `point`; returns the link.
@@ -45,11 +47,44 @@ pub fn attach_pinned(
             let event = kprobe_event(func, retprobe).map_err(fail)?;
             link_perf_event(&prog, &event).map_err(fail)
         }
-        AttachPoint::PerfCpuClock => Err(LoaderError::Other {
+        AttachPoint::PerfCpuClock | AttachPoint::Targets => Err(LoaderError::Other {
             what: format!("can't attach program '{prog_name}'"),
-            why: "perf_event programs attach per CPU (attach_perf_cpus)".into(),
+            why: "it attaches per CPU or per target (attach_perf_cpus, attach_target)".into(),
         }),
     }
+}
+
+/// Attaches the program pinned at `prog_path` to a command-line target,
+/// with the target's cookie on the link (bpf_get_attach_cookie()).
+pub fn attach_target(
+    prog_name: &str,
+    prog_path: &Path,
+    target: &Target,
+) -> Result<OwnedFd, LoaderError> {
+    let prog = libbpf_rs::Program::fd_from_pinned_path(prog_path).map_err(bpf_err(format!(
+        "can't open pinned program '{}'",
+        prog_path.display()
+    )))?;
+    let fail = |source| LoaderError::Attach {
+        prog: prog_name.to_string(),
+        point: target.probe.to_string(),
+        source,
+    };
+    let event = match &target.probe {
+        Probe::Tracepoint { category, name } => {
+            let id = crate::sys::tracefs::tracepoint_id(category, name)?;
+            tracepoint_event(id).map_err(fail)?
+        }
+        Probe::Kprobe { func, ret } => kprobe_event(func, *ret).map_err(fail)?,
+        Probe::Uprobe { .. } => {
+            return Err(LoaderError::Other {
+                what: format!("can't attach {}", target.probe),
+                why: "uprobe targets are not supported yet".into(),
+            })
+        }
+    };
+    // The link holds the perf event: `event` may be closed after this.
+    link_perf_event_cookie(&prog, &event, target.cookie).map_err(fail)
 }
 
 /// `0 1 3` for display.

@@ -56,9 +56,10 @@ impl AttachProbe {
             AttachPoint::Fentry(func) => self.tracing_ok(false, func),
             AttachPoint::Fexit(func) => self.tracing_ok(true, func),
             AttachPoint::Kprobe(func) | AttachPoint::Kretprobe(func) => {
-                Path::new("/sys/bus/event_source/devices/kprobe/type").exists()
-                    && self.func_btf_id(func).is_some()
+                has_kprobes() && self.func_btf_id(func).is_some()
             }
+            // Checked per target when loading ([`check_targets`]).
+            AttachPoint::Targets => true,
         }
     }
 
@@ -138,6 +139,37 @@ impl AttachProbe {
     }
 }
 
+fn has_kprobes() -> bool {
+    Path::new("/sys/bus/event_source/devices/kprobe/type").exists()
+}
+
+/// The command-line targets of `config` this kernel can't attach, as the
+/// one-line reason `tool load` gives before creating anything: kprobe
+/// targets where there are no kprobes, tracepoints tracefs lacks.
+pub fn check_targets(tool: &Tool, config: &tracing_tools::Config) -> Result<(), LoaderError> {
+    use tracing_tools::probe::Probe;
+    for t in &config.targets {
+        let why = match &t.probe {
+            Probe::Kprobe { .. } if !has_kprobes() => {
+                "this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices)"
+                    .to_string()
+            }
+            Probe::Tracepoint { category, name } => {
+                match crate::sys::tracefs::tracepoint_id(category, name) {
+                    Ok(_) => continue,
+                    Err(e) => e.to_string(),
+                }
+            }
+            _ => continue,
+        };
+        return Err(LoaderError::Other {
+            what: format!("tool '{}' can't attach {}", tool.name, t.probe),
+            why,
+        });
+    }
+    Ok(())
+}
+
 /// /proc/meminfo's Buffers and Cached (KiB), for cachestat.
 pub fn meminfo_kb() -> Option<(u64, u64)> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
@@ -174,6 +206,12 @@ pub fn host_session() -> tracing_tools::Session {
         first_ts: None,
         meminfo_kb: meminfo_kb(),
         req: tracing_tools::ReqNames::default(),
+        tracefs: Some(tracing_tools::Tracefs {
+            format: |cat, name| {
+                crate::sys::tracefs::tracepoint_format(cat, name).map_err(|e| e.to_string())
+            },
+            list: || crate::sys::tracefs::tracepoints().map_err(|e| e.to_string()),
+        }),
     }
 }
 

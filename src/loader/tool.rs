@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use libbpf_rs::MapCore;
 use tracing_tools::{AttachPoint, Config, RoValue, Tool, METADATA_ARGS_VAR};
 
-use super::attach::{attach_perf_cpus, attach_pinned};
+use super::attach::{attach_perf_cpus, attach_pinned, attach_target};
 use super::instances::{self, Purpose};
 use super::object::{self, map_pin_name, RodataValue};
 use super::pins::{self, ToolPaths};
@@ -105,10 +105,17 @@ pub fn load(
     // Before anything is created: the programs this kernel can attach
     // (fentry or kprobe set), or a one-line reason why the tool can't run.
     let chosen = fs::AttachProbe::new().select(tool)?;
+    fs::check_targets(tool, config)?;
     let mut obj = object::open(tool.object, tool.name)?;
     for mut prog in obj.progs_mut() {
         let name = prog.name().to_string_lossy().into_owned();
-        if !chosen.iter().any(|p| p.name == name) {
+        // A program for command-line targets loads only when some name it.
+        let wanted = |p: &&&tracing_tools::ProgSpec| {
+            p.name == name
+                && (p.attach != AttachPoint::Targets
+                    || config.targets.iter().any(|t| t.prog == name))
+        };
+        if !chosen.iter().any(|p| wanted(&p)) {
             prog.set_autoload(false);
         }
     }
@@ -366,6 +373,16 @@ fn each_link(
     for spec in tool.programs {
         let prog_path = paths.prog(spec.name)?;
         if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
+            continue;
+        }
+        if spec.attach == AttachPoint::Targets {
+            // Pinned as PROG-INDEX: one link per target, in the configuration's order.
+            for (i, t) in config.targets.iter().enumerate() {
+                if t.prog == spec.name {
+                    let link = attach_target(spec.name, &prog_path, t)?;
+                    keep(spec, &format!("{}-{i}", spec.name), link)?;
+                }
+            }
             continue;
         }
         if spec.attach == AttachPoint::PerfCpuClock {

@@ -114,6 +114,30 @@ pub fn link_perf_event(prog: &impl AsRawFd, event: &OwnedFd) -> io::Result<Owned
     errno_result(ret.into()).map(owned)
 }
 
+/// [`link_perf_event`] with `cookie` as the value bpf_get_attach_cookie()
+/// returns in the program (the generic tools' target index).
+pub fn link_perf_event_cookie(
+    prog: &impl AsRawFd,
+    event: &OwnedFd,
+    cookie: u64,
+) -> io::Result<OwnedFd> {
+    let mut opts = libbpf_sys::bpf_link_create_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_link_create_opts>() as _,
+        ..Default::default()
+    };
+    opts.__bindgen_anon_1.perf_event.bpf_cookie = cookie;
+    // SAFETY: both fds are valid; `opts` outlives the call and `sz` is its size.
+    let ret = unsafe {
+        libbpf_sys::bpf_link_create(
+            prog.as_raw_fd(),
+            event.as_raw_fd(),
+            libbpf_sys::BPF_PERF_EVENT,
+            &opts,
+        )
+    };
+    errno_result(ret.into()).map(owned)
+}
+
 /// A link for a program that carries its own target (tp_btf, fentry, fexit:
 /// attach_btf_id), through BPF_RAW_TRACEPOINT_OPEN with no name.
 pub fn link_btf_typed(prog: &impl AsRawFd) -> io::Result<OwnedFd> {

@@ -11,6 +11,7 @@
 pub mod args;
 pub mod event;
 pub mod hist;
+pub mod probe;
 
 mod biolatency;
 mod biosnoop;
@@ -24,6 +25,8 @@ mod tcpaccept;
 mod bitesize;
 mod cachestat;
 mod ext4slower;
+mod funccount;
+mod generic;
 mod hardirqs;
 mod killsnoop;
 mod net;
@@ -35,6 +38,7 @@ mod syscount;
 mod sysnames;
 mod tcpconnect;
 mod tcpretrans;
+mod tplist;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -53,7 +57,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Name of the read-only variable that records the load arguments.
 pub const METADATA_ARGS_VAR: &str = "bpf_metadata_args";
 /// Its size in the objects (`METADATA_ARGS_LEN` in tools.h), NUL included.
-pub const METADATA_ARGS_LEN: usize = 128;
+pub const METADATA_ARGS_LEN: usize = 256;
 
 /// Where a program attaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +76,9 @@ pub enum AttachPoint {
     /// cannot attach (a tool lists both; the loader keeps one set).
     Kprobe(&'static str),
     Kretprobe(&'static str),
+    /// The attach points the configuration names for this program
+    /// ([`Config::targets`]: funccount's `t:CAT:NAME`, …), none or many.
+    Targets,
 }
 
 impl AttachPoint {
@@ -95,6 +102,7 @@ impl std::fmt::Display for AttachPoint {
             AttachPoint::Fexit(func) => write!(f, "fexit/{func}"),
             AttachPoint::Kprobe(func) => write!(f, "kprobe/{func}"),
             AttachPoint::Kretprobe(func) => write!(f, "kretprobe/{func}"),
+            AttachPoint::Targets => write!(f, "command-line targets"),
         }
     }
 }
@@ -202,6 +210,12 @@ impl Tool {
         Ok(config)
     }
 
+    /// A tool that only prints what the host shows (tplist): no object, no
+    /// programs; `tool run` prints, `tool load` has nothing to load.
+    pub fn loads_nothing(&self) -> bool {
+        self.programs.is_empty()
+    }
+
     /// Whether the tool prints histograms (else events).
     pub fn is_histogram(&self) -> bool {
         matches!(self.report, Report::Histogram { .. })
@@ -246,6 +260,7 @@ impl Tool {
         const EVENTS: &str = "[COUNT] [duration SECS]: follows events until Ctrl-C, COUNT \
              events or SECS (0: what is buffered now); reading clears nothing";
         let forms: &[&str] = match self.report {
+            _ if self.loads_nothing() => &[],
             Report::Events { .. } => &[EVENTS],
             Report::Select(_) => &[EVENTS, INTERVAL],
             _ => &[INTERVAL],
@@ -285,7 +300,23 @@ pub struct Session {
     pub meminfo_kb: Option<(u64, u64)>,
     /// Request flag and op names of this kernel (biolatency -F).
     pub req: ReqNames,
+    /// The tracepoints of this host, for tools that take them as arguments.
+    pub tracefs: Option<Tracefs>,
 }
+
+/// tracefs as the host shows it, read by the caller (bpfscope's src/sys):
+/// tools that take tracepoints on the command line check and expand them,
+/// and find their fields, through these.
+#[derive(Debug, Clone, Copy)]
+pub struct Tracefs {
+    /// The text of `events/CATEGORY/NAME/format`, or why it can't be read.
+    pub format: fn(&str, &str) -> Result<String, String>,
+    /// Every tracepoint as (category, name).
+    pub list: fn() -> Result<Vec<TracepointName>, String>,
+}
+
+/// A tracepoint's (category, name).
+pub type TracepointName = (String, String);
 
 impl Session {
     /// Seconds since the first event of this report.
@@ -335,7 +366,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 17] = [
+    static TOOLS: [Tool; 19] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -353,6 +384,8 @@ pub fn tools() -> &'static [Tool] {
         syscount::TOOL,
         tcpconnect::TOOL,
         tcpretrans::TOOL,
+        funccount::TOOL,
+        tplist::TOOL,
     ];
     &TOOLS
 }
@@ -368,7 +401,7 @@ mod tests {
 
     #[test]
     fn objects_are_embedded_elf() {
-        for t in tools() {
+        for t in tools().iter().filter(|t| !t.loads_nothing()) {
             assert!(t.object.len() > 64, "{}", t.name);
             assert_eq!(&t.object[..4], b"\x7fELF", "{}", t.name);
         }
@@ -381,7 +414,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), tools().len());
         for t in tools() {
-            assert!(!t.programs.is_empty());
+            assert_eq!(t.programs.is_empty(), t.object.is_empty(), "{}", t.name);
             for p in t.programs {
                 // Pin names must be plain file names.
                 assert!(!p.name.contains('/') && !p.name.is_empty());
@@ -392,7 +425,8 @@ mod tests {
     #[test]
     fn event_tools_take_a_duration_option() {
         for t in tools() {
-            if matches!(t.report, Report::Events { .. }) || t.name == "tcpconnect" {
+            let events = matches!(t.report, Report::Events { .. }) && !t.loads_nothing();
+            if events || t.name == "tcpconnect" {
                 assert!(t.options.iter().any(|o| o.long == "duration"), "{}", t.name);
             }
         }
