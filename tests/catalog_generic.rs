@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -36,7 +36,7 @@ fn workload_bin() -> PathBuf {
     .clone()
 }
 
-/// A workload started and waiting for [`Waiting::go`].
+/// A workload started and waiting for [`Waiting::go`]; killed on drop.
 struct Waiting {
     kid: Kid,
     pid: String,
@@ -47,7 +47,7 @@ impl Waiting {
         let child = Command::new(workload_bin())
             .args(args)
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .spawn()
             .expect("spawn workload");
         Waiting {
@@ -56,13 +56,17 @@ impl Waiting {
         }
     }
 
-    /// Lets it run, and waits for its end.
-    fn go(mut self) {
-        let mut stdin = self.kid.0.stdin.take().expect("stdin");
+    /// Lets it run, and waits until its work is done (it stays alive).
+    fn go(&mut self) {
+        let stdin = self.kid.0.stdin.as_mut().expect("stdin");
         stdin.write_all(b"go\n").expect("write to workload");
-        drop(stdin);
-        let st = self.kid.0.wait().expect("wait workload");
-        assert!(st.success(), "workload failed: {st}");
+        stdin.flush().expect("flush");
+        let mut line = String::new();
+        let stdout = self.kid.0.stdout.as_mut().expect("stdout");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read workload");
+        assert_eq!(line, "done\n", "workload failed");
     }
 }
 
@@ -73,7 +77,7 @@ fn rows(v: &Value) -> Vec<Value> {
 #[test]
 fn funccount_counts_a_tracepoint_exactly() {
     let root = Root::new();
-    let w = Waiting::start(&["getpid", "500"]);
+    let mut w = Waiting::start(&["getpid", "500"]);
     let loaded = load_attach(
         &root,
         "funccount",
@@ -107,7 +111,7 @@ fn funccount_counts_a_tracepoint_exactly() {
 #[test]
 fn funccount_wildcards_count_each_tracepoint() {
     let root = Root::new();
-    let w = Waiting::start(&["getpid", "300"]);
+    let mut w = Waiting::start(&["getpid", "300"]);
     let loaded = load_attach(
         &root,
         "funccount",
@@ -198,4 +202,58 @@ fn tplist_lists_tracepoints_and_fields() {
     assert!(root
         .fails(&["tool", "run", "tplist", "-l", "c"])
         .contains("USDT"));
+}
+
+#[test]
+fn stackcount_counts_the_workloads_stacks() {
+    let root = Root::new();
+    let mut w = Waiting::start(&["getpid", "200"]);
+    let loaded = load_attach(
+        &root,
+        "stackcount",
+        &["-p", &w.pid, "t:syscalls:sys_enter_getpid"],
+    );
+    w.go();
+    let v = root.json(&["tool", "report", "stackcount"]);
+    let stacks = array(&v["stacks"]);
+    assert!(!stacks.is_empty(), "{v}");
+    let total: u64 = stacks.iter().filter_map(|s| s["count"].as_u64()).sum();
+    assert_eq!(total, 200, "{v}");
+    for s in &stacks {
+        assert_eq!(
+            s["pid"].as_u64().map(|p| p.to_string()),
+            Some(w.pid.clone())
+        );
+        assert_eq!(s["comm"], "generic_workloa", "{s}");
+        let kernel = array(&s["kernel"]);
+        assert!(
+            kernel
+                .iter()
+                .any(|f| f.as_str().is_some_and(|f| f.starts_with("do_syscall_64"))),
+            "{s}"
+        );
+    }
+    // The user stack goes through the workload's loop (frame pointers on).
+    let user: Vec<String> = stacks
+        .iter()
+        .flat_map(|s| array(&s["user"]))
+        .filter_map(|f| f.as_str().map(String::from))
+        .collect();
+    assert!(
+        user.iter()
+            .any(|f| f.contains("bpfscope_getpid_loop") || f.contains("main")),
+        "{v}"
+    );
+    let text = root.ok(&["tool", "report", "stackcount"]);
+    assert!(text.contains("do_syscall_64"), "{text}");
+    assert!(
+        text.contains(&format!("generic_workloa ({})", w.pid)),
+        "{text}"
+    );
+    let folded = root.ok(&["tool", "report", "stackcount", "-f"]);
+    assert!(
+        folded.lines().all(|l| l.starts_with("generic_workloa;")),
+        "{folded}"
+    );
+    unload(&root, loaded);
 }

@@ -33,6 +33,7 @@ mod net;
 mod offcputime;
 mod oomkill;
 mod profile;
+mod stackcount;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -366,7 +367,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 19] = [
+    static TOOLS: [Tool; 20] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -386,6 +387,7 @@ pub fn tools() -> &'static [Tool] {
         tcpretrans::TOOL,
         funccount::TOOL,
         tplist::TOOL,
+        stackcount::TOOL,
     ];
     &TOOLS
 }
