@@ -104,7 +104,9 @@ pub fn load(
 
     // Before anything is created: the programs this kernel can attach
     // (fentry or kprobe set), or a one-line reason why the tool can't run.
-    let chosen = fs::AttachProbe::new().select(tool)?;
+    let probe = fs::AttachProbe::for_config(config);
+    probe.check_uprobes(tool)?;
+    let chosen = probe.select(tool)?;
     let mut obj = object::open(tool.object, tool.name)?;
     for mut prog in obj.progs_mut() {
         let name = prog.name().to_string_lossy().into_owned();
@@ -379,7 +381,7 @@ fn each_link(
             }
             continue;
         }
-        let link = attach_pinned(spec.name, &prog_path, &spec.attach)?;
+        let link = attach_pinned(spec.name, &prog_path, &spec.attach, config)?;
         keep(spec, spec.name, link)?;
     }
     Ok(())
