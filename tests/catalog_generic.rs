@@ -257,3 +257,23 @@ fn stackcount_counts_the_workloads_stacks() {
     );
     unload(&root, loaded);
 }
+
+#[test]
+fn funccount_counts_a_library_function() {
+    let root = Root::new();
+    let mut w = Waiting::start(&["getpid", "250"]);
+    // libc's getpid(), in this process only (-p also limits the uprobe).
+    let loaded = load_attach(&root, "funccount", &["-p", &w.pid, "u:c:getpid"]);
+    w.go();
+    let v = root.json(&["tool", "report", "funccount"]);
+    let r = rows(&v);
+    assert_eq!(r.len(), 1, "{v}");
+    assert_eq!(r[0]["func"], "c:getpid");
+    assert_eq!(r[0]["count"], 250, "{v}");
+    unload(&root, loaded);
+    // A function the library lacks: one line, nothing left.
+    let err = root.fails(&["tool", "load", "funccount", "u:c:bpfscope_no_such_function"]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("bpfscope_no_such_function"), "{err}");
+    assert!(root.entries("").is_empty());
+}

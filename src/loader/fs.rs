@@ -1,15 +1,15 @@
 //! What the loader needs of the host: a bpffs under the tool root, the
-//! attach-point probes of `tool list` (vmlinux BTF, tracefs and the fentry
-//! probe through `sys`), and the facts a report needs (/proc/meminfo,
+//! attach-point probes of `tool list` (vmlinux BTF, tracefs, the fentry
+//! probe through `sys`, the uprobe PMU and the uprobes' symbols), and the facts a report needs (/proc/meminfo,
 //! /proc/partitions, clocks).
 
 use std::path::Path;
 
 use crate::btf::view::kind;
 use crate::btf::View;
-use tracing_tools::{AttachPoint, ProgSpec, Tool};
+use tracing_tools::{AttachPoint, Config, ProgSpec, Tool};
 
-use super::{io_err, LoaderError};
+use super::{io_err, uprobe, LoaderError};
 
 /// Makes sure `root` exists inside a bpffs. Mounting bpffs is the
 /// command layer's job (`cmd::run`, unless -n); this only refuses to
@@ -29,6 +29,8 @@ pub fn ensure_bpffs(root: &Path) -> Result<(), LoaderError> {
 /// `tool load`.
 pub struct AttachProbe {
     vmlinux: Option<View>,
+    /// Uprobes: the operator's binaries ([`Config::uprobe_binaries`]).
+    binaries: Vec<(&'static str, String)>,
     /// fentry/fexit answers per (is_exit, function): each is a real load
     /// and attach of a no-op program, so it is asked once.
     tracing: std::cell::RefCell<Vec<((bool, String), bool)>>,
@@ -38,8 +40,35 @@ impl AttachProbe {
     pub fn new() -> Self {
         AttachProbe {
             vmlinux: crate::btf::vmlinux_lookup().ok(),
+            binaries: Vec::new(),
             tracing: Default::default(),
         }
+    }
+
+    /// A probe that checks uprobes in the binaries `config` names.
+    pub fn for_config(config: &Config) -> Self {
+        AttachProbe {
+            binaries: config.uprobe_binaries.clone(),
+            ..Self::new()
+        }
+    }
+
+    /// The binary a uprobe on `binary` goes to (see [`Config::uprobe_binary`]).
+    fn uprobe_binary<'a>(&'a self, binary: &'a str) -> &'a str {
+        tracing_tools::args::replaced_binary(&self.binaries, binary)
+    }
+
+    /// With the uprobe PMU here, every uprobe of `tool` must resolve: a
+    /// missing library, symbol or a non-ELF file is the operator's to fix,
+    /// said as such rather than as an unsupported kernel.
+    pub fn check_uprobes(&self, tool: &Tool) -> Result<(), LoaderError> {
+        if !uprobe::pmu_exists() {
+            return Ok(()); // select() says the kernel lacks uprobes
+        }
+        for (binary, func, _) in tool.programs.iter().filter_map(|p| p.attach.uprobe()) {
+            uprobe::resolve(self.uprobe_binary(binary), func)?;
+        }
+        Ok(())
     }
 
     pub fn supported(&self, point: &AttachPoint) -> bool {
@@ -60,6 +89,9 @@ impl AttachProbe {
             }
             // Checked per target when loading ([`check_targets`]).
             AttachPoint::Targets => true,
+            AttachPoint::Uprobe(binary, func) | AttachPoint::Uretprobe(binary, func) => {
+                uprobe::pmu_exists() && uprobe::resolve(self.uprobe_binary(binary), func).is_ok()
+            }
         }
     }
 
@@ -160,7 +192,15 @@ pub fn check_targets(tool: &Tool, config: &tracing_tools::Config) -> Result<(), 
                     Err(e) => e.to_string(),
                 }
             }
-            _ => continue,
+            Probe::Uprobe { .. } if !uprobe::pmu_exists() => {
+                "this kernel has no uprobes (no uprobe PMU in /sys/bus/event_source/devices)"
+                    .to_string()
+            }
+            Probe::Uprobe { binary, func, .. } => match uprobe::resolve(binary, func) {
+                Ok(_) => continue,
+                Err(e) => e.to_string(),
+            },
+            Probe::Kprobe { .. } => continue,
         };
         return Err(LoaderError::Other {
             what: format!("tool '{}' can't attach {}", tool.name, t.probe),

@@ -104,7 +104,9 @@ pub fn load(
 
     // Before anything is created: the programs this kernel can attach
     // (fentry or kprobe set), or a one-line reason why the tool can't run.
-    let chosen = fs::AttachProbe::new().select(tool)?;
+    let probe = fs::AttachProbe::for_config(config);
+    probe.check_uprobes(tool)?;
+    let chosen = probe.select(tool)?;
     fs::check_targets(tool, config)?;
     let mut obj = object::open(tool.object, tool.name)?;
     for mut prog in obj.progs_mut() {
@@ -379,7 +381,7 @@ fn each_link(
             // Pinned as PROG-INDEX: one link per target, in the configuration's order.
             for (i, t) in config.targets.iter().enumerate() {
                 if t.prog == spec.name {
-                    let link = attach_target(spec.name, &prog_path, t)?;
+                    let link = attach_target(spec.name, &prog_path, t, config.uprobe_pid)?;
                     keep(spec, &format!("{}-{i}", spec.name), link)?;
                 }
             }
@@ -396,7 +398,7 @@ fn each_link(
             }
             continue;
         }
-        let link = attach_pinned(spec.name, &prog_path, &spec.attach)?;
+        let link = attach_pinned(spec.name, &prog_path, &spec.attach, config)?;
         keep(spec, spec.name, link)?;
     }
     Ok(())

@@ -373,6 +373,13 @@ pub struct Config {
     /// Where programs with [`crate::AttachPoint::Targets`] attach (the
     /// generic tools' command-line probes).
     pub targets: Vec<crate::probe::Target>,
+    /// Uprobes: probe this process only (memleak -p); every process that
+    /// maps the binary otherwise.
+    pub uprobe_pid: Option<u32>,
+    /// Uprobes: binaries the operator named instead of those of the
+    /// programs' attach points, as (attach point's binary, replacement)
+    /// (bashreadline -s, gethostlatency -l, memleak -O).
+    pub uprobe_binaries: Vec<(&'static str, String)>,
 }
 
 impl Config {
@@ -380,6 +387,20 @@ impl Config {
     pub fn has_run_arguments(&self) -> bool {
         self.interval.is_some() || self.count.is_some() || self.duration.is_some()
     }
+
+    /// The binary a uprobe on `binary` goes to: the operator's replacement
+    /// ([`Config::uprobe_binaries`]) or `binary` itself.
+    pub fn uprobe_binary<'a>(&'a self, binary: &'a str) -> &'a str {
+        replaced_binary(&self.uprobe_binaries, binary)
+    }
+}
+
+/// `binary`, or its replacement in `binaries` ((from, to) pairs).
+pub fn replaced_binary<'a>(binaries: &'a [(&'static str, String)], binary: &'a str) -> &'a str {
+    binaries
+        .iter()
+        .find(|(from, _)| *from == binary)
+        .map_or(binary, |(_, to)| to.as_str())
 }
 
 /// A positive whole number; `unit` says what it counts ("seconds"), if anything.

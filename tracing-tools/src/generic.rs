@@ -40,6 +40,7 @@ pub(crate) struct Progs {
 pub(crate) fn filters(p: &Parsed, c: &mut Config) -> Result<(), ArgError> {
     if let Some(pid) = pid_opt(p, "pid")? {
         c.rodata.push(("filter_pid", RoValue::U32(pid)));
+        c.uprobe_pid = Some(pid);
     }
     if let Some(cpu) = p.number::<i32>("cpu")? {
         if cpu < 0 {

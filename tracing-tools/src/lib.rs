@@ -80,6 +80,14 @@ pub enum AttachPoint {
     /// The attach points the configuration names for this program
     /// ([`Config::targets`]: funccount's `t:CAT:NAME`, …), none or many.
     Targets,
+    /// uprobe on the entry of a function of a user-space binary:
+    /// (BINARY, FUNC). BINARY is a path (`/bin/bash`), a library name
+    /// (`libc`, `libssl.so.3`, found as libbpf/BCC find them) or a program
+    /// in PATH; [`Config::uprobe_binaries`] may replace it, and
+    /// [`Config::uprobe_pid`] limits the probe to one process.
+    Uprobe(&'static str, &'static str),
+    /// uretprobe on the return of FUNC in BINARY (see [`AttachPoint::Uprobe`]).
+    Uretprobe(&'static str, &'static str),
 }
 
 impl AttachPoint {
@@ -90,6 +98,14 @@ impl AttachPoint {
     }
     pub fn is_kprobe(&self) -> bool {
         matches!(self, AttachPoint::Kprobe(_) | AttachPoint::Kretprobe(_))
+    }
+    /// (binary, function, is_return) of a uprobe or uretprobe.
+    pub fn uprobe(&self) -> Option<(&'static str, &'static str, bool)> {
+        match *self {
+            AttachPoint::Uprobe(bin, func) => Some((bin, func, false)),
+            AttachPoint::Uretprobe(bin, func) => Some((bin, func, true)),
+            _ => None,
+        }
     }
 }
 
@@ -104,6 +120,9 @@ impl std::fmt::Display for AttachPoint {
             AttachPoint::Kprobe(func) => write!(f, "kprobe/{func}"),
             AttachPoint::Kretprobe(func) => write!(f, "kretprobe/{func}"),
             AttachPoint::Targets => write!(f, "command-line targets"),
+            // libbpf's SEC("uprobe/BINARY:FUNC") spelling.
+            AttachPoint::Uprobe(bin, func) => write!(f, "uprobe/{bin}:{func}"),
+            AttachPoint::Uretprobe(bin, func) => write!(f, "uretprobe/{bin}:{func}"),
         }
     }
 }
@@ -448,6 +467,24 @@ mod tests {
                 assert!(t.options.iter().any(|o| o.long == *r), "{}: {r}", t.name);
             }
         }
+    }
+
+    #[test]
+    fn uprobe_points_read_like_libbpf_sections() {
+        let p = AttachPoint::Uretprobe("/bin/bash", "readline");
+        assert_eq!(p.to_string(), "uretprobe//bin/bash:readline");
+        assert_eq!(p.uprobe(), Some(("/bin/bash", "readline", true)));
+        assert_eq!(
+            AttachPoint::Uprobe("libc", "malloc").to_string(),
+            "uprobe/libc:malloc"
+        );
+        assert_eq!(AttachPoint::Kprobe("f").uprobe(), None);
+        let config = Config {
+            uprobe_binaries: vec![("libc", "/opt/libc.so.6".into())],
+            ..Default::default()
+        };
+        assert_eq!(config.uprobe_binary("libc"), "/opt/libc.so.6");
+        assert_eq!(config.uprobe_binary("libssl"), "libssl");
     }
 
     #[test]
