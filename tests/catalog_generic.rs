@@ -277,3 +277,46 @@ fn funccount_counts_a_library_function() {
     assert!(err.contains("bpfscope_no_such_function"), "{err}");
     assert!(root.entries("").is_empty());
 }
+
+#[test]
+fn funclatency_times_a_user_function() {
+    let root = Root::new();
+    let mut w = Waiting::start(&["call", "10", "20"]);
+    // libbpf-tools' :FUNCTION form: a function of the binary of -p PID.
+    let loaded = load_attach(
+        &root,
+        "funclatency",
+        &["-m", "-p", &w.pid, ":bpfscope_generic_target"],
+    );
+    // An entry and a return link.
+    assert_eq!(root.entries("funclatency/links").len(), 2);
+    w.go();
+    let v = root.json(&["tool", "report", "funclatency"]);
+    let hists = array(&v["histograms"]);
+    assert_eq!(hists.len(), 1, "{v}");
+    assert_eq!(hists[0]["unit"], "msecs", "{v}");
+    // Ten calls of 20 ms (a little more, never less): all in 16 -> 31.
+    assert_eq!(hists[0]["total"], 10, "{v}");
+    let full: Vec<Value> = array(&hists[0]["buckets"])
+        .into_iter()
+        .filter(|b| b["count"] != 0)
+        .collect();
+    assert_eq!(full.len(), 1, "{v}");
+    assert_eq!(
+        (&full[0]["low"], &full[0]["count"]),
+        (&16.into(), &10.into()),
+        "{v}"
+    );
+    let text = root.ok(&["tool", "report", "funclatency"]);
+    assert!(text.contains("msecs"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("16 -> 31") && l.contains(": 10 ")),
+        "{text}"
+    );
+    unload(&root, loaded);
+    // Tracepoints have no return to time: refused in one line.
+    let err = root.fails(&["tool", "load", "funclatency", "t:syscalls:sys_enter_read"]);
+    assert!(err.contains("no return"), "{err}");
+    assert!(root.entries("").is_empty());
+}

@@ -26,6 +26,7 @@ mod bitesize;
 mod cachestat;
 mod ext4slower;
 mod funccount;
+mod funclatency;
 mod generic;
 mod hardirqs;
 mod killsnoop;
@@ -386,7 +387,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 20] = [
+    static TOOLS: [Tool; 21] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -407,6 +408,7 @@ pub fn tools() -> &'static [Tool] {
         funccount::TOOL,
         tplist::TOOL,
         stackcount::TOOL,
+        funclatency::TOOL,
     ];
     &TOOLS
 }
