@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::lifecycle::{array, load_attach, unload, Kid};
+use common::lifecycle::{array, ids, load_attach, unload, Kid, Loaded};
 use common::toolroot::Root;
 use serde_json::Value;
 
@@ -67,6 +67,26 @@ impl Waiting {
             .read_line(&mut line)
             .expect("read workload");
         assert_eq!(line, "done\n", "workload failed");
+    }
+}
+
+/// [`load_attach`] for arguments with spaces (trace's format strings):
+/// `args` in `tool list` and the load record shows them escaped.
+fn load_attach_words(root: &Root, tool: &str, args: &[&str]) -> Loaded {
+    let mut all = vec!["tool", "load", tool];
+    all.extend_from_slice(args);
+    let v = root.json(&all);
+    let escaped: Vec<String> = args
+        .iter()
+        .map(|a| a.replace('\\', "\\\\").replace(' ', "\\ "))
+        .collect();
+    assert_eq!(v["args"], escaped.join(" "), "{v}");
+    let a = root.json(&["tool", "attach", tool]);
+    assert!(a["links"].as_array().is_some_and(|l| !l.is_empty()), "{a}");
+    Loaded {
+        tool: tool.to_string(),
+        progs: ids(&v, "progs"),
+        maps: ids(&v, "maps"),
     }
 }
 
@@ -318,5 +338,77 @@ fn funclatency_times_a_user_function() {
     // Tracepoints have no return to time: refused in one line.
     let err = root.fails(&["tool", "load", "funclatency", "t:syscalls:sys_enter_read"]);
     assert!(err.contains("no return"), "{err}");
+    assert!(root.entries("").is_empty());
+}
+
+#[test]
+fn trace_prints_tracepoint_fields_and_function_arguments() {
+    let root = Root::new();
+    let path = format!("/nonexistent/bpfscope-trace-{}", std::process::id());
+    let mut w = Waiting::start(&["open", &path, "5"]);
+    let loaded = load_attach_words(
+        &root,
+        "trace",
+        &[
+            "-p",
+            &w.pid,
+            r#"t:syscalls:sys_enter_openat "open %s", args->filename"#,
+        ],
+    );
+    w.go();
+    let v = root.json(&["tool", "report", "trace", "duration", "0"]);
+    let ours: Vec<Value> = array(&v)
+        .into_iter()
+        .filter(|e| e["msg"] == format!("open {path}"))
+        .collect();
+    assert_eq!(ours.len(), 5, "{v}");
+    assert_eq!(ours[0]["func"], "sys_enter_openat");
+    assert_eq!(ours[0]["comm"], "generic_workloa");
+    assert_eq!(
+        ours[0]["pid"].as_u64().map(|p| p.to_string()),
+        Some(w.pid.clone())
+    );
+    assert_eq!(ours[0]["args"], serde_json::json!([path]));
+    unload(&root, loaded);
+
+    // A function of the workload: its arguments on entry (filtered), its
+    // return value on return.
+    let bin = workload_bin().display().to_string();
+    let mut w = Waiting::start(&["call", "3", "1"]);
+    let entry = format!(r#"u:{bin}:bpfscope_generic_target (arg1 >= 1) "i=%d ms=%d", arg1, arg2"#);
+    let ret = format!(r#"r:{bin}:bpfscope_generic_target "ret %d", retval"#);
+    let loaded = load_attach_words(&root, "trace", &["-p", &w.pid, &entry, &ret]);
+    w.go();
+    let text = root.ok(&["tool", "report", "trace", "duration", "0"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["PID", "TID", "COMM", "FUNC", "-"]
+    );
+    let msgs: Vec<String> = lines[1..]
+        .iter()
+        .filter(|l| l.contains("bpfscope_generic_target"))
+        .map(|l| {
+            l.split("bpfscope_generic_target")
+                .nth(1)
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        msgs,
+        ["ret 0", "i=1 ms=1", "ret 2", "i=2 ms=1", "ret 4"],
+        "{text}"
+    );
+    unload(&root, loaded);
+    // A field the tracepoint lacks: one line naming it, nothing loaded.
+    let err = root.fails(&[
+        "tool",
+        "load",
+        "trace",
+        r#"t:syscalls:sys_enter_openat "%d", args->nosuch"#,
+    ]);
+    assert!(err.contains("no field 'nosuch'"), "{err}");
     assert!(root.entries("").is_empty());
 }

@@ -10,6 +10,7 @@
 
 pub mod args;
 pub mod event;
+pub mod expr;
 pub mod hist;
 pub mod probe;
 
@@ -41,6 +42,7 @@ mod sysnames;
 mod tcpconnect;
 mod tcpretrans;
 mod tplist;
+mod trace;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -387,7 +389,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 21] = [
+    static TOOLS: [Tool; 22] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -409,6 +411,7 @@ pub fn tools() -> &'static [Tool] {
         tplist::TOOL,
         stackcount::TOOL,
         funclatency::TOOL,
+        trace::TOOL,
     ];
     &TOOLS
 }
