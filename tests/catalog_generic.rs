@@ -412,3 +412,68 @@ fn trace_prints_tracepoint_fields_and_function_arguments() {
     assert!(err.contains("no field 'nosuch'"), "{err}");
     assert!(root.entries("").is_empty());
 }
+
+#[test]
+fn argdist_counts_and_histograms_values() {
+    let root = Root::new();
+    // -C: a count per read(2) size (the filter leaves out stdin's reads).
+    let mut w = Waiting::start(&["read", "40"]);
+    let spec = "t:syscalls:sys_enter_read():u64:args->count:args->count<=8";
+    let loaded = load_attach(&root, "argdist", &["-p", &w.pid, "-C", spec]);
+    w.go();
+    let v = root.json(&["tool", "report", "argdist"]);
+    let got: Vec<(i64, u64)> = rows(&v)
+        .iter()
+        .filter_map(|r| Some((r["value"].as_i64()?, r["count"].as_u64()?)))
+        .collect();
+    assert_eq!(got.len(), 4, "{v}");
+    for size in [1, 2, 4, 8] {
+        assert!(got.contains(&(size, 10)), "{size}: {v}");
+    }
+    let text = root.ok(&["tool", "report", "argdist"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with('[') && lines[0].ends_with(']'),
+        "{text}"
+    );
+    assert_eq!(
+        lines[1].split_whitespace().collect::<Vec<_>>(),
+        ["COUNT", "EVENT"]
+    );
+    assert!(lines.contains(&"10         args->count = 8"), "{text}");
+    unload(&root, loaded);
+
+    // -H: the same sizes as a log2 histogram, labelled.
+    let mut w = Waiting::start(&["read", "40"]);
+    let spec = format!("{spec}#sizes");
+    let loaded = load_attach(&root, "argdist", &["-p", &w.pid, "-H", &spec]);
+    w.go();
+    let v = root.json(&["tool", "report", "argdist"]);
+    let hists = array(&v["histograms"]);
+    assert_eq!(hists.len(), 1, "{v}");
+    assert_eq!(hists[0]["probe"], "sizes", "{v}");
+    assert_eq!(hists[0]["total"], 40, "{v}");
+    let counts: Vec<(u64, u64)> = array(&hists[0]["buckets"])
+        .iter()
+        .filter_map(|b| Some((b["low"].as_u64()?, b["count"].as_u64()?)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    // 1 -> slot 0 (with 0), 2 -> 2..3, 4 -> 4..7, 8 -> 8..15.
+    assert_eq!(counts, [(0, 10), (2, 10), (4, 10), (8, 10)], "{v}");
+    unload(&root, loaded);
+
+    // A function's argument, named by its signature.
+    let bin = workload_bin().display().to_string();
+    let mut w = Waiting::start(&["call", "3", "1"]);
+    let spec = format!("u:{bin}:bpfscope_generic_target(int i, int ms):int:i");
+    let loaded = load_attach_words(&root, "argdist", &["-p", &w.pid, "-C", &spec]);
+    w.go();
+    let v = root.json(&["tool", "report", "argdist"]);
+    let mut got: Vec<(i64, u64)> = rows(&v)
+        .iter()
+        .filter_map(|r| Some((r["value"].as_i64()?, r["count"].as_u64()?)))
+        .collect();
+    got.sort();
+    assert_eq!(got, [(0, 1), (1, 1), (2, 1)], "{v}");
+    unload(&root, loaded);
+}

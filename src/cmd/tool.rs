@@ -297,8 +297,9 @@ fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     };
     if config.has_run_arguments() {
         return Err(CmdError::Usage(format!(
-            "{}: {} belong to 'tool report' or 'tool run', not 'tool load'",
-            tool.name, tool.positional
+            "{}: when to report (interval, count, duration) belongs to 'tool report' or \
+             'tool run', not 'tool load'",
+            tool.name
         )));
     }
     let root = root()?;

@@ -23,6 +23,7 @@ mod opensnoop;
 mod runqlat;
 mod tcpaccept;
 
+mod argdist;
 mod bitesize;
 mod cachestat;
 mod ext4slower;
@@ -389,7 +390,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 22] = [
+    static TOOLS: [Tool; 23] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -412,6 +413,7 @@ pub fn tools() -> &'static [Tool] {
         stackcount::TOOL,
         funclatency::TOOL,
         trace::TOOL,
+        argdist::TOOL,
     ];
     &TOOLS
 }
