@@ -159,9 +159,14 @@ fn kprobe_targets_are_refused_cleanly() {
     }
     let root = Root::new();
     for verb in ["load", "run"] {
+        // BCC's kprobe forms of every generic tool.
         for args in [
             vec!["funccount", "p:vfs_read"],
             vec!["funccount", "vfs_read"],
+            vec!["stackcount", "p:vfs_read"],
+            vec!["funclatency", "vfs_read"],
+            vec!["trace", r#"r::vfs_read "%d", retval"#],
+            vec!["argdist", "-C", "p::vfs_read(int fd):int:fd"],
         ] {
             let mut all = vec!["tool", verb];
             all.extend(&args);
@@ -476,4 +481,54 @@ fn argdist_counts_and_histograms_values() {
     got.sort();
     assert_eq!(got, [(0, 1), (1, 1), (2, 1)], "{v}");
     unload(&root, loaded);
+}
+
+/// The `LOW -> HIGH : COUNT` lines of a histogram, as (low, high, count).
+fn buckets(text: &str) -> Vec<(u64, u64, u64)> {
+    text.lines()
+        .filter_map(|l| {
+            let (range, rest) = l.split_once(':')?;
+            let (lo, hi) = range.split_once("->")?;
+            let count = rest.split_whitespace().next()?;
+            Some((
+                lo.trim().parse().ok()?,
+                hi.trim().parse().ok()?,
+                count.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn funclatency_matches_libbpf_tools() {
+    let theirs = Path::new("/usr/sbin/funclatency");
+    if !theirs.exists() {
+        common::lifecycle::cannot_run("libbpf-tools' funclatency is not installed");
+        return;
+    }
+    let root = Root::new();
+    let mut w = Waiting::start(&["call", "10", "20"]);
+    let args = ["-m", "-p", &w.pid, "-d", "4", ":bpfscope_generic_target"];
+    let spawn = |cmd: &mut Command| {
+        cmd.args(args)
+            .env("BPFSCOPE_TOOL_ROOT", root.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn funclatency")
+    };
+    let a = spawn(&mut Command::new(theirs));
+    let b = spawn(Command::new(common::BPFSCOPE).args(["tool", "run", "funclatency"]));
+    // Both attach well within this; the workload then takes ~0.2 s.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    w.go();
+    let out = |c: std::process::Child| {
+        let o = c.wait_with_output().expect("wait funclatency");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let (a, b) = (out(a), out(b));
+    let (ta, tb) = (buckets(&a), buckets(&b));
+    // Same calls timed by both: the same buckets, the same counts (exact).
+    assert_eq!(ta, tb, "libbpf-tools:\n{a}\nbpfscope:\n{b}");
+    assert_eq!(ta.iter().map(|b| b.2).sum::<u64>(), 10, "{a}");
 }
