@@ -212,9 +212,7 @@ fn probes(p: &Parsed, s: &Session) -> Result<Vec<(Probe, ProbeSpec)>, ArgError> 
         let t = split(word)?;
         let probe = probe::parse(&t.spec)?;
         probe::check_kind("trace", &probe, ACCEPTS, &t.spec)?;
-        if matches!(&probe, Probe::Tracepoint { category, name } if category.contains(['*', '?']) || name.contains(['*', '?']))
-            || matches!(&probe, Probe::Uprobe { func, .. } | Probe::Kprobe { func, .. } if func.contains(['*', '?']))
-        {
+        if t.spec.contains(['*', '?']) {
             return err(format!("'{}': trace takes no wildcards", t.spec));
         }
         let pieces = parse_format(t.format.as_deref().unwrap_or(""))?;
@@ -295,7 +293,9 @@ const VALS: usize = 40;
 const STRS: usize = VALS + 8 * MAX_ARGS;
 
 /// `struct event`: ts@0 pid@8 tid@12 probe@16 cpu@20 comm[16]@24
-/// vals[6]@40 strs[6][128]@88.
+/// vals[6]@40 strs[6][128]@88. The probe's word is split and its format
+/// parsed again per event: both are short, and Config has no place for a
+/// tool's own parsed state.
 fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
     let ts = u64_at(b, 0)?;
     let index = u32_at(b, 16)? as usize;
