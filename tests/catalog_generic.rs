@@ -532,3 +532,57 @@ fn funclatency_matches_libbpf_tools() {
     assert_eq!(ta, tb, "libbpf-tools:\n{a}\nbpfscope:\n{b}");
     assert_eq!(ta.iter().map(|b| b.2).sum::<u64>(), 10, "{a}");
 }
+
+#[test]
+fn trace_run_stops_after_max_events() {
+    let root = Root::new();
+    let path = format!("/nonexistent/bpfscope-trace-run-{}", std::process::id());
+    let mut w = Waiting::start(&["open", &path, "5"]);
+    let probe = r#"t:syscalls:sys_enter_openat "%s", args->filename"#;
+    let run = Command::new("timeout")
+        .args(["-s", "INT", "15", common::BPFSCOPE, "tool", "run", "trace"])
+        .args(["-M", "2", "-p", &w.pid, probe])
+        .env("BPFSCOPE_TOOL_ROOT", root.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn bpfscope");
+    // Wait until the run's program has its link (held, not pinned).
+    // The instance is `trace-runPID` once loaded (`…-loadingPID` while staged).
+    let instance = |d: &&String| d.starts_with("trace-run") && !d.contains("loading");
+    let prog_of = |d: &String| root.path().join(d).join("progs/trace_tp");
+    common::lifecycle::wait_until("trace run loaded", || {
+        root.entries("")
+            .iter()
+            .filter(instance)
+            .any(|d| prog_of(d).exists())
+    });
+    let prog = root
+        .entries("")
+        .iter()
+        .find(instance)
+        .map(prog_of)
+        .expect("the run's directory");
+    let shown = common::json(
+        common::BPFSCOPE,
+        &["-j", "prog", "show", "pinned", &prog.display().to_string()],
+    );
+    let id = shown["id"].clone();
+    common::lifecycle::wait_until("trace run attached", || {
+        let links = common::json(common::BPFSCOPE, &["-j", "link", "show"]);
+        array(&links).iter().any(|l| l["prog_id"] == id)
+    });
+    w.go();
+    let o = run.wait_with_output().expect("wait run");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "header and two events: {text}");
+    assert!(lines[1..].iter().all(|l| l.ends_with(&path)), "{text}");
+    // The run removed its instance.
+    assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
+}
