@@ -296,6 +296,20 @@ fn funccount_counts_a_library_function() {
     assert_eq!(r[0]["func"], "c:getpid");
     assert_eq!(r[0]["count"], 250, "{v}");
     unload(&root, loaded);
+    // A wildcard: every function of libc it matches, one link each.
+    let mut w = Waiting::start(&["getpid", "120"]);
+    let loaded = load_attach(&root, "funccount", &["-p", &w.pid, "u:c:getp*id"]);
+    let links = root.entries("funccount/links");
+    assert!(links.len() >= 3, "getpid, getppid, getpgid…: {links:?}");
+    w.go();
+    let v = root.json(&["tool", "report", "funccount"]);
+    let getpid: Vec<Value> = rows(&v)
+        .into_iter()
+        .filter(|r| r["func"] == "c:getpid")
+        .collect();
+    assert_eq!(getpid.len(), 1, "{v}");
+    assert_eq!(getpid[0]["count"], 120, "{v}");
+    unload(&root, loaded);
     // A function the library lacks: one line, nothing left.
     let err = root.fails(&["tool", "load", "funccount", "u:c:bpfscope_no_such_function"]);
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -252,6 +252,7 @@ pub fn host_session() -> tracing_tools::Session {
             },
             list: || crate::sys::tracefs::tracepoints().map_err(|e| e.to_string()),
         }),
+        functions: Some(|binary| super::functions::defined(binary).map_err(|e| e.to_string())),
     }
 }
 

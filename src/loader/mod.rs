@@ -30,6 +30,7 @@ pub mod attach;
 pub mod core_relo;
 pub mod fault;
 pub mod fs;
+pub mod functions;
 pub mod instances;
 pub mod iter;
 pub mod ldcache;

@@ -132,6 +132,9 @@ mod tests {
         let c = TOOL.configure(&words("c:malloc"), &s).unwrap();
         assert_eq!(c.targets[0].prog, "funccount_probe");
         assert!(matches!(c.targets[0].probe, Probe::Uprobe { .. }));
+        let c = TOOL.configure(&words("u:c:*l*"), &s).unwrap();
+        let names: Vec<String> = c.targets.iter().map(|t| t.probe.name()).collect();
+        assert_eq!(names, ["c:malloc", "c:strlen"]);
         let c = TOOL.configure(&words("vfs_read"), &s).unwrap();
         assert!(matches!(c.targets[0].probe, Probe::Kprobe { .. }));
         for bad in [
@@ -139,7 +142,9 @@ mod tests {
             "t:syscalls:nosuch",
             "t:nosuch:*",
             "-r t:syscalls:x",
-            "u:c:mall*",
+            "u:c:nomatch*",
+            "u:nosuchlib:x*",
+            "p:vfs_*",
             "a b",
             "-i 0 t:syscalls:sys_enter_read",
         ] {

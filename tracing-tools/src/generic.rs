@@ -90,11 +90,28 @@ pub(crate) fn expand(
     probe::check_kind(tool, &probe, accepts, spec)?;
     match &probe {
         Probe::Tracepoint { category, name } => probe::tracepoints(s, category, name),
-        Probe::Uprobe { func, .. } | Probe::Kprobe { func, .. } if func.contains(['*', '?']) => {
-            err(format!(
-                "invalid probe '{spec}': wildcards are supported in tracepoint names only"
-            ))
+        Probe::Uprobe { binary, func, ret } if func.contains(['*', '?']) => {
+            let list = s
+                .functions
+                .ok_or_else(|| ArgError("no function lists here".into()))?;
+            let found: Vec<Probe> = list(binary)
+                .map_err(ArgError)?
+                .into_iter()
+                .filter(|f| probe::glob(func, f))
+                .map(|f| Probe::Uprobe {
+                    binary: binary.clone(),
+                    func: f,
+                    ret: *ret,
+                })
+                .collect();
+            if found.is_empty() {
+                return err(format!("no function of '{binary}' matches '{func}'"));
+            }
+            Ok(found)
         }
+        Probe::Kprobe { func, .. } if func.contains(['*', '?']) => err(format!(
+            "invalid probe '{spec}': wildcards are supported in tracepoint and uprobe names only"
+        )),
         _ => Ok(vec![probe]),
     }
 }
@@ -150,7 +167,8 @@ pub(crate) mod testing {
 \tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;\n\
 \tfield:int flags;\toffset:32;\tsize:8;\tsigned:0;\n";
 
-    /// A fake tracefs with syscalls:sys_enter_{getpid,read,openat}.
+    /// A fake tracefs with syscalls:sys_enter_{getpid,read,openat}, and a
+    /// library `c` defining malloc, free and strlen.
     pub(crate) fn session() -> Session {
         Session {
             tracefs: Some(Tracefs {
@@ -166,6 +184,10 @@ pub(crate) mod testing {
                         .map(|n| ("syscalls".to_string(), n.to_string()))
                         .collect())
                 },
+            }),
+            functions: Some(|b| match b {
+                "c" => Ok(vec!["free".into(), "malloc".into(), "strlen".into()]),
+                _ => Err(format!("can't find '{b}'")),
             }),
             ..Default::default()
         }

@@ -326,7 +326,13 @@ pub struct Session {
     pub req: ReqNames,
     /// The tracepoints of this host, for tools that take them as arguments.
     pub tracefs: Option<Tracefs>,
+    /// The functions a binary (path, library or program, as uprobes name
+    /// it) defines: what `u:LIB:PATTERN` wildcards expand to.
+    pub functions: Option<FunctionList>,
 }
+
+/// The names of the functions a binary defines, or why they can't be read.
+pub type FunctionList = fn(&str) -> Result<Vec<String>, String>;
 
 /// tracefs as the host shows it, read by the caller (bpfscope's src/sys):
 /// tools that take tracepoints on the command line check and expand them,
