@@ -8,7 +8,7 @@ use crate::args::{err, opt, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, hist_slots, u32_at, u64_at};
 use crate::expr::{self, Arg, ProbeSpec, Scope, MAX_PROBES, STR_LEN};
 use crate::generic::{self, Progs};
-use crate::probe::{self, Accepts, Probe, Target};
+use crate::probe::{self, Probe, Target};
 use crate::{ArgError, AttachPoint, Column, Event, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -67,12 +67,6 @@ pub(crate) const TOOL: Tool = Tool {
     programs: PROGRAMS,
     report: Report::Select(select),
     configure,
-};
-
-const ACCEPTS: Accepts = Accepts {
-    tracepoints: true,
-    uprobes: true,
-    kprobes: true,
 };
 
 fn select(c: &Config) -> Report {
@@ -167,7 +161,6 @@ const STRING_TYPES: [&str; 3] = ["char*", "char *", "const char*"];
 
 fn probe_of(text: &str, spec: &Specifier, s: &Session) -> Result<(Probe, ProbeSpec), ArgError> {
     let probe = probe::parse(&spec.probe)?;
-    probe::check_kind("argdist", &probe, ACCEPTS, &spec.probe)?;
     if let Probe::Tracepoint { category, name } = &probe {
         if category.contains(['*', '?']) || name.contains(['*', '?']) {
             return err(format!("specifier '{text}': argdist takes no wildcards"));

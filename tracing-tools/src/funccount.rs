@@ -5,7 +5,6 @@
 use crate::args::{err, Config, OptSpec, Parsed};
 use crate::bytes::{u32_at, u64_at};
 use crate::generic::{self, Progs};
-use crate::probe::Accepts;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -50,12 +49,6 @@ pub(crate) const TOOL: Tool = Tool {
     configure,
 };
 
-const ACCEPTS: Accepts = Accepts {
-    tracepoints: true,
-    uprobes: true,
-    kprobes: true,
-};
-
 fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
     generic::refuse_regexp(p, "funccount")?;
     let [pattern] = p.positionals.as_slice() else {
@@ -64,7 +57,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     generic::filters(p, &mut c)?;
     generic::interval_duration(p, &mut c)?;
-    c.targets = generic::targets(PROGS, generic::expand("funccount", pattern, ACCEPTS, s)?)?;
+    c.targets = generic::targets(PROGS, generic::expand(pattern, s)?)?;
     Ok(c)
 }
 

@@ -4,7 +4,7 @@
 //! expanded from tracefs).
 
 use crate::args::{err, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
-use crate::probe::{self, Accepts, Probe, Target, MAX_TARGETS};
+use crate::probe::{self, Probe, Target, MAX_TARGETS};
 use crate::{ArgError, Session};
 
 pub(crate) const PID: OptSpec = opt(Some('p'), "pid", "PID", "Trace this PID only");
@@ -78,16 +78,10 @@ pub(crate) fn refuse_regexp(p: &Parsed, tool: &str) -> Result<(), ArgError> {
     Ok(())
 }
 
-/// The probes `spec` names (tracepoint wildcards expanded), each checked
-/// against what the tool accepts.
-pub(crate) fn expand(
-    tool: &str,
-    spec: &str,
-    accepts: Accepts,
-    s: &Session,
-) -> Result<Vec<Probe>, ArgError> {
+/// The probes `spec` names (tracepoint and uprobe function wildcards
+/// expanded).
+pub(crate) fn expand(spec: &str, s: &Session) -> Result<Vec<Probe>, ArgError> {
     let probe = probe::parse(spec)?;
-    probe::check_kind(tool, &probe, accepts, spec)?;
     match &probe {
         Probe::Tracepoint { category, name } => probe::tracepoints(s, category, name),
         Probe::Uprobe { binary, func, ret } if func.contains(['*', '?']) => {

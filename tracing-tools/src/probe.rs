@@ -65,14 +65,6 @@ pub struct Target {
     pub cookie: u64,
 }
 
-/// The kinds of probe a tool accepts, for its error messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Accepts {
-    pub tracepoints: bool,
-    pub uprobes: bool,
-    pub kprobes: bool,
-}
-
 /// Parses one probe spec in BCC's forms: `t:CAT:NAME`, `u:LIB:FUNC` and
 /// BCC's `LIB:FUNC` (uprobes), `r:LIB:FUNC` (uretprobe); a bare `FUNC`,
 /// `p:FUNC` or `p::FUNC` is a kprobe, `r:FUNC` or `r::FUNC` a kretprobe.
@@ -175,21 +167,6 @@ pub fn tracepoints(s: &Session, category: &str, name: &str) -> Result<Vec<Probe>
         return err(format!("no tracepoint matches {category}:{name}"));
     }
     Ok(found)
-}
-
-/// Refuses kprobe probes where a tool or this kernel has none, with the
-/// word "kprobes" the user needs; the loader refuses them again if a
-/// kernel lacks them.
-pub fn check_kind(tool: &str, probe: &Probe, accepts: Accepts, spec: &str) -> Result<(), ArgError> {
-    let (ok, what) = match probe {
-        Probe::Tracepoint { .. } => (accepts.tracepoints, "tracepoints"),
-        Probe::Uprobe { .. } => (accepts.uprobes, "uprobes"),
-        Probe::Kprobe { .. } => (accepts.kprobes, "kprobes"),
-    };
-    if ok {
-        return Ok(());
-    }
-    err(format!("{tool} does not take {what} ('{spec}')"))
 }
 
 /// One field of a tracepoint's record (a `field:` line of its format file).

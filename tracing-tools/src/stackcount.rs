@@ -4,7 +4,6 @@
 
 use crate::args::{err, flag, opt, Config, OptSpec, Parsed, RoValue};
 use crate::generic::{self, Progs};
-use crate::probe::Accepts;
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -62,12 +61,6 @@ pub(crate) const TOOL: Tool = Tool {
     configure,
 };
 
-const ACCEPTS: Accepts = Accepts {
-    tracepoints: true,
-    uprobes: true,
-    kprobes: true,
-};
-
 fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
     generic::refuse_regexp(p, "stackcount")?;
     let [pattern] = p.positionals.as_slice() else {
@@ -88,7 +81,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
     ] {
         c.rodata.push((var, RoValue::Bool(p.has(opt))));
     }
-    c.targets = generic::targets(PROGS, generic::expand("stackcount", pattern, ACCEPTS, s)?)?;
+    c.targets = generic::targets(PROGS, generic::expand(pattern, s)?)?;
     Ok(c)
 }
 

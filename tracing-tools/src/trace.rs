@@ -8,7 +8,7 @@ use crate::args::{err, flag, opt, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::expr::{self, ProbeSpec, Scope, MAX_ARGS, MAX_PROBES, STR_LEN};
 use crate::generic::{self, Progs};
-use crate::probe::{self, Accepts, Probe, Target};
+use crate::probe::{self, Probe, Target};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -58,12 +58,6 @@ pub(crate) const TOOL: Tool = Tool {
         decode,
     },
     configure,
-};
-
-const ACCEPTS: Accepts = Accepts {
-    tracepoints: true,
-    uprobes: true,
-    kprobes: true,
 };
 
 /// One probe word, split: `SPEC [(FILTER)] ["FORMAT"[, ARG...]]`.
@@ -211,7 +205,6 @@ fn probes(p: &Parsed, s: &Session) -> Result<Vec<(Probe, ProbeSpec)>, ArgError> 
     for word in &p.positionals {
         let t = split(word)?;
         let probe = probe::parse(&t.spec)?;
-        probe::check_kind("trace", &probe, ACCEPTS, &t.spec)?;
         if t.spec.contains(['*', '?']) {
             return err(format!("'{}': trace takes no wildcards", t.spec));
         }
