@@ -166,8 +166,7 @@ fn new_config(
 /// The configuration a loaded tool was loaded with.
 fn loaded_config(root: &std::path::Path, tool: &Tool, instance: &str) -> Result<Config> {
     let loaded = lt::loaded_args(root, instance, tool).map_err(loader_error)?;
-    let words: Vec<String> = loaded.split_whitespace().map(String::from).collect();
-    configure(tool, &words)
+    configure(tool, &args::split_canonical(&loaded))
 }
 
 /// `tool list [NAME]`: every tool (state, since when, arguments, ids,
@@ -195,6 +194,7 @@ fn list(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
             supported: missing.is_empty(),
             missing,
             state: match (st.loaded, st.attached()) {
+                _ if t.loads_nothing() => "prints only".into(),
                 (false, _) => "not loaded".into(),
                 (true, false) => "loaded".into(),
                 (true, true) => "attached".into(),
@@ -285,13 +285,22 @@ fn add_details(r: &mut ToolRecord, root: &std::path::Path, instance: &str) {
 fn load(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let force = args.iter().any(|a| a == "--force");
     let args: Vec<String> = args.iter().filter(|a| *a != "--force").cloned().collect();
+    if let Ok((tool, _)) = find_tool(args.first()) {
+        if tool.loads_nothing() {
+            return Err(CmdError::Usage(format!(
+                "{} loads nothing: it only prints (see 'bpfscope tool run {}')",
+                tool.name, tool.name
+            )));
+        }
+    }
     let Some((tool, config)) = new_config(&args, "load", out)? else {
         return Ok(());
     };
     if config.has_run_arguments() {
         return Err(CmdError::Usage(format!(
-            "{}: {} belong to 'tool report' or 'tool run', not 'tool load'",
-            tool.name, tool.positional
+            "{}: when to report (interval, count, duration) belongs to 'tool report' or \
+             'tool run', not 'tool load'",
+            tool.name
         )));
     }
     let root = root()?;

@@ -4,22 +4,27 @@
 //! program's fd, as libbpf does internally (the calls are in
 //! `sys::attach`), and pinned right away.
 
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::Path;
 
-use tracing_tools::AttachPoint;
+use tracing_tools::probe::{Probe, Target};
+use tracing_tools::{AttachPoint, Config};
 
+use super::uprobe::{self, UprobeTarget};
 use super::{bpf_err, LoaderError};
 use crate::sys::attach::{
     cpu_clock_event, hardware_event, kprobe_event, link_btf_typed, link_perf_event,
-    tracepoint_event,
+    link_perf_event_cookie, tracepoint_event, uprobe_event,
 };
 
 /// Attaches the program pinned at `prog_path` to `point`; returns the link.
+/// Uprobes take their binary and process from `config`
+/// ([`Config::uprobe_binary`], [`Config::uprobe_pid`]).
 pub fn attach_pinned(
     prog_name: &str,
     prog_path: &Path,
     point: &AttachPoint,
+    config: &Config,
 ) -> Result<OwnedFd, LoaderError> {
     let prog = libbpf_rs::Program::fd_from_pinned_path(prog_path).map_err(bpf_err(format!(
         "can't open pinned program '{}'",
@@ -46,11 +51,79 @@ pub fn attach_pinned(
             let event = kprobe_event(func, retprobe).map_err(fail)?;
             link_perf_event(&prog, &event).map_err(fail)
         }
-        AttachPoint::PerfCpuClock | AttachPoint::PerfHardware(_) => Err(LoaderError::Other {
-            what: format!("can't attach program '{prog_name}'"),
-            why: "perf_event programs attach per CPU (attach_perf_cpus)".into(),
-        }),
+        AttachPoint::Uprobe(binary, func) | AttachPoint::Uretprobe(binary, func) => {
+            let target = uprobe::resolve(config.uprobe_binary(binary), func)?;
+            let retprobe = matches!(point, AttachPoint::Uretprobe(..));
+            attach_uprobe(&prog, prog_name, &target, retprobe, config.uprobe_pid, 0)
+        }
+        AttachPoint::PerfCpuClock | AttachPoint::PerfHardware(_) | AttachPoint::Targets => {
+            Err(LoaderError::Other {
+                what: format!("can't attach program '{prog_name}'"),
+                why: "it attaches per CPU or per target (attach_perf_cpus, attach_target)".into(),
+            })
+        }
     }
+}
+
+/// Attaches the program pinned at `prog_path` to a command-line target,
+/// with the target's cookie on the link (bpf_get_attach_cookie()).
+/// Uprobes go into process `pid` only, when given.
+pub fn attach_target(
+    prog_name: &str,
+    prog_path: &Path,
+    target: &Target,
+    pid: Option<u32>,
+) -> Result<OwnedFd, LoaderError> {
+    let prog = libbpf_rs::Program::fd_from_pinned_path(prog_path).map_err(bpf_err(format!(
+        "can't open pinned program '{}'",
+        prog_path.display()
+    )))?;
+    let fail = |source| LoaderError::Attach {
+        prog: prog_name.to_string(),
+        point: target.probe.to_string(),
+        source,
+    };
+    let event = match &target.probe {
+        Probe::Tracepoint { category, name } => {
+            let id = crate::sys::tracefs::tracepoint_id(category, name)?;
+            tracepoint_event(id).map_err(fail)?
+        }
+        Probe::Kprobe { func, ret } => kprobe_event(func, *ret).map_err(fail)?,
+        Probe::Uprobe { binary, func, ret } => {
+            let at = uprobe::resolve(binary, func)?;
+            return attach_uprobe(&prog, prog_name, &at, *ret, pid, target.cookie);
+        }
+    };
+    // The link holds the perf event: `event` may be closed after this.
+    link_perf_event_cookie(&prog, &event, target.cookie).map_err(fail)
+}
+
+/// Attaches the loaded program `prog` at `target` (its return when
+/// `retprobe`), in process `pid` only or in every process, with `cookie`
+/// for bpf_get_attach_cookie(); returns the link.
+pub fn attach_uprobe(
+    prog: &impl AsRawFd,
+    prog_name: &str,
+    target: &UprobeTarget,
+    retprobe: bool,
+    pid: Option<u32>,
+    cookie: u64,
+) -> Result<OwnedFd, LoaderError> {
+    let fail = |source| LoaderError::Attach {
+        prog: prog_name.to_string(),
+        point: format!(
+            "{}/{}:{} (offset {:#x}){}",
+            if retprobe { "uretprobe" } else { "uprobe" },
+            target.path.display(),
+            target.func,
+            target.offset,
+            pid.map(|p| format!(" in PID {p}")).unwrap_or_default()
+        ),
+        source,
+    };
+    let event = uprobe_event(&target.path, target.offset, retprobe, pid).map_err(fail)?;
+    // The link holds the perf event: `event` may be closed after this.
+    link_perf_event_cookie(prog, &event, cookie).map_err(fail)
 }
 
 /// `0 1 3` for display.

@@ -1,15 +1,15 @@
 //! What the loader needs of the host: a bpffs under the tool root, the
-//! attach-point probes of `tool list` (vmlinux BTF, tracefs and the fentry
-//! probe through `sys`), and the facts a report needs (/proc/meminfo,
+//! attach-point probes of `tool list` (vmlinux BTF, tracefs, the fentry
+//! probe through `sys`, the uprobe PMU and the uprobes' symbols), and the facts a report needs (/proc/meminfo,
 //! /proc/partitions, clocks).
 
 use std::path::Path;
 
 use crate::btf::view::kind;
 use crate::btf::View;
-use tracing_tools::{AttachPoint, ProgSpec, Tool};
+use tracing_tools::{AttachPoint, Config, ProgSpec, Tool};
 
-use super::{io_err, LoaderError};
+use super::{io_err, uprobe, LoaderError};
 
 /// Makes sure `root` exists inside a bpffs. Mounting bpffs is the
 /// command layer's job (`cmd::run`, unless -n); this only refuses to
@@ -29,6 +29,8 @@ pub fn ensure_bpffs(root: &Path) -> Result<(), LoaderError> {
 /// `tool load`.
 pub struct AttachProbe {
     vmlinux: Option<View>,
+    /// Uprobes: the operator's binaries ([`Config::uprobe_binaries`]).
+    binaries: Vec<(&'static str, String)>,
     /// fentry/fexit answers per (is_exit, function): each is a real load
     /// and attach of a no-op program, so it is asked once.
     tracing: std::cell::RefCell<Vec<((bool, String), bool)>>,
@@ -44,10 +46,37 @@ impl AttachProbe {
     pub fn new() -> Self {
         AttachProbe {
             vmlinux: crate::btf::vmlinux_lookup().ok(),
+            binaries: Vec::new(),
             tracing: Default::default(),
             needs: Default::default(),
             funcs: Default::default(),
         }
+    }
+
+    /// A probe that checks uprobes in the binaries `config` names.
+    pub fn for_config(config: &Config) -> Self {
+        AttachProbe {
+            binaries: config.uprobe_binaries.clone(),
+            ..Self::new()
+        }
+    }
+
+    /// The binary a uprobe on `binary` goes to (see [`Config::uprobe_binary`]).
+    fn uprobe_binary<'a>(&'a self, binary: &'a str) -> &'a str {
+        tracing_tools::args::replaced_binary(&self.binaries, binary)
+    }
+
+    /// With the uprobe PMU here, every uprobe of `tool` must resolve: a
+    /// missing library, symbol or a non-ELF file is the operator's to fix,
+    /// said as such rather than as an unsupported kernel.
+    pub fn check_uprobes(&self, tool: &Tool) -> Result<(), LoaderError> {
+        if !uprobe::pmu_exists() {
+            return Ok(()); // select() says the kernel lacks uprobes
+        }
+        for (binary, func, _) in tool.programs.iter().filter_map(|p| p.attach.uprobe()) {
+            uprobe::resolve(self.uprobe_binary(binary), func)?;
+        }
+        Ok(())
     }
 
     pub fn supported(&self, point: &AttachPoint) -> bool {
@@ -67,8 +96,12 @@ impl AttachProbe {
             AttachPoint::Fentry(func) => self.tracing_ok(false, func),
             AttachPoint::Fexit(func) => self.tracing_ok(true, func),
             AttachPoint::Kprobe(func) | AttachPoint::Kretprobe(func) => {
-                Path::new("/sys/bus/event_source/devices/kprobe/type").exists()
-                    && self.func_btf_id(func).is_some()
+                has_kprobes() && self.func_btf_id(func).is_some()
+            }
+            // Checked per target when loading ([`check_targets`]).
+            AttachPoint::Targets => true,
+            AttachPoint::Uprobe(binary, func) | AttachPoint::Uretprobe(binary, func) => {
+                uprobe::pmu_exists() && uprobe::resolve(self.uprobe_binary(binary), func).is_ok()
             }
         }
     }
@@ -243,6 +276,45 @@ fn missing_pmu(tool: &Tool) -> Option<String> {
     ))
 }
 
+fn has_kprobes() -> bool {
+    Path::new("/sys/bus/event_source/devices/kprobe/type").exists()
+}
+
+/// The command-line targets of `config` this kernel can't attach, as the
+/// one-line reason `tool load` gives before creating anything: kprobe
+/// targets where there are no kprobes, tracepoints tracefs lacks.
+pub fn check_targets(tool: &Tool, config: &tracing_tools::Config) -> Result<(), LoaderError> {
+    use tracing_tools::probe::Probe;
+    for t in &config.targets {
+        let why = match &t.probe {
+            Probe::Kprobe { .. } if !has_kprobes() => {
+                "this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices)"
+                    .to_string()
+            }
+            Probe::Tracepoint { category, name } => {
+                match crate::sys::tracefs::tracepoint_id(category, name) {
+                    Ok(_) => continue,
+                    Err(e) => e.to_string(),
+                }
+            }
+            Probe::Uprobe { .. } if !uprobe::pmu_exists() => {
+                "this kernel has no uprobes (no uprobe PMU in /sys/bus/event_source/devices)"
+                    .to_string()
+            }
+            Probe::Uprobe { binary, func, .. } => match uprobe::resolve(binary, func) {
+                Ok(_) => continue,
+                Err(e) => e.to_string(),
+            },
+            Probe::Kprobe { .. } => continue,
+        };
+        return Err(LoaderError::Other {
+            what: format!("tool '{}' can't attach {}", tool.name, t.probe),
+            why,
+        });
+    }
+    Ok(())
+}
+
 /// /proc/meminfo's Buffers and Cached (KiB), for cachestat.
 pub fn meminfo_kb() -> Option<(u64, u64)> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
@@ -280,6 +352,13 @@ pub fn host_session() -> tracing_tools::Session {
         meminfo_kb: meminfo_kb(),
         req: tracing_tools::ReqNames::default(),
         loadavg: loadavg(),
+        tracefs: Some(tracing_tools::Tracefs {
+            format: |cat, name| {
+                crate::sys::tracefs::tracepoint_format(cat, name).map_err(|e| e.to_string())
+            },
+            list: || crate::sys::tracefs::tracepoints().map_err(|e| e.to_string()),
+        }),
+        functions: Some(|binary| super::functions::defined(binary).map_err(|e| e.to_string())),
     }
 }
 

@@ -18,6 +18,8 @@
 //! - [`stacks`] symbolizes profile/offcputime stacks (blazesym).
 //! - `objdump` reads programs of an ELF object before loading (prog dump … file).
 //! - [`fs`] checks bpffs under the tool root and probes attach points.
+//! - [`uprobe`] finds a uprobe's binary (libraries through [`ldcache`]) and
+//!   the file offset of its function, and attaches programs there.
 //!
 //! Only this module and `sys` touch the kernel: here through libbpf-rs
 //! objects (open, load, pin, attach, map reads), and every raw call
@@ -28,8 +30,10 @@ pub mod attach;
 pub mod core_relo;
 pub mod fault;
 pub mod fs;
+pub mod functions;
 pub mod instances;
 pub mod iter;
+pub mod ldcache;
 pub mod log;
 pub mod maps;
 pub mod needs;
@@ -43,6 +47,7 @@ pub mod signal;
 pub mod stacks;
 pub mod structops;
 pub mod tool;
+pub mod uprobe;
 pub mod verifier;
 
 use std::path::PathBuf;
@@ -94,6 +99,9 @@ pub enum LoaderError {
     },
     #[error("{what}: {why}")]
     Other { what: String, why: String },
+    /// A uprobe target that can't be found (library, symbol, not ELF).
+    #[error(transparent)]
+    Uprobe(#[from] uprobe::UprobeError),
     /// A kernel call made through `sys` (tracefs, raw attach calls).
     #[error(transparent)]
     Sys(#[from] crate::sys::SysError),

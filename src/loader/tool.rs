@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use libbpf_rs::MapCore;
 use tracing_tools::{AttachPoint, Config, RoValue, Tool, METADATA_ARGS_VAR};
 
-use super::attach::{attach_perf_cpus, attach_pinned};
+use super::attach::{attach_perf_cpus, attach_pinned, attach_target};
 use super::instances::{self, Purpose};
 use super::object::{self, map_pin_name, RodataValue};
 use super::pins::{self, ToolPaths};
@@ -104,11 +104,20 @@ pub fn load(
 
     // Before anything is created: the programs this kernel can attach
     // (fentry or kprobe set), or a one-line reason why the tool can't run.
-    let chosen = fs::AttachProbe::new().select(tool)?;
+    let probe = fs::AttachProbe::for_config(config);
+    probe.check_uprobes(tool)?;
+    let chosen = probe.select(tool)?;
+    fs::check_targets(tool, config)?;
     let mut obj = object::open(tool.object, tool.name)?;
     for mut prog in obj.progs_mut() {
         let name = prog.name().to_string_lossy().into_owned();
-        if !chosen.iter().any(|p| p.name == name) {
+        // A program for command-line targets loads only when some name it.
+        let wanted = |p: &&&tracing_tools::ProgSpec| {
+            p.name == name
+                && (p.attach != AttachPoint::Targets
+                    || config.targets.iter().any(|t| t.prog == name))
+        };
+        if !chosen.iter().any(|p| wanted(&p)) {
             prog.set_autoload(false);
         }
     }
@@ -368,6 +377,16 @@ fn each_link(
         if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
             continue;
         }
+        if spec.attach == AttachPoint::Targets {
+            // Pinned as PROG-INDEX: one link per target, in the configuration's order.
+            for (i, t) in config.targets.iter().enumerate() {
+                if t.prog == spec.name {
+                    let link = attach_target(spec.name, &prog_path, t, config.uprobe_pid)?;
+                    keep(spec, &format!("{}-{i}", spec.name), link)?;
+                }
+            }
+            continue;
+        }
         let perf_rate = match spec.attach {
             AttachPoint::PerfCpuClock if config.sample_freq > 0 => Some(config.sample_freq),
             AttachPoint::PerfCpuClock => Some(DEFAULT_SAMPLE_FREQ),
@@ -382,7 +401,7 @@ fn each_link(
             }
             continue;
         }
-        let link = attach_pinned(spec.name, &prog_path, &spec.attach)?;
+        let link = attach_pinned(spec.name, &prog_path, &spec.attach, config)?;
         keep(spec, spec.name, link)?;
     }
     Ok(())

@@ -231,7 +231,7 @@ fn read(
     events: &Mutex<EventCounts>,
 ) -> Result<(ToolData, u64), LoaderError> {
     let args = lt::loaded_args(root, tool.name, tool)?;
-    let words: Vec<String> = args.split_whitespace().map(String::from).collect();
+    let words = tracing_tools::args::split_canonical(&args);
     let Ok(mut config) = tool.configure(&words, session) else {
         return Ok((ToolData::NotExported, 0));
     };

@@ -1,5 +1,5 @@
-//! The raw attach calls: perf events (tracepoint, kprobe PMU, cpu-clock,
-//! hardware events), links on them and on BTF-typed programs,
+//! The raw attach calls: perf events (tracepoint, kprobe and uprobe PMUs,
+//! cpu-clock, hardware events), links on them and on BTF-typed programs,
 //! BPF_PROG_ATTACH/DETACH, link detach, pinning an fd, and the probes of
 //! `tool list` (fentry/fexit, hardware events).
 //!
@@ -56,25 +56,31 @@ pub fn tracepoint_event(id: u64) -> io::Result<OwnedFd> {
 }
 
 const KPROBE_PMU: &str = "/sys/bus/event_source/devices/kprobe";
+/// The uprobe PMU's directory: its presence means this kernel has uprobes.
+pub const UPROBE_PMU: &str = "/sys/bus/event_source/devices/uprobe";
 
-/// A kprobe (or kretprobe) perf event on `func` through the kprobe PMU, as
-/// libbpf does; ENOENT-style errors when the kernel has no kprobes.
-pub fn kprobe_event(func: &str, retprobe: bool) -> io::Result<OwnedFd> {
-    let read = |f: &str| std::fs::read_to_string(Path::new(KPROBE_PMU).join(f));
-    let pmu: u32 = read("type")?
-        .trim()
-        .parse()
-        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+/// The perf event type of the PMU at `dir` and, for a return probe, the
+/// config bit its format/retprobe names ("config:N"), as libbpf reads them.
+fn probe_pmu(dir: &str, retprobe: bool) -> io::Result<(u32, u64)> {
+    let read = |f: &str| std::fs::read_to_string(Path::new(dir).join(f));
+    let invalid = || io::Error::from_raw_os_error(libc::EINVAL);
+    let pmu: u32 = read("type")?.trim().parse().map_err(|_| invalid())?;
     let mut config = 0u64;
     if retprobe {
-        // format/retprobe reads "config:N": the bit that asks for a kretprobe.
         let bit: u32 = read("format/retprobe")?
             .trim()
             .strip_prefix("config:")
             .and_then(|b| b.parse().ok())
-            .ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
+            .ok_or_else(invalid)?;
         config = 1u64 << bit.min(63);
     }
+    Ok((pmu, config))
+}
+
+/// A kprobe (or kretprobe) perf event on `func` through the kprobe PMU, as
+/// libbpf does; ENOENT-style errors when the kernel has no kprobes.
+pub fn kprobe_event(func: &str, retprobe: bool) -> io::Result<OwnedFd> {
+    let (pmu, config) = probe_pmu(KPROBE_PMU, retprobe)?;
     let name = CString::new(func).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
     let mut attr = libbpf_sys::perf_event_attr {
         type_: pmu,
@@ -84,6 +90,37 @@ pub fn kprobe_event(func: &str, retprobe: bool) -> io::Result<OwnedFd> {
     };
     attr.__bindgen_anon_3.config1 = name.as_ptr() as u64;
     perf_event_open(&attr, -1, 0)
+}
+
+/// A uprobe (or uretprobe) perf event at file offset `offset` of the ELF
+/// file `path`, through the uprobe PMU, as libbpf does: in process `pid`
+/// only (any CPU), or in every process that maps the file (`None`).
+pub fn uprobe_event(
+    path: &Path,
+    offset: u64,
+    retprobe: bool,
+    pid: Option<u32>,
+) -> io::Result<OwnedFd> {
+    let (pmu, config) = probe_pmu(UPROBE_PMU, retprobe)?;
+    let cpath = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    let mut attr = libbpf_sys::perf_event_attr {
+        type_: pmu,
+        size: std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32,
+        config,
+        ..Default::default()
+    };
+    attr.__bindgen_anon_3.uprobe_path = cpath.as_ptr() as u64;
+    attr.__bindgen_anon_4.probe_offset = offset;
+    // perf_event_open takes (pid, -1) for one task on any CPU, (-1, cpu)
+    // for every task; the BPF program then runs wherever the probe hits.
+    match pid {
+        Some(pid) => {
+            let pid = i32::try_from(pid).map_err(|_| io::Error::from_raw_os_error(libc::ESRCH))?;
+            perf_event_open(&attr, pid, -1)
+        }
+        None => perf_event_open(&attr, -1, 0),
+    }
 }
 
 /// A software cpu-clock event sampling at `freq` Hz on `cpu` (works without
@@ -140,6 +177,30 @@ pub fn link_perf_event(prog: &impl AsRawFd, event: &OwnedFd) -> io::Result<Owned
             event.as_raw_fd(),
             libbpf_sys::BPF_PERF_EVENT,
             std::ptr::null(),
+        )
+    };
+    errno_result(ret.into()).map(owned)
+}
+
+/// [`link_perf_event`] with `cookie` as the value bpf_get_attach_cookie()
+/// returns in the program (the generic tools' target index).
+pub fn link_perf_event_cookie(
+    prog: &impl AsRawFd,
+    event: &OwnedFd,
+    cookie: u64,
+) -> io::Result<OwnedFd> {
+    let mut opts = libbpf_sys::bpf_link_create_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_link_create_opts>() as _,
+        ..Default::default()
+    };
+    opts.__bindgen_anon_1.perf_event.bpf_cookie = cookie;
+    // SAFETY: both fds are valid; `opts` outlives the call and `sz` is its size.
+    let ret = unsafe {
+        libbpf_sys::bpf_link_create(
+            prog.as_raw_fd(),
+            event.as_raw_fd(),
+            libbpf_sys::BPF_PERF_EVENT,
+            &opts,
         )
     };
     errno_result(ret.into()).map(owned)

@@ -191,18 +191,25 @@ fn parse_words(specs: &[OptSpec], args: &[String]) -> Result<Parsed, ArgError> {
     Ok(out)
 }
 
-/// The argument words as stored in `bpf_metadata_args`: space-joined, so
-/// words may not contain white space or control characters.
+/// The argument words as stored in `bpf_metadata_args`: space-joined, a
+/// space or backslash inside a word escaped with a backslash (trace's
+/// format strings have spaces), so that [`split_canonical`] gives the
+/// words back. Other white space and control characters are refused.
 pub fn canonical(args: &[String]) -> Result<String, ArgError> {
+    let mut words = Vec::with_capacity(args.len());
     for a in args {
-        if a.is_empty() || a.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if a.is_empty()
+            || a.chars()
+                .any(|c| (c.is_whitespace() && c != ' ') || c.is_control())
+        {
             return err(format!(
-                "argument '{}' is empty or contains white space or control characters",
+                "argument '{}' is empty or contains control characters or white space other than spaces",
                 a.escape_debug()
             ));
         }
+        words.push(a.replace('\\', "\\\\").replace(' ', "\\ "));
     }
-    let s = args.join(" ");
+    let s = words.join(" ");
     if s.len() >= crate::METADATA_ARGS_LEN {
         return err(format!(
             "arguments too long ({} bytes, at most {})",
@@ -211,6 +218,25 @@ pub fn canonical(args: &[String]) -> Result<String, ArgError> {
         ));
     }
     Ok(s)
+}
+
+/// The words of a [`canonical`] string.
+pub fn split_canonical(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next()),
+            ' ' if !word.is_empty() => words.push(std::mem::take(&mut word)),
+            ' ' => {}
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
 /// A value for a read-only (`const volatile`) variable, set before load.
@@ -350,6 +376,16 @@ pub struct Config {
     pub cgroup: Option<String>,
     /// Text to print instead of tracing at all (syscount -l).
     pub print_only: Option<String>,
+    /// Where programs with [`crate::AttachPoint::Targets`] attach (the
+    /// generic tools' command-line probes).
+    pub targets: Vec<crate::probe::Target>,
+    /// Uprobes: probe this process only (memleak -p); every process that
+    /// maps the binary otherwise.
+    pub uprobe_pid: Option<u32>,
+    /// Uprobes: binaries the operator named instead of those of the
+    /// programs' attach points, as (attach point's binary, replacement)
+    /// (bashreadline -s, gethostlatency -l, memleak -O).
+    pub uprobe_binaries: Vec<(&'static str, String)>,
 }
 
 impl Config {
@@ -357,6 +393,20 @@ impl Config {
     pub fn has_run_arguments(&self) -> bool {
         self.interval.is_some() || self.count.is_some() || self.duration.is_some()
     }
+
+    /// The binary a uprobe on `binary` goes to: the operator's replacement
+    /// ([`Config::uprobe_binaries`]) or `binary` itself.
+    pub fn uprobe_binary<'a>(&'a self, binary: &'a str) -> &'a str {
+        replaced_binary(&self.uprobe_binaries, binary)
+    }
+}
+
+/// `binary`, or its replacement in `binaries` ((from, to) pairs).
+pub fn replaced_binary<'a>(binaries: &'a [(&'static str, String)], binary: &'a str) -> &'a str {
+    binaries
+        .iter()
+        .find(|(from, _)| *from == binary)
+        .map_or(binary, |(_, to)| to.as_str())
 }
 
 /// A positive whole number; `unit` says what it counts ("seconds"), if anything.
@@ -447,9 +497,14 @@ mod tests {
         assert!(parse(SPECS, &words("--milliseconds=1")).is_err());
         let p = parse(SPECS, &words("-p abc")).unwrap();
         assert!(p.number::<u32>("pid").is_err());
-        assert!(canonical(&["a b".to_string()]).is_err());
-        assert!(canonical(&["x".repeat(200)]).is_err());
+        assert!(canonical(&["a\tb".to_string()]).is_err());
+        assert!(canonical(&["x".repeat(300)]).is_err());
         assert_eq!(canonical(&words("-m -D")).unwrap(), "-m -D");
+        let spaced = vec!["-v".to_string(), "t:a:b \"%d\\n\", x".to_string()];
+        let c = canonical(&spaced).unwrap();
+        assert_eq!(c, "-v t:a:b\\ \"%d\\\\n\",\\ x");
+        assert_eq!(split_canonical(&c), spaced);
+        assert_eq!(split_canonical("-m  -D"), words("-m -D"));
     }
 
     #[test]

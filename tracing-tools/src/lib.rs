@@ -10,7 +10,9 @@
 
 pub mod args;
 pub mod event;
+pub mod expr;
 pub mod hist;
+pub mod probe;
 
 mod biolatency;
 mod biosnoop;
@@ -21,11 +23,15 @@ mod opensnoop;
 mod runqlat;
 mod tcpaccept;
 
+mod argdist;
 mod bitesize;
 mod cachestat;
 mod cpudist;
 mod exitsnoop;
 mod fsfamily;
+mod funccount;
+mod funclatency;
+mod generic;
 mod hardirqs;
 mod killsnoop;
 mod klockstat;
@@ -41,6 +47,7 @@ mod solisten;
 mod runqlen;
 mod runqslower;
 pub mod stackhist;
+mod stackcount;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -80,6 +87,8 @@ mod wakeuptime;
 mod softirqs;
 mod statsnoop;
 mod syncsnoop;
+mod tplist;
+mod trace;
 
 pub use args::{ArgError, Config, OptSpec, Parsed, RoValue};
 pub use disks::{req_flags_name, DiskNames, ReqNames};
@@ -98,7 +107,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Name of the read-only variable that records the load arguments.
 pub const METADATA_ARGS_VAR: &str = "bpf_metadata_args";
 /// Its size in the objects (`METADATA_ARGS_LEN` in tools.h), NUL included.
-pub const METADATA_ARGS_LEN: usize = 128;
+pub const METADATA_ARGS_LEN: usize = 256;
 
 /// Where a program attaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +130,17 @@ pub enum AttachPoint {
     /// cannot attach (a tool lists both; the loader keeps one set).
     Kprobe(&'static str),
     Kretprobe(&'static str),
+    /// The attach points the configuration names for this program
+    /// ([`Config::targets`]: funccount's `t:CAT:NAME`, …), none or many.
+    Targets,
+    /// uprobe on the entry of a function of a user-space binary:
+    /// (BINARY, FUNC). BINARY is a path (`/bin/bash`), a library name
+    /// (`libc`, `libssl.so.3`, found as libbpf/BCC find them) or a program
+    /// in PATH; [`Config::uprobe_binaries`] may replace it, and
+    /// [`Config::uprobe_pid`] limits the probe to one process.
+    Uprobe(&'static str, &'static str),
+    /// uretprobe on the return of FUNC in BINARY (see [`AttachPoint::Uprobe`]).
+    Uretprobe(&'static str, &'static str),
 }
 
 /// Generic hardware events of perf_event_open(2), by perf's names.
@@ -157,6 +177,14 @@ impl AttachPoint {
     pub fn is_kprobe(&self) -> bool {
         matches!(self, AttachPoint::Kprobe(_) | AttachPoint::Kretprobe(_))
     }
+    /// (binary, function, is_return) of a uprobe or uretprobe.
+    pub fn uprobe(&self) -> Option<(&'static str, &'static str, bool)> {
+        match *self {
+            AttachPoint::Uprobe(bin, func) => Some((bin, func, false)),
+            AttachPoint::Uretprobe(bin, func) => Some((bin, func, true)),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for AttachPoint {
@@ -170,6 +198,10 @@ impl std::fmt::Display for AttachPoint {
             AttachPoint::Fexit(func) => write!(f, "fexit/{func}"),
             AttachPoint::Kprobe(func) => write!(f, "kprobe/{func}"),
             AttachPoint::Kretprobe(func) => write!(f, "kretprobe/{func}"),
+            AttachPoint::Targets => write!(f, "command-line targets"),
+            // libbpf's SEC("uprobe/BINARY:FUNC") spelling.
+            AttachPoint::Uprobe(bin, func) => write!(f, "uprobe/{bin}:{func}"),
+            AttachPoint::Uretprobe(bin, func) => write!(f, "uretprobe/{bin}:{func}"),
         }
     }
 }
@@ -306,6 +338,12 @@ impl Tool {
         Ok(config)
     }
 
+    /// A tool that only prints what the host shows (tplist): no object, no
+    /// programs; `tool run` prints, `tool load` has nothing to load.
+    pub fn loads_nothing(&self) -> bool {
+        self.programs.is_empty()
+    }
+
     /// Whether the tool prints histograms (else events).
     pub fn is_histogram(&self) -> bool {
         matches!(self.report, Report::Histogram { .. })
@@ -375,7 +413,8 @@ impl Tool {
         let (events, interval) = self.report_kinds();
         let top = matches!(self.report, Report::Top { .. });
         let forms = [(events, EVENTS), (interval && !top, INTERVAL), (top, TOP)];
-        for (_, f) in forms.iter().filter(|(shown, _)| *shown) {
+        let reports = !self.loads_nothing();
+        for (_, f) in forms.iter().filter(|(shown, _)| *shown && reports) {
             s.push_str(&format!("\nbpfscope tool report {} {f}.", self.name));
         }
         s.push('\n');
@@ -412,7 +451,29 @@ pub struct Session {
     pub req: ReqNames,
     /// /proc/loadavg as read for this report (top views' title).
     pub loadavg: Option<String>,
+    /// The tracepoints of this host, for tools that take them as arguments.
+    pub tracefs: Option<Tracefs>,
+    /// The functions a binary (path, library or program, as uprobes name
+    /// it) defines: what `u:LIB:PATTERN` wildcards expand to.
+    pub functions: Option<FunctionList>,
 }
+
+/// The names of the functions a binary defines, or why they can't be read.
+pub type FunctionList = fn(&str) -> Result<Vec<String>, String>;
+
+/// tracefs as the host shows it, read by the caller (bpfscope's src/sys):
+/// tools that take tracepoints on the command line check and expand them,
+/// and find their fields, through these.
+#[derive(Debug, Clone, Copy)]
+pub struct Tracefs {
+    /// The text of `events/CATEGORY/NAME/format`, or why it can't be read.
+    pub format: fn(&str, &str) -> Result<String, String>,
+    /// Every tracepoint as (category, name).
+    pub list: fn() -> Result<Vec<TracepointName>, String>,
+}
+
+/// A tracepoint's (category, name).
+pub type TracepointName = (String, String);
 
 impl Session {
     /// Seconds since the first event of this report.
@@ -525,6 +586,12 @@ pub fn tools() -> &'static [Tool] {
         softirqs::TOOL,
         mountsnoop::TOOL,
         shmsnoop::TOOL,
+        funccount::TOOL,
+        tplist::TOOL,
+        stackcount::TOOL,
+        funclatency::TOOL,
+        trace::TOOL,
+        argdist::TOOL,
     ];
     TOOLS
 }
@@ -540,7 +607,7 @@ mod tests {
 
     #[test]
     fn objects_are_embedded_elf() {
-        for t in tools() {
+        for t in tools().iter().filter(|t| !t.loads_nothing()) {
             assert!(t.object.len() > 64, "{}", t.name);
             assert_eq!(&t.object[..4], b"\x7fELF", "{}", t.name);
         }
@@ -553,7 +620,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), tools().len());
         for t in tools() {
-            assert!(!t.programs.is_empty());
+            assert_eq!(t.programs.is_empty(), t.object.is_empty(), "{}", t.name);
             for p in t.programs {
                 // Pin names must be plain file names.
                 assert!(!p.name.contains('/') && !p.name.is_empty());
@@ -575,7 +642,8 @@ mod tests {
     #[test]
     fn event_tools_take_a_duration_option() {
         for t in tools() {
-            if matches!(t.report, Report::Events { .. }) || t.name == "tcpconnect" {
+            let events = matches!(t.report, Report::Events { .. }) && !t.loads_nothing();
+            if events || t.name == "tcpconnect" {
                 assert!(t.options.iter().any(|o| o.long == "duration"), "{}", t.name);
             }
         }
@@ -640,6 +708,24 @@ mod tests {
                 assert!(t.options.iter().any(|o| o.long == *r), "{}: {r}", t.name);
             }
         }
+    }
+
+    #[test]
+    fn uprobe_points_read_like_libbpf_sections() {
+        let p = AttachPoint::Uretprobe("/bin/bash", "readline");
+        assert_eq!(p.to_string(), "uretprobe//bin/bash:readline");
+        assert_eq!(p.uprobe(), Some(("/bin/bash", "readline", true)));
+        assert_eq!(
+            AttachPoint::Uprobe("libc", "malloc").to_string(),
+            "uprobe/libc:malloc"
+        );
+        assert_eq!(AttachPoint::Kprobe("f").uprobe(), None);
+        let config = Config {
+            uprobe_binaries: vec![("libc", "/opt/libc.so.6".into())],
+            ..Default::default()
+        };
+        assert_eq!(config.uprobe_binary("libc"), "/opt/libc.so.6");
+        assert_eq!(config.uprobe_binary("libssl"), "libssl");
     }
 
     #[test]

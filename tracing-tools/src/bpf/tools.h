@@ -9,7 +9,7 @@
 
 #define MAX_SLOTS 27
 #define TASK_COMM_LEN 16
-#define METADATA_ARGS_LEN 128
+#define METADATA_ARGS_LEN 256
 
 /* Histogram value: log2 slots, and the comm for per-process keys. */
 struct hist {
