@@ -24,6 +24,7 @@ mod tcpaccept;
 mod bitesize;
 mod cachestat;
 mod ext4slower;
+mod gethostlatency;
 mod hardirqs;
 mod killsnoop;
 mod net;
@@ -354,7 +355,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 17] = [
+    static TOOLS: [Tool; 18] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -372,6 +373,7 @@ pub fn tools() -> &'static [Tool] {
         syscount::TOOL,
         tcpconnect::TOOL,
         tcpretrans::TOOL,
+        gethostlatency::TOOL,
     ];
     &TOOLS
 }
