@@ -236,3 +236,140 @@ fn gethostlatency_side_by_side_with_libbpf_tools() {
         assert_eq!(t, o, "getent {pid}:\n{theirs}\n---\n{ours}");
     }
 }
+
+/// An interactive bash in a detached tmux session of its own (killed on
+/// drop): the test types into it as a user would.
+struct Shell {
+    socket: String,
+}
+
+impl Shell {
+    fn start(tag: &str) -> Option<Shell> {
+        let socket = format!("bpfscope-test-{}-{tag}", std::process::id());
+        let ok = Command::new("tmux")
+            .args(["-L", &socket, "new-session", "-d", "-s", "t", "-x", "120"])
+            .args(["-y", "20", "/bin/bash --norc --noprofile"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            cannot_run("tmux is needed to drive an interactive bash (apt-get install tmux)");
+            return None;
+        }
+        let shell = Shell { socket };
+        // The shell is up once it has drawn its prompt (`bash-5.2#`).
+        wait_until("bash prompt", || !shell.screen().trim().is_empty());
+        Some(shell)
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let o = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    fn pid(&self) -> u32 {
+        let out = self.tmux(&["display", "-p", "-t", "t", "#{pane_pid}"]);
+        out.trim().parse().expect("pane pid")
+    }
+
+    /// Types `line` and Enter, and waits for bash to have run it (the
+    /// command echoes `marker`).
+    fn type_line(&self, line: &str, marker: &str) {
+        self.tmux(&["send-keys", "-t", "t", line, "Enter"]);
+        wait_until("the command ran", || {
+            self.screen().lines().any(|l| l.trim() == marker)
+        });
+    }
+}
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+#[test]
+fn bashreadline_lines_typed_into_a_shell() {
+    // The shell waits in readline before the probe exists: its first line
+    // shows all the same (the probe is on the function returning the line).
+    let Some(shell) = Shell::start("readline") else {
+        return;
+    };
+    let root = Root::new();
+    let loaded = load_attach(&root, "bashreadline", &[]);
+    let tag = std::process::id();
+    shell.type_line(&format!("echo first-{tag}"), &format!("first-{tag}"));
+    shell.type_line(
+        &format!("echo second-{tag}  # spaces kept"),
+        &format!("second-{tag}"),
+    );
+    let ev = array(&root.json(&["tool", "report", "bashreadline", "duration", "0"]));
+    let lines: Vec<String> = events_of(&ev, shell.pid())
+        .iter()
+        .map(|e| e["str"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            format!("echo first-{tag}"),
+            format!("echo second-{tag}  # spaces kept")
+        ],
+        "{ev:?}"
+    );
+    // Text (the JSON report consumed those events): a third line.
+    shell.type_line(&format!("echo third-{tag}"), &format!("third-{tag}"));
+    let text = root.ok(&["tool", "report", "bashreadline", "duration", "0"]);
+    assert!(text.starts_with("TIME      PID     COMMAND\n"), "{text}");
+    let pid = shell.pid().to_string();
+    assert!(
+        text.lines()
+            .any(|l| l.get(10..).is_some_and(|r| r.starts_with(&pid))
+                && l.ends_with(&format!("   echo third-{tag}"))),
+        "{text}"
+    );
+    unload(&root, loaded);
+
+    let err = root.fails(&["tool", "load", "bashreadline", "-s", "/etc/hostname"]);
+    assert!(err.contains("is not an ELF file"), "{err}");
+    assert!(root.entries("").is_empty());
+}
+
+/// Debian's bashreadline and ours over a shell started after both attach
+/// (Debian's probes readline's return, which misses a line a shell was
+/// already waiting for): the same header, and the same lines of that
+/// shell, all of them (tolerance 0).
+#[test]
+fn bashreadline_side_by_side_with_libbpf_tools() {
+    let root = Root::new();
+    let Some((theirs, ours)) = spawn_both(&root, "bashreadline", &[], 10) else {
+        return;
+    };
+    settle();
+    let Some(shell) = Shell::start("parity") else {
+        return;
+    };
+    let tag = std::process::id();
+    let typed: Vec<String> = (0..3).map(|i| format!("echo parity-{tag}-{i}")).collect();
+    for (i, line) in typed.iter().enumerate() {
+        shell.type_line(line, &format!("parity-{tag}-{i}"));
+    }
+    let pid = shell.pid().to_string();
+    let (theirs, ours) = (stdout_of(theirs), stdout_of(ours));
+    let header = |out: &str| out.lines().next().unwrap_or_default().to_string();
+    assert_eq!(header(&theirs), header(&ours), "{theirs}\n---\n{ours}");
+    let lines_of = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.split_whitespace().nth(1) == Some(pid.as_str()))
+            .map(|l| l.get(18..).unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(lines_of(&theirs), typed, "{theirs}");
+    assert_eq!(lines_of(&ours), typed, "{ours}");
+}

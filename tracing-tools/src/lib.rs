@@ -12,6 +12,7 @@ pub mod args;
 pub mod event;
 pub mod hist;
 
+mod bashreadline;
 mod biolatency;
 mod biosnoop;
 mod bytes;
@@ -355,7 +356,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 18] = [
+    static TOOLS: [Tool; 19] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -374,6 +375,7 @@ pub fn tools() -> &'static [Tool] {
         tcpconnect::TOOL,
         tcpretrans::TOOL,
         gethostlatency::TOOL,
+        bashreadline::TOOL,
     ];
     &TOOLS
 }
