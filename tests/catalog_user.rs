@@ -373,3 +373,117 @@ fn bashreadline_side_by_side_with_libbpf_tools() {
     assert_eq!(lines_of(&theirs), typed, "{theirs}");
     assert_eq!(lines_of(&ours), typed, "{ours}");
 }
+
+/// The stacks of `pid` in a stack report's JSON.
+fn stacks_of(report: &Value, pid: u32) -> Vec<Value> {
+    array(&report["stacks"])
+        .into_iter()
+        .filter(|s| s["pid"].as_u64() == Some(pid.into()))
+        .collect()
+}
+
+fn frames(stack: &Value, side: &str) -> Vec<String> {
+    array(&stack[side])
+        .iter()
+        .filter_map(|f| f.as_str().map(String::from))
+        .collect()
+}
+
+#[test]
+fn memleak_user_mode_counts_the_blocks_a_process_keeps() {
+    // Each round: 7 blocks of 3000 bytes kept, 7 more freed.
+    let (blocks, size) = (7u64, 3000u64);
+    let mut w = Driven::spawn(&["leak", &blocks.to_string(), &size.to_string()]);
+    let pid = w.pid().to_string();
+    let root = Root::new();
+    let loaded = load_attach(&root, "memleak", &["-p", &pid]);
+    w.step();
+    let r = root.json(&["tool", "report", "memleak"]);
+    assert_eq!(r["unit"], "bytes", "{r}");
+    let wpid = w.pid();
+    let leaking = |r: &Value| -> Vec<Value> {
+        stacks_of(r, wpid)
+            .into_iter()
+            .filter(|s| {
+                frames(s, "user")
+                    .iter()
+                    .any(|f| f == "bpfscope_leak_target")
+            })
+            .collect()
+    };
+    let mine = leaking(&r);
+    assert_eq!(mine.len(), 1, "{r}");
+    // Exactly the kept blocks: the freed ones were taken back.
+    assert_eq!(mine[0]["count"].as_u64(), Some(blocks * size), "{r}");
+    assert!(
+        mine[0].get("kernel").is_none(),
+        "user mode has no kernel side: {r}"
+    );
+    let user = frames(&mine[0], "user");
+    // Its callers (static ones inlined into main).
+    assert!(user.iter().any(|f| f == "main"), "{user:?}");
+    // A report reads, it does not clear: a second round doubles it.
+    w.step();
+    let r = root.json(&["tool", "report", "memleak"]);
+    assert_eq!(
+        leaking(&r)[0]["count"].as_u64(),
+        Some(2 * blocks * size),
+        "{r}"
+    );
+    let text = root.ok(&["tool", "report", "memleak"]);
+    let block = text
+        .split("\n\n")
+        .find(|b| b.contains("bpfscope_leak_target"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        block.contains(&format!("workload ({pid})"))
+            && block.trim_end().ends_with(&(2 * blocks * size).to_string()),
+        "{block}"
+    );
+    unload(&root, loaded);
+}
+
+#[test]
+fn memleak_kernel_mode_sees_the_pages_a_process_faults_in() {
+    // 64 blocks of 64 KiB touched and kept: at least 4 MiB of pages the
+    // kernel allocated in its page faults, outstanding while it runs.
+    let (blocks, size) = (64u64, 65536u64);
+    let mut w = Driven::spawn(&["leak", &blocks.to_string(), &size.to_string()]);
+    let root = Root::new();
+    let loaded = load_attach(&root, "memleak", &[]);
+    w.step();
+    let r = root.json(&["tool", "report", "memleak"]);
+    let mine = stacks_of(&r, w.pid());
+    assert!(!mine.is_empty(), "no kernel allocation of the workload");
+    for s in &mine {
+        assert!(s.get("user").is_none(), "kernel mode has no user side: {s}");
+    }
+    let faults: u64 = mine
+        .iter()
+        .filter(|s| frames(s, "kernel").iter().any(|f| f.contains("fault")))
+        .filter_map(|s| s["count"].as_u64())
+        .sum();
+    assert!(
+        faults >= blocks * size,
+        "{faults} bytes from page faults: {r}"
+    );
+    unload(&root, loaded);
+}
+
+#[test]
+fn memleak_bad_options_leave_nothing() {
+    let root = Root::new();
+    for args in [
+        &["-O", "libc"][..],
+        &["-p", "1", "-P"],
+        &["-z", "10", "-Z", "5"],
+        &["-p", "1", "-O", "/etc/hostname"],
+        &["-p", "1", "-O", "libm"],
+    ] {
+        let mut all = vec!["tool", "load", "memleak"];
+        all.extend_from_slice(args);
+        let err = root.fails(&all);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
+}

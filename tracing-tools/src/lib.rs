@@ -28,6 +28,7 @@ mod ext4slower;
 mod gethostlatency;
 mod hardirqs;
 mod killsnoop;
+mod memleak;
 mod net;
 mod offcputime;
 mod oomkill;
@@ -356,7 +357,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 19] = [
+    static TOOLS: [Tool; 20] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -376,6 +377,7 @@ pub fn tools() -> &'static [Tool] {
         tcpretrans::TOOL,
         gethostlatency::TOOL,
         bashreadline::TOOL,
+        memleak::TOOL,
     ];
     &TOOLS
 }
