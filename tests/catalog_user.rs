@@ -487,3 +487,170 @@ fn memleak_bad_options_leave_nothing() {
     }
     assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
 }
+
+/// `openssl s_server` on a loopback port with a self-signed certificate;
+/// killed on drop.
+struct TlsServer {
+    kid: Kid,
+    port: u16,
+    dir: std::path::PathBuf,
+}
+
+impl TlsServer {
+    fn start() -> Option<TlsServer> {
+        if Command::new("openssl").arg("version").output().is_err() {
+            cannot_run("openssl is needed (apt-get install openssl)");
+            return None;
+        }
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("bpfscope-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tls dir");
+        let st = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args([
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "cert.pem",
+            ])
+            .current_dir(&dir)
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl req");
+        assert!(st.success(), "openssl req failed");
+        // A free port: bind, note it, release.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let kid = Kid(Command::new("openssl")
+            .args(["s_server", "-quiet", "-cert", "cert.pem"])
+            .args(["-key", "key.pem", "-accept", &format!("127.0.0.1:{port}")])
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("s_server"));
+        // (It takes the probing connection's failed handshake in its stride.)
+        wait_until("s_server listening", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        Some(TlsServer { kid, port, dir })
+    }
+
+    fn pid(&self) -> u32 {
+        self.kid.0.id()
+    }
+
+    /// `openssl s_client` connects and sends `line`; returns the client,
+    /// kept open (its session ends when it is dropped).
+    fn send(&self, line: &str) -> Kid {
+        let mut client = Kid(Command::new("openssl")
+            .args([
+                "s_client",
+                "-quiet",
+                "-connect",
+                &format!("127.0.0.1:{}", self.port),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("s_client"));
+        let stdin = client.0.stdin.as_mut().expect("stdin");
+        stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .expect("send");
+        stdin.flush().expect("send");
+        client
+    }
+}
+
+/// Events of `tool report NAME duration 0` (with `args`), read again and
+/// again until `done` says the wanted ones are in (a report consumes what
+/// it read, so they are gathered).
+fn gather(root: &Root, name: &str, args: &[&str], done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut words = vec!["tool", "report", name];
+    words.extend_from_slice(args);
+    words.extend_from_slice(&["duration", "0"]);
+    wait_until("the events", || {
+        all.extend(array(&root.json(&words)));
+        done(&all)
+    });
+    all
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn sslsniff_plaintext_of_a_loopback_tls_session() {
+    let Some(server) = TlsServer::start() else {
+        return;
+    };
+    let root = Root::new();
+    let loaded = load_attach(&root, "sslsniff", &["-x", "-l"]);
+    let secret = format!("hello-secret-{}", std::process::id());
+    let line = format!("{secret}\n");
+    let client = server.send(&secret);
+    let (cpid, spid) = (client.0.id(), server.pid());
+    let has = |ev: &[Value], pid: u32, func: &str| {
+        events_of(ev, pid)
+            .into_iter()
+            .find(|e| e["func"] == func && e["buf"] == line.as_str())
+    };
+    let ev = gather(&root, "sslsniff", &[], |ev| {
+        has(ev, cpid, "WRITE/SEND").is_some() && has(ev, spid, "READ/RECV").is_some()
+    });
+    let sent = has(&ev, cpid, "WRITE/SEND").unwrap();
+    assert_eq!(sent["len"].as_u64(), Some(line.len() as u64), "{sent}");
+    assert_eq!(sent["comm"], "openssl");
+    assert_eq!(sent["uid"], 0);
+    assert!(sent["delta_ns"].as_u64().is_some_and(|d| d > 0), "{sent}");
+    drop(client);
+    unload(&root, loaded);
+
+    // Text, -p: that process's calls only; BCC's columns, the data last
+    // (its newline escaped: one line per call).
+    let spid = server.pid().to_string();
+    let one = Root::new();
+    let loaded = load_attach(&one, "sslsniff", &["-p", &spid]);
+    let client = server.send(&secret);
+    let cpid = client.0.id().to_string();
+    let mut text = String::new();
+    wait_until("the server's read", || {
+        text.push_str(&one.ok(&["tool", "report", "sslsniff", "duration", "0"]));
+        text.lines().any(|l| {
+            l.starts_with("READ/RECV ")
+                && l.contains(&format!(" {spid} "))
+                && l.ends_with(&format!("{secret}\\x0a"))
+        })
+    });
+    assert!(
+        text.starts_with("FUNC         TIME(s)            COMM             PID     LEN    DATA\n"),
+        "{text}"
+    );
+    assert!(!text.contains(&format!(" {cpid} ")), "-p leaked: {text}");
+    drop(client);
+    unload(&one, loaded);
+}
+
+#[test]
+fn sslsniff_without_the_library_is_one_line() {
+    let root = Root::new();
+    let err = root.fails(&["tool", "load", "sslsniff", "--ssl-lib", "libnosuchssl"]);
+    assert!(err.contains("can't find library 'libnosuchssl'"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = root.fails(&["tool", "load", "sslsniff", "--handshake"]);
+    assert!(err.contains("needs -l"), "{err}");
+    assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
+}

@@ -33,6 +33,7 @@ mod net;
 mod offcputime;
 mod oomkill;
 mod profile;
+mod sslsniff;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -357,7 +358,7 @@ pub fn usage_all() -> String {
 
 /// Every bundled tool, in `tool list` order.
 pub fn tools() -> &'static [Tool] {
-    static TOOLS: [Tool; 20] = [
+    static TOOLS: [Tool; 21] = [
         biolatency::TOOL,
         biosnoop::TOOL,
         execsnoop::TOOL,
@@ -378,6 +379,7 @@ pub fn tools() -> &'static [Tool] {
         gethostlatency::TOOL,
         bashreadline::TOOL,
         memleak::TOOL,
+        sslsniff::TOOL,
     ];
     &TOOLS
 }
