@@ -158,6 +158,16 @@ fn gethostlatency_lookups_of_getent_and_of_one_pid() {
         line.contains(" getent ") && line.ends_with(" localhost"),
         "{line}"
     );
+    // Detached: lookups go unseen; attached again, seen again. (The
+    // kernel frees an unpinned link after an RCU grace period.)
+    root.ok(&["tool", "detach", "gethostlatency"]);
+    wait_until("links released", || link_ids_of(&loaded).is_empty());
+    let unseen = getent(&["ahosts", "localhost"]);
+    root.ok(&["tool", "attach", "gethostlatency"]);
+    let seen = getent(&["ahosts", "localhost"]);
+    let ev = array(&root.json(&["tool", "report", "gethostlatency", "duration", "0"]));
+    assert!(events_of(&ev, unseen).is_empty(), "seen while detached: {ev:?}");
+    assert!(!events_of(&ev, seen).is_empty(), "not seen once attached again: {ev:?}");
     unload(&root, loaded);
 
     // -p: the probes go into one process; getent's lookups stay out, each
@@ -441,6 +451,51 @@ fn memleak_user_mode_counts_the_blocks_a_process_keeps() {
         "{block}"
     );
     unload(&root, loaded);
+}
+
+/// `tool run memleak -p PID` in the foreground while the workload leaks,
+/// ended by SIGINT: the stack report of what it kept.
+#[test]
+fn memleak_run_in_the_foreground() {
+    let mut w = Driven::spawn(&["leak", "3", "5000"]);
+    let pid = w.pid().to_string();
+    let root = Root::new();
+    let run = Command::new("timeout")
+        .args(["-s", "INT", "8", BPFSCOPE, "tool", "run", "memleak", "-p", &pid])
+        .env("BPFSCOPE_TOOL_ROOT", root.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tool run");
+    // Leak on, whenever the run has attached.
+    for _ in 0..20 {
+        w.step();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let out = run.wait_with_output().expect("tool run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let block = text
+        .split("\n\n")
+        .find(|b| b.contains("bpfscope_leak_target"))
+        .unwrap_or_else(|| panic!("{text}{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(block.contains(&format!("workload ({pid})")), "{block}");
+    // Whole rounds of 3 blocks of 5000 bytes.
+    let bytes: u64 = block.lines().last().unwrap().trim().parse().unwrap();
+    assert!(bytes > 0 && bytes % 15000 == 0, "{block}");
+    assert!(root.entries("").is_empty(), "run left {:?}", root.entries(""));
+}
+
+#[test]
+fn user_tools_are_listed_as_supported_here() {
+    let root = Root::new();
+    let list = array(&root.json(&["tool", "list"]));
+    for name in ["gethostlatency", "bashreadline", "memleak", "sslsniff"] {
+        let t = list
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not listed: {list:?}"));
+        assert_eq!(t["supported"], true, "{t}");
+    }
 }
 
 #[test]
