@@ -166,8 +166,14 @@ fn gethostlatency_lookups_of_getent_and_of_one_pid() {
     root.ok(&["tool", "attach", "gethostlatency"]);
     let seen = getent(&["ahosts", "localhost"]);
     let ev = array(&root.json(&["tool", "report", "gethostlatency", "duration", "0"]));
-    assert!(events_of(&ev, unseen).is_empty(), "seen while detached: {ev:?}");
-    assert!(!events_of(&ev, seen).is_empty(), "not seen once attached again: {ev:?}");
+    assert!(
+        events_of(&ev, unseen).is_empty(),
+        "seen while detached: {ev:?}"
+    );
+    assert!(
+        !events_of(&ev, seen).is_empty(),
+        "not seen once attached again: {ev:?}"
+    );
     unload(&root, loaded);
 
     // -p: the probes go into one process; getent's lookups stay out, each
@@ -461,7 +467,9 @@ fn memleak_run_in_the_foreground() {
     let pid = w.pid().to_string();
     let root = Root::new();
     let run = Command::new("timeout")
-        .args(["-s", "INT", "8", BPFSCOPE, "tool", "run", "memleak", "-p", &pid])
+        .args([
+            "-s", "INT", "8", BPFSCOPE, "tool", "run", "memleak", "-p", &pid,
+        ])
         .env("BPFSCOPE_TOOL_ROOT", root.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -482,7 +490,11 @@ fn memleak_run_in_the_foreground() {
     // Whole rounds of 3 blocks of 5000 bytes.
     let bytes: u64 = block.lines().last().unwrap().trim().parse().unwrap();
     assert!(bytes > 0 && bytes % 15000 == 0, "{block}");
-    assert!(root.entries("").is_empty(), "run left {:?}", root.entries(""));
+    assert!(
+        root.entries("").is_empty(),
+        "run left {:?}",
+        root.entries("")
+    );
 }
 
 #[test]

@@ -117,7 +117,10 @@ static int gen_alloc_exit2(void *ctx, __u64 address)
 		info.key.user_stack_id = bpf_get_stackid(ctx, &stack_traces, BPF_F_USER_STACK);
 		info.key.kern_stack_id = -1;
 	}
-	bpf_map_update_elem(&allocs, &address, &info, BPF_ANY);
+	/* Untracked (the map is full): not counted either, or its free
+	 * could never take it back. */
+	if (bpf_map_update_elem(&allocs, &address, &info, BPF_ANY))
+		return 0;
 	c = bpf_map_lookup_elem(&outstanding, &info.key);
 	if (!c) {
 		bpf_map_update_elem(&outstanding, &info.key, &init, BPF_NOEXIST);

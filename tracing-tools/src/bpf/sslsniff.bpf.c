@@ -93,10 +93,9 @@ static int leave(int rw, int ret)
 	if (!s)
 		return 0;
 	e = bpf_map_lookup_elem(&scratch, &zero);
-	if (!e || (ret <= 0 && rw != HANDSHAKE))
-		goto out; /* nothing was read or written */
-	if (rw == HANDSHAKE && ret <= 0)
-		goto out; /* the handshake failed */
+	/* Nothing read or written, or the handshake failed. */
+	if (!e || ret <= 0)
+		goto out;
 	e->timestamp_ns = now;
 	e->delta_ns = now - s->ts;
 	e->pid = pid_tgid >> 32;
