@@ -489,7 +489,7 @@ fn memleak_run_in_the_foreground() {
     assert!(block.contains(&format!("workload ({pid})")), "{block}");
     // Whole rounds of 3 blocks of 5000 bytes.
     let bytes: u64 = block.lines().last().unwrap().trim().parse().unwrap();
-    assert!(bytes > 0 && bytes % 15000 == 0, "{block}");
+    assert!(bytes > 0 && bytes.is_multiple_of(15000), "{block}");
     assert!(
         root.entries("").is_empty(),
         "run left {:?}",
