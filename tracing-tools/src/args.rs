@@ -328,7 +328,8 @@ pub struct Config {
     /// Stack tools: print folded stacks (-f), write a flame graph (--svg).
     pub folded: bool,
     pub svg: Option<String>,
-    /// Counting tools: print at most this many rows (syscount -T).
+    /// Counting tools: print at most this many rows (syscount -T); stack
+    /// tools: the largest stacks (memleak -T).
     pub top: Option<usize>,
     /// Counting tools: a `[HH:MM:SS]` line before every report, -T or not
     /// (syscount, as libbpf-tools').

@@ -7,6 +7,9 @@
 use crate::args::{err, flag, interval_count, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
+/// Stacks shown without -T, as libbpf-tools.
+const DEFAULT_TOP: usize = 10;
+
 /// The allocator's object; -O replaces it.
 const LIBC: &str = "libc";
 
@@ -40,6 +43,12 @@ const OPTIONS: &[OptSpec] = &[
         "sample-rate",
         "SAMPLE_RATE",
         "sample every N-th allocation to decrease the overhead",
+    ),
+    opt(
+        Some('T'),
+        "top",
+        "TOP_STACKS",
+        "display only this many top allocating stacks (by size)",
     ),
     flag('P', "percpu", "trace percpu allocations"),
     flag(
@@ -176,6 +185,11 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         }
     }
     c.rodata.push(("kernel_mode", RoValue::Bool(pid.is_none())));
+    c.top = match p.number::<usize>("top")? {
+        Some(0) => return err("invalid TOP_STACKS 0: at least 1"),
+        Some(n) => Some(n),
+        None => Some(DEFAULT_TOP),
+    };
     if let Some(obj) = p.value("obj") {
         c.uprobe_binaries.push((LIBC, obj.to_string()));
     }
@@ -285,9 +299,12 @@ mod tests {
             "--perf-max-stack-depth 0",
             "--stack-storage-size 0",
             "-p 0",
+            "-T 0",
         ] {
             assert!(config(bad).is_err(), "{bad}");
         }
+        assert_eq!(config("").unwrap().top, Some(10));
+        assert_eq!(config("-T 3").unwrap().top, Some(3));
         let c = config("-z 8 -Z 64 -s 3 -F --perf-max-stack-depth 20").unwrap();
         assert_eq!(c.map_sizes, vec![("stack_traces", Some(160), None)]);
     }
