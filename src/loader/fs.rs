@@ -31,6 +31,8 @@ pub struct AttachProbe {
     vmlinux: Option<View>,
     /// Uprobes: the operator's binaries ([`Config::uprobe_binaries`]).
     binaries: Vec<(&'static str, String)>,
+    /// Programs the configuration leaves out ([`Config::skip_programs`]).
+    skip: Vec<&'static str>,
     /// fentry/fexit answers per (is_exit, function): each is a real load
     /// and attach of a no-op program, so it is asked once.
     tracing: std::cell::RefCell<Vec<((bool, String), bool)>>,
@@ -47,18 +49,29 @@ impl AttachProbe {
         AttachProbe {
             vmlinux: crate::btf::vmlinux_lookup().ok(),
             binaries: Vec::new(),
+            skip: Vec::new(),
             tracing: Default::default(),
             needs: Default::default(),
             funcs: Default::default(),
         }
     }
 
-    /// A probe that checks uprobes in the binaries `config` names.
+    /// A probe of the programs `config` keeps, with uprobes in the
+    /// binaries it names.
     pub fn for_config(config: &Config) -> Self {
         AttachProbe {
             binaries: config.uprobe_binaries.clone(),
+            skip: config.skip_programs.clone(),
             ..Self::new()
         }
+    }
+
+    /// The programs of `tool` this probe considers.
+    fn programs<'t>(&self, tool: &'t Tool) -> Vec<&'t ProgSpec> {
+        tool.programs
+            .iter()
+            .filter(|p| !self.skip.contains(&p.name))
+            .collect()
     }
 
     /// The binary a uprobe on `binary` goes to (see [`Config::uprobe_binary`]).
@@ -73,7 +86,7 @@ impl AttachProbe {
         if !uprobe::pmu_exists() {
             return Ok(()); // select() says the kernel lacks uprobes
         }
-        for (binary, func, _) in tool.programs.iter().filter_map(|p| p.attach.uprobe()) {
+        for (binary, func, _) in self.programs(tool).iter().filter_map(|p| p.attach.uprobe()) {
             uprobe::resolve(self.uprobe_binary(binary), func)?;
         }
         Ok(())
@@ -113,8 +126,10 @@ impl AttachProbe {
     /// attach point is there, the program types and helpers the chosen
     /// programs need ([`super::needs`]).
     pub fn plan<'t>(&self, tool: &'t Tool) -> (Vec<&'t ProgSpec>, Vec<String>) {
-        let (fentry, rest): (Vec<_>, Vec<_>) =
-            tool.programs.iter().partition(|p| p.attach.is_fentry());
+        let (fentry, rest): (Vec<_>, Vec<_>) = self
+            .programs(tool)
+            .into_iter()
+            .partition(|p| p.attach.is_fentry());
         let (kprobe, common): (Vec<_>, Vec<_>) = rest
             .into_iter()
             .partition(|p: &&ProgSpec| p.attach.is_kprobe());

@@ -373,6 +373,9 @@ fn each_link(
     mut keep: impl FnMut(&tracing_tools::ProgSpec, &str, OwnedFd) -> Result<(), LoaderError>,
 ) -> Result<(), LoaderError> {
     for spec in tool.programs {
+        if !config.runs_program(spec.name) {
+            continue; // not loaded either
+        }
         let prog_path = paths.prog(spec.name)?;
         if (spec.attach.is_fentry() || spec.attach.is_kprobe()) && !prog_path.exists() {
             continue;

@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use object::elf;
-use object::read::elf::{ElfFile, FileHeader, Sym};
+use object::read::elf::{ElfFile, FileHeader, ProgramHeader, Sym};
 use object::{Object, ObjectSection, ObjectSymbol};
 
 use super::ldcache::{self, CachedLib, LD_SO_CACHE};
@@ -37,12 +37,12 @@ pub enum UprobeError {
     NotElf { path: PathBuf },
     #[error("'{}': malformed ELF file ({why})", path.display())]
     BadElf { path: PathBuf, why: String },
-    #[error("no function '{func}' in '{}'{}", path.display(), if *imported { " (nor in the libraries it needs)" } else { "" })]
+    #[error("no function '{func}' in '{}'{}", path.display(), if *executable { " (nor in the libraries it loads)" } else { "" })]
     SymbolNotFound {
         func: String,
         path: PathBuf,
-        /// The binary imports `func` but no library it needs defines it.
-        imported: bool,
+        /// An executable: its libraries were searched too.
+        executable: bool,
     },
     #[error("function '{func}' of '{}' is ambiguous: {count} definitions at different offsets", path.display())]
     Ambiguous {
@@ -69,43 +69,53 @@ pub fn pmu_exists() -> bool {
         .exists()
 }
 
-/// The function `func` of `binary` ([`find_binary`]). When an executable
-/// only imports `func` (bash built against a shared libreadline), the
-/// probe goes to the first library of its DT_NEEDED list that defines it,
-/// as libbpf-tools' bashreadline does: that is the code the program runs.
+/// The function `func` of `binary` ([`find_binary`]). An executable that
+/// does not define `func` is searched the way the dynamic linker binds a
+/// symbol in its process: its DT_NEEDED libraries breadth first (bash
+/// built against a shared libreadline: libreadline's `readline`, as
+/// libbpf-tools' bashreadline finds it through `ldd`). A library named
+/// directly is searched alone.
 pub fn resolve(binary: &str, func: &str) -> Result<UprobeTarget, UprobeError> {
     let path = find_binary(binary)?;
     let symbols = read_symbols(&path, func)?;
+    let found = |path: PathBuf, offset| UprobeTarget {
+        path,
+        func: func.to_string(),
+        offset,
+    };
     if let Some(offset) = symbols.offset(&path, func)? {
-        return Ok(UprobeTarget {
-            path,
-            func: func.to_string(),
-            offset,
-        });
+        return Ok(found(path, offset));
     }
-    if symbols.imported {
-        for lib in &symbols.needed {
-            let Ok(lib_path) = find_library(lib) else {
+    if symbols.executable {
+        let mut queue: std::collections::VecDeque<String> = symbols.needed.into();
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(lib) = queue.pop_front() {
+            if seen.contains(&lib) || seen.len() >= MAX_LIBRARIES {
                 continue;
-            };
-            let Ok(found) = read_symbols(&lib_path, func) else {
-                continue;
-            };
-            if let Some(offset) = found.offset(&lib_path, func)? {
-                return Ok(UprobeTarget {
-                    path: lib_path,
-                    func: func.to_string(),
-                    offset,
-                });
             }
+            seen.push(lib.clone());
+            let Ok(lib_path) = find_library(&lib) else {
+                continue;
+            };
+            let Ok(syms) = read_symbols(&lib_path, func) else {
+                continue;
+            };
+            if let Some(offset) = syms.offset(&lib_path, func)? {
+                return Ok(found(lib_path, offset));
+            }
+            queue.extend(syms.needed);
         }
     }
     Err(UprobeError::SymbolNotFound {
         func: func.to_string(),
         path,
-        imported: symbols.imported,
+        executable: symbols.executable,
     })
 }
+
+/// Libraries an executable's search reads at most (a guard against a
+/// pathological dependency graph; real ones have tens).
+const MAX_LIBRARIES: usize = 256;
 
 /// The file of `name`: a path as is (anything with a '/'); a library by
 /// name (`libc`, `libssl.so.3`: [`find_library`]); else a program in PATH,
@@ -210,8 +220,8 @@ struct Symbols {
     /// (file offset, defined in a hidden symbol version) of each
     /// function symbol of that name.
     defined: Vec<(u64, bool)>,
-    /// An undefined dynamic symbol of that name: the file imports it.
-    imported: bool,
+    /// An executable (PT_INTERP, no DT_SONAME), not a library.
+    executable: bool,
     /// DT_NEEDED libraries, in order.
     needed: Vec<String>,
 }
@@ -267,7 +277,7 @@ fn read_symbols(path: &Path, func: &str) -> Result<Symbols, UprobeError> {
 
 /// The function symbols named `func` of both symbol tables, as file
 /// offsets (st_value - section address + section offset, as libbpf
-/// computes them), whether .dynsym imports it, and DT_NEEDED.
+/// computes them), whether the file is an executable, and DT_NEEDED.
 fn symbols<Elf: FileHeader<Endian = object::Endianness>>(
     data: &[u8],
     func: &str,
@@ -282,7 +292,6 @@ fn symbols<Elf: FileHeader<Endian = object::Endianness>>(
                 continue;
             }
             if sym.is_undefined() {
-                out.imported |= dynamic;
                 continue;
             }
             let st_type = sym.elf_symbol().st_type();
@@ -310,8 +319,10 @@ fn symbols<Elf: FileHeader<Endian = object::Endianness>>(
             out.defined.push((offset, hidden));
         }
     }
+    let mut soname = false;
     if let Ok(dynamic) = file.elf_dynamic_table() {
         for d in dynamic.iter() {
+            soname |= d.tag == elf::DT_SONAME;
             if d.tag == elf::DT_NEEDED {
                 if let Ok(name) = dynamic.string(d) {
                     out.needed.push(String::from_utf8_lossy(name).into_owned());
@@ -319,6 +330,11 @@ fn symbols<Elf: FileHeader<Endian = object::Endianness>>(
             }
         }
     }
+    let interp = file
+        .elf_program_headers()
+        .iter()
+        .any(|ph| ph.p_type(endian) == elf::PT_INTERP);
+    out.executable = interp && !soname;
     Ok(out)
 }
 
@@ -380,15 +396,29 @@ mod tests {
     }
 
     #[test]
-    fn an_import_goes_to_the_library_defining_it() {
-        // Every dynamic executable imports some libc function: `ls` calls
-        // opendir, which libc defines.
+    fn an_executable_is_searched_with_its_libraries() {
+        // `ls` calls opendir, which libc defines; ls does not.
         let Some(ls) = in_path("ls") else { return };
         let syms = read_symbols(&ls, "opendir").unwrap();
-        if syms.defined.is_empty() && syms.imported {
+        assert!(syms.executable);
+        if syms.defined.is_empty() {
             let t = resolve(ls.to_str().unwrap(), "opendir").unwrap();
             assert!(t.path.to_string_lossy().contains("libc"), "{t:?}");
         }
+        // A library named directly is searched alone: libm needs libc,
+        // but has no getaddrinfo of its own.
+        let e = resolve("libm", "getaddrinfo").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                UprobeError::SymbolNotFound {
+                    executable: false,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(!read_symbols(&libc(), "malloc").unwrap().executable);
     }
 
     #[test]

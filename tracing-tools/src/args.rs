@@ -357,7 +357,8 @@ pub struct Config {
     /// Stack tools: print folded stacks (-f), write a flame graph (--svg).
     pub folded: bool,
     pub svg: Option<String>,
-    /// Counting tools: print at most this many rows (syscount -T).
+    /// Counting tools: print at most this many rows (syscount -T); stack
+    /// tools: the largest stacks (memleak -T).
     pub top: Option<usize>,
     /// Counting tools: a `[HH:MM:SS]` line before every report, -T or not
     /// (syscount, as libbpf-tools').
@@ -386,12 +387,22 @@ pub struct Config {
     /// programs' attach points, as (attach point's binary, replacement)
     /// (bashreadline -s, gethostlatency -l, memleak -O).
     pub uprobe_binaries: Vec<(&'static str, String)>,
+    /// Programs of the tool this configuration leaves out: neither loaded
+    /// nor attached nor needed by the support check (memleak's kernel
+    /// tracepoints when it traces a process, its uprobes otherwise).
+    pub skip_programs: Vec<&'static str>,
 }
 
 impl Config {
     /// Whether the configuration has positional (run/report-only) arguments.
     pub fn has_run_arguments(&self) -> bool {
         self.interval.is_some() || self.count.is_some() || self.duration.is_some()
+    }
+
+    /// Whether the program `name` is part of this configuration
+    /// ([`Config::skip_programs`]).
+    pub fn runs_program(&self, name: &str) -> bool {
+        !self.skip_programs.contains(&name)
     }
 
     /// The binary a uprobe on `binary` goes to: the operator's replacement

@@ -14,6 +14,7 @@ pub mod expr;
 pub mod hist;
 pub mod probe;
 
+mod bashreadline;
 mod biolatency;
 mod biosnoop;
 mod bytes;
@@ -36,6 +37,8 @@ mod hardirqs;
 mod killsnoop;
 mod klockstat;
 mod mdflush;
+mod gethostlatency;
+mod memleak;
 mod net;
 mod offcputime;
 mod offwaketime;
@@ -48,6 +51,7 @@ mod runqlen;
 mod runqslower;
 pub mod stackhist;
 mod stackcount;
+mod sslsniff;
 pub mod stacks;
 mod syscount;
 mod sysnames;
@@ -592,6 +596,10 @@ pub fn tools() -> &'static [Tool] {
         funclatency::TOOL,
         trace::TOOL,
         argdist::TOOL,
+        gethostlatency::TOOL,
+        bashreadline::TOOL,
+        memleak::TOOL,
+        sslsniff::TOOL,
     ];
     TOOLS
 }

@@ -245,7 +245,13 @@ impl Source {
             }
             Source::Stacks { counts, stacks, .. } => {
                 let entries = maps::hash_entries(counts).map_err(loader_error)?;
-                Snapshot::Stacks(stacks::samples(stacks, &entries).map_err(loader_error)?)
+                let mut samples = stacks::samples(stacks, &entries).map_err(loader_error)?;
+                // memleak -T: the N largest stacks only.
+                if let Some(n) = config.top {
+                    samples.sort_by_key(|s| std::cmp::Reverse(s.count));
+                    samples.truncate(n);
+                }
+                Snapshot::Stacks(samples)
             }
             Source::Top {
                 map, rows, view, ..
