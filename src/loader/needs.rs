@@ -35,6 +35,10 @@ impl NeedsProbe {
     /// [`NeedsProbe::missing`] for the programs `chosen` (by function
     /// name) of the object `bytes`.
     pub fn missing_in(&self, bytes: &[u8], name: &str, chosen: &[&str]) -> Vec<String> {
+        // A tool that loads nothing (tplist) needs nothing.
+        if chosen.is_empty() {
+            return Vec::new();
+        }
         let Ok(obj) = super::object::open(bytes, name) else {
             return vec!["a BPF object libbpf can open".into()];
         };
