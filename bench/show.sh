@@ -3,11 +3,13 @@
 # count times `prog show` and `-j prog show` for bpfscope and bpftool in the
 # same run, interleaved, and prints the bpfscope/bpftool ratios of the best
 # and of the median run. Targets (issue 15): <= 1.2 with a few dozen,
-# <= 1.0 with 2000. Not a test.
+# <= 1.0 with 2000. Not a test. BPFTOOL=PATH compares with another bpftool
+# build (an upstream one, say); the default is the bpftool in PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q
 export BPFSCOPE="${CARGO_TARGET_DIR:-target}/release/bpfscope"
+export BPFTOOL="${BPFTOOL:-bpftool}"
 SMALL=${SMALL:-40} N=${N:-2000} RUNS=${RUNS:-11} exec python3 - <<'PY'
 import ctypes, os, statistics, struct, subprocess, time
 SMALL, N, RUNS = int(os.environ["SMALL"]), int(os.environ["N"]), int(os.environ["RUNS"])
@@ -39,7 +41,7 @@ for n in (SMALL, N):
         ours, theirs = [], []
         for _ in range(RUNS):
             ours.append(once([os.environ["BPFSCOPE"]] + args))
-            theirs.append(once(["bpftool"] + args))
+            theirs.append(once([os.environ["BPFTOOL"]] + args))
         o, t = min(ours), min(theirs)
         mo, mt = statistics.median(ours), statistics.median(theirs)
         print(f"  {label:13s} best: bpfscope {o*1000:6.1f} ms  bpftool {t*1000:6.1f} ms  ratio {o/t:.2f}"
