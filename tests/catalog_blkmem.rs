@@ -23,6 +23,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use common::lifecycle::*;
+use common::parity::libbpf_tool;
 use common::toolroot::Root;
 use common::BPFSCOPE;
 
@@ -72,20 +73,6 @@ fn events_now(root: &Root, tool: &str) -> Vec<Value> {
 
 fn u16_of(v: &Value) -> u16 {
     v.as_u64().and_then(|n| u16::try_from(n).ok()).unwrap_or(0)
-}
-
-/// Debian's libbpf-tools binary NAME, or why the side-by-side can't run.
-fn libbpf_tool(name: &str) -> Option<std::path::PathBuf> {
-    let p = Path::new("/usr/sbin").join(name);
-    if p.exists() {
-        Some(p)
-    } else {
-        cannot_run(&format!(
-            "{} missing (apt-get install libbpf-tools)",
-            p.display()
-        ));
-        None
-    }
 }
 
 /// A tool running in the background, its stdout collected as it comes.

@@ -11,98 +11,23 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
 use common::lifecycle::*;
+use common::parity::{hist_total, libbpf_tool, output, spawn_both, within};
 use common::toolroot::Root;
 use common::BPFSCOPE;
 
 // ------------------------------------------------------------------ helpers
-
-/// Debian's libbpf-tools binary NAME, if installed.
-fn libbpf_tool(name: &str) -> Option<std::path::PathBuf> {
-    let p = Path::new("/usr/sbin").join(name);
-    if p.exists() {
-        Some(p)
-    } else {
-        cannot_run(&format!(
-            "{} missing (apt-get install libbpf-tools)",
-            p.display()
-        ));
-        None
-    }
-}
-
-/// libbpf-tools' NAME and `bpfscope tool run NAME` with the same words,
-/// each ended by SIGINT after `secs` (both take it as "print and end");
-/// returns once both have had time to load and attach.
-fn spawn_both(root: &Root, name: &str, args: &[&str], secs: u64) -> (Child, Child) {
-    let theirs = Command::new("stdbuf")
-        .args(["-oL", "timeout", "-s", "INT", &secs.to_string()])
-        .arg(Path::new("/usr/sbin").join(name))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn libbpf-tools");
-    let ours = Command::new("timeout")
-        .args([
-            "-s",
-            "INT",
-            &secs.to_string(),
-            BPFSCOPE,
-            "tool",
-            "run",
-            name,
-        ])
-        .args(args)
-        .env("BPFSCOPE_TOOL_ROOT", root.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn bpfscope");
-    std::thread::sleep(Duration::from_millis(2500));
-    (theirs, ours)
-}
-
-fn output(c: Child) -> (String, String) {
-    let o: Output = c.wait_with_output().expect("wait");
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
 
 /// The first line starting with `first`.
 fn header<'a>(out: &'a str, first: &str) -> &'a str {
     out.lines()
         .find(|l| l.starts_with(first))
         .unwrap_or_else(|| panic!("no line starting with {first:?}: {out}"))
-}
-
-/// Sum of a libbpf-tools-style log2 histogram's counts.
-fn hist_total(out: &str) -> u64 {
-    out.lines()
-        .filter(|l| l.contains(" -> ") && l.contains('|'))
-        .filter_map(|l| {
-            l.split(':')
-                .nth(1)?
-                .split('|')
-                .next()?
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .sum()
-}
-
-fn within(a: u64, b: u64, pct: u64, slack: u64) -> bool {
-    let (lo, hi) = (a.min(b), a.max(b));
-    hi - lo <= hi * pct / 100 + slack
 }
 
 /// `n` children of this process that exit with status `code` (`sh -c`).

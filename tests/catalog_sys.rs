@@ -11,72 +11,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
 use common::lifecycle::*;
+use common::parity::{libbpf_tool, output, spawn_both, within};
 use common::toolroot::Root;
-use common::BPFSCOPE;
 
 // ------------------------------------------------------------------ helpers
-
-/// The libbpf-tools binary NAME, if installed.
-fn libbpf_tool(name: &str) -> Option<PathBuf> {
-    let p = Path::new("/usr/sbin").join(name);
-    if p.exists() {
-        Some(p)
-    } else {
-        cannot_run(&format!(
-            "{} missing (apt-get install libbpf-tools)",
-            p.display()
-        ));
-        None
-    }
-}
-
-/// libbpf-tools' NAME and `tool run NAME`, same words, for at most `secs`
-/// (then SIGINT, which both take as "print and end"); returns once both
-/// have had time to load and attach.
-fn spawn_both(root: &Root, name: &str, args: &[&str], secs: u64) -> (Child, Child) {
-    let theirs = Command::new("stdbuf")
-        .args(["-oL", "timeout", "-s", "INT", &secs.to_string()])
-        .arg(Path::new("/usr/sbin").join(name))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn libbpf-tools");
-    let ours = Command::new("timeout")
-        .args([
-            "-s",
-            "INT",
-            &secs.to_string(),
-            BPFSCOPE,
-            "tool",
-            "run",
-            name,
-        ])
-        .args(args)
-        .env("BPFSCOPE_TOOL_ROOT", root.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn bpfscope");
-    std::thread::sleep(Duration::from_millis(2500));
-    (theirs, ours)
-}
-
-/// stdout of a finished child; its stderr too, for failure messages.
-fn text(c: Child) -> (String, String) {
-    let o: Output = c.wait_with_output().expect("wait");
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
 
 /// The first line starting with `first_column`, blanks collapsed (a
 /// libbpf-tools `%-6s` last column pads where ours does not).
@@ -192,7 +137,7 @@ fn sigsnoop_side_by_side() {
     for _ in 0..20 {
         signal(kid.0.id(), SIGUSR1).expect("signal");
     }
-    let ((t, te), (o, oe)) = (text(theirs), text(ours));
+    let ((t, te), (o, oe)) = (output(theirs), output(ours));
     assert_eq!(header(&t, "TIME"), header(&o, "TIME"), "{te}\n{oe}");
     let needle = format!(" SIGUSR1   {} ", kid.0.id());
     let count = |s: &str| s.lines().filter(|l| l.contains(&needle)).count();
@@ -207,7 +152,7 @@ fn sigsnoop_side_by_side() {
         assert!(signal(ghost, SIGUSR1).is_err());
     }
     signal(kid.0.id(), nix::sys::signal::Signal::SIGUSR2).expect("signal");
-    let ((t, _), (o, _)) = (text(theirs), text(ours));
+    let ((t, _), (o, _)) = (output(theirs), output(ours));
     let lines = |s: &str| -> Vec<String> {
         s.lines()
             .skip(1)
@@ -300,7 +245,7 @@ fn statsnoop_failed_only_side_by_side() {
     }
     // Successful stats: -x drops them in both.
     std::fs::metadata("/").expect("stat /");
-    let ((t, te), (o, oe)) = (text(theirs), text(ours));
+    let ((t, te), (o, oe)) = (output(theirs), output(ours));
     assert_eq!(header(&t, "PID"), header(&o, "PID"), "{te}\n{oe}");
     let mark = ghost.to_string_lossy().into_owned();
     let count = |s: &str| s.lines().filter(|l| l.ends_with(&mark)).count();
@@ -494,11 +439,6 @@ fn hist_totals(out: &str) -> Vec<(String, u64)> {
     v
 }
 
-fn within(a: u64, b: u64, pct: u64, slack: u64) -> bool {
-    let (lo, hi) = (a.min(b), a.max(b));
-    hi - lo <= hi * pct / 100 + slack
-}
-
 #[test]
 fn softirqs_side_by_side() {
     if libbpf_tool("softirqs").is_none() {
@@ -509,7 +449,7 @@ fn softirqs_side_by_side() {
     // 0.26 prints only times without -d.
     let (theirs, ours) = spawn_both(&root, "softirqs", &["-d", "4", "1"], 20);
     loopback_datagrams(500);
-    let ((t, te), (o, oe)) = (text(theirs), text(ours));
+    let ((t, te), (o, oe)) = (output(theirs), output(ours));
     let (tt, ot) = (hist_totals(&t), hist_totals(&o));
     let names = |v: &[(String, u64)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
     let of = |v: &[(String, u64)], n: &str| v.iter().find(|x| x.0 == n).map_or(0, |x| x.1);
@@ -543,7 +483,7 @@ fn softirqs_side_by_side() {
     // Without -d: libbpf-tools' header, the same vector names.
     let (theirs, ours) = spawn_both(&root, "softirqs", &["3", "1"], 20);
     loopback_datagrams(100);
-    let ((t, _), (o, _)) = (text(theirs), text(ours));
+    let ((t, _), (o, _)) = (output(theirs), output(ours));
     assert_eq!(header(&t, "SOFTIRQ"), header(&o, "SOFTIRQ"));
     let rows = |s: &str| -> Vec<String> {
         s.lines()
@@ -830,7 +770,7 @@ fn mountsnoop_side_by_side() {
     for _ in 0..5 {
         mount_umount_in_private_ns(&source, dir.path());
     }
-    let ((t, te), (o, oe)) = (text(theirs), text(ours));
+    let ((t, te), (o, oe)) = (output(theirs), output(ours));
     assert_eq!(header(&t, "COMM"), header(&o, "COMM"), "{te}\n{oe}");
     // The same lines, call for call: columns and CALL text are the same
     // (flags 0x0 here: libbpf-tools names MS_ bits 9-14 one off).
@@ -852,7 +792,7 @@ fn mountsnoop_side_by_side() {
     for _ in 0..3 {
         mount_umount_in_private_ns(&source, dir.path());
     }
-    let ((t, _), (o, _)) = (text(theirs), text(ours));
+    let ((t, _), (o, _)) = (output(theirs), output(ours));
     let mounts = |s: &str| -> Vec<String> {
         s.split("\n\n")
             .filter(|b| b.contains(&format!("SOURCE: {source}\n")))

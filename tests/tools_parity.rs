@@ -9,66 +9,17 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::lifecycle::cannot_run;
+use common::parity::{hist_total, libbpf_tool, output, spawn_both, within};
 use common::toolroot::Root;
 use common::BPFSCOPE;
 
-fn cannot_run(why: &str) {
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
-    eprintln!("NOTE: test not run: {why}");
-}
-
-/// The libbpf-tools binary NAME, if installed.
-fn libbpf_tool(name: &str) -> Option<PathBuf> {
-    let p = Path::new("/usr/sbin").join(name);
-    if p.exists() {
-        Some(p)
-    } else {
-        cannot_run(&format!(
-            "{} missing (apt-get install libbpf-tools)",
-            p.display()
-        ));
-        None
-    }
-}
-
-/// Both tools with the same words, for at most `secs` (then SIGINT, which
-/// both take as "print and end"); stdout line-buffered.
-fn spawn_both(root: &Root, name: &str, args: &[&str], secs: u64) -> (Child, Child) {
-    let theirs = Command::new("stdbuf")
-        .args(["-oL", "timeout", "-s", "INT", &secs.to_string()])
-        .arg(Path::new("/usr/sbin").join(name))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn libbpf-tools");
-    let ours = Command::new("timeout")
-        .args([
-            "-s",
-            "INT",
-            &secs.to_string(),
-            BPFSCOPE,
-            "tool",
-            "run",
-            name,
-        ])
-        .args(args)
-        .env("BPFSCOPE_TOOL_ROOT", root.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn bpfscope");
-    // Both load and attach well within this.
-    std::thread::sleep(Duration::from_millis(2500));
-    (theirs, ours)
-}
-
+/// stdout of a finished child.
 fn text(c: Child) -> String {
-    let o: Output = c.wait_with_output().expect("wait");
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    output(c).0
 }
 
 /// The header line: the first line that starts with `first_column`.
@@ -76,27 +27,6 @@ fn header<'a>(out: &'a str, first_column: &str) -> &'a str {
     out.lines()
         .find(|l| l.starts_with(first_column))
         .unwrap_or_else(|| panic!("no header starting with {first_column}: {out}"))
-}
-
-/// Sum of a libbpf-tools-style histogram's counts (`low -> high : count |`).
-fn hist_total(out: &str) -> u64 {
-    out.lines()
-        .filter(|l| l.contains(" -> ") && l.contains('|'))
-        .filter_map(|l| {
-            l.split(':')
-                .nth(1)?
-                .split('|')
-                .next()?
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .sum()
-}
-
-fn within(a: u64, b: u64, pct: u64, slack: u64) -> bool {
-    let (lo, hi) = (a.min(b), a.max(b));
-    hi - lo <= hi * pct / 100 + slack
 }
 
 /// A directory on a block device for O_DIRECT writes.

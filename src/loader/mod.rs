@@ -118,7 +118,7 @@ impl LoaderError {
             LoaderError::Load { log, source, .. }
                 if log.is_empty() && source.kind() == libbpf_rs::ErrorKind::PermissionDenied =>
             {
-                Some(crate::sys::feature::eperm_hint().into())
+                Some(crate::sys::caps::eperm_hint().into())
             }
             LoaderError::Load { log, .. } if !log.is_empty() => {
                 Some("see the verifier log above; -d shows all of libbpf's output".into())

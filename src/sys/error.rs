@@ -38,7 +38,7 @@ pub fn errno() -> i32 {
 
 fn hint(errno: i32) -> String {
     match errno {
-        libc::EPERM | libc::EACCES => format!(" ({})", super::feature::eperm_hint()),
+        libc::EPERM | libc::EACCES => format!(" ({})", super::caps::eperm_hint()),
         _ => String::new(),
     }
 }

@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
 
+use super::caps::{self, has_cap, CapData, CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_ADMIN};
 use super::names;
 use super::{errno, Result, SysError};
 use crate::record::feature::{
@@ -174,74 +175,24 @@ fn system_config(macros: bool) -> SystemConfig {
 
 // ------------------------------------------------------------------ capabilities
 
-const CAP_NET_ADMIN: u32 = 12;
-const CAP_SYS_ADMIN: u32 = 21;
-const CAP_PERFMON: u32 = 38;
-const CAP_BPF: u32 = 39;
-const LINUX_CAPABILITY_VERSION_3: u32 = 0x2008_0522;
-
-#[repr(C)]
-struct CapHeader {
-    version: u32,
-    pid: libc::c_int,
-}
-
-#[repr(C)]
-#[derive(Clone, Copy, Default)]
-struct CapData {
-    effective: u32,
-    permitted: u32,
-    inheritable: u32,
-}
-
 fn capget() -> Result<[CapData; 2]> {
-    let mut hdr = CapHeader {
-        version: LINUX_CAPABILITY_VERSION_3,
-        pid: 0,
-    };
-    let mut data = [CapData::default(); 2];
-    // SAFETY: hdr and data are the v3 header and its two data words.
-    let ret = unsafe { libc::syscall(libc::SYS_capget, &mut hdr, data.as_mut_ptr()) };
-    if ret < 0 {
-        return Err(SysError::last("failed to get capabilities for process"));
-    }
-    Ok(data)
+    caps::capget().map_err(|e| {
+        SysError::os(
+            "failed to get capabilities for process",
+            e.raw_os_error().unwrap_or(0),
+        )
+    })
 }
 
-fn has_cap(data: &[CapData; 2], cap: u32) -> bool {
-    data[(cap / 32) as usize].effective & (1 << (cap % 32)) != 0
-}
-
-/// What to say of an EPERM from a program load, in one phrase: a missing
-/// capability (and how to get it), or, when this process has them all,
-/// that the kernel itself refused (so "run as root" is never said to root).
-pub fn eperm_hint() -> &'static str {
-    let needed: &[u32] = if cap_bpf_supported() {
-        &[CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON]
-    } else {
-        &[CAP_SYS_ADMIN]
-    };
-    let privileged = capget().is_ok_and(|d| needed.iter().all(|c| has_cap(&d, *c)));
-    if privileged {
-        "refused although this process has CAP_SYS_ADMIN, CAP_BPF and CAP_PERFMON: \
-         kernel lockdown or an LSM policy, or, for fentry/fexit/LSM programs, \
-         a kernel without BPF trampolines"
-    } else {
-        "CAP_BPF and CAP_SYS_ADMIN are needed: run as root"
-    }
-}
-
-/// Whether the running kernel knows CAP_BPF (5.8+).
-fn cap_bpf_supported() -> bool {
-    // SAFETY: PR_CAPBSET_READ takes a capability number and nothing else.
-    unsafe { libc::prctl(libc::PR_CAPBSET_READ, CAP_BPF as libc::c_ulong, 0, 0, 0) >= 0 }
+fn capset(data: &[CapData; 2], what: &str) -> Result<()> {
+    caps::capset(data).map_err(|e| SysError::os(what, e.raw_os_error().unwrap_or(0)))
 }
 
 /// bpftool's handle_perms (libcap build): full probing needs CAP_SYS_ADMIN,
 /// CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON; `unprivileged` drops them from
 /// this thread's effective set, so the probes run as an ordinary user would.
 pub fn handle_perms(unprivileged: bool) -> Result<()> {
-    let caps: &[(u32, &str)] = if cap_bpf_supported() {
+    let caps: &[(u32, &str)] = if caps::cap_bpf_supported() {
         &[
             (CAP_SYS_ADMIN, "CAP_SYS_ADMIN"),
             (CAP_BPF, "CAP_BPF"),
@@ -271,16 +222,7 @@ pub fn handle_perms(unprivileged: bool) -> Result<()> {
     for &(c, _) in caps {
         data[(c / 32) as usize].effective &= !(1 << (c % 32));
     }
-    let mut hdr = CapHeader {
-        version: LINUX_CAPABILITY_VERSION_3,
-        pid: 0,
-    };
-    // SAFETY: hdr and data are the v3 header and its two data words.
-    let ret = unsafe { libc::syscall(libc::SYS_capset, &mut hdr, data.as_ptr()) };
-    if ret < 0 {
-        return Err(SysError::last("failed to drop capabilities"));
-    }
-    Ok(())
+    capset(&data, "failed to drop capabilities")
 }
 
 /// Drops CAP_SYS_ADMIN and CAP_PERFMON from this process's effective and
@@ -292,16 +234,7 @@ pub fn drop_to_cap_bpf() -> Result<()> {
         data[(c / 32) as usize].effective &= !(1 << (c % 32));
         data[(c / 32) as usize].permitted &= !(1 << (c % 32));
     }
-    let mut hdr = CapHeader {
-        version: LINUX_CAPABILITY_VERSION_3,
-        pid: 0,
-    };
-    // SAFETY: hdr and data are the v3 header and its two data words.
-    let ret = unsafe { libc::syscall(libc::SYS_capset, &mut hdr, data.as_ptr()) };
-    if ret < 0 {
-        return Err(SysError::last("failed to drop capabilities"));
-    }
-    Ok(())
+    capset(&data, "failed to drop capabilities")
 }
 
 // ------------------------------------------------------------------ probes

@@ -11,6 +11,7 @@ pub mod attach;
 pub mod bpffs;
 pub mod btf;
 pub mod call;
+pub mod caps;
 pub mod cgroup;
 pub mod error;
 pub mod eventpipe;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod lifecycle;
+pub mod parity;
 pub mod toolroot;
 pub mod verifier;
 

@@ -290,7 +290,7 @@ fn attempt(
         // libbpf's probe load was refused: a missing capability, not a verdict.
         return Err(VerifyError::Denied {
             path: path.display().to_string(),
-            why: crate::sys::feature::eperm_hint(),
+            why: crate::sys::caps::eperm_hint(),
         });
     }
     if ret < 0 {
@@ -313,7 +313,7 @@ fn attempt(
     if ret == -libc::EPERM && verdict.log.is_empty() {
         return Err(VerifyError::Denied {
             path: path.display().to_string(),
-            why: crate::sys::feature::eperm_hint(),
+            why: crate::sys::caps::eperm_hint(),
         });
     }
     if ret < 0 {
