@@ -2,7 +2,7 @@
 //! (libbpf-tools' columns and -C -r -s -p; see [`crate::top`]), from the
 //! block_io_start/block_rq_issue/block_io_done tracepoints.
 
-use crate::args::{opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{opt, pid_filter, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::disks::mkdev;
 use crate::top::{self, Sort};
@@ -77,9 +77,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     top::configure(p, &mut c, SORTS)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     Ok(c)
 }
 
@@ -139,6 +137,7 @@ fn row(s: &Session, k: &[u8], v: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::RoValue;
     use crate::event::{event_line, header_line};
     use crate::DiskNames;
 

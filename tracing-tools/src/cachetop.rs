@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::args::{opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{opt, pid_filter, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::top::{self, Sort};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
@@ -99,9 +99,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     top::configure(p, &mut c, SORTS)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     Ok(c)
 }
 
@@ -204,6 +202,7 @@ fn row(pid: u32, uid: u32, comm: String, c: &Counters) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::RoValue;
     use crate::event::{event_line, header_line};
 
     /// A recorded `counts` element: (struct key_t, u64).

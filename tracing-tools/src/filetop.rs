@@ -4,7 +4,7 @@
 //! the object, the loader keeps the one this kernel attaches, and refuses
 //! the tool where neither does.
 
-use crate::args::{flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt, pid_filter, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::top::{self, Sort};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
@@ -79,9 +79,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     top::configure(p, &mut c, SORTS)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     c.rodata
         .push(("regular_file_only", RoValue::Bool(!p.has("all"))));
     Ok(c)

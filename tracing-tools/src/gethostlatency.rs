@@ -2,7 +2,7 @@
 //! getaddrinfo, gethostbyname and gethostbyname2 (uprobes and uretprobes),
 //! in libbpf-tools' columns and options (-p, -l).
 
-use crate::args::{duration, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{duration, opt, pid_filter, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -61,11 +61,8 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     duration(p, &mut c)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-        // The probes go into that process only, as libbpf-tools attaches them.
-        c.uprobe_pid = Some(pid);
-    }
+    // The probes go into that process only, as libbpf-tools attaches them.
+    c.uprobe_pid = pid_filter(p, &mut c, "target_pid")?;
     if let Some(libc) = p.value("libc") {
         c.uprobe_binaries.push((LIBC, libc.to_string()));
     }

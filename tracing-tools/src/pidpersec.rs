@@ -1,9 +1,9 @@
 //! pidpersec: new processes per second (bcc's tool; no libbpf-tools one).
 //! Every INTERVAL seconds, the forks of that interval divided by it.
 
-use crate::args::{interval_count, Config, OptSpec, Parsed};
+use crate::args::{interval_count_only, Config, OptSpec};
 use crate::bytes::u64_at;
-use crate::{ArgError, AttachPoint, Column, Event, MapEntry, ProgSpec, Report, Session, Tool};
+use crate::{AttachPoint, Column, Event, MapEntry, ProgSpec, Report, Session, Tool};
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {
     name: "sched_process_fork",
@@ -24,14 +24,8 @@ pub(crate) const TOOL: Tool = Tool {
         rows,
         header_each: false,
     },
-    configure,
+    configure: interval_count_only,
 };
-
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    interval_count(p, &mut c)?;
-    Ok(c)
-}
 
 /// With an interval, bcc's rate; without one (a report of everything
 /// since load), the count alone: its time span is not known.

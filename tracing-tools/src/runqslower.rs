@@ -1,7 +1,7 @@
 //! runqslower: run queue waits longer than a threshold, one line each
 //! (libbpf-tools' -p -t -P -c COMM and `[min_us]`).
 
-use crate::args::{err, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{err, flag, opt, pid_filter, pid_opt, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -72,9 +72,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         Some(0) => return err("invalid duration '0': expected a positive whole number of seconds"),
         d => c.duration = d,
     }
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("targ_tgid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "targ_tgid")?;
     if let Some(tid) = pid_opt(p, "tid")? {
         c.rodata.push(("targ_pid", RoValue::U32(tid)));
     }

@@ -1,7 +1,7 @@
 //! tcplife: one line per closed TCP session with its bytes and lifespan
 //! (libbpf-tools' -p -4 -6 -L -D -T -w), from sock:inet_sock_set_state.
 
-use crate::args::{duration, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue, DURATION};
+use crate::args::{duration, flag, opt, pid_filter, Config, OptSpec, Parsed, DURATION};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
 use crate::inetsock::{addrs, filters, local_ports, remote_ports, IPV4, IPV6, WIDE};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
@@ -42,9 +42,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     duration(p, &mut c)?;
     filters(p, &mut c)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("targ_tgid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "targ_tgid")?;
     Ok(c)
 }
 
@@ -97,6 +95,7 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::RoValue;
     use crate::event::{event_line, header_line};
 
     fn words(s: &str) -> Vec<String> {

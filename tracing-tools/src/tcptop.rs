@@ -4,7 +4,7 @@
 //! tcp_cleanup_rbuf: both program sets are in the object, the loader keeps
 //! the one this kernel attaches, and refuses the tool where neither does.
 
-use crate::args::{cgroup_opt, err, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{cgroup_opt, err, flag, opt, pid_filter, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
 use crate::net::{addr, AF_INET, AF_INET6};
 use crate::top::{self, Sort};
@@ -80,9 +80,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     top::configure(p, &mut c, SORTS)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     let family = match (p.has("ipv4"), p.has("ipv6")) {
         (true, true) => return err("only one --ipvX option should be used"),
         (true, false) => i32::from(AF_INET),
