@@ -10,12 +10,7 @@ use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Too
 
 const OPTIONS: &[OptSpec] = &[
     top::NOCLEAR,
-    opt(
-        Some('s'),
-        "sort",
-        "SORT",
-        "Sort columns, default all [all, io, bytes, time]",
-    ),
+    top::sort("Sort columns, default all [all, io, bytes, time]"),
     top::ROWS,
     opt(Some('p'), "pid", "PID", "Process ID to trace"),
     top::BATCH,
@@ -38,22 +33,10 @@ const PROGRAMS: &[ProgSpec] = &[
 
 /// libbpf-tools' orders: "all" adds I/Os, bytes and microseconds up.
 const SORTS: &[Sort] = &[
-    Sort {
-        name: "all",
-        keys: &["io", "bytes", "us"],
-    },
-    Sort {
-        name: "io",
-        keys: &["io"],
-    },
-    Sort {
-        name: "bytes",
-        keys: &["bytes"],
-    },
-    Sort {
-        name: "time",
-        keys: &["us"],
-    },
+    Sort::new("all", &["io", "bytes", "us"]),
+    Sort::new("io", &["io"]),
+    Sort::new("bytes", &["bytes"]),
+    Sort::new("time", &["us"]),
 ];
 
 pub(crate) const TOOL: Tool = Tool {
@@ -99,13 +82,7 @@ fn columns(_c: &Config) -> Vec<Column> {
 /// Key `struct info_t`: pid@0 rwflag@4 major@8 minor@12 name[16]@16;
 /// value `struct val_t`: bytes@0 us@8 io@16. One row per key.
 fn rows(_c: &Config, s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> {
-    let mut rows: Vec<(Vec<u8>, Event)> = entries
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), row(s, k, v)?)))
-        .collect();
-    // A stable order (key bytes) for rows the sort finds equal.
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
-    rows.into_iter().map(|(_, e)| e).collect()
+    top::rows_by_key(entries, |k, v| row(s, k, v))
 }
 
 fn row(s: &Session, k: &[u8], v: &[u8]) -> Option<Event> {

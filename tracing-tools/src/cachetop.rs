@@ -9,25 +9,17 @@ use std::collections::BTreeMap;
 
 use crate::args::{opt, pid_filter, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, u32_at, u64_at};
+use crate::probes::prog;
 use crate::top::{self, Sort};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
     opt(Some('p'), "pid", "PID", "trace this PID only"),
     top::NOCLEAR,
-    opt(
-        Some('s'),
-        "sort",
-        "SORT",
-        "Sort column, default hits [hits, misses, dirties, read_hit, write_hit]",
-    ),
+    top::sort("Sort column, default hits [hits, misses, dirties, read_hit, write_hit]"),
     top::ROWS,
     top::BATCH,
 ];
-
-const fn prog(name: &'static str, attach: AttachPoint) -> ProgSpec {
-    ProgSpec { name, attach }
-}
 
 const PROGRAMS: &[ProgSpec] = &[
     prog("fentry_add_folio", AttachPoint::Fentry("filemap_add_folio")),
@@ -56,26 +48,11 @@ const PROGRAMS: &[ProgSpec] = &[
 
 /// BCC's sort fields (its `<`/`>` keys), HITS first; descending, as BCC starts.
 const SORTS: &[Sort] = &[
-    Sort {
-        name: "hits",
-        keys: &["hits"],
-    },
-    Sort {
-        name: "misses",
-        keys: &["misses"],
-    },
-    Sort {
-        name: "dirties",
-        keys: &["dirties"],
-    },
-    Sort {
-        name: "read_hit",
-        keys: &["read_hit"],
-    },
-    Sort {
-        name: "write_hit",
-        keys: &["write_hit"],
-    },
+    Sort::new("hits", &["hits"]),
+    Sort::new("misses", &["misses"]),
+    Sort::new("dirties", &["dirties"]),
+    Sort::new("read_hit", &["read_hit"]),
+    Sort::new("write_hit", &["write_hit"]),
 ];
 
 pub(crate) const TOOL: Tool = Tool {

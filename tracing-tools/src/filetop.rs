@@ -6,6 +6,7 @@
 
 use crate::args::{flag, opt, pid_filter, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u32_at, u64_at};
+use crate::probes::prog;
 use crate::top::{self, Sort};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -14,18 +15,9 @@ const OPTIONS: &[OptSpec] = &[
     top::NOCLEAR,
     opt(Some('p'), "pid", "PID", "Process ID to trace"),
     top::ROWS,
-    opt(
-        Some('s'),
-        "sort",
-        "SORT",
-        "Sort columns, default all [all, reads, writes, rbytes, wbytes]",
-    ),
+    top::sort("Sort columns, default all [all, reads, writes, rbytes, wbytes]"),
     top::BATCH,
 ];
-
-const fn prog(name: &'static str, attach: AttachPoint) -> ProgSpec {
-    ProgSpec { name, attach }
-}
 
 const PROGRAMS: &[ProgSpec] = &[
     prog("fentry_vfs_read", AttachPoint::Fentry("vfs_read")),
@@ -36,26 +28,11 @@ const PROGRAMS: &[ProgSpec] = &[
 
 /// libbpf-tools' orders: "all" adds operations and bytes up.
 const SORTS: &[Sort] = &[
-    Sort {
-        name: "all",
-        keys: &["reads", "writes", "read_bytes", "write_bytes"],
-    },
-    Sort {
-        name: "reads",
-        keys: &["reads"],
-    },
-    Sort {
-        name: "writes",
-        keys: &["writes"],
-    },
-    Sort {
-        name: "rbytes",
-        keys: &["read_bytes"],
-    },
-    Sort {
-        name: "wbytes",
-        keys: &["write_bytes"],
-    },
+    Sort::new("all", &["reads", "writes", "read_bytes", "write_bytes"]),
+    Sort::new("reads", &["reads"]),
+    Sort::new("writes", &["writes"]),
+    Sort::new("rbytes", &["read_bytes"]),
+    Sort::new("wbytes", &["write_bytes"]),
 ];
 
 pub(crate) const TOOL: Tool = Tool {
@@ -103,13 +80,7 @@ fn columns(_c: &Config) -> Vec<Column> {
 /// pid@32 tid@36 filename[256]@40 comm[16]@296 type@312 (the key, `struct
 /// file_id`, only makes rows distinct). One row per entry.
 fn rows(_c: &Config, _s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> {
-    let mut rows: Vec<(&[u8], Event)> = entries
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_slice(), row(v)?)))
-        .collect();
-    // A stable order (key bytes) for rows the sort finds equal.
-    rows.sort_by(|a, b| a.0.cmp(b.0));
-    rows.into_iter().map(|(_, e)| e).collect()
+    top::rows_by_key(entries, |_, v| row(v))
 }
 
 fn row(v: &[u8]) -> Option<Event> {

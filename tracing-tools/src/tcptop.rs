@@ -7,6 +7,7 @@
 use crate::args::{cgroup_opt, err, flag, opt, pid_filter, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
 use crate::net::{addr, AF_INET, AF_INET6};
+use crate::probes::prog;
 use crate::top::{self, Sort};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -17,19 +18,10 @@ const OPTIONS: &[OptSpec] = &[
     flag('6', "ipv6", "trace IPv6 family only"),
     flag('S', "nosummary", "Skip system summary line"),
     top::NOCLEAR,
-    opt(
-        Some('s'),
-        "sort",
-        "SORT",
-        "Sort columns, default all [all, sent, received]",
-    ),
+    top::sort("Sort columns, default all [all, sent, received]"),
     top::ROWS,
     top::BATCH,
 ];
-
-const fn prog(name: &'static str, attach: AttachPoint) -> ProgSpec {
-    ProgSpec { name, attach }
-}
 
 const PROGRAMS: &[ProgSpec] = &[
     prog("fentry_tcp_sendmsg", AttachPoint::Fentry("tcp_sendmsg")),
@@ -45,18 +37,9 @@ const PROGRAMS: &[ProgSpec] = &[
 ];
 
 const SORTS: &[Sort] = &[
-    Sort {
-        name: "all",
-        keys: &["sent", "received"],
-    },
-    Sort {
-        name: "sent",
-        keys: &["sent"],
-    },
-    Sort {
-        name: "received",
-        keys: &["received"],
-    },
+    Sort::new("all", &["sent", "received"]),
+    Sort::new("sent", &["sent"]),
+    Sort::new("received", &["received"]),
 ];
 
 pub(crate) const TOOL: Tool = Tool {
@@ -117,13 +100,7 @@ fn columns(_c: &Config) -> Vec<Column> {
 /// IPv4) pid@32 name[16]@36 lport@52 dport@54 family@56; value `struct
 /// traffic_t`: sent@0 received@8. One row per connection and process.
 fn rows(_c: &Config, _s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> {
-    let mut rows: Vec<(&[u8], Event)> = entries
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_slice(), row(k, v)?)))
-        .collect();
-    // A stable order (key bytes) for rows the sort finds equal.
-    rows.sort_by(|a, b| a.0.cmp(b.0));
-    rows.into_iter().map(|(_, e)| e).collect()
+    top::rows_by_key(entries, row)
 }
 
 fn row(k: &[u8], v: &[u8]) -> Option<Event> {
