@@ -3,7 +3,7 @@
 
 use crate::args::{err, flag, opt, pid_filter, pid_opt, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u32_at, u64_at};
-use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::{ArgError, Column, Event, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
     opt(Some('p'), "pid", "PID", "Process PID to trace"),
@@ -23,21 +23,6 @@ const OPTIONS: &[OptSpec] = &[
     crate::args::DURATION,
 ];
 
-const PROGRAMS: &[ProgSpec] = &[
-    ProgSpec {
-        name: "sched_wakeup",
-        attach: AttachPoint::TpBtf("sched_wakeup"),
-    },
-    ProgSpec {
-        name: "sched_wakeup_new",
-        attach: AttachPoint::TpBtf("sched_wakeup_new"),
-    },
-    ProgSpec {
-        name: "sched_switch",
-        attach: AttachPoint::TpBtf("sched_switch"),
-    },
-];
-
 pub(crate) const TOOL: Tool = Tool {
     name: "runqslower",
     summary: "Trace high run queue latency",
@@ -45,7 +30,8 @@ pub(crate) const TOOL: Tool = Tool {
     options: OPTIONS,
     report_options: &["previous"],
     positional: "[MIN_US]",
-    programs: PROGRAMS,
+    // runqlat's wakeup, wakeup_new and switch tracepoints, one event per slow wait.
+    programs: crate::runqlat::PROGRAMS,
     report: Report::Events {
         map: "events",
         columns,
