@@ -487,6 +487,12 @@ pub(crate) fn interval_count_only(p: &Parsed, _s: &crate::Session) -> Result<Con
     Ok(c)
 }
 
+/// For tests: the words of a command line, as `configure` takes them.
+#[cfg(test)]
+pub(crate) fn words(line: &str) -> Vec<String> {
+    line.split_whitespace().map(String::from).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,10 +517,6 @@ mod tests {
             help: "",
         },
     ];
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
 
     #[test]
     fn clusters_and_values() {

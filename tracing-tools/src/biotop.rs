@@ -114,6 +114,7 @@ fn row(s: &Session, k: &[u8], v: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::args::RoValue;
     use crate::event::{event_line, header_line};
     use crate::DiskNames;
@@ -141,10 +142,6 @@ mod tests {
             disks: DiskNames::parse("major minor  #blocks  name\n\n 254 0 1000 vda\n"),
             ..Default::default()
         }
-    }
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
     }
 
     #[test]

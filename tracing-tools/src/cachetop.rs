@@ -179,6 +179,7 @@ fn row(pid: u32, uid: u32, comm: String, c: &Counters) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::args::RoValue;
     use crate::event::{event_line, header_line};
 
@@ -190,10 +191,6 @@ mod tests {
         k[12..16].copy_from_slice(&0u32.to_ne_bytes());
         k[16..16 + comm.len()].copy_from_slice(comm.as_bytes());
         (k, n.to_ne_bytes().to_vec())
-    }
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
     }
 
     #[test]

@@ -108,6 +108,7 @@ fn row(v: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::event::{event_line, header_line};
 
     /// A recorded `entries` element (key, struct file_stat).
@@ -124,10 +125,6 @@ mod tests {
         let mut k = vec![0u8; 24];
         k[20..24].copy_from_slice(&tid.to_ne_bytes());
         (k, v)
-    }
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
     }
 
     #[test]

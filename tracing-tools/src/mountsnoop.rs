@@ -382,6 +382,7 @@ fn fsmount_flags(flags: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::args::RoValue;
     use crate::event::{event_line, header_line};
 
@@ -406,9 +407,8 @@ mod tests {
         b
     }
 
-    fn config(words: &str) -> Result<Config, ArgError> {
-        let args: Vec<String> = words.split_whitespace().map(String::from).collect();
-        TOOL.configure(&args, &Session::default())
+    fn config(args: &str) -> Result<Config, ArgError> {
+        TOOL.configure(&words(args), &Session::default())
     }
 
     #[test]

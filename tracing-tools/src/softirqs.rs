@@ -113,12 +113,12 @@ fn rows(c: &Config, _s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::bytes::MAX_SLOTS;
     use crate::event::{event_line, header_line};
 
-    fn config(words: &str) -> Result<Config, ArgError> {
-        let args: Vec<String> = words.split_whitespace().map(String::from).collect();
-        TOOL.configure(&args, &Session::default())
+    fn config(args: &str) -> Result<Config, ArgError> {
+        TOOL.configure(&words(args), &Session::default())
     }
 
     fn entry(vec: u32, count: u64, total: u64, slot: usize) -> (Vec<u8>, Vec<u8>) {

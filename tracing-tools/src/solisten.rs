@@ -104,11 +104,11 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::args::RoValue;
 
     fn config(args: &str) -> Result<Config, ArgError> {
-        let words: Vec<String> = args.split_whitespace().map(String::from).collect();
-        TOOL.configure(&words, &Session::default())
+        TOOL.configure(&words(args), &Session::default())
     }
 
     #[test]

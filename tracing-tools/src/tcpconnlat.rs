@@ -130,10 +130,10 @@ fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
 
     fn config(args: &str) -> Result<Config, ArgError> {
-        let words: Vec<String> = args.split_whitespace().map(String::from).collect();
-        TOOL.configure(&words, &Session::default())
+        TOOL.configure(&words(args), &Session::default())
     }
 
     #[test]

@@ -89,12 +89,9 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::event::{event_line, header_line};
     use crate::net::AF_INET6;
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
 
     /// An event as the BPF program writes it (loopback v6 or 127.0.0.1).
     fn sample(family: u16, old: i32, new: i32, delta_ns: u64) -> Vec<u8> {

@@ -134,6 +134,7 @@ fn row(k: &[u8], v: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::event::{event_line, header_line};
 
     /// A recorded `ip_map` element (struct ip_key_t, struct traffic_t).
@@ -156,10 +157,6 @@ mod tests {
         let mut v = sent.to_ne_bytes().to_vec();
         v.extend(recv.to_ne_bytes());
         (k, v)
-    }
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
     }
 
     #[test]
