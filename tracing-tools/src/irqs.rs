@@ -1,7 +1,8 @@
-//! What hardirqs and softirqs share: map `infos` of `struct info` (count@0
-//! total@8 slots[27]@16: time and calls per interrupt), shown as a table or
-//! with -d as histograms, and -N's unit. Their keys and rows differ (a
-//! handler name or a vector number) and stay in each tool.
+//! What hardirqs and softirqs share (their BPF side is bpf/irqs.h): map
+//! `infos` of `struct info` (count@0 total@8 slots[27]@16: time and calls
+//! per interrupt), shown as a table or with -d as histograms, and -N's
+//! unit. Their keys and rows differ (a handler name or a vector number)
+//! and stay in each tool.
 
 use serde_json::Value;
 
