@@ -185,15 +185,7 @@ mod tests {
             entry(2, true, "many-small", 4096, 20, 50),
             entry(3, false, "slow", 4096, 900_000_000, 2),
         ];
-        let order = |args: &str| {
-            let c = TOOL.configure(&words(args), &s).unwrap();
-            let mut r = rows(&c, &s, &entries);
-            top::View::new(&c.parsed, SORTS).unwrap().arrange(&mut r);
-            r.iter()
-                .map(|e| e.text("name"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let order = |args: &str| top::order(&TOOL, &s, &entries, args, "name");
         assert_eq!(order("-s io"), "many-small,slow,few-big");
         assert_eq!(order("-s bytes"), "few-big,many-small,slow");
         assert_eq!(order("-s time -r 1"), "slow");

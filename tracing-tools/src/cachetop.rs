@@ -234,15 +234,7 @@ mod tests {
             entry(0, 2, "adder", 70),
             entry(1, 2, "adder", 5),
         ];
-        let order = |args: &str| {
-            let c = TOOL.configure(&words(args), &s).unwrap();
-            let mut r = rows(&c, &s, &entries);
-            top::View::new(&c.parsed, SORTS).unwrap().arrange(&mut r);
-            r.iter()
-                .map(|e| e.text("comm"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let order = |args: &str| top::order(&TOOL, &s, &entries, args, "comm");
         assert_eq!(order(""), "reader,adder");
         assert_eq!(order("-s misses"), "adder,reader");
         let c = TOOL.configure(&words("-s write_hit"), &s).unwrap();

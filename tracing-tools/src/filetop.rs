@@ -157,15 +157,7 @@ mod tests {
             entry(2, "writer", "b", (0, 0), (2, 1 << 20)),
             entry(3, "both", "c", (10, 10), (10, 10)),
         ];
-        let order = |args: &str| {
-            let c = TOOL.configure(&words(args), &s).unwrap();
-            let mut r = rows(&c, &s, &entries);
-            top::View::new(&c.parsed, SORTS).unwrap().arrange(&mut r);
-            r.iter()
-                .map(|e| e.text("comm"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let order = |args: &str| top::order(&TOOL, &s, &entries, args, "comm");
         assert_eq!(order(""), "writer,reader,both");
         assert_eq!(order("-s reads"), "reader,both,writer");
         assert_eq!(order("-s writes -r 2"), "both,writer");

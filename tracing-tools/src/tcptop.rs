@@ -202,15 +202,7 @@ mod tests {
             entry(AF_INET, &[1, 1, 1, 1], &[2, 2, 2, 2], "sender", 9000, 10),
             entry(AF_INET, &[1, 1, 1, 2], &[2, 2, 2, 2], "receiver", 10, 5000),
         ];
-        let order = |args: &str| {
-            let c = TOOL.configure(&words(args), &s).unwrap();
-            let mut r = rows(&c, &s, &entries);
-            top::View::new(&c.parsed, SORTS).unwrap().arrange(&mut r);
-            r.iter()
-                .map(|e| e.text("comm"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let order = |args: &str| top::order(&TOOL, &s, &entries, args, "comm");
         assert_eq!(order(""), "sender,receiver");
         assert_eq!(order("-s received"), "receiver,sender");
         let c = TOOL.configure(&words("-6 -S -p 9"), &s).unwrap();

@@ -140,6 +140,28 @@ pub fn loadavg_title(_c: &Config, s: &Session, hms: &str) -> Option<String> {
         .map(|l| format!("{hms:>8} loadavg: {}\n", l.trim_end()))
 }
 
+/// For tests: the `field` of the rows a top `tool` shows for `entries`
+/// under command line `args`, in order, joined by commas.
+#[cfg(test)]
+pub(crate) fn order(
+    tool: &crate::Tool,
+    s: &Session,
+    entries: &[crate::MapEntry],
+    args: &str,
+    field: &str,
+) -> String {
+    let c = tool.configure(&crate::args::words(args), s).unwrap();
+    let crate::Report::Top { rows, sorts, .. } = tool.report else {
+        panic!("{} has no top view", tool.name);
+    };
+    let mut r = rows(&c, s, entries);
+    View::new(&c.parsed, sorts).unwrap().arrange(&mut r);
+    r.iter()
+        .map(|e| e.text(field))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
