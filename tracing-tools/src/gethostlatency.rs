@@ -2,7 +2,7 @@
 //! getaddrinfo, gethostbyname and gethostbyname2 (uprobes and uretprobes),
 //! in libbpf-tools' columns and options (-p, -l).
 
-use crate::args::{duration, opt, pid_filter, Config, OptSpec, Parsed};
+use crate::args::{duration, opt, pid_filter, Config, OptSpec, Parsed, DURATION};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -12,7 +12,7 @@ const LIBC: &str = "libc";
 const OPTIONS: &[OptSpec] = &[
     opt(Some('p'), "pid", "PID", "Process ID to trace"),
     opt(Some('l'), "libc", "LIBC", "Specify which libc.so to use"),
-    opt(Some('d'), "duration", "SECS", "Trace for this many seconds"),
+    DURATION,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
