@@ -20,6 +20,7 @@ pub struct Sort {
 }
 
 impl Sort {
+    /// `-s name`: descending by the sum of `keys`.
     pub const fn new(name: &'static str, keys: &'static [&'static str]) -> Sort {
         Sort { name, keys }
     }
