@@ -332,6 +332,20 @@ pub(crate) fn pid_opt(p: &Parsed, long: &str) -> Result<Option<u32>, ArgError> {
     }
 }
 
+/// `-p PID` into the object's read-only `rodata` variable (a u32; each
+/// tool's BPF source names its own); the PID, for a tool that needs more.
+pub(crate) fn pid_filter(
+    p: &Parsed,
+    c: &mut Config,
+    rodata: &'static str,
+) -> Result<Option<u32>, ArgError> {
+    let pid = pid_opt(p, "pid")?;
+    if let Some(pid) = pid {
+        c.rodata.push((rodata, RoValue::U32(pid)));
+    }
+    Ok(pid)
+}
+
 /// A tool's configuration for one load/report.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -459,6 +473,26 @@ pub(crate) fn duration(p: &Parsed, config: &mut Config) -> Result<(), ArgError> 
     Ok(())
 }
 
+/// The `configure` of a tool whose only arguments are `[DURATION]`/`-d`.
+pub(crate) fn duration_only(p: &Parsed, _s: &crate::Session) -> Result<Config, ArgError> {
+    let mut c = Config::default();
+    duration(p, &mut c)?;
+    Ok(c)
+}
+
+/// The `configure` of a tool whose only arguments are `[INTERVAL [COUNT]]`.
+pub(crate) fn interval_count_only(p: &Parsed, _s: &crate::Session) -> Result<Config, ArgError> {
+    let mut c = Config::default();
+    interval_count(p, &mut c)?;
+    Ok(c)
+}
+
+/// For tests: the words of a command line, as `configure` takes them.
+#[cfg(test)]
+pub(crate) fn words(line: &str) -> Vec<String> {
+    line.split_whitespace().map(String::from).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,10 +517,6 @@ mod tests {
             help: "",
         },
     ];
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
 
     #[test]
     fn clusters_and_values() {

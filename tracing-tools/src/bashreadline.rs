@@ -2,7 +2,7 @@
 //! readline's line-returning teardown, in bash or its libreadline), in
 //! libbpf-tools' columns (TIME, PID, COMMAND) and option (-s).
 
-use crate::args::{duration, opt, Config, OptSpec, Parsed};
+use crate::args::{duration, opt, Config, OptSpec, Parsed, DURATION};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -17,7 +17,7 @@ const OPTIONS: &[OptSpec] = &[
         "PATH",
         "the location of libreadline.so library",
     ),
-    opt(Some('d'), "duration", "SECS", "Trace for this many seconds"),
+    DURATION,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {

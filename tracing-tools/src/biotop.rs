@@ -2,7 +2,7 @@
 //! (libbpf-tools' columns and -C -r -s -p; see [`crate::top`]), from the
 //! block_io_start/block_rq_issue/block_io_done tracepoints.
 
-use crate::args::{opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{opt, pid_filter, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::disks::mkdev;
 use crate::top::{self, Sort};
@@ -10,12 +10,7 @@ use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Too
 
 const OPTIONS: &[OptSpec] = &[
     top::NOCLEAR,
-    opt(
-        Some('s'),
-        "sort",
-        "SORT",
-        "Sort columns, default all [all, io, bytes, time]",
-    ),
+    top::sort("Sort columns, default all [all, io, bytes, time]"),
     top::ROWS,
     opt(Some('p'), "pid", "PID", "Process ID to trace"),
     top::BATCH,
@@ -38,22 +33,10 @@ const PROGRAMS: &[ProgSpec] = &[
 
 /// libbpf-tools' orders: "all" adds I/Os, bytes and microseconds up.
 const SORTS: &[Sort] = &[
-    Sort {
-        name: "all",
-        keys: &["io", "bytes", "us"],
-    },
-    Sort {
-        name: "io",
-        keys: &["io"],
-    },
-    Sort {
-        name: "bytes",
-        keys: &["bytes"],
-    },
-    Sort {
-        name: "time",
-        keys: &["us"],
-    },
+    Sort::new("all", &["io", "bytes", "us"]),
+    Sort::new("io", &["io"]),
+    Sort::new("bytes", &["bytes"]),
+    Sort::new("time", &["us"]),
 ];
 
 pub(crate) const TOOL: Tool = Tool {
@@ -77,9 +60,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     top::configure(p, &mut c, SORTS)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     Ok(c)
 }
 
@@ -101,13 +82,7 @@ fn columns(_c: &Config) -> Vec<Column> {
 /// Key `struct info_t`: pid@0 rwflag@4 major@8 minor@12 name[16]@16;
 /// value `struct val_t`: bytes@0 us@8 io@16. One row per key.
 fn rows(_c: &Config, s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> {
-    let mut rows: Vec<(Vec<u8>, Event)> = entries
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), row(s, k, v)?)))
-        .collect();
-    // A stable order (key bytes) for rows the sort finds equal.
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
-    rows.into_iter().map(|(_, e)| e).collect()
+    top::rows_by_key(entries, |k, v| row(s, k, v))
 }
 
 fn row(s: &Session, k: &[u8], v: &[u8]) -> Option<Event> {
@@ -139,6 +114,8 @@ fn row(s: &Session, k: &[u8], v: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
+    use crate::args::RoValue;
     use crate::event::{event_line, header_line};
     use crate::DiskNames;
 
@@ -165,10 +142,6 @@ mod tests {
             disks: DiskNames::parse("major minor  #blocks  name\n\n 254 0 1000 vda\n"),
             ..Default::default()
         }
-    }
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
     }
 
     #[test]
@@ -212,15 +185,7 @@ mod tests {
             entry(2, true, "many-small", 4096, 20, 50),
             entry(3, false, "slow", 4096, 900_000_000, 2),
         ];
-        let order = |args: &str| {
-            let c = TOOL.configure(&words(args), &s).unwrap();
-            let mut r = rows(&c, &s, &entries);
-            top::View::new(&c.parsed, SORTS).unwrap().arrange(&mut r);
-            r.iter()
-                .map(|e| e.text("name"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let order = |args: &str| top::order(&TOOL, &s, &entries, args, "name");
         assert_eq!(order("-s io"), "many-small,slow,few-big");
         assert_eq!(order("-s bytes"), "few-big,many-small,slow");
         assert_eq!(order("-s time -r 1"), "slow");

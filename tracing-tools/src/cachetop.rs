@@ -7,27 +7,19 @@
 
 use std::collections::BTreeMap;
 
-use crate::args::{opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{opt, pid_filter, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, u32_at, u64_at};
+use crate::probes::prog;
 use crate::top::{self, Sort};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
     opt(Some('p'), "pid", "PID", "trace this PID only"),
     top::NOCLEAR,
-    opt(
-        Some('s'),
-        "sort",
-        "SORT",
-        "Sort column, default hits [hits, misses, dirties, read_hit, write_hit]",
-    ),
+    top::sort("Sort column, default hits [hits, misses, dirties, read_hit, write_hit]"),
     top::ROWS,
     top::BATCH,
 ];
-
-const fn prog(name: &'static str, attach: AttachPoint) -> ProgSpec {
-    ProgSpec { name, attach }
-}
 
 const PROGRAMS: &[ProgSpec] = &[
     prog("fentry_add_folio", AttachPoint::Fentry("filemap_add_folio")),
@@ -56,26 +48,11 @@ const PROGRAMS: &[ProgSpec] = &[
 
 /// BCC's sort fields (its `<`/`>` keys), HITS first; descending, as BCC starts.
 const SORTS: &[Sort] = &[
-    Sort {
-        name: "hits",
-        keys: &["hits"],
-    },
-    Sort {
-        name: "misses",
-        keys: &["misses"],
-    },
-    Sort {
-        name: "dirties",
-        keys: &["dirties"],
-    },
-    Sort {
-        name: "read_hit",
-        keys: &["read_hit"],
-    },
-    Sort {
-        name: "write_hit",
-        keys: &["write_hit"],
-    },
+    Sort::new("hits", &["hits"]),
+    Sort::new("misses", &["misses"]),
+    Sort::new("dirties", &["dirties"]),
+    Sort::new("read_hit", &["read_hit"]),
+    Sort::new("write_hit", &["write_hit"]),
 ];
 
 pub(crate) const TOOL: Tool = Tool {
@@ -99,9 +76,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     top::configure(p, &mut c, SORTS)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     Ok(c)
 }
 
@@ -204,6 +179,8 @@ fn row(pid: u32, uid: u32, comm: String, c: &Counters) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
+    use crate::args::RoValue;
     use crate::event::{event_line, header_line};
 
     /// A recorded `counts` element: (struct key_t, u64).
@@ -214,10 +191,6 @@ mod tests {
         k[12..16].copy_from_slice(&0u32.to_ne_bytes());
         k[16..16 + comm.len()].copy_from_slice(comm.as_bytes());
         (k, n.to_ne_bytes().to_vec())
-    }
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
     }
 
     #[test]
@@ -261,15 +234,7 @@ mod tests {
             entry(0, 2, "adder", 70),
             entry(1, 2, "adder", 5),
         ];
-        let order = |args: &str| {
-            let c = TOOL.configure(&words(args), &s).unwrap();
-            let mut r = rows(&c, &s, &entries);
-            top::View::new(&c.parsed, SORTS).unwrap().arrange(&mut r);
-            r.iter()
-                .map(|e| e.text("comm"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let order = |args: &str| top::order(&TOOL, &s, &entries, args, "comm");
         assert_eq!(order(""), "reader,adder");
         assert_eq!(order("-s misses"), "adder,reader");
         let c = TOOL.configure(&words("-s write_hit"), &s).unwrap();

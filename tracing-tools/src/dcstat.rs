@@ -2,10 +2,10 @@
 //! ratio per interval (bcc's columns). Needs fentry/fexit or kprobes: both
 //! sets are in the object (see ext4slower).
 
-use crate::args::{interval_count, Config, OptSpec, Parsed};
+use crate::args::{interval_count_only, Config, OptSpec};
 use crate::bytes::{u32_at, u64_at};
 use crate::probes::{now_hms, prog};
-use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::{AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const PROGRAMS: &[ProgSpec] = &[
     prog("fentry_lookup_fast", AttachPoint::Fentry("lookup_fast")),
@@ -28,19 +28,13 @@ pub(crate) const TOOL: Tool = Tool {
         rows,
         header_each: false,
     },
-    configure,
+    configure: interval_count_only,
 };
 
 /// Keys of the stats map (dcstat.bpf.c's enum stats).
 const S_REFS: u32 = 1;
 const S_SLOW: u32 = 2;
 const S_MISS: u32 = 3;
-
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    interval_count(p, &mut c)?;
-    Ok(c)
-}
 
 fn columns(c: &Config) -> Vec<Column> {
     let rate = c.interval.is_some();
@@ -83,6 +77,7 @@ fn rows(c: &Config, s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> {
 mod tests {
     use super::*;
     use crate::event::{event_line, header_line};
+    use crate::ArgError;
 
     fn kv(k: u32, v: u64) -> (Vec<u8>, Vec<u8>) {
         (k.to_ne_bytes().to_vec(), v.to_ne_bytes().to_vec())

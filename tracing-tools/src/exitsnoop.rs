@@ -1,7 +1,7 @@
 //! exitsnoop: process terminations with their age and exit status
 //! (libbpf-tools' -t -x -p -T -c and columns).
 
-use crate::args::{duration, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{duration, flag, opt, pid_filter, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, i32_at, u32_at, u64_at};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -38,9 +38,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     duration(p, &mut c)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     c.rodata
         .push(("trace_failed_only", RoValue::Bool(p.has("failed"))));
     c.rodata

@@ -4,8 +4,9 @@
 //! the object, the loader keeps the one this kernel attaches, and refuses
 //! the tool where neither does.
 
-use crate::args::{flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{flag, opt, pid_filter, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u32_at, u64_at};
+use crate::probes::prog;
 use crate::top::{self, Sort};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -14,18 +15,9 @@ const OPTIONS: &[OptSpec] = &[
     top::NOCLEAR,
     opt(Some('p'), "pid", "PID", "Process ID to trace"),
     top::ROWS,
-    opt(
-        Some('s'),
-        "sort",
-        "SORT",
-        "Sort columns, default all [all, reads, writes, rbytes, wbytes]",
-    ),
+    top::sort("Sort columns, default all [all, reads, writes, rbytes, wbytes]"),
     top::BATCH,
 ];
-
-const fn prog(name: &'static str, attach: AttachPoint) -> ProgSpec {
-    ProgSpec { name, attach }
-}
 
 const PROGRAMS: &[ProgSpec] = &[
     prog("fentry_vfs_read", AttachPoint::Fentry("vfs_read")),
@@ -36,26 +28,11 @@ const PROGRAMS: &[ProgSpec] = &[
 
 /// libbpf-tools' orders: "all" adds operations and bytes up.
 const SORTS: &[Sort] = &[
-    Sort {
-        name: "all",
-        keys: &["reads", "writes", "read_bytes", "write_bytes"],
-    },
-    Sort {
-        name: "reads",
-        keys: &["reads"],
-    },
-    Sort {
-        name: "writes",
-        keys: &["writes"],
-    },
-    Sort {
-        name: "rbytes",
-        keys: &["read_bytes"],
-    },
-    Sort {
-        name: "wbytes",
-        keys: &["write_bytes"],
-    },
+    Sort::new("all", &["reads", "writes", "read_bytes", "write_bytes"]),
+    Sort::new("reads", &["reads"]),
+    Sort::new("writes", &["writes"]),
+    Sort::new("rbytes", &["read_bytes"]),
+    Sort::new("wbytes", &["write_bytes"]),
 ];
 
 pub(crate) const TOOL: Tool = Tool {
@@ -79,9 +56,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     top::configure(p, &mut c, SORTS)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     c.rodata
         .push(("regular_file_only", RoValue::Bool(!p.has("all"))));
     Ok(c)
@@ -105,13 +80,7 @@ fn columns(_c: &Config) -> Vec<Column> {
 /// pid@32 tid@36 filename[256]@40 comm[16]@296 type@312 (the key, `struct
 /// file_id`, only makes rows distinct). One row per entry.
 fn rows(_c: &Config, _s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> {
-    let mut rows: Vec<(&[u8], Event)> = entries
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_slice(), row(v)?)))
-        .collect();
-    // A stable order (key bytes) for rows the sort finds equal.
-    rows.sort_by(|a, b| a.0.cmp(b.0));
-    rows.into_iter().map(|(_, e)| e).collect()
+    top::rows_by_key(entries, |_, v| row(v))
 }
 
 fn row(v: &[u8]) -> Option<Event> {
@@ -139,6 +108,7 @@ fn row(v: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::event::{event_line, header_line};
 
     /// A recorded `entries` element (key, struct file_stat).
@@ -155,10 +125,6 @@ mod tests {
         let mut k = vec![0u8; 24];
         k[20..24].copy_from_slice(&tid.to_ne_bytes());
         (k, v)
-    }
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
     }
 
     #[test]
@@ -191,15 +157,7 @@ mod tests {
             entry(2, "writer", "b", (0, 0), (2, 1 << 20)),
             entry(3, "both", "c", (10, 10), (10, 10)),
         ];
-        let order = |args: &str| {
-            let c = TOOL.configure(&words(args), &s).unwrap();
-            let mut r = rows(&c, &s, &entries);
-            top::View::new(&c.parsed, SORTS).unwrap().arrange(&mut r);
-            r.iter()
-                .map(|e| e.text("comm"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let order = |args: &str| top::order(&TOOL, &s, &entries, args, "comm");
         assert_eq!(order(""), "writer,reader,both");
         assert_eq!(order("-s reads"), "reader,both,writer");
         assert_eq!(order("-s writes -r 2"), "both,writer");

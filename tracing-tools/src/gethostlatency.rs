@@ -2,7 +2,7 @@
 //! getaddrinfo, gethostbyname and gethostbyname2 (uprobes and uretprobes),
 //! in libbpf-tools' columns and options (-p, -l).
 
-use crate::args::{duration, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{duration, opt, pid_filter, Config, OptSpec, Parsed, DURATION};
 use crate::bytes::{cstr_at, u32_at, u64_at};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -12,7 +12,7 @@ const LIBC: &str = "libc";
 const OPTIONS: &[OptSpec] = &[
     opt(Some('p'), "pid", "PID", "Process ID to trace"),
     opt(Some('l'), "libc", "LIBC", "Specify which libc.so to use"),
-    opt(Some('d'), "duration", "SECS", "Trace for this many seconds"),
+    DURATION,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -61,11 +61,8 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     duration(p, &mut c)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-        // The probes go into that process only, as libbpf-tools attaches them.
-        c.uprobe_pid = Some(pid);
-    }
+    // The probes go into that process only, as libbpf-tools attaches them.
+    c.uprobe_pid = pid_filter(p, &mut c, "target_pid")?;
     if let Some(libc) = p.value("libc") {
         c.uprobe_binaries.push((LIBC, libc.to_string()));
     }
@@ -107,10 +104,10 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
 
     fn config(args: &str) -> Result<Config, ArgError> {
-        let words: Vec<String> = args.split_whitespace().map(String::from).collect();
-        TOOL.configure(&words, &Session::default())
+        TOOL.configure(&words(args), &Session::default())
     }
 
     #[test]

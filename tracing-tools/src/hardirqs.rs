@@ -1,9 +1,9 @@
 //! hardirqs: hard interrupt handler time per handler name (libbpf-tools'
 //! -C counts, -d histograms, -N nanoseconds, -T, [INTERVAL [COUNT]]).
 
-use crate::args::flag;
-use crate::args::{err, interval_count, Config, OptSpec, Parsed, RoValue};
-use crate::bytes::{cstr_at, u64_at, MAX_SLOTS};
+use crate::args::{err, flag, Config, OptSpec, Parsed};
+use crate::bytes::{cstr_at, u64_at};
+use crate::irqs;
 use crate::{ArgError, AttachPoint, Column, Event, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -40,52 +40,21 @@ pub(crate) const TOOL: Tool = Tool {
 const IRQ_NAME_LEN: usize = 32;
 
 fn select(c: &Config) -> Report {
-    if c.parsed.has("distributed") {
-        Report::Histogram {
-            map: "infos",
-            decode: decode_hist,
-        }
-    } else {
-        Report::Counts {
-            map: "infos",
-            columns,
-            rows,
-            header_each: true,
-        }
-    }
+    irqs::select(c, columns, rows, decode_hist)
 }
 
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     if p.has("count") && p.has("distributed") {
         return err("-C and -d can't be used together");
     }
-    let mut c = Config {
-        unit: if p.has("nanoseconds") {
-            "nsecs"
-        } else {
-            "usecs"
-        },
-        ..Default::default()
-    };
-    interval_count(p, &mut c)?;
-    c.rodata
-        .push(("targ_ns", RoValue::Bool(p.has("nanoseconds"))));
+    let mut c = irqs::configure(p)?;
     crate::args::cgroup_opt(p, &mut c)?;
     Ok(c)
 }
 
 /// Key `char name[32]`, value `struct info`: count@0 total@8 slots[27]@16.
 fn decode_hist(c: &Config, _s: &Session, key: &[u8], value: &[u8]) -> Option<Histogram> {
-    let slots = (0..MAX_SLOTS)
-        .map(|i| u64_at(value, 16 + i * 8))
-        .collect::<Option<Vec<u64>>>()?;
-    Some(Histogram {
-        label_text: None,
-        label: Some(("hardirq".into(), cstr_at(key, 0, IRQ_NAME_LEN)?.into())),
-        comm: None,
-        unit: c.unit,
-        slots,
-    })
+    irqs::histogram(c, "hardirq", cstr_at(key, 0, IRQ_NAME_LEN)?.into(), value)
 }
 
 fn columns(c: &Config) -> Vec<Column> {

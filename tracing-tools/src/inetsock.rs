@@ -4,9 +4,9 @@
 
 use std::net::IpAddr;
 
-use crate::args::{err, flag, opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{duration, err, flag, opt, Config, OptSpec, Parsed, RoValue};
 use crate::net::{addr, AF_INET, AF_INET6};
-use crate::ArgError;
+use crate::{ArgError, AttachPoint, ProgSpec, Session};
 
 /// `INET_MAX_PORTS` of inet_sock.h: ports per -L or -D list.
 pub(crate) const MAX_PORTS: usize = 16;
@@ -35,8 +35,22 @@ pub(crate) const fn remote_ports(value: &'static str) -> OptSpec {
     )
 }
 
+/// The one program of both objects.
+pub(crate) const PROGRAMS: &[ProgSpec] = &[ProgSpec {
+    name: "inet_sock_set_state",
+    attach: AttachPoint::Tracepoint("sock", "inet_sock_set_state"),
+}];
+
+/// `[DURATION]` (or -d) and the filters below.
+pub(crate) fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
+    let mut c = Config::default();
+    duration(p, &mut c)?;
+    filters(p, &mut c)?;
+    Ok(c)
+}
+
 /// -4/-6 and -L/-D into the read-only data of inet_sock.h.
-pub(crate) fn filters(p: &Parsed, c: &mut Config) -> Result<(), ArgError> {
+fn filters(p: &Parsed, c: &mut Config) -> Result<(), ArgError> {
     match (p.has("ipv4"), p.has("ipv6")) {
         (true, true) => return err("-4 and -6 are exclusive"),
         (true, false) => c.rodata.push(("targ_family", RoValue::U16(AF_INET))),

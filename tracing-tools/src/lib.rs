@@ -72,6 +72,7 @@ mod sigsnoop;
 // Block, memory, TCP and PMU tools (issue 21).
 mod biostacks;
 mod inetsock;
+mod irqs;
 mod llcstat;
 mod tcplife;
 mod tcpstates;

@@ -1,9 +1,9 @@
 //! mdflush: md (software RAID) flush requests (libbpf-tools' mdflush, plus
 //! `-d DURATION`). md_flush_request has no tracepoint: fentry or kprobe.
 
-use crate::args::{duration, Config, OptSpec, Parsed};
+use crate::args::{duration_only, Config, OptSpec};
 use crate::bytes::{cstr_at, u32_at, u64_at};
-use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::{AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const PROGRAMS: &[ProgSpec] = &[
     ProgSpec {
@@ -29,14 +29,8 @@ pub(crate) const TOOL: Tool = Tool {
         columns,
         decode,
     },
-    configure,
+    configure: duration_only,
 };
-
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    duration(p, &mut c)?;
-    Ok(c)
-}
 
 fn columns(_c: &Config) -> Vec<Column> {
     vec![

@@ -2,7 +2,7 @@
 //! fsconfig, fsmount, move_mount), each as one strace-like CALL, in
 //! libbpf-tools' columns and options (-p, -t, and -d: one line per field).
 
-use crate::args::{duration, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{duration, flag, opt, pid_filter, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, i32_at, u32_at, u64_at};
 use crate::sysnames::errno_name;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
@@ -55,9 +55,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     duration(p, &mut c)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     Ok(c)
 }
 
@@ -384,6 +382,8 @@ fn fsmount_flags(flags: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
+    use crate::args::RoValue;
     use crate::event::{event_line, header_line};
 
     fn put(b: &mut [u8], off: usize, v: &[u8]) {
@@ -407,9 +407,8 @@ mod tests {
         b
     }
 
-    fn config(words: &str) -> Result<Config, ArgError> {
-        let args: Vec<String> = words.split_whitespace().map(String::from).collect();
-        TOOL.configure(&args, &Session::default())
+    fn config(args: &str) -> Result<Config, ArgError> {
+        TOOL.configure(&words(args), &Session::default())
     }
 
     #[test]

@@ -1,17 +1,11 @@
 //! oomkill: OOM killer victims (libbpf-tools' line: who triggered it, who
 //! was killed, how big it was).
 
-use crate::args::opt;
-use crate::args::{duration, Config, OptSpec, Parsed};
+use crate::args::{duration_only, Config, OptSpec, DURATION};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
-use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::{AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
-const OPTIONS: &[OptSpec] = &[opt(
-    Some('d'),
-    "duration",
-    "SECS",
-    "Trace for this many seconds",
-)];
+const OPTIONS: &[OptSpec] = &[DURATION];
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {
     name: "mark_victim",
@@ -31,14 +25,8 @@ pub(crate) const TOOL: Tool = Tool {
         columns,
         decode,
     },
-    configure,
+    configure: duration_only,
 };
-
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    duration(p, &mut c)?;
-    Ok(c)
-}
 
 fn columns(_c: &Config) -> Vec<Column> {
     vec![

@@ -1,9 +1,10 @@
 //! pidpersec: new processes per second (bcc's tool; no libbpf-tools one).
 //! Every INTERVAL seconds, the forks of that interval divided by it.
 
-use crate::args::{interval_count, Config, OptSpec, Parsed};
+use crate::args::{interval_count_only, Config, OptSpec};
 use crate::bytes::u64_at;
-use crate::{ArgError, AttachPoint, Column, Event, MapEntry, ProgSpec, Report, Session, Tool};
+use crate::probes::now_hms;
+use crate::{AttachPoint, Column, Event, MapEntry, ProgSpec, Report, Session, Tool};
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {
     name: "sched_process_fork",
@@ -24,14 +25,8 @@ pub(crate) const TOOL: Tool = Tool {
         rows,
         header_each: false,
     },
-    configure,
+    configure: interval_count_only,
 };
-
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    interval_count(p, &mut c)?;
-    Ok(c)
-}
 
 /// With an interval, bcc's rate; without one (a report of everything
 /// since load), the count alone: its time span is not known.
@@ -47,22 +42,13 @@ fn columns(c: &Config) -> Vec<Column> {
 /// The one counter (key 0; absent when nothing forked) as one row.
 fn rows(c: &Config, s: &Session, entries: &[MapEntry]) -> Vec<Event> {
     let pids: u64 = entries.iter().filter_map(|(_, v)| u64_at(v, 0)).sum();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
     let mut e = Event::default();
-    e.push("time", hms(now + s.utc_offset_secs));
+    e.push("time", now_hms(s));
     e.push("pids", pids);
     if let Some(i) = c.interval {
         e.push("pids_per_sec", pids / i.max(1));
     }
     vec![e]
-}
-
-fn hms(local_secs: i64) -> String {
-    let t = local_secs.rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
 }
 
 #[cfg(test)]
@@ -84,7 +70,6 @@ mod tests {
             ("0".into(), None)
         );
         assert_eq!(columns(&all)[1].header, "PIDs");
-        assert_eq!(hms(3600 + 61), "01:01:01");
         assert!(TOOL.configure(&["-x".to_string()], s).is_err());
     }
 }

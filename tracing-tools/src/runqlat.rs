@@ -44,7 +44,8 @@ const OPTIONS: &[OptSpec] = &[
     },
 ];
 
-const PROGRAMS: &[ProgSpec] = &[
+/// Wakeup to running: runqslower times the same three tracepoints.
+pub(crate) const PROGRAMS: &[ProgSpec] = &[
     ProgSpec {
         name: "sched_wakeup",
         attach: AttachPoint::TpBtf("sched_wakeup"),

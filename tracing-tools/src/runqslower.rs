@@ -1,9 +1,9 @@
 //! runqslower: run queue waits longer than a threshold, one line each
 //! (libbpf-tools' -p -t -P -c COMM and `[min_us]`).
 
-use crate::args::{err, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{err, flag, opt, pid_filter, pid_opt, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u32_at, u64_at};
-use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::{ArgError, Column, Event, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
     opt(Some('p'), "pid", "PID", "Process PID to trace"),
@@ -23,21 +23,6 @@ const OPTIONS: &[OptSpec] = &[
     crate::args::DURATION,
 ];
 
-const PROGRAMS: &[ProgSpec] = &[
-    ProgSpec {
-        name: "sched_wakeup",
-        attach: AttachPoint::TpBtf("sched_wakeup"),
-    },
-    ProgSpec {
-        name: "sched_wakeup_new",
-        attach: AttachPoint::TpBtf("sched_wakeup_new"),
-    },
-    ProgSpec {
-        name: "sched_switch",
-        attach: AttachPoint::TpBtf("sched_switch"),
-    },
-];
-
 pub(crate) const TOOL: Tool = Tool {
     name: "runqslower",
     summary: "Trace high run queue latency",
@@ -45,7 +30,8 @@ pub(crate) const TOOL: Tool = Tool {
     options: OPTIONS,
     report_options: &["previous"],
     positional: "[MIN_US]",
-    programs: PROGRAMS,
+    // runqlat's wakeup, wakeup_new and switch tracepoints, one event per slow wait.
+    programs: crate::runqlat::PROGRAMS,
     report: Report::Events {
         map: "events",
         columns,
@@ -72,9 +58,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         Some(0) => return err("invalid duration '0': expected a positive whole number of seconds"),
         d => c.duration = d,
     }
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("targ_tgid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "targ_tgid")?;
     if let Some(tid) = pid_opt(p, "tid")? {
         c.rodata.push(("targ_pid", RoValue::U32(tid)));
     }
@@ -123,10 +107,7 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
+    use crate::args::words;
 
     #[test]
     fn options() {

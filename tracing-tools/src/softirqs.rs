@@ -2,8 +2,9 @@
 //! histograms, -N nanoseconds, -T, -C counts beside the time, -c CPU,
 //! [INTERVAL [COUNT]]) and vector names.
 
-use crate::args::{err, flag, interval_count, opt, Config, OptSpec, Parsed, RoValue};
-use crate::bytes::{u32_at, u64_at, MAX_SLOTS};
+use crate::args::{err, flag, opt, Config, OptSpec, Parsed, RoValue};
+use crate::bytes::{u32_at, u64_at};
+use crate::irqs;
 use crate::{ArgError, AttachPoint, Column, Event, Histogram, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -49,33 +50,11 @@ fn vec_name(vec: u32) -> String {
 }
 
 fn select(c: &Config) -> Report {
-    if c.parsed.has("distributed") {
-        Report::Histogram {
-            map: "infos",
-            decode: decode_hist,
-        }
-    } else {
-        Report::Counts {
-            map: "infos",
-            columns,
-            rows,
-            header_each: true,
-        }
-    }
+    irqs::select(c, columns, rows, decode_hist)
 }
 
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config {
-        unit: if p.has("nanoseconds") {
-            "nsecs"
-        } else {
-            "usecs"
-        },
-        ..Default::default()
-    };
-    interval_count(p, &mut c)?;
-    c.rodata
-        .push(("targ_ns", RoValue::Bool(p.has("nanoseconds"))));
+    let mut c = irqs::configure(p)?;
     if let Some(cpu) = p.value("cpu") {
         match cpu.parse::<i32>() {
             Ok(n) if n >= 0 => c.rodata.push(("targ_cpu", RoValue::I32(n))),
@@ -87,16 +66,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
 
 /// Key u32 vector, value `struct info`: count@0 total@8 slots[27]@16.
 fn decode_hist(c: &Config, _s: &Session, key: &[u8], value: &[u8]) -> Option<Histogram> {
-    let slots = (0..MAX_SLOTS)
-        .map(|i| u64_at(value, 16 + i * 8))
-        .collect::<Option<Vec<u64>>>()?;
-    Some(Histogram {
-        label_text: None,
-        label: Some(("softirq".into(), vec_name(u32_at(key, 0)?).into())),
-        comm: None,
-        unit: c.unit,
-        slots,
-    })
+    irqs::histogram(c, "softirq", vec_name(u32_at(key, 0)?).into(), value)
 }
 
 /// libbpf-tools' `%-16s %-6s%-5s  %-11s` header, `%-16s %11llu  %11llu` rows.
@@ -143,11 +113,12 @@ fn rows(c: &Config, _s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
+    use crate::bytes::MAX_SLOTS;
     use crate::event::{event_line, header_line};
 
-    fn config(words: &str) -> Result<Config, ArgError> {
-        let args: Vec<String> = words.split_whitespace().map(String::from).collect();
-        TOOL.configure(&args, &Session::default())
+    fn config(args: &str) -> Result<Config, ArgError> {
+        TOOL.configure(&words(args), &Session::default())
     }
 
     fn entry(vec: u32, count: u64, total: u64, slot: usize) -> (Vec<u8>, Vec<u8>) {

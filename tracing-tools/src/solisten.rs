@@ -2,7 +2,7 @@
 //! backlog, protocol, port and address, and listen's result. It needs
 //! fexit or a kprobe/kretprobe pair on inet_listen.
 
-use crate::args::{duration, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{duration, flag, opt, pid_filter, Config, OptSpec, Parsed};
 use crate::bytes::{cstr_at, i32_at, u16_at, u32_at, u64_at};
 use crate::net::{addr, AF_INET};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
@@ -47,9 +47,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     duration(p, &mut c)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     Ok(c)
 }
 
@@ -106,10 +104,11 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
+    use crate::args::RoValue;
 
     fn config(args: &str) -> Result<Config, ArgError> {
-        let words: Vec<String> = args.split_whitespace().map(String::from).collect();
-        TOOL.configure(&words, &Session::default())
+        TOOL.configure(&words(args), &Session::default())
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! positional MIN_MS), from connect() to the SYN-ACK. It needs fentry or
 //! kprobes on tcp_v4_connect, tcp_v6_connect and tcp_rcv_state_process.
 
-use crate::args::{err, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{err, flag, opt, pid_filter, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
 use crate::net::{addr, ip_version, AF_INET, AF_INET6};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
@@ -67,9 +67,7 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         },
         _ => return err("too many arguments: expected [MIN_MS]"),
     }
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("targ_tgid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "targ_tgid")?;
     match p.number::<u64>("duration")? {
         Some(0) => return err("invalid duration '0': expected a positive whole number of seconds"),
         d => c.duration = d,
@@ -132,10 +130,10 @@ fn decode(c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
 
     fn config(args: &str) -> Result<Config, ArgError> {
-        let words: Vec<String> = args.split_whitespace().map(String::from).collect();
-        TOOL.configure(&words, &Session::default())
+        TOOL.configure(&words(args), &Session::default())
     }
 
     #[test]

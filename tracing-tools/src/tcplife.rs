@@ -1,10 +1,10 @@
 //! tcplife: one line per closed TCP session with its bytes and lifespan
 //! (libbpf-tools' -p -4 -6 -L -D -T -w), from sock:inet_sock_set_state.
 
-use crate::args::{duration, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue, DURATION};
+use crate::args::{flag, opt, pid_filter, Config, OptSpec, Parsed, DURATION};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
-use crate::inetsock::{addrs, filters, local_ports, remote_ports, IPV4, IPV6, WIDE};
-use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::inetsock::{self, addrs, local_ports, remote_ports, IPV4, IPV6, WIDE};
+use crate::{ArgError, Column, Event, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
     opt(Some('p'), "pid", "PID", "Process ID to trace"),
@@ -17,11 +17,6 @@ const OPTIONS: &[OptSpec] = &[
     DURATION,
 ];
 
-const PROGRAMS: &[ProgSpec] = &[ProgSpec {
-    name: "inet_sock_set_state",
-    attach: AttachPoint::Tracepoint("sock", "inet_sock_set_state"),
-}];
-
 pub(crate) const TOOL: Tool = Tool {
     name: "tcplife",
     summary: "Trace the lifespan of TCP sessions and summarize",
@@ -29,7 +24,7 @@ pub(crate) const TOOL: Tool = Tool {
     options: OPTIONS,
     report_options: &["time", "wide"],
     positional: "[DURATION]",
-    programs: PROGRAMS,
+    programs: inetsock::PROGRAMS,
     report: Report::Events {
         map: "events",
         columns,
@@ -38,13 +33,9 @@ pub(crate) const TOOL: Tool = Tool {
     configure,
 };
 
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    duration(p, &mut c)?;
-    filters(p, &mut c)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("targ_tgid", RoValue::U32(pid)));
-    }
+fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
+    let mut c = inetsock::configure(p, s)?;
+    pid_filter(p, &mut c, "targ_tgid")?;
     Ok(c)
 }
 
@@ -97,11 +88,9 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
+    use crate::args::RoValue;
     use crate::event::{event_line, header_line};
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
 
     #[test]
     fn libbpf_tools_line() {

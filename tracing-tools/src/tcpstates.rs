@@ -1,12 +1,12 @@
 //! tcpstates: TCP state changes with the milliseconds spent in the old
 //! state (libbpf-tools' -4 -6 -T -w -L -D), from sock:inet_sock_set_state.
 
-use crate::args::{duration, flag, Config, OptSpec, Parsed, DURATION};
+use crate::args::{flag, Config, OptSpec, DURATION};
 use crate::bytes::{cstr_at, i32_at, u16_at, u32_at, u64_at};
-use crate::inetsock::{addrs, filters, local_ports, remote_ports, IPV4, IPV6, WIDE};
+use crate::inetsock::{self, addrs, local_ports, remote_ports, IPV4, IPV6, WIDE};
 use crate::net::ip_version;
 use crate::tcpretrans::tcp_state;
-use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::{Column, Event, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
     flag('T', "timestamp", "Include timestamp on output"),
@@ -18,11 +18,6 @@ const OPTIONS: &[OptSpec] = &[
     DURATION,
 ];
 
-const PROGRAMS: &[ProgSpec] = &[ProgSpec {
-    name: "inet_sock_set_state",
-    attach: AttachPoint::Tracepoint("sock", "inet_sock_set_state"),
-}];
-
 pub(crate) const TOOL: Tool = Tool {
     name: "tcpstates",
     summary: "Trace TCP session state changes and durations",
@@ -30,21 +25,14 @@ pub(crate) const TOOL: Tool = Tool {
     options: OPTIONS,
     report_options: &["timestamp", "wide"],
     positional: "[DURATION]",
-    programs: PROGRAMS,
+    programs: inetsock::PROGRAMS,
     report: Report::Events {
         map: "events",
         columns,
         decode,
     },
-    configure,
+    configure: inetsock::configure,
 };
-
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    duration(p, &mut c)?;
-    filters(p, &mut c)?;
-    Ok(c)
-}
 
 fn columns(c: &Config) -> Vec<Column> {
     let wide = c.parsed.has("wide");
@@ -101,12 +89,9 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::event::{event_line, header_line};
     use crate::net::AF_INET6;
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
 
     /// An event as the BPF program writes it (loopback v6 or 127.0.0.1).
     fn sample(family: u16, old: i32, new: i32, delta_ns: u64) -> Vec<u8> {

@@ -4,9 +4,10 @@
 //! tcp_cleanup_rbuf: both program sets are in the object, the loader keeps
 //! the one this kernel attaches, and refuses the tool where neither does.
 
-use crate::args::{cgroup_opt, err, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{cgroup_opt, err, flag, opt, pid_filter, Config, OptSpec, Parsed, RoValue};
 use crate::bytes::{cstr_at, u16_at, u32_at, u64_at};
 use crate::net::{addr, AF_INET, AF_INET6};
+use crate::probes::prog;
 use crate::top::{self, Sort};
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
@@ -17,19 +18,10 @@ const OPTIONS: &[OptSpec] = &[
     flag('6', "ipv6", "trace IPv6 family only"),
     flag('S', "nosummary", "Skip system summary line"),
     top::NOCLEAR,
-    opt(
-        Some('s'),
-        "sort",
-        "SORT",
-        "Sort columns, default all [all, sent, received]",
-    ),
+    top::sort("Sort columns, default all [all, sent, received]"),
     top::ROWS,
     top::BATCH,
 ];
-
-const fn prog(name: &'static str, attach: AttachPoint) -> ProgSpec {
-    ProgSpec { name, attach }
-}
 
 const PROGRAMS: &[ProgSpec] = &[
     prog("fentry_tcp_sendmsg", AttachPoint::Fentry("tcp_sendmsg")),
@@ -45,18 +37,9 @@ const PROGRAMS: &[ProgSpec] = &[
 ];
 
 const SORTS: &[Sort] = &[
-    Sort {
-        name: "all",
-        keys: &["sent", "received"],
-    },
-    Sort {
-        name: "sent",
-        keys: &["sent"],
-    },
-    Sort {
-        name: "received",
-        keys: &["received"],
-    },
+    Sort::new("all", &["sent", "received"]),
+    Sort::new("sent", &["sent"]),
+    Sort::new("received", &["received"]),
 ];
 
 pub(crate) const TOOL: Tool = Tool {
@@ -80,9 +63,7 @@ pub(crate) const TOOL: Tool = Tool {
 fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     let mut c = Config::default();
     top::configure(p, &mut c, SORTS)?;
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("target_pid", RoValue::U32(pid)));
-    }
+    pid_filter(p, &mut c, "target_pid")?;
     let family = match (p.has("ipv4"), p.has("ipv6")) {
         (true, true) => return err("only one --ipvX option should be used"),
         (true, false) => i32::from(AF_INET),
@@ -119,13 +100,7 @@ fn columns(_c: &Config) -> Vec<Column> {
 /// IPv4) pid@32 name[16]@36 lport@52 dport@54 family@56; value `struct
 /// traffic_t`: sent@0 received@8. One row per connection and process.
 fn rows(_c: &Config, _s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> {
-    let mut rows: Vec<(&[u8], Event)> = entries
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_slice(), row(k, v)?)))
-        .collect();
-    // A stable order (key bytes) for rows the sort finds equal.
-    rows.sort_by(|a, b| a.0.cmp(b.0));
-    rows.into_iter().map(|(_, e)| e).collect()
+    top::rows_by_key(entries, row)
 }
 
 fn row(k: &[u8], v: &[u8]) -> Option<Event> {
@@ -159,6 +134,7 @@ fn row(k: &[u8], v: &[u8]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::words;
     use crate::event::{event_line, header_line};
 
     /// A recorded `ip_map` element (struct ip_key_t, struct traffic_t).
@@ -181,10 +157,6 @@ mod tests {
         let mut v = sent.to_ne_bytes().to_vec();
         v.extend(recv.to_ne_bytes());
         (k, v)
-    }
-
-    fn words(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
     }
 
     #[test]
@@ -230,15 +202,7 @@ mod tests {
             entry(AF_INET, &[1, 1, 1, 1], &[2, 2, 2, 2], "sender", 9000, 10),
             entry(AF_INET, &[1, 1, 1, 2], &[2, 2, 2, 2], "receiver", 10, 5000),
         ];
-        let order = |args: &str| {
-            let c = TOOL.configure(&words(args), &s).unwrap();
-            let mut r = rows(&c, &s, &entries);
-            top::View::new(&c.parsed, SORTS).unwrap().arrange(&mut r);
-            r.iter()
-                .map(|e| e.text("comm"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let order = |args: &str| top::order(&TOOL, &s, &entries, args, "comm");
         assert_eq!(order(""), "sender,receiver");
         assert_eq!(order("-s received"), "receiver,sender");
         let c = TOOL.configure(&words("-6 -S -p 9"), &s).unwrap();

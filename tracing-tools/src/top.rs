@@ -19,6 +19,13 @@ pub struct Sort {
     pub keys: &'static [&'static str],
 }
 
+impl Sort {
+    /// `-s name`: descending by the sum of `keys`.
+    pub const fn new(name: &'static str, keys: &'static [&'static str]) -> Sort {
+        Sort { name, keys }
+    }
+}
+
 /// Rows printed without `-r`.
 pub const DEFAULT_ROWS: usize = 20;
 /// libbpf-tools' OUTPUT_ROWS_LIMIT: a larger `-r` is cut to it.
@@ -36,6 +43,11 @@ pub(crate) const ROWS: OptSpec = opt(
     "ROWS",
     "Maximum rows to print, default 20",
 );
+
+/// `-s SORT`; `help` names the tool's orders, default first.
+pub(crate) const fn sort(help: &'static str) -> OptSpec {
+    opt(Some('s'), "sort", "SORT", help)
+}
 
 /// The options that only change how a top view prints: `tool report`
 /// takes them too (the tool's own `-s` is named "sort").
@@ -99,6 +111,20 @@ fn number(v: Option<&Value>) -> f64 {
     }
 }
 
+/// One row per map entry that `row` decodes (others are skipped), in key
+/// byte order: a stable order for rows the sort finds equal.
+pub(crate) fn rows_by_key(
+    entries: &[(Vec<u8>, Vec<u8>)],
+    row: impl Fn(&[u8], &[u8]) -> Option<Event>,
+) -> Vec<Event> {
+    let mut rows: Vec<(&[u8], Event)> = entries
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_slice(), row(k, v)?)))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    rows.into_iter().map(|(_, e)| e).collect()
+}
+
 /// A top tool's `[INTERVAL [COUNT]]` and view options, checked.
 pub(crate) fn configure(p: &Parsed, c: &mut Config, sorts: &[Sort]) -> Result<(), ArgError> {
     interval_count(p, c)?;
@@ -115,22 +141,35 @@ pub fn loadavg_title(_c: &Config, s: &Session, hms: &str) -> Option<String> {
         .map(|l| format!("{hms:>8} loadavg: {}\n", l.trim_end()))
 }
 
+/// For tests: the `field` of the rows a top `tool` shows for `entries`
+/// under command line `args`, in order, joined by commas.
+#[cfg(test)]
+pub(crate) fn order(
+    tool: &crate::Tool,
+    s: &Session,
+    entries: &[crate::MapEntry],
+    args: &str,
+    field: &str,
+) -> String {
+    let c = tool.configure(&crate::args::words(args), s).unwrap();
+    let crate::Report::Top { rows, sorts, .. } = tool.report else {
+        panic!("{} has no top view", tool.name);
+    };
+    let mut r = rows(&c, s, entries);
+    View::new(&c.parsed, sorts).unwrap().arrange(&mut r);
+    r.iter()
+        .map(|e| e.text(field))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::args::parse;
 
-    const SORTS: &[Sort] = &[
-        Sort {
-            name: "all",
-            keys: &["io", "bytes"],
-        },
-        Sort {
-            name: "io",
-            keys: &["io"],
-        },
-    ];
-    const SPECS: &[OptSpec] = &[NOCLEAR, BATCH, ROWS, opt(Some('s'), "sort", "SORT", "")];
+    const SORTS: &[Sort] = &[Sort::new("all", &["io", "bytes"]), Sort::new("io", &["io"])];
+    const SPECS: &[OptSpec] = &[NOCLEAR, BATCH, ROWS, sort("")];
 
     fn view(words: &str) -> Result<View, ArgError> {
         let w: Vec<String> = words.split_whitespace().map(String::from).collect();

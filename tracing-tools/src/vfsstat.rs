@@ -2,10 +2,10 @@
 //! columns; the rate per second with an INTERVAL, totals without). Needs
 //! fentry or kprobes: both sets are in the object (see ext4slower).
 
-use crate::args::{interval_count, Config, OptSpec, Parsed};
+use crate::args::{interval_count_only, Config, OptSpec};
 use crate::bytes::{u32_at, u64_at};
 use crate::probes::{entry_probes, now_hms};
-use crate::{ArgError, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::{Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[];
 
@@ -46,14 +46,8 @@ pub(crate) const TOOL: Tool = Tool {
         rows,
         header_each: false,
     },
-    configure,
+    configure: interval_count_only,
 };
-
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    interval_count(p, &mut c)?;
-    Ok(c)
-}
 
 fn columns(c: &Config) -> Vec<Column> {
     let mut v = vec![Column::left("time", "TIME", 9)];
@@ -84,6 +78,7 @@ fn rows(c: &Config, s: &Session, entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Event> {
 mod tests {
     use super::*;
     use crate::event::{event_line, header_line};
+    use crate::ArgError;
 
     fn kv(k: u32, v: u64) -> (Vec<u8>, Vec<u8>) {
         (k.to_ne_bytes().to_vec(), v.to_ne_bytes().to_vec())

@@ -2,9 +2,9 @@
 //! reason and duration (writeback.bt's line from BPF Performance Tools:
 //! libbpf-tools and bcc have no writeback tool).
 
-use crate::args::{duration, Config, OptSpec, Parsed, DURATION};
+use crate::args::{duration_only, Config, OptSpec, DURATION};
 use crate::bytes::{cstr_at, i32_at, i64_at, u32_at, u64_at};
-use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
+use crate::{AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[DURATION];
 
@@ -32,14 +32,8 @@ pub(crate) const TOOL: Tool = Tool {
         columns,
         decode,
     },
-    configure,
+    configure: duration_only,
 };
-
-fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
-    let mut c = Config::default();
-    duration(p, &mut c)?;
-    Ok(c)
-}
 
 fn columns(_c: &Config) -> Vec<Column> {
     vec![
