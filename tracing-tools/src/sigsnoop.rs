@@ -106,7 +106,7 @@ pub(crate) fn signal_columns(c: &Config, ret: &'static str) -> Vec<Column> {
     ]
 }
 
-/// `struct event` (sigsnoop.bpf.c and killsnoop.bpf.c): ts@0 pid@8
+/// `struct event` of src/bpf/signal.h: ts@0 pid@8
 /// tpid@12 sig@16 ret@20 comm[16]@24.
 pub(crate) fn signal_event(s: &mut Session, b: &[u8], ret: &'static str) -> Option<Event> {
     let ts = u64_at(b, 0)?;
