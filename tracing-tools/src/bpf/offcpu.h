@@ -65,4 +65,16 @@ static __always_inline void current_key(void *ctx, struct task_struct *t,
 	take_stacks(ctx, &stackmap, k, user_stacks_only, kernel_stacks_only);
 }
 
+/* prev is switching out (sched_switch runs on its stack): note when, and
+ * where it blocked. */
+static __always_inline void switch_out(void *ctx, struct task_struct *prev)
+{
+	__u32 tid = BPF_CORE_READ(prev, pid);
+	struct off now = {};
+
+	now.ts = bpf_ktime_get_ns();
+	current_key(ctx, prev, &now.key);
+	bpf_map_update_elem(&start, &tid, &now, BPF_ANY);
+}
+
 #endif

@@ -25,17 +25,13 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 {
 	if (CGROUP_SKIP())
 		return 0;
-	struct off *o, now = {};
+	struct off *o;
 	__u32 tid;
 	__u64 delta;
 
 	if (wanted(prev) && (targ_state < 0 ||
-			     BPF_CORE_READ(prev, __state) == (unsigned int)targ_state)) {
-		tid = BPF_CORE_READ(prev, pid);
-		now.ts = bpf_ktime_get_ns();
-		current_key(ctx, prev, &now.key);
-		bpf_map_update_elem(&start, &tid, &now, BPF_ANY);
-	}
+			     BPF_CORE_READ(prev, __state) == (unsigned int)targ_state))
+		switch_out(ctx, prev);
 
 	tid = BPF_CORE_READ(next, pid);
 	o = bpf_map_lookup_elem(&start, &tid);

@@ -63,16 +63,12 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 {
 	struct wake_key key = {};
 	struct stack_key *w;
-	struct off *o, now = {};
+	struct off *o;
 	__u64 delta;
 	__u32 tid;
 
-	if (wanted(prev) && state_ok(prev)) {
-		tid = BPF_CORE_READ(prev, pid);
-		now.ts = bpf_ktime_get_ns();
-		current_key(ctx, prev, &now.key);
-		bpf_map_update_elem(&start, &tid, &now, BPF_ANY);
-	}
+	if (wanted(prev) && state_ok(prev))
+		switch_out(ctx, prev);
 
 	tid = BPF_CORE_READ(next, pid);
 	o = bpf_map_lookup_elem(&start, &tid);
