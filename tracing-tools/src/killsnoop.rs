@@ -4,8 +4,8 @@
 
 use crate::args::{duration, Config, OptSpec, Parsed, RoValue};
 use crate::args::{flag, opt, pid_opt};
-use crate::bytes::{cstr_at, i32_at, u32_at, u64_at};
-use crate::sysnames::{parse_signal, signal_name};
+use crate::sigsnoop::{signal_columns, signal_event};
+use crate::sysnames::parse_signal;
 use crate::{ArgError, AttachPoint, Column, Event, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -90,37 +90,13 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     Ok(c)
 }
 
-/// libbpf-tools' `%-8s %-7d %-16s %-9s %-7d %-6d`.
+/// sigsnoop's columns and event, the result under `result`.
 fn columns(c: &Config) -> Vec<Column> {
-    let sig = if c.parsed.has("name") {
-        "signal"
-    } else {
-        "sig"
-    };
-    vec![
-        Column::left("time", "TIME", 8),
-        Column::left("pid", "PID", 7),
-        Column::left("comm", "COMM", 16),
-        Column::left(sig, "SIG", 9),
-        Column::left("tpid", "TPID", 7),
-        Column::left("result", "RESULT", 0),
-    ]
+    signal_columns(c, "result")
 }
 
-/// `struct event`: ts@0 pid@8 tpid@12 sig@16 ret@20 comm[16]@24.
 fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
-    let ts = u64_at(b, 0)?;
-    let sig = i32_at(b, 16)?;
-    let mut e = Event::default();
-    e.push("time", s.wall_hms(ts));
-    e.push("pid", u32_at(b, 8)?);
-    e.push("comm", cstr_at(b, 24, 16)?);
-    e.push("sig", sig);
-    e.push("tpid", i32_at(b, 12)?);
-    e.push("result", i32_at(b, 20)?);
-    e.push("signal", signal_name(sig));
-    e.push("ts", ts);
-    Some(e)
+    signal_event(s, b, "result")
 }
 
 #[cfg(test)]

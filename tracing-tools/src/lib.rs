@@ -52,6 +52,7 @@ mod solisten;
 mod sslsniff;
 mod stackcount;
 pub mod stackhist;
+mod stackopts;
 pub mod stacks;
 mod syscount;
 mod sysnames;

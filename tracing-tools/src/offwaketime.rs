@@ -2,49 +2,23 @@
 //! (bcc's tool: -p -t -u -k -U -K -m -M --state --stack-storage-size -f,
 //! duration; --svg FILE as offcputime's).
 
-use crate::args::{duration, err, flag, opt, pid_opt, Config, OptSpec, Parsed, RoValue};
-use crate::wakeuptime::{block_times, stack_map, FOLDED, MAX_BLOCK, MIN_BLOCK, SVG};
+use crate::args::{duration, err, Config, OptSpec, Parsed};
+use crate::stackopts::{self as so, MinMax};
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
-    opt(Some('p'), "pid", "PID", "Trace this PID only"),
-    opt(Some('t'), "tid", "TID", "Trace this TID only"),
-    flag(
-        'u',
-        "user-threads-only",
-        "User threads only (no kernel threads)",
-    ),
-    flag(
-        'k',
-        "kernel-threads-only",
-        "Kernel threads only (no user threads)",
-    ),
-    flag(
-        'U',
-        "user-stacks-only",
-        "Show stacks from user space only (no kernel space stacks)",
-    ),
-    flag(
-        'K',
-        "kernel-stacks-only",
-        "Show stacks from kernel space only (no user space stacks)",
-    ),
-    FOLDED,
-    SVG,
-    opt(
-        None,
-        "stack-storage-size",
-        "STACK-STORAGE-SIZE",
-        "The number of unique stack traces that can be stored and displayed (default 16384)",
-    ),
-    MIN_BLOCK,
-    MAX_BLOCK,
-    opt(
-        None,
-        "state",
-        "STATE",
-        "Filter on this thread state bitmask (eg, 2 == TASK_UNINTERRUPTIBLE)",
-    ),
+    so::PID,
+    so::TID,
+    so::USER_THREADS,
+    so::KERNEL_THREADS,
+    so::USER_STACKS,
+    so::KERNEL_STACKS,
+    so::FOLDED,
+    so::SVG,
+    so::STACK_STORAGE,
+    so::MIN_BLOCK,
+    so::MAX_BLOCK,
+    so::STATE,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[
@@ -85,34 +59,19 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
     if p.has("user-stacks-only") && p.has("kernel-stacks-only") {
         return err("-U and -K are exclusive");
     }
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("targ_tgid", RoValue::U32(pid)));
-    }
-    if let Some(tid) = pid_opt(p, "tid")? {
-        c.rodata.push(("targ_tid", RoValue::U32(tid)));
-    }
-    for (o, var) in [
-        ("user-threads-only", "user_threads_only"),
-        ("kernel-threads-only", "kernel_threads_only"),
-        ("user-stacks-only", "user_stacks_only"),
-        ("kernel-stacks-only", "kernel_stacks_only"),
-    ] {
-        c.rodata.push((var, RoValue::Bool(p.has(o))));
-    }
-    if let Some(state) = p.number::<i64>("state")? {
-        if state < 0 {
-            return err("invalid STATE: a non-negative bitmask");
-        }
-        c.rodata.push(("targ_state", RoValue::I64(state)));
-    }
-    block_times(p, &mut c)?;
-    stack_map(p, &mut c, "stackmap")?;
+    so::pid_tid(p, &mut c)?;
+    so::threads_and_sides(p, &mut c);
+    so::state(p, &mut c)?;
+    so::block_times(p, &mut c, MinMax::Below)?;
+    so::folded_svg(p, &mut c);
+    so::stack_map(p, &mut c, "stackmap")?;
     Ok(c)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::RoValue;
 
     fn words(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()

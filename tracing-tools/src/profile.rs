@@ -2,7 +2,8 @@
 //! -p -L -U -K -F -I -f -C, duration; --svg FILE writes a flame graph).
 
 use crate::args::{duration, err, Config, OptSpec, Parsed, RoValue};
-use crate::args::{flag, opt, pid_opt};
+use crate::args::{flag, opt};
+use crate::stackopts as so;
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
 const OPTIONS: &[OptSpec] = &[
@@ -13,16 +14,8 @@ const OPTIONS: &[OptSpec] = &[
         "Profile process with this PID only",
     ),
     opt(Some('L'), "tid", "TID", "Profile thread with this TID only"),
-    flag(
-        'U',
-        "user-stacks-only",
-        "Show stacks from user space only (no kernel space stacks)",
-    ),
-    flag(
-        'K',
-        "kernel-stacks-only",
-        "Show stacks from kernel space only (no user space stacks)",
-    ),
+    so::USER_STACKS,
+    so::KERNEL_STACKS,
     opt(
         Some('F'),
         "frequency",
@@ -31,12 +24,8 @@ const OPTIONS: &[OptSpec] = &[
     ),
     flag('I', "include-idle", "Include CPU idle stacks"),
     opt(Some('C'), "cpu", "CPU", "CPU number to run profile on"),
-    flag(
-        'f',
-        "folded",
-        "Output folded format, one line per stack (for flame graphs)",
-    ),
-    opt(None, "svg", "FILE", "Write a flame graph (SVG) to FILE"),
+    so::FOLDED,
+    so::SVG,
 ];
 
 const PROGRAMS: &[ProgSpec] = &[ProgSpec {
@@ -73,26 +62,15 @@ fn configure(p: &Parsed, _s: &Session) -> Result<Config, ArgError> {
         Some(f) => return err(format!("invalid FREQUENCY {f}: 1 to 100000 Hz")),
         None => DEFAULT_FREQ,
     };
-    c.folded = p.has("folded");
-    c.svg = p.value("svg").map(String::from);
+    so::folded_svg(p, &mut c);
     if p.has("pid") && p.has("tid") {
         return err("-p and -L are exclusive");
     }
-    if let Some(pid) = pid_opt(p, "pid")? {
-        c.rodata.push(("targ_tgid", RoValue::U32(pid)));
-    }
-    if let Some(tid) = pid_opt(p, "tid")? {
-        c.rodata.push(("targ_tid", RoValue::U32(tid)));
-    }
+    so::pid_tid(p, &mut c)?;
     // Whether the CPU is online is for the attach to say: it may change
     // between load and attach.
     c.cpu = p.number::<u32>("cpu")?;
-    c.rodata
-        .push(("user_stacks_only", RoValue::Bool(p.has("user-stacks-only"))));
-    c.rodata.push((
-        "kernel_stacks_only",
-        RoValue::Bool(p.has("kernel-stacks-only")),
-    ));
+    so::stack_sides(p, &mut c);
     c.rodata
         .push(("include_idle", RoValue::Bool(p.has("include-idle"))));
     Ok(c)

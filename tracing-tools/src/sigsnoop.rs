@@ -80,8 +80,17 @@ fn signal_mask(list: &str) -> Result<u64, ArgError> {
         .try_fold(0u64, |m, w| Ok(m | 1u64 << (parse_signal(w)? - 1)))
 }
 
-/// libbpf-tools' `%-8s %-7d %-16s %-9s %-7d %-6d`.
 fn columns(c: &Config) -> Vec<Column> {
+    signal_columns(c, "ret")
+}
+
+fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
+    signal_event(s, b, "ret")
+}
+
+/// libbpf-tools' `%-8s %-7d %-16s %-9s %-7d %-6d`, shared with killsnoop;
+/// `ret` is the result's key (killsnoop's is `result`).
+pub(crate) fn signal_columns(c: &Config, ret: &'static str) -> Vec<Column> {
     let sig = if c.parsed.has("name") {
         "signal"
     } else {
@@ -93,12 +102,13 @@ fn columns(c: &Config) -> Vec<Column> {
         Column::left("comm", "COMM", 16),
         Column::left(sig, "SIG", 9),
         Column::left("tpid", "TPID", 7),
-        Column::left("ret", "RESULT", 0),
+        Column::left(ret, "RESULT", 0),
     ]
 }
 
-/// `struct event`: ts@0 pid@8 tpid@12 sig@16 ret@20 comm[16]@24.
-fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
+/// `struct event` of src/bpf/signal.h: ts@0 pid@8
+/// tpid@12 sig@16 ret@20 comm[16]@24.
+pub(crate) fn signal_event(s: &mut Session, b: &[u8], ret: &'static str) -> Option<Event> {
     let ts = u64_at(b, 0)?;
     let sig = i32_at(b, 16)?;
     let mut e = Event::default();
@@ -107,7 +117,7 @@ fn decode(_c: &Config, s: &mut Session, b: &[u8]) -> Option<Event> {
     e.push("comm", cstr_at(b, 24, 16)?);
     e.push("sig", sig);
     e.push("tpid", i32_at(b, 12)?);
-    e.push("ret", i32_at(b, 20)?);
+    e.push(ret, i32_at(b, 20)?);
     e.push("signal", signal_name(sig));
     e.push("ts", ts);
     Some(e)

@@ -2,7 +2,7 @@
 //! -p -c -i -D -T -K -U -P -f; stacks are always kept per process, as
 //! BCC's -P does, since user frames are symbolized through the process).
 
-use crate::args::{err, flag, opt, Config, OptSpec, Parsed, RoValue};
+use crate::args::{err, flag, opt, Config, OptSpec, Parsed};
 use crate::generic::{self, Progs};
 use crate::{ArgError, AttachPoint, ProgSpec, Report, Session, Tool};
 
@@ -75,12 +75,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
     };
     generic::filters(p, &mut c)?;
     generic::interval_duration(p, &mut c)?;
-    for (opt, var) in [
-        ("user-stacks-only", "user_stacks_only"),
-        ("kernel-stacks-only", "kernel_stacks_only"),
-    ] {
-        c.rodata.push((var, RoValue::Bool(p.has(opt))));
-    }
+    crate::stackopts::stack_sides(p, &mut c);
     c.targets = generic::targets(PROGS, generic::expand(pattern, s)?)?;
     Ok(c)
 }
@@ -88,6 +83,7 @@ fn configure(p: &Parsed, s: &Session) -> Result<Config, ArgError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::RoValue;
     use crate::generic::testing::session;
 
     fn words(s: &str) -> Vec<String> {

@@ -8,48 +8,17 @@ use crate::bytes::{u32_at, u64_at};
 use crate::probes::entry_probes;
 use crate::{ArgError, Column, Event, ProgSpec, Report, Session, Tool};
 
-/// The counted functions; a function's index is its key in the counts
-/// map (the COUNT() lines of vfscount.bpf.c, in the same order).
-const FUNCS: [&str; 36] = [
-    "vfs_read",
-    "vfs_write",
-    "vfs_readv",
-    "vfs_writev",
-    "vfs_iter_read",
-    "vfs_iter_write",
-    "vfs_llseek",
-    "vfs_open",
-    "vfs_create",
-    "vfs_mkdir",
-    "vfs_mknod",
-    "vfs_rmdir",
-    "vfs_unlink",
-    "vfs_rename",
-    "vfs_link",
-    "vfs_symlink",
-    "vfs_readlink",
-    "vfs_fsync",
-    "vfs_fsync_range",
-    "vfs_getattr",
-    "vfs_getattr_nosec",
-    "vfs_statx",
-    "vfs_fstat",
-    "vfs_truncate",
-    "vfs_fallocate",
-    "vfs_fadvise",
-    "vfs_copy_file_range",
-    "vfs_lock_file",
-    "vfs_test_lock",
-    "vfs_setlease",
-    "vfs_getxattr",
-    "vfs_setxattr",
-    "vfs_listxattr",
-    "vfs_removexattr",
-    "vfs_utimes",
-    "vfs_path_lookup",
-];
+/// The counted functions, listed once: FUNCS, where a function's index is
+/// its key in the counts map (the COUNT() lines of vfscount.bpf.c, in the
+/// same order), and PROGRAMS, its fentry and kprobe programs.
+macro_rules! counted {
+    ($($func:literal),* $(,)?) => {
+        const FUNCS: &[&str] = &[$($func),*];
+        const PROGRAMS: &[ProgSpec] = entry_probes!($($func),*);
+    };
+}
 
-const PROGRAMS: &[ProgSpec] = entry_probes!(
+counted!(
     "vfs_read",
     "vfs_write",
     "vfs_readv",

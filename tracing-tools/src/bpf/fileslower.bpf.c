@@ -136,54 +136,25 @@ cleanup:
 	return 0;
 }
 
-/* fentry/fexit: preferred. */
+/*
+ * vfs_read and vfs_write, each as an fentry/fexit pair (preferred) and a
+ * kprobe/kretprobe pair (the fallback where fentry cannot attach):
+ * programs ENTRY_fn and EXIT_fn on `ENTRY/fn` and `EXIT/fn`.
+ */
+#define VFS_PROBES(ENTRY, EXIT, entry_prog, exit_prog, fn, buf_t, mode)       \
+	SEC(#ENTRY "/" #fn)                                                   \
+	int entry_prog(ENTRY##_##fn, struct file *file, buf_t buf, size_t count) \
+	{                                                                     \
+		return entry(file, count, mode);                              \
+	}                                                                     \
+                                                                              \
+	SEC(#EXIT "/" #fn)                                                    \
+	int exit_prog(EXIT##_##fn)                                            \
+	{                                                                     \
+		return exit(mode);                                            \
+	}
 
-SEC("fentry/vfs_read")
-int BPF_PROG(fentry_vfs_read, struct file *file, char *buf, size_t count)
-{
-	return entry(file, count, MODE_READ);
-}
-
-SEC("fexit/vfs_read")
-int BPF_PROG(fexit_vfs_read)
-{
-	return exit(MODE_READ);
-}
-
-SEC("fentry/vfs_write")
-int BPF_PROG(fentry_vfs_write, struct file *file, const char *buf, size_t count)
-{
-	return entry(file, count, MODE_WRITE);
-}
-
-SEC("fexit/vfs_write")
-int BPF_PROG(fexit_vfs_write)
-{
-	return exit(MODE_WRITE);
-}
-
-/* kprobe/kretprobe: fallback where fentry cannot attach. */
-
-SEC("kprobe/vfs_read")
-int BPF_KPROBE(kprobe_vfs_read, struct file *file, char *buf, size_t count)
-{
-	return entry(file, count, MODE_READ);
-}
-
-SEC("kretprobe/vfs_read")
-int BPF_KRETPROBE(kretprobe_vfs_read)
-{
-	return exit(MODE_READ);
-}
-
-SEC("kprobe/vfs_write")
-int BPF_KPROBE(kprobe_vfs_write, struct file *file, const char *buf, size_t count)
-{
-	return entry(file, count, MODE_WRITE);
-}
-
-SEC("kretprobe/vfs_write")
-int BPF_KRETPROBE(kretprobe_vfs_write)
-{
-	return exit(MODE_WRITE);
-}
+VFS_PROBES(fentry, fexit, BPF_PROG, BPF_PROG, vfs_read, char *, MODE_READ)
+VFS_PROBES(fentry, fexit, BPF_PROG, BPF_PROG, vfs_write, const char *, MODE_WRITE)
+VFS_PROBES(kprobe, kretprobe, BPF_KPROBE, BPF_KRETPROBE, vfs_read, char *, MODE_READ)
+VFS_PROBES(kprobe, kretprobe, BPF_KPROBE, BPF_KRETPROBE, vfs_write, const char *, MODE_WRITE)

@@ -9,6 +9,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "tools.h"
+#include "signal.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("killsnoop");
@@ -21,16 +22,6 @@ const volatile bool kill_only = false;	/* -k: kill(2) only */
 struct pending {
 	__s32 tpid;
 	__s32 sig;
-};
-
-/* Mirrored in src/killsnoop.rs. */
-struct event {
-	__u64 ts;
-	__u32 pid;
-	__s32 tpid;
-	__s32 sig;
-	__s32 ret;
-	char comm[TASK_COMM_LEN];
 };
 
 struct {

@@ -158,17 +158,24 @@ static int gen_free_enter(__u64 address)
 
 /* ---------------------------------------------------------- user mode */
 
-SEC("uprobe")
-int BPF_UPROBE(malloc_enter, size_t size)
-{
-	return gen_alloc_enter(size);
-}
+/*
+ * An allocator whose entry needs only its size argument (named size) and
+ * whose return value is the address: its uprobe and its uretprobe.
+ */
+#define SIZE_ALLOCATOR(fn, ...)                                               \
+	SEC("uprobe")                                                         \
+	int BPF_UPROBE(fn##_enter, __VA_ARGS__)                               \
+	{                                                                     \
+		return gen_alloc_enter(size);                                 \
+	}                                                                     \
+                                                                              \
+	SEC("uretprobe")                                                      \
+	int BPF_URETPROBE(fn##_exit)                                          \
+	{                                                                     \
+		return gen_alloc_exit(ctx);                                   \
+	}
 
-SEC("uretprobe")
-int BPF_URETPROBE(malloc_exit)
-{
-	return gen_alloc_exit(ctx);
-}
+SIZE_ALLOCATOR(malloc, size_t size)
 
 SEC("uprobe")
 int BPF_UPROBE(free_enter, void *address)
@@ -201,17 +208,7 @@ int BPF_URETPROBE(realloc_exit)
 	return gen_alloc_exit(ctx);
 }
 
-SEC("uprobe")
-int BPF_UPROBE(mmap_enter, void *address, size_t size)
-{
-	return gen_alloc_enter(size);
-}
-
-SEC("uretprobe")
-int BPF_URETPROBE(mmap_exit)
-{
-	return gen_alloc_exit(ctx);
-}
+SIZE_ALLOCATOR(mmap, void *address, size_t size)
 
 SEC("uprobe")
 int BPF_UPROBE(munmap_enter, void *address)
@@ -258,53 +255,10 @@ int BPF_URETPROBE(posix_memalign_exit)
 	return gen_alloc_exit2(ctx, (__u64)addr);
 }
 
-SEC("uprobe")
-int BPF_UPROBE(aligned_alloc_enter, size_t alignment, size_t size)
-{
-	return gen_alloc_enter(size);
-}
-
-SEC("uretprobe")
-int BPF_URETPROBE(aligned_alloc_exit)
-{
-	return gen_alloc_exit(ctx);
-}
-
-SEC("uprobe")
-int BPF_UPROBE(valloc_enter, size_t size)
-{
-	return gen_alloc_enter(size);
-}
-
-SEC("uretprobe")
-int BPF_URETPROBE(valloc_exit)
-{
-	return gen_alloc_exit(ctx);
-}
-
-SEC("uprobe")
-int BPF_UPROBE(memalign_enter, size_t alignment, size_t size)
-{
-	return gen_alloc_enter(size);
-}
-
-SEC("uretprobe")
-int BPF_URETPROBE(memalign_exit)
-{
-	return gen_alloc_exit(ctx);
-}
-
-SEC("uprobe")
-int BPF_UPROBE(pvalloc_enter, size_t size)
-{
-	return gen_alloc_enter(size);
-}
-
-SEC("uretprobe")
-int BPF_URETPROBE(pvalloc_exit)
-{
-	return gen_alloc_exit(ctx);
-}
+SIZE_ALLOCATOR(aligned_alloc, size_t alignment, size_t size)
+SIZE_ALLOCATOR(valloc, size_t size)
+SIZE_ALLOCATOR(memalign, size_t alignment, size_t size)
+SIZE_ALLOCATOR(pvalloc, size_t size)
 
 /* -------------------------------------------------------- kernel mode */
 

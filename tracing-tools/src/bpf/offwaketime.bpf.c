@@ -14,87 +14,19 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("offwaketime");
-
-#define PERF_MAX_STACK_DEPTH 127
-#define STACK_FLAGS_USER (1ULL << 8) /* BPF_F_USER_STACK */
-#define PF_KTHREAD 0x00200000
-
-const volatile __u32 targ_tgid = 0;
-const volatile __u32 targ_tid = 0;
-const volatile bool user_threads_only = false;
-const volatile bool kernel_threads_only = false;
-const volatile bool user_stacks_only = false;
-const volatile bool kernel_stacks_only = false;
-const volatile __u64 min_block_ns = 1;
-const volatile __u64 max_block_ns = (__u64)-1;
-const volatile __s64 targ_state = -1;
-
-/* Mirrored in src/stacks.rs: the blocked task's part, then the waker's. */
-struct task_key {
-	__u32 pid;
-	__s32 user_stack_id;
-	__s32 kern_stack_id;
-	char name[TASK_COMM_LEN];
-};
-
-struct wake_key {
-	struct task_key target;
-	struct task_key waker;
-};
-
-struct off {
-	__u64 ts;
-	struct task_key key;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, PERF_MAX_STACK_DEPTH * sizeof(__u64));
-	__uint(max_entries, 16384);
-} stackmap SEC(".maps");
-
-/* Blocked threads: when and where they switched out. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 32768);
-	__type(key, __u32);
-	__type(value, struct off);
-} start SEC(".maps");
+/* Here, as in offcputime: the object keeps its variable and map order. */
+#include "offcpu.h"
 
 /* Who woke a blocked thread, until it runs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 32768);
 	__type(key, __u32);
-	__type(value, struct task_key);
+	__type(value, struct stack_key);
 } wokeby SEC(".maps");
 
 /* Microseconds blocked per (blocked stacks, waker stacks). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct wake_key);
-	__type(value, __u64);
-} counts SEC(".maps");
-
-static __always_inline bool wanted(struct task_struct *t)
-{
-	__u32 tgid = BPF_CORE_READ(t, tgid), tid = BPF_CORE_READ(t, pid);
-	bool kthread = BPF_CORE_READ(t, flags) & PF_KTHREAD;
-
-	if (tid == 0)
-		return false;
-	if (targ_tgid && targ_tgid != tgid)
-		return false;
-	if (targ_tid && targ_tid != tid)
-		return false;
-	if (user_threads_only && kthread)
-		return false;
-	if (kernel_threads_only && !kthread)
-		return false;
-	return true;
-}
+COUNTS_MAP(struct wake_key, 16384);
 
 /* bcc's --state: 0 is TASK_RUNNING itself, other values a bitmask. */
 static __always_inline bool state_ok(struct task_struct *t)
@@ -108,22 +40,10 @@ static __always_inline bool state_ok(struct task_struct *t)
 	return state & targ_state;
 }
 
-/* The current task's stacks (it is `t`: both hooks run on its stack). */
-static __always_inline void current_key(void *ctx, struct task_struct *t,
-					struct task_key *k)
-{
-	k->pid = BPF_CORE_READ(t, tgid);
-	BPF_CORE_READ_STR_INTO(&k->name, t, comm);
-	k->user_stack_id = kernel_stacks_only ? -1 :
-		bpf_get_stackid(ctx, &stackmap, STACK_FLAGS_USER);
-	k->kern_stack_id = user_stacks_only ? -1 :
-		bpf_get_stackid(ctx, &stackmap, 0);
-}
-
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-	struct task_key waker = {};
+	struct stack_key waker = {};
 	__u32 tid;
 
 	if (!wanted(p))
@@ -142,17 +62,13 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
 	struct wake_key key = {};
-	struct task_key *w;
-	struct off *o, now = {};
-	__u64 delta, *total;
+	struct stack_key *w;
+	struct off *o;
+	__u64 delta;
 	__u32 tid;
 
-	if (wanted(prev) && state_ok(prev)) {
-		tid = BPF_CORE_READ(prev, pid);
-		now.ts = bpf_ktime_get_ns();
-		current_key(ctx, prev, &now.key);
-		bpf_map_update_elem(&start, &tid, &now, BPF_ANY);
-	}
+	if (wanted(prev) && state_ok(prev))
+		switch_out(ctx, prev);
 
 	tid = BPF_CORE_READ(next, pid);
 	o = bpf_map_lookup_elem(&start, &tid);
@@ -173,10 +89,6 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	if (delta < min_block_ns || delta > max_block_ns)
 		return 0;
 	delta /= 1000;
-	total = bpf_map_lookup_elem(&counts, &key);
-	if (total)
-		__sync_fetch_and_add(total, delta);
-	else
-		bpf_map_update_elem(&counts, &key, &delta, BPF_NOEXIST);
+	add_count(&counts, &key, delta);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "tools.h"
+#include "signal.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("sigsnoop");
@@ -21,16 +22,6 @@ const volatile __u32 filtered_pid = 0;
 const volatile __u64 target_signals = 0;
 const volatile bool failed_only = false;
 const volatile bool kill_only = false;
-
-/* Mirrored in src/sigsnoop.rs. */
-struct event {
-	__u64 ts;
-	__u32 pid;
-	__s32 tpid;
-	__s32 sig;
-	__s32 ret;
-	char comm[TASK_COMM_LEN];
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -10,11 +10,11 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "tools.h"
+#include "stacks.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 TOOL_METADATA("wakeuptime");
 
-#define PERF_MAX_STACK_DEPTH 127
 #define PF_KTHREAD 0x00200000
 
 const volatile __u32 targ_pid = 0;
@@ -22,25 +22,7 @@ const volatile __u64 min_block_ns = 1;
 const volatile __u64 max_block_ns = (__u64)-1;
 const volatile bool user_threads_only = false;
 
-/* Mirrored in src/stacks.rs: the blocked task's part, then the waker's. */
-struct task_key {
-	__u32 pid;
-	__s32 user_stack_id;
-	__s32 kern_stack_id;
-	char name[TASK_COMM_LEN];
-};
-
-struct wake_key {
-	struct task_key target;
-	struct task_key waker;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, PERF_MAX_STACK_DEPTH * sizeof(__u64));
-	__uint(max_entries, 1024);
-} stackmap SEC(".maps");
+STACK_MAP(1024);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -50,12 +32,7 @@ struct {
 } start SEC(".maps");
 
 /* Microseconds blocked per (target, waker stack) key. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, struct wake_key);
-	__type(value, __u64);
-} counts SEC(".maps");
+COUNTS_MAP(struct wake_key, 10240);
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev)
@@ -77,7 +54,7 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid), tid = BPF_CORE_READ(p, pid);
 	struct wake_key key = {};
-	__u64 *tsp, delta, *total;
+	__u64 *tsp, delta;
 
 	if (targ_pid && targ_pid != tgid)
 		return 0;
@@ -99,10 +76,6 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 	key.waker.kern_stack_id = bpf_get_stackid(ctx, &stackmap, 0);
 	bpf_get_current_comm(&key.waker.name, sizeof(key.waker.name));
 
-	total = bpf_map_lookup_elem(&counts, &key);
-	if (total)
-		__sync_fetch_and_add(total, delta);
-	else
-		bpf_map_update_elem(&counts, &key, &delta, BPF_NOEXIST);
+	add_count(&counts, &key, delta);
 	return 0;
 }
