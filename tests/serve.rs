@@ -718,13 +718,32 @@ fn endpoints_are_read_only() {
 #[test]
 fn tool_reports_become_histograms_and_counters() {
     let root = Root::new();
-    for t in ["bitesize", "syscount", "cachestat", "hardirqs"] {
-        root.ok(&["tool", "load", t]);
-        root.ok(&["tool", "attach", t]);
+    let getpid = "t:syscalls:sys_enter_getpid";
+    for words in [
+        &["bitesize"][..],
+        &["syscount"],
+        &["cachestat"],
+        &["hardirqs"],
+        &["softirqs"],
+        &["funccount", getpid],
+        &["pidpersec"],
+    ] {
+        let mut load = vec!["tool", "load"];
+        load.extend_from_slice(words);
+        root.ok(&load);
+        root.ok(&["tool", "attach", words[0]]);
     }
     let port = free_port();
     let mut serve = start_serve(root.path(), port, &[]);
     common::direct_writes(Path::new("/var/tmp"), 32);
+    // 100 getpid(2) calls, and 5 new processes.
+    for _ in 0..100 {
+        // SAFETY: getpid has no preconditions.
+        unsafe { libc::getpid() };
+    }
+    for _ in 0..5 {
+        let _ = Command::new("true").status();
+    }
     let (_, text) = get(port, "/metrics", None).expect("scrape");
     // bitesize: bytes, by comm; dd's 4 KiB writes are in the bucket up to 8 KiB.
     assert!(
@@ -754,6 +773,18 @@ fn tool_reports_become_histograms_and_counters() {
     assert!(
         text.contains("bpfscope_tool_attached{tool=\"hardirqs\"} 1"),
         "hardirqs attached"
+    );
+    let (hits, n) = samples(
+        &text,
+        &format!("bpfscope_funccount_hits_total{{func=\"{}\"}}", &getpid[2..]),
+    );
+    assert!(n == 1 && hits >= 100.0, "funccount: {hits} getpid hits");
+    let (forks, _) = samples(&text, "bpfscope_pidpersec_new_processes_total");
+    assert!(forks >= 5.0, "pidpersec: {forks}");
+    assert!(
+        text.contains("# TYPE bpfscope_softirqs_handled_total counter")
+            && text.contains("bpfscope_softirqs_handled_total{softirq=\""),
+        "softirqs"
     );
     signal(&serve.0, libc::SIGTERM);
     assert_eq!(wait_exit(&mut serve, Duration::from_secs(10)), Some(0));

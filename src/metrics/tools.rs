@@ -110,6 +110,36 @@ const COUNT_SPECS: &[CountSpec] = &[
         ],
     },
     CountSpec {
+        tool: "softirqs",
+        labels: &["softirq"],
+        counters: &[(
+            "count",
+            "bpfscope_softirqs_handled",
+            "Soft interrupts handled, per vector (softirqs)",
+            1.0,
+        )],
+    },
+    CountSpec {
+        tool: "funccount",
+        labels: &["func"],
+        counters: &[(
+            "count",
+            "bpfscope_funccount_hits",
+            "Hits of each traced tracepoint or function (funccount)",
+            1.0,
+        )],
+    },
+    CountSpec {
+        tool: "pidpersec",
+        labels: &[],
+        counters: &[(
+            "pids",
+            "bpfscope_pidpersec_new_processes",
+            "New processes (forks) since load (pidpersec)",
+            1.0,
+        )],
+    },
+    CountSpec {
         tool: "cachestat",
         labels: &[],
         counters: &[
