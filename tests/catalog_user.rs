@@ -724,3 +724,77 @@ fn sslsniff_without_the_library_is_one_line() {
     assert!(err.contains("needs -l"), "{err}");
     assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
 }
+
+/// A uprobe binary named by the user that is a FIFO, a device or a
+/// directory is refused at once with one line, never opened for reading
+/// (a FIFO would block the command for ever), and nothing is left.
+#[test]
+fn special_files_as_uprobe_binaries_are_refused_at_once() {
+    let root = Root::new();
+    let fifo = std::env::temp_dir().join(format!("bpfscope-uprobe-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).expect("mkfifo");
+    let f = fifo.to_str().unwrap_or_default().to_string();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["run".into(), "funccount".into(), format!("u:{f}:foo")],
+            "a FIFO",
+        ),
+        (
+            vec![
+                "load".into(),
+                "gethostlatency".into(),
+                "-l".into(),
+                f.clone(),
+            ],
+            "a FIFO",
+        ),
+        (
+            vec![
+                "load".into(),
+                "bashreadline".into(),
+                "-s".into(),
+                "/dev/zero".into(),
+            ],
+            "a character device",
+        ),
+        (
+            vec!["run".into(), "funccount".into(), "u:/tmp:foo".into()],
+            "a directory",
+        ),
+    ];
+    for (words, kind) in cases {
+        let mut child = Command::new(BPFSCOPE)
+            .arg("tool")
+            .args(&words)
+            .env("BPFSCOPE_TOOL_ROOT", root.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn bpfscope");
+        let end = std::time::Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(s) = child.try_wait().expect("wait") {
+                break Some(s);
+            }
+            if std::time::Instant::now() > end {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut e, &mut err);
+        }
+        assert!(status.is_some(), "{words:?}: still running after 20 s");
+        assert_eq!(status.and_then(|s| s.code()), Some(255), "{words:?}: {err}");
+        assert!(
+            err.starts_with("Error: ") && err.lines().count() == 1 && err.contains(kind),
+            "{words:?}: {err}"
+        );
+    }
+    let _ = std::fs::remove_file(&fifo);
+    assert!(root.entries("").is_empty(), "{:?}", root.entries(""));
+}

@@ -10,7 +10,7 @@ use super::uprobe::{find_binary, UprobeError};
 /// sorted, each once; symbol versions (`memcpy@GLIBC_2.2.5`) left out.
 pub fn defined(binary: &str) -> Result<Vec<String>, UprobeError> {
     let path = find_binary(binary)?;
-    let data = std::fs::read(&path).map_err(|source| UprobeError::Io {
+    let data = crate::infile::read(&path).map_err(|source| UprobeError::Io {
         path: path.clone(),
         source,
     })?;

@@ -76,6 +76,26 @@ pub fn pmu_exists() -> bool {
 /// libbpf-tools' bashreadline finds it through `ldd`). A library named
 /// directly is searched alone.
 pub fn resolve(binary: &str, func: &str) -> Result<UprobeTarget, UprobeError> {
+    // One command asks again for the same target (the support probe, the
+    // load's checks, the attach), and each answer reads a whole library:
+    // found targets are remembered for the process.
+    static FOUND: std::sync::Mutex<Vec<((String, String), UprobeTarget)>> =
+        std::sync::Mutex::new(Vec::new());
+    let key = (binary.to_string(), func.to_string());
+    let found = FOUND.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, t)) = found.iter().find(|(k, _)| *k == key) {
+        return Ok(t.clone());
+    }
+    drop(found);
+    let target = resolve_uncached(binary, func)?;
+    FOUND
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((key, target.clone()));
+    Ok(target)
+}
+
+fn resolve_uncached(binary: &str, func: &str) -> Result<UprobeTarget, UprobeError> {
     let path = find_binary(binary)?;
     let symbols = read_symbols(&path, func)?;
     let found = |path: PathBuf, offset| UprobeTarget {
@@ -210,7 +230,11 @@ fn in_path(name: &str) -> Option<PathBuf> {
 fn elf_ident(path: &Path) -> Option<(u8, u8, [u8; 2])> {
     use std::io::Read;
     let mut head = [0u8; 20];
-    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    crate::infile::open(path)
+        .ok()?
+        .0
+        .read_exact(&mut head)
+        .ok()?;
     (head[..4] == *b"\x7fELF").then_some((head[4], head[5], [head[18], head[19]]))
 }
 
@@ -251,7 +275,8 @@ impl Symbols {
 }
 
 fn read_symbols(path: &Path, func: &str) -> Result<Symbols, UprobeError> {
-    let data = std::fs::read(path).map_err(|source| UprobeError::Io {
+    // A user-named file: a FIFO or device is refused, not waited on.
+    let data = crate::infile::read(path).map_err(|source| UprobeError::Io {
         path: path.to_path_buf(),
         source,
     })?;
