@@ -452,8 +452,6 @@ fn report_plan(tool: &Tool, config: &mut Config, words: &[String]) -> Result<Pla
         if plan.interval.is_none() {
             plan.duration = Some(Duration::ZERO); // read once, now
         }
-        // Rows per second (vfsstat, dcstat) divide by the report's interval.
-        config.interval = plan.interval;
     } else {
         match positional.as_slice() {
             [] => {}
@@ -473,7 +471,8 @@ fn report(ctx: &Ctx, args: &[String], out: &mut output::Out) -> Result<()> {
     let root = root()?;
     let mut config = loaded_config(&root, tool, &name)?;
     let plan = report_plan(tool, &mut config, &args[1..])?;
-    // Rows see this report's interval, not the load's (pidpersec's rate).
+    // Rows see this report's interval, not the load's: per-second columns
+    // (vfsstat, dcstat) and rates (pidpersec) divide by it.
     config.interval = plan.interval;
     signal::install();
     let target = Target {

@@ -209,13 +209,10 @@ impl AttachProbe {
     /// vmlinux BTF lacks (nfs, zfs, md functions where their module is not
     /// built in): then no kernel feature alone would make the tool run.
     fn absent_function(&self, tool: &Tool) -> Option<&'static str> {
-        tool.programs.iter().find_map(|p| match p.attach {
-            AttachPoint::Fentry(f)
-            | AttachPoint::Fexit(f)
-            | AttachPoint::Kprobe(f)
-            | AttachPoint::Kretprobe(f) => self.func_btf_id(f).is_none().then_some(f),
-            _ => None,
-        })
+        tool.programs
+            .iter()
+            .filter_map(|p| p.attach.kernel_function())
+            .find(|f| self.func_btf_id(f).is_none())
     }
 
     /// Looks up the kernel functions every program of `tools` attaches to
@@ -226,15 +223,9 @@ impl AttachProbe {
         };
         let mut names: Vec<&str> = Vec::new();
         for t in tools {
-            for p in t.programs {
-                if let AttachPoint::Fentry(f)
-                | AttachPoint::Fexit(f)
-                | AttachPoint::Kprobe(f)
-                | AttachPoint::Kretprobe(f) = p.attach
-                {
-                    if !names.contains(&f) && !self.funcs.borrow().contains_key(f) {
-                        names.push(f);
-                    }
+            for f in t.programs.iter().filter_map(|p| p.attach.kernel_function()) {
+                if !names.contains(&f) && !self.funcs.borrow().contains_key(f) {
+                    names.push(f);
                 }
             }
         }

@@ -183,6 +183,17 @@ impl AttachPoint {
     pub fn is_kprobe(&self) -> bool {
         matches!(self, AttachPoint::Kprobe(_) | AttachPoint::Kretprobe(_))
     }
+    /// The kernel function a fentry/fexit or kprobe/kretprobe program
+    /// traces.
+    pub fn kernel_function(&self) -> Option<&'static str> {
+        match *self {
+            AttachPoint::Fentry(f)
+            | AttachPoint::Fexit(f)
+            | AttachPoint::Kprobe(f)
+            | AttachPoint::Kretprobe(f) => Some(f),
+            _ => None,
+        }
+    }
     /// (binary, function, is_return) of a uprobe or uretprobe.
     pub fn uprobe(&self) -> Option<(&'static str, &'static str, bool)> {
         match *self {
