@@ -8,7 +8,7 @@ use super::Result;
 use crate::output::{self, Ctx, Out, Render};
 use crate::record::pids::PidRef;
 use crate::sys::handle::{self, Handle};
-use crate::sys::{ids, pins, ObjKind};
+use crate::sys::{cpu, ids, pins, ObjKind};
 
 /// A record that can take its pins and holders once they are known.
 pub trait Annotate {
@@ -30,10 +30,11 @@ where
     // A listing's holders are found beside it, on a thread of their own:
     // the iterator's load and walk over every task's files cost about as
     // much as listing a few dozen objects, and another core is usually
-    // idle. Its own program and link are left out of the listing below.
+    // idle (kept off this thread's CPU: see sys::cpu). Its own program and
+    // link are left out of the listing below.
     let aside = handle
         .is_none()
-        .then(|| std::thread::spawn(move || super::holders::build(kind)));
+        .then(|| cpu::spawn_beside(move || super::holders::build(kind)));
     let pin_table = ctx.bpffs.then(|| pins::build(kind));
     let mut records = Vec::new();
     let h = if let Some(h) = handle {

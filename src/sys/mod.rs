@@ -13,6 +13,7 @@ pub mod btf;
 pub mod call;
 pub mod caps;
 pub mod cgroup;
+pub mod cpu;
 pub mod error;
 pub mod eventpipe;
 pub mod fdinfo;
