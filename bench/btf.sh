@@ -6,7 +6,7 @@
 # Target (issue 5): ratio <= 1.0 for each. Not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
+make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
 export BPFSCOPE="${CARGO_TARGET_DIR:-target}/release/bpfscope"
 RUNS=${RUNS:-11} exec python3 - <<'PY'
 import os, statistics, subprocess, time

@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x /usr/bin/time ] || { echo "bench/map_dump.sh needs /usr/bin/time for peak RSS: apt-get install time" >&2; exit 1; }
 command -v bpftool >/dev/null || { echo "bench/map_dump.sh compares with bpftool: make deps installs it" >&2; exit 1; }
-cargo build --release -q --bin bpfscope --example map_fixture
+make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
+cargo build --release -q --example map_fixture
 T="${CARGO_TARGET_DIR:-target}/release"
 export BPFSCOPE="$T/bpfscope"
 DIR="/sys/fs/bpf/bpfscope-bench-$$"

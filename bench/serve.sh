@@ -6,7 +6,7 @@
 # the same objects without exporting them. Not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
+make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
 export BPFSCOPE="${CARGO_TARGET_DIR:-target}/release/bpfscope"
 N=${N:-2000} RUNS=${RUNS:-21} exec python3 - <<'PY'
 import ctypes, os, socket, statistics, struct, subprocess, time, urllib.request

@@ -5,10 +5,13 @@
 # and of the median run. Targets (issue 15): <= 1.2 with a few dozen,
 # <= 1.0 with 2000. Not a test. BPFTOOL=PATH compares with another bpftool
 # build (an upstream one, say); the default is the bpftool in PATH.
+# BPFSCOPE=PATH times that binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
-export BPFSCOPE="${CARGO_TARGET_DIR:-target}/release/bpfscope"
+if [ -z "${BPFSCOPE:-}" ]; then
+  make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
+  export BPFSCOPE="${CARGO_TARGET_DIR:-target}/release/bpfscope"
+fi
 export BPFTOOL="${BPFTOOL:-bpftool}"
 SMALL=${SMALL:-40} N=${N:-2000} RUNS=${RUNS:-11} exec python3 - <<'PY'
 import ctypes, os, statistics, struct, subprocess, time

@@ -8,7 +8,7 @@
 # equivalent, so there is no ratio here. Not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
+make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
 T=${CARGO_TARGET_DIR:-target}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 BIN="$T/release/bpfscope"

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BPFSCOPE_BENCH_LOG_MB=32 cargo test --release -q --test verifier big_log_parses_fast -- --nocapture 2>&1 | grep "verifier log:"
-cargo build --release -q
+make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
 BIN="${CARGO_TARGET_DIR:-target}/release/bpfscope"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -6,7 +6,7 @@
 # pins are removed whatever happens (the loads fail, so there should be none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
+make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
 BIN="${CARGO_TARGET_DIR:-target}/release/bpfscope"
 tmp=$(mktemp -d)
 pin=/sys/fs/bpf/bpfscope-bench-million-$$

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v dot >/dev/null || { echo "graphviz (dot) is needed: make deps" >&2; exit 1; }
-cargo build --release -q
+make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
 export BPFSCOPE="${BPFSCOPE:-${CARGO_TARGET_DIR:-target}/release/bpfscope}"
 export BPFSCOPE_TOOL_ROOT="/sys/fs/bpf/bpfscope-bench-visual-$$"
 RUNS=${RUNS:-3} LIMIT=${LIMIT:-300} exec python3 -u - <<'PY'

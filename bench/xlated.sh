@@ -7,7 +7,7 @@
 # superlinear and does not finish on 100k instructions in 10 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
+make -s --no-print-directory build CARGO="cargo -q"  # the shipped binary (static PIE)
 export BPFSCOPE="${CARGO_TARGET_DIR:-target}/release/bpfscope"
 BLOCKS=${BLOCKS:-32000} RUNS=${RUNS:-3} exec python3 -u - <<'PY'
 import ctypes, os, struct, subprocess, time
