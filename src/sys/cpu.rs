@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 
 /// Every CPU the caller may run on but the one it runs on now; `None` with
 /// a single CPU to run on.
-fn elsewhere() -> Option<(usize, libc::cpu_set_t)> {
+fn elsewhere() -> Option<libc::cpu_set_t> {
     let here = nix::sched::sched_getcpu().ok()?;
     // SAFETY: an all-zero cpu_set_t is the empty set; the kernel fills it.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
@@ -25,7 +25,7 @@ fn elsewhere() -> Option<(usize, libc::cpu_set_t)> {
         libc::CPU_CLR(here, &mut set);
         libc::CPU_COUNT(&set)
     };
-    (left > 0).then_some((here, set))
+    (left > 0).then_some(set)
 }
 
 /// Runs `f` on a new thread, off the caller's CPU when it may run elsewhere.
@@ -39,25 +39,24 @@ where
     spawn_away(elsewhere(), f)
 }
 
-/// [`spawn_beside`], given where the caller runs and where else it may.
-fn spawn_away<T, F>(away: Option<(usize, libc::cpu_set_t)>, f: F) -> JoinHandle<T>
+/// [`spawn_beside`], given the CPUs away from the caller.
+fn spawn_away<T, F>(away: Option<libc::cpu_set_t>, f: F) -> JoinHandle<T>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     let size = std::mem::size_of::<libc::cpu_set_t>();
     let thread = std::thread::spawn(move || {
-        // A thread that preempted its parent at once moves itself...
-        if let Some((here, set)) = away {
-            if nix::sched::sched_getcpu().ok() == Some(here) {
-                // SAFETY: set is a valid cpu_set_t of `size` bytes; 0 is this thread.
-                unsafe { libc::sched_setaffinity(0, size, &set) };
-            }
+        // A thread that preempted its parent at once moves itself (and one
+        // placed elsewhere stays out of the parent's way)...
+        if let Some(set) = away {
+            // SAFETY: set is a valid cpu_set_t of `size` bytes; 0 is this thread.
+            unsafe { libc::sched_setaffinity(0, size, &set) };
         }
         f()
     });
     // ...and one still waiting for the parent's CPU is moved from here.
-    if let Some((_, set)) = away {
+    if let Some(set) = away {
         use std::os::unix::thread::JoinHandleExt;
         // SAFETY: the thread is joinable, so its pthread_t is valid until
         // joined (an exited thread gives ESRCH); set is a valid cpu_set_t.
@@ -82,7 +81,11 @@ mod tests {
             let there = spawn_away(Some(away), || nix::sched::sched_getcpu().unwrap())
                 .join()
                 .unwrap();
-            assert_ne!(there, away.0);
+            // SAFETY: away is a valid cpu_set_t; there < CPU_SETSIZE.
+            assert!(
+                unsafe { libc::CPU_ISSET(there, &away) },
+                "ran on CPU {there}"
+            );
         }
     }
 
